@@ -1,0 +1,3 @@
+from tei_tools.cli import main
+
+main()
