@@ -1,0 +1,39 @@
+"""Shared test fixtures and paths.
+
+CI runs in a fresh clone elsewhere, with ``shared/`` beside the clone: never
+hard-code ``/work/shared``; use ``SHARED`` (or the fixtures below).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TEI_ALL_RNG = SHARED / "tei-p5" / "tei_all.rng"
+CORPUS = SHARED / "corpus"
+SOURCE_TXT = SHARED / "source" / "000_32c4e5de228cdff9.txt"
+EDITION = REPO / "tei" / "taijiang-dangjian-2007.xml"
+MINI = REPO / "tests" / "fixtures" / "edition-mini.xml"
+
+
+def corpus_manifest() -> dict[str, dict[str, object]]:
+    return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+
+
+def corpus_files(valid: bool | None = None) -> list[Path]:
+    """Corpus documents, optionally only those jing judged valid (or invalid)."""
+    manifest = corpus_manifest()
+    names = sorted(manifest)
+    if valid is not None:
+        names = [n for n in names if manifest[n]["valid_tei_all_jing"] is valid]
+    return [CORPUS / n for n in names]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED.is_dir(), f"shared inputs not found at {SHARED}"
+    return SHARED
