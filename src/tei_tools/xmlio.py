@@ -13,12 +13,20 @@ hostile input:
 * binary (NUL bytes) and empty files get a clear message, not a parser trace.
 
 Errors are raised as :class:`~tei_tools.errors.XmlInputError` with the line and
-column libxml2 reports (the column only when it is known).
+column libxml2 reports (the column only when it is known). The DOCTYPE is
+inspected *before* libxml2 sees the document, so an entity declaration is
+reported at its own line (``XML-ENTITY``) and never expanded, and a DOCTYPE
+pointing to a DTD is reported at the DOCTYPE's line (``XML-DTD``).
+
+A document that repeats an ``xml:id`` is still parsed (libxml2 refuses it when
+it collects ids); :func:`duplicate_ids` lists the repeats for the validator.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -31,7 +39,7 @@ MAX_BYTES = 64 * 1024 * 1024
 """Largest file accepted (64 MiB); larger files are refused unread."""
 
 
-def _parser() -> etree.XMLParser:
+def _parser(collect_ids: bool = True) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
@@ -40,7 +48,7 @@ def _parser() -> etree.XMLParser:
         huge_tree=False,
         remove_blank_text=False,
         remove_comments=False,
-        collect_ids=True,
+        collect_ids=collect_ids,
     )
 
 
@@ -77,20 +85,117 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise XmlInputError(name, "binary content (NUL bytes): not an XML file",
                             line=1, code="XML-BINARY")
-    parser = _parser()
+    _prescan_prolog(data, name)
     try:
-        tree = etree.fromstring(data, parser, base_url=name).getroottree()
+        tree = _parse(data, name, collect_ids=True)
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        message = (exc.msg or "not well-formed").strip()
-        # libxml2 appends ", line N, column M" to some messages: the location
-        # is printed in front already.
-        message = message.split(", line ")[0]
-        raise XmlInputError(name, f"not well-formed XML: {message}",
-                            line=line or None, column=column or None,
-                            code="XML-SYNTAX") from None
+        if "already defined" not in (exc.msg or ""):
+            raise _syntax_error(exc, data, name) from None
+        # A repeated xml:id: parse without collecting ids; the validator
+        # reports each repeat (duplicate_ids) as a located TT-ID-01 error.
+        try:
+            tree = _parse(data, name, collect_ids=False)
+        except etree.XMLSyntaxError as exc2:
+            raise _syntax_error(exc2, data, name) from None
     _refuse_hostile_doctype(tree, name)
     return tree
+
+
+def _parse(data: bytes, name: str, collect_ids: bool) -> etree._ElementTree:
+    return etree.fromstring(data, _parser(collect_ids), base_url=name).getroottree()
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, name: str) -> XmlInputError:
+    line, column = exc.position if exc.position else (None, None)
+    message = (exc.msg or "not well-formed").strip()
+    # libxml2 appends ", line N, column M" to some messages: the location
+    # is printed in front already.
+    message = message.split(", line ")[0]
+    declared = _declared_encoding(data)
+    if "Invalid bytes in character encoding" in message or "Input is not proper UTF-8" in message:
+        enc = declared or "UTF-8 (the default)"
+        return XmlInputError(
+            name, f"bytes that are not valid {enc}: the file is saved in another encoding "
+            "than its XML declaration says (convert it to UTF-8 or fix encoding=\"…\")",
+            line=line or None, column=column or None, code="XML-ENCODING")
+    if message.startswith("Unsupported encoding"):
+        return XmlInputError(
+            name, f"unknown encoding '{declared or message.split(':', 1)[-1].strip()}' "
+            "in the XML declaration", line=1, code="XML-ENCODING")
+    if "amplification" in message or ("entity" in message.lower() and "loop" in message.lower()):
+        return XmlInputError(
+            name, "entity expansion refused (an entity-expansion bomb?)",
+            line=line or None, column=column or None, code="XML-ENTITY")
+    return XmlInputError(name, f"not well-formed XML: {message}",
+                         line=line or None, column=column or None, code="XML-SYNTAX")
+
+
+_DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_UTF16 = ("utf-16", "utf16", "utf-16le", "utf-16be", "ucs-2", "iso-10646-ucs-2")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding named by an ASCII-compatible XML declaration, if any."""
+    match = _DECL.match(data[:200].lstrip(b"\xef\xbb\xbf"))
+    return match.group(1).decode("ascii") if match else None
+
+
+def _prolog_text(data: bytes) -> str:
+    """The text before the root element, decoded well enough to scan it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = data[: 2 * 1024 * 1024].decode("utf-16", errors="replace")
+    else:
+        head = data[: 1024 * 1024].decode("utf-8", errors="replace")
+    # The root start tag is the first "<" followed by a name character.
+    root = re.search(r"<[^?!/\s]", _strip_comments(head))
+    return head[: root.start()] if root else head
+
+
+def _strip_comments(text: str) -> str:
+    # Blank out comments but keep offsets, so positions stay true.
+    return re.sub(r"<!--.*?-->", lambda m: " " * len(m.group(0)), text, flags=re.S)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _prescan_prolog(data: bytes, name: str) -> None:
+    """Refuse a hostile DOCTYPE before libxml2 parses (and expands) anything."""
+    declared = (_declared_encoding(data) or "").lower()
+    if declared in _UTF16 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise XmlInputError(
+            name, f"the XML declaration says encoding=\"{_declared_encoding(data)}\" but the "
+            "file is not UTF-16 (no byte-order mark; it reads as ASCII/UTF-8): "
+            "fix the declaration", line=1, code="XML-ENCODING")
+    if declared:
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            raise XmlInputError(name, f"unknown encoding '{_declared_encoding(data)}' in the "
+                                "XML declaration", line=1, code="XML-ENCODING") from None
+    prolog = _prolog_text(data)
+    scan = _strip_comments(prolog)
+    doctype = scan.find("<!DOCTYPE")
+    if doctype < 0:
+        return
+    entity = re.search(r"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s*(SYSTEM|PUBLIC)?", scan[doctype:])
+    if entity:
+        line, col = _line_col(prolog, doctype + entity.start())
+        kind = "external" if entity.group(3) else ("parameter" if entity.group(1) else "internal")
+        raise XmlInputError(
+            name, f"DOCTYPE declares an {kind} entity '{entity.group(2)}'; entity "
+            "declarations are refused unread (external-entity and expansion attacks)",
+            line=line, column=col, code="XML-ENTITY")
+    external = re.match(r"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM|PUBLIC)\s+([\"'])([^\"']*)\2"
+                        r"(?:\s+([\"'])([^\"']*)\4)?", scan[doctype:])
+    if external:
+        line, col = _line_col(prolog, doctype)
+        url = external.group(5) or external.group(3)
+        raise XmlInputError(
+            name, f"DOCTYPE points to an external DTD ({url}); DTDs are never loaded or "
+            "fetched: remove the DOCTYPE", line=line, column=col, code="XML-DTD")
 
 
 def parse_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> etree._ElementTree:
@@ -117,6 +222,19 @@ def _refuse_hostile_doctype(tree: etree._ElementTree, name: str) -> None:
             f"DOCTYPE points to an external DTD ({docinfo.system_url or docinfo.public_id}); "
             "DTDs are never loaded or fetched: remove the DOCTYPE",
             line=1, code="XML-DTD")
+
+
+def duplicate_ids(tree: etree._ElementTree) -> list[tuple[str, list[etree._Element]]]:
+    """Each ``xml:id`` used more than once, with its elements in document order."""
+    seen: dict[str, list[etree._Element]] = {}
+    for el in tree.iter():
+        value = el.get(_XML_ID) if isinstance(el.tag, str) else None
+        if value is not None:
+            seen.setdefault(value, []).append(el)
+    return [(value, els) for value, els in seen.items() if len(els) > 1]
+
+
+_XML_ID = f"{{{XML_NS}}}id"
 
 
 def is_tei_root(tree: etree._ElementTree) -> bool:
