@@ -1,0 +1,197 @@
+"""Saxon (saxonche) in-process: one processor, each stylesheet compiled once.
+
+Usage::
+
+    from tei_tools.publish.saxon import Stylesheets, load_source
+
+    source = load_source(Path("tei/taijiang-dangjian-2007.xml"))
+    result = Stylesheets.get("html/edition.xsl").run(source, out_dir, {"reading": "regularised"})
+    result.warnings   # xsl:message texts that start with "warning:"
+
+* ``Stylesheets.get(name)`` takes a path relative to ``xslt/`` and returns a
+  :class:`Stylesheet` compiled on first use and cached for the life of the
+  process (compilation is the slow part: ~1 s for the HTML layer).
+* ``Stylesheet.run`` runs it on a source with typed parameters (``bool`` →
+  ``xs:boolean``, ``int`` → ``xs:integer``, ``str`` → ``xs:string``, a list or
+  tuple of ``str`` → ``xs:string*``); ``xsl:result-document`` hrefs resolve
+  against ``out_dir``. The principal result is returned as a string.
+* Every Saxon failure (a static error in a stylesheet, ``xsl:message
+  terminate="yes"``, an XPath dynamic error) becomes a
+  :class:`~tei_tools.errors.BuildError` naming the stylesheet and the last
+  messages, never a Saxon traceback.
+
+XML sources are read only through :mod:`tei_tools.xmlio` (the hardened
+parser); Saxon receives the already-checked serialisation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from lxml import etree
+
+from tei_tools import xmlio
+from tei_tools.errors import BuildError
+from tei_tools.paths import xslt_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    import saxonche
+
+ParamValue = Union[str, bool, int, Sequence[str]]
+
+_lock = threading.Lock()
+_processor: "saxonche.PySaxonProcessor | None" = None
+
+
+def processor() -> "saxonche.PySaxonProcessor":
+    """The process-wide Saxon processor (created on first use)."""
+    global _processor
+    with _lock:
+        if _processor is None:
+            import saxonche
+
+            _processor = saxonche.PySaxonProcessor(license=False)
+        return _processor
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A TEI document checked by the hardened parser and handed to Saxon once."""
+
+    path: Path
+    tree: etree._ElementTree
+    node: object  # saxonche.PyXdmNode
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def load_source(path: Path, tree: etree._ElementTree | None = None) -> Source:
+    """Read ``path`` with :func:`tei_tools.xmlio.parse_file` and build Saxon's tree."""
+    if tree is None:
+        tree = xmlio.parse_file(path)
+    text = etree.tostring(tree, encoding="unicode")
+    proc = processor()
+    builder = proc.new_document_builder()
+    builder.set_base_uri(Path(path).resolve().as_uri())
+    builder.set_line_numbering(True)
+    try:
+        node = builder.parse_xml(xml_text=text)
+    except Exception as exc:  # saxonche.PySaxonApiError
+        raise BuildError(f"{path}: error: Saxon cannot read the document: {_clean(exc)}") from None
+    return Source(Path(path), tree, node)
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What one transformation gave back besides its result documents."""
+
+    principal: str
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [m.split(":", 1)[1].strip() for m in self.messages
+                if m.lower().startswith("warning:")]
+
+
+class Stylesheet:
+    """A compiled stylesheet (an ``xsl:stylesheet`` under ``xslt/``)."""
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        proc = processor()
+        compiler = proc.new_xslt30_processor()
+        try:
+            self._executable = compiler.compile_stylesheet(stylesheet_file=str(path))
+        except Exception as exc:
+            raise BuildError(
+                f"{path}: error: the stylesheet does not compile: {_clean(exc)}"
+                " (a bug in tei-tools' XSLT: please report it)") from None
+        if self._executable is None:  # saxonche returns None on some static errors
+            raise BuildError(f"{path}: error: the stylesheet does not compile")
+
+    def run(self, source: Source | Path, out_dir: Path,
+            params: Mapping[str, ParamValue] | None = None) -> RunResult:
+        """Transform ``source``; result documents are written under ``out_dir``."""
+        if not isinstance(source, Source):
+            source = load_source(Path(source))
+        proc = processor()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with _lock:  # one executable is not re-entrant: parameters are state
+            ex = self._executable
+            ex.clear_parameters()
+            ex.clear_xsl_messages()
+            ex.set_save_xsl_message(True)
+            for key, value in (params or {}).items():
+                ex.set_parameter(key, _xdm(proc, key, value))
+            ex.set_base_output_uri(out_dir.resolve().as_uri() + "/")
+            try:
+                principal = ex.transform_to_string(xdm_node=source.node) or ""
+            except Exception as exc:
+                messages = _messages(ex)
+                detail = messages[-1] if messages else _clean(exc)
+                raise BuildError(
+                    f"{source.name}: error: {self.name} stopped: {detail}") from None
+            messages = _messages(ex)
+        if principal.startswith("<?xml"):
+            principal = principal.split("?>", 1)[1]
+        return RunResult(principal.strip(), messages)
+
+
+class Stylesheets:
+    """The per-process cache of compiled stylesheets, keyed by path under ``xslt/``."""
+
+    _cache: dict[str, Stylesheet] = {}
+
+    @classmethod
+    def get(cls, name: str) -> Stylesheet:
+        with _lock:
+            cached = cls._cache.get(name)
+        if cached is not None:
+            return cached
+        path = (xslt_dir() / name).resolve()
+        if not path.is_file():
+            raise BuildError(f"{path}: error: no such stylesheet (is tei-tools installed whole?)")
+        sheet = Stylesheet(name, path)
+        with _lock:
+            return cls._cache.setdefault(name, sheet)
+
+    @classmethod
+    def compiled(cls) -> list[str]:
+        """Names compiled so far in this process (for tests and timings)."""
+        with _lock:
+            return sorted(cls._cache)
+
+
+def _xdm(proc: "saxonche.PySaxonProcessor", key: str, value: ParamValue) -> object:
+    if isinstance(value, bool):
+        return proc.make_boolean_value(value)
+    if isinstance(value, int):
+        return proc.make_integer_value(value)
+    if isinstance(value, str):
+        return proc.make_string_value(value)
+    if isinstance(value, (list, tuple)):
+        seq = proc.empty_sequence()  # a fresh, mutable sequence
+        for item in value:
+            seq.add_xdm_item(proc.make_string_value(str(item)))
+        return seq
+    raise BuildError(f"parameter {key}: unsupported type {type(value).__name__}")
+
+
+def _messages(ex: object) -> list[str]:
+    value = ex.get_xsl_messages()  # type: ignore[attr-defined]
+    if value is None:
+        return []
+    return [value.item_at(i).string_value.strip() for i in range(value.size)]
+
+
+def _clean(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__

@@ -1,0 +1,295 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Format-neutral functions of the core: identifiers, units (the parts
+     that get a page or a file of their own), pointer resolution, registers,
+     safe link targets, labels. No output markup here. -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:x-tei-tools"
+    expand-text="yes"
+    exclude-result-prefixes="#all">
+
+  <xsl:key name="tt:id" match="*[@xml:id]" use="string(@xml:id)"/>
+  <!-- every element in the text that points somewhere with @ref, by target id -->
+  <xsl:key name="tt:mentions" match="tei:text//*[@ref]"
+           use="for $t in tokenize(normalize-space(@ref), ' ')[starts-with(., '#')] return substring($t, 2)"/>
+
+  <xsl:variable name="tt:root" as="document-node()" select="/"/>
+
+  <!-- The units: the parts that each get a page (HTML) or a file (text).
+       In this edition (and any TEI using the same convention) the items and
+       the preface; elsewhere the top-level divisions of front, body and back;
+       a body without divisions is one unit. -->
+  <xsl:variable name="tt:units" as="element()*">
+    <xsl:variable name="typed" as="element()*"
+        select="//tei:text//tei:div[@type = ('item', 'preface')]"/>
+    <xsl:variable name="candidates" as="element()*" select="
+        if (exists($typed)) then $typed
+        else //tei:text/(tei:front | tei:body | tei:back)/(tei:div | tei:div1)"/>
+    <xsl:variable name="top" as="element()*"
+        select="$candidates[not(ancestor::* intersect $candidates)]"/>
+    <xsl:sequence select="
+        if (exists($top)) then $top
+        else //tei:text/tei:body[not(ancestor::tei:body)]"/>
+  </xsl:variable>
+
+  <xsl:function name="tt:is-unit" as="xs:boolean">
+    <xsl:param name="e" as="node()"/>
+    <xsl:sequence select="exists($e intersect $tt:units)"/>
+  </xsl:function>
+
+  <xsl:function name="tt:unit-of" as="element()?">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="($n/ancestor-or-self::* intersect $tt:units)[last()]"/>
+  </xsl:function>
+
+  <!-- A page break directly before a unit belongs to that unit's page. -->
+  <xsl:function name="tt:leading-pb-of" as="element()*">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="$unit/preceding-sibling::tei:pb[following-sibling::*[not(self::tei:pb)][1] is $unit]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:unit-of-pb" as="element()?">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:sequence select="(tt:unit-of($pb), $pb/following-sibling::*[not(self::tei:pb)][1][tt:is-unit(.)])[1]"/>
+  </xsl:function>
+
+  <!-- A stable identifier: @xml:id when it is a safe name, else a path. -->
+  <xsl:function name="tt:id" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="
+        if (matches(string($e/@xml:id), '^[A-Za-z][A-Za-z0-9._\-]*$')) then string($e/@xml:id)
+        else 'tt-' || string-join(for $a in $e/ancestor-or-self::*[ancestor::tei:TEI or self::tei:TEI]
+                                  return string(count($a/preceding-sibling::*) + 1), '-')"/>
+  </xsl:function>
+
+  <xsl:function name="tt:unit-file" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="
+        if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')) then string($unit/@xml:id)
+        else 'part-' || format-integer(index-of($tt:units ! generate-id(.), generate-id($unit))[1], '01')"/>
+  </xsl:function>
+
+  <!-- The elements a pointer attribute value designates (local '#id' only). -->
+  <xsl:function name="tt:targets" as="element()*">
+    <xsl:param name="pointers" as="xs:string?"/>
+    <xsl:sequence select="
+        for $t in tokenize(normalize-space($pointers), ' ')[starts-with(., '#')]
+        return key('tt:id', substring($t, 2), $tt:root)"/>
+  </xsl:function>
+
+  <!-- Register entries: persons, organisations, places, events, works. -->
+  <xsl:function name="tt:register-of" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="
+        if ($entry/self::tei:person or $entry/self::tei:personGrp) then 'persons'
+        else if ($entry/self::tei:org) then 'organisations'
+        else if ($entry/self::tei:place) then 'places'
+        else if ($entry/self::tei:event) then 'events'
+        else if (($entry/self::tei:bibl or $entry/self::tei:biblStruct) and $entry/parent::tei:listBibl[ancestor::tei:standOff or ancestor::tei:back])
+          then 'works'
+        else ()"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entry-of" as="element()?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tt:targets($e/@ref)[exists(tt:register-of(.))][1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entries" as="element()*">
+    <xsl:param name="register" as="xs:string"/>
+    <xsl:sequence select="($tt:root//(tei:person | tei:personGrp | tei:org | tei:place | tei:event | tei:listBibl/tei:bibl | tei:listBibl/tei:biblStruct))
+        [@xml:id][tt:register-of(.) = $register]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entry-name" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="names" as="element()*"
+        select="$entry/(tei:persName | tei:orgName | tei:placeName | tei:label | tei:title | tei:analytic/tei:title | tei:monogr/tei:title | tei:eventName | tei:name)"/>
+    <xsl:variable name="best" as="element()?"
+        select="($names[not(@type = 'abbr')][not(starts-with(@xml:lang, 'zh-Latn') or @xml:lang = 'en')], $names)[1]"/>
+    <xsl:sequence select="if ($best) then normalize-space(string($best)) else string($entry/@xml:id)"/>
+  </xsl:function>
+
+  <xsl:function name="tt:entry-pinyin" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="($entry/*[starts-with(@xml:lang, 'zh-Latn')] ! normalize-space(.))[1]"/>
+  </xsl:function>
+
+  <!-- Sort key: the pinyin without tone marks, lower case, then the name. -->
+  <xsl:function name="tt:sort-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="py" as="xs:string" select="string(tt:entry-pinyin($entry))"/>
+    <xsl:sequence select="lower-case(replace(normalize-unicode($py, 'NFD'), '\p{M}', '')) || ' ' || tt:entry-name($entry)"/>
+  </xsl:function>
+
+  <!-- Link targets: only http(s), mailto and relative references stay live. -->
+  <xsl:function name="tt:safe-href" as="xs:string?">
+    <xsl:param name="raw" as="xs:string?"/>
+    <xsl:variable name="v" as="xs:string" select="replace(string($raw), '[\p{Cc}\p{Z}\s]', '')"/>
+    <xsl:sequence select="
+        if ($v = '') then ()
+        else if (matches($v, '^[A-Za-z][A-Za-z0-9+.\-]*:')) then
+          (if (matches($v, '^(https?|mailto):', 'i')) then $v else ())
+        else if (contains(substring-before($v || '#', '#'), ':')) then ()
+        else if (starts-with($v, '\\') or starts-with($v, '/\')) then ()
+        else $v"/>
+  </xsl:function>
+
+  <xsl:function name="tt:page-anchor" as="xs:string">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:variable name="n" as="xs:string" select="normalize-space($pb/@n)"/>
+    <xsl:sequence select="
+        if (matches($n, '^[A-Za-z0-9._\-]+$') and count($tt:root//tei:pb[normalize-space(@n) = $n]) = 1)
+        then 'p' || $n else 'pb-' || tt:id($pb)"/>
+  </xsl:function>
+
+  <!-- The plain string of nodes in the chosen reading. -->
+  <xsl:function name="tt:plain" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="$nodes" mode="plain"/>
+    </xsl:variable>
+    <xsl:sequence select="normalize-space(string-join($parts))"/>
+  </xsl:function>
+
+  <xsl:function name="tt:title-of" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:variable name="head" as="xs:string" select="tt:plain($unit/tei:head[1])"/>
+    <xsl:sequence select="
+        if ($head != '') then $head
+        else if ($unit/self::tei:body) then '正文'
+        else if (normalize-space($unit/@n) != '') then normalize-space($unit/@n)
+        else '第' || index-of($tt:units ! generate-id(.), generate-id($unit))[1] || '部分'"/>
+  </xsl:function>
+
+  <!-- An item whose text the source does not carry (gap of unit "item"). -->
+  <xsl:function name="tt:text-missing" as="xs:boolean">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="exists($unit/tei:gap[@unit = 'item']) and empty($unit//tei:p)"/>
+  </xsl:function>
+
+  <xsl:function name="tt:source-of" as="element()?">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="tt:targets($unit/@source)[self::tei:biblStruct or self::tei:bibl][1]"/>
+  </xsl:function>
+
+  <!-- "《福州组工通讯》2006年第3期，原书第3页" from the unit's biblStruct. -->
+  <xsl:function name="tt:source-line" as="xs:string?">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:variable name="s" as="element()?" select="tt:source-of($unit)"/>
+    <xsl:if test="$s">
+      <xsl:variable name="journal" as="xs:string"
+          select="normalize-space(($s/tei:monogr/tei:title, $s/tei:title)[1])"/>
+      <xsl:variable name="issue" as="xs:string"
+          select="normalize-space($s/tei:monogr/tei:imprint/tei:biblScope[@unit = 'issue'][1])"/>
+      <xsl:variable name="date" as="xs:string"
+          select="normalize-space(($s/tei:monogr/tei:imprint/tei:date, $s/tei:date)[1])"/>
+      <xsl:variable name="page" as="element()?"
+          select="$s/tei:relatedItem//tei:biblScope[@unit = 'page'][1]"/>
+      <xsl:variable name="pages" as="xs:string?" select="
+          if (empty($page)) then ()
+          else if ($page/@to and $page/@to != $page/@from) then '原书第' || $page/@from || '—' || $page/@to || '页'
+          else if ($page/@from) then '原书第' || $page/@from || '页'
+          else normalize-space($page)"/>
+      <xsl:sequence select="string-join((
+          (if ($journal != '') then '《' || $journal || '》' else '') || (if ($issue != '') then $issue else $date),
+          $pages), '，')"/>
+    </xsl:if>
+  </xsl:function>
+
+  <xsl:function name="tt:reason-label" as="xs:string">
+    <xsl:param name="gap" as="element()"/>
+    <xsl:variable name="reason" as="xs:string" select="normalize-space($gap/@reason)"/>
+    <xsl:variable name="desc" as="xs:string" select="normalize-space($gap/tei:desc[1])"/>
+    <xsl:variable name="label" as="xs:string" select="
+        if ($reason = 'not-in-source') then '原文未收'
+        else if ($reason = 'continuation-not-in-source') then '续文未收'
+        else if ($reason = 'illegible') then '字迹不清'
+        else if ($reason = 'damage') then '原件残损'
+        else if ($reason = ('omitted', 'editorial')) then '编者略'
+        else if ($reason != '') then '缺文（' || $reason || '）'
+        else '缺文'"/>
+    <xsl:sequence select="if ($desc != '') then $label || '：' || $desc else $label"/>
+  </xsl:function>
+
+  <xsl:function name="tt:supplied-label" as="xs:string">
+    <xsl:param name="s" as="element()"/>
+    <xsl:variable name="reason" as="xs:string" select="normalize-space($s/@reason)"/>
+    <xsl:sequence select="'编者补' || (
+        if ($reason = 'title-from-toc') then '（据目录补标题）'
+        else if ($reason != '') then '（' || $reason || '）' else '')"/>
+  </xsl:function>
+
+  <!-- Elements rendered as blocks (the rest are inline). -->
+  <xsl:variable name="tt:block-names" as="xs:string*" select="
+      ('ab', 'argument', 'back', 'body', 'byline', 'castList', 'closer', 'dateline', 'div', 'div1', 'div2',
+       'div3', 'div4', 'div5', 'div6', 'div7', 'docAuthor', 'docDate', 'docEdition', 'docImprint',
+       'docTitle', 'epigraph', 'figure', 'floatingText', 'front', 'group', 'head', 'item', 'l', 'lg',
+       'list', 'listBibl', 'opener', 'p', 'postscript', 'row', 'salute', 'signed', 'sp', 'speaker',
+       'table', 'text', 'titlePage', 'titlePart', 'trailer', 'cell', 'label', 'spGrp', 'listPerson',
+       'listOrg', 'listPlace', 'listEvent', 'castItem', 'castGroup', 'imprimatur', 'docSale')"/>
+
+  <!-- Is e inside an element whose output content is phrasing only? A note
+       is a boundary: its body is rendered apart from its anchor. -->
+  <xsl:function name="tt:in-phrasing" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="note" as="element()?" select="$e/ancestor::tei:note[1]"/>
+    <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note][ancestor::tei:text]
+        [self::tei:head or self::tei:l or self::tei:label or self::tei:titlePart or self::tei:docAuthor
+         or self::tei:docDate or self::tei:speaker
+         or ((self::tei:p or self::tei:ab) and not(tt:has-blocks(.)))
+         or not(local-name() = $tt:block-names)])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:has-blocks" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e/descendant::*[local-name() = $tt:block-names]
+        [not(ancestor::tei:note intersect $e/descendant::tei:note)][not(self::tei:note)])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:is-block" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="local-name($e) = $tt:block-names and not(tt:in-phrasing($e))"/>
+  </xsl:function>
+
+  <!-- Inside an element that becomes a link: no nested links. -->
+  <xsl:function name="tt:in-link" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e/ancestor::*[(self::tei:ref and exists(tt:safe-href(@target)))
+        or exists(tt:entry-of(.))])"/>
+  </xsl:function>
+
+  <!-- The id an element carries in the output (xml:id, else a path id). -->
+  <xsl:function name="tt:anchor" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if ($e/self::tei:pb) then tt:page-anchor($e) else tt:id($e)"/>
+  </xsl:function>
+
+  <!-- Is this text node part of the chosen reading (not a note, a figure
+       description, a gap description or the other branch of a choice)? -->
+  <xsl:function name="tt:in-reading" as="xs:boolean">
+    <xsl:param name="t" as="node()"/>
+    <xsl:sequence select="empty($t/ancestor::*[self::tei:note or self::tei:figDesc or self::tei:gap
+        or ((parent::tei:choice or parent::tei:app) and not(. is tt:shown-branch(..)))])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:note-number" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="scope" as="node()" select="(tt:unit-of($note), $tt:root)[1]"/>
+    <xsl:sequence select="count($scope//tei:note[ancestor::tei:text][. &lt;&lt; $note]) + 1"/>
+  </xsl:function>
+
+  <!-- The heading level of a head: 1 for a unit's own head, deeper divisions
+       below it; outside units, the division depth + 1. -->
+  <xsl:function name="tt:heading-level" as="xs:integer">
+    <xsl:param name="head" as="element()"/>
+    <xsl:variable name="unit" as="element()?" select="tt:unit-of($head)"/>
+    <xsl:variable name="depth" as="xs:integer" select="
+        if ($unit) then count($head/ancestor::*[. &gt;&gt; $unit or . is $unit][starts-with(local-name(), 'div')])
+        else count($head/ancestor::*[starts-with(local-name(), 'div')])"/>
+    <xsl:sequence select="min((6, max((1, $depth)) + (if ($unit) then 0 else 1)))"/>
+  </xsl:function>
+
+</xsl:stylesheet>

@@ -1,0 +1,64 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Guidelines ch. 3.9 (notes) and 16.1 (pointers): notes leave an anchor
+     where they stand and are listed by the layer; ref/ptr become links only
+     through tt:safe-href (http, https, mailto, relative). -->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:x-tei-tools"
+    expand-text="yes"
+    exclude-result-prefixes="#all">
+
+  <xsl:template match="tei:note" mode="render" as="item()*">
+    <xsl:call-template name="tt:note-anchor">
+      <xsl:with-param name="node" select="."/>
+      <xsl:with-param name="number" select="tt:note-number(.)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The body of a note, where the layer lists the notes. -->
+  <xsl:template match="tei:note" mode="note" as="item()*">
+    <xsl:apply-templates mode="render"/>
+  </xsl:template>
+
+  <!-- The href a format gives an internal target; layers override it
+       (the HTML site: "file.html#id"; the EPUB its own file layout). -->
+  <xsl:function name="tt:internal-href" as="xs:string">
+    <xsl:param name="target" as="element()"/>
+    <xsl:sequence select="'#' || tt:id($target)"/>
+  </xsl:function>
+
+  <!-- A live href for a pointer value, or the empty sequence. -->
+  <xsl:function name="tt:href" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:variable name="safe" as="xs:string?" select="tt:safe-href($pointer)"/>
+    <xsl:variable name="local" as="element()?" select="
+        if (starts-with(string($safe), '#')) then key('tt:id', substring($safe, 2), $tt:root)[1] else ()"/>
+    <xsl:sequence select="
+        if (exists($local)) then tt:internal-href($local)
+        else if (starts-with(string($safe), '#')) then ()
+        else $safe"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref" mode="render" as="item()*">
+    <xsl:call-template name="tt:link">
+      <xsl:with-param name="node" select="."/>
+      <xsl:with-param name="href" select="tt:href(tokenize(normalize-space(@target), ' ')[1])"/>
+      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:ptr" mode="render" as="item()*">
+    <xsl:variable name="target" as="element()?" select="tt:targets(@target)[1]"/>
+    <xsl:call-template name="tt:link">
+      <xsl:with-param name="node" select="."/>
+      <xsl:with-param name="href" select="tt:href(tokenize(normalize-space(@target), ' ')[1])"/>
+      <xsl:with-param name="content" as="item()*">
+        <xsl:value-of select="if ($target/tei:head) then tt:plain($target/tei:head[1])
+                              else if ($target) then tt:id($target) else normalize-space(@target)"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>
