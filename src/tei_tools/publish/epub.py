@@ -1,0 +1,117 @@
+"""EPUB 3.3 from a TEI document: the writer called by ``tei-tools build --format epub``.
+
+::
+
+    from tei_tools.publish.epub import write
+    result = write(Path("tei/taijiang-dangjian-2007.xml"), Path("dist/epub"))
+    result.path        # dist/epub/taijiang-dangjian-2007.epub
+
+The content documents come from ``xslt/epub/epub.xsl``, which imports the
+HTML rendering (``xslt/html/``) and overrides only the page shell, link
+targets and file layout; the same stylesheet writes the package document
+and the navigation document (nested TOC, landmarks, page-list). This module
+computes what XSLT cannot (the name-based UUID), adds the style sheet, checks
+the files (:mod:`tei_tools.publish.epub_check`) and packs them into a
+deterministic container (:mod:`tei_tools.publish.epub_ocf`), written
+atomically: a failed build raises :class:`~tei_tools.errors.BuildError`
+and leaves no broken EPUB at the output path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_tools import xmlio
+from tei_tools.errors import BuildError
+from tei_tools.paths import xslt_dir
+from tei_tools.publish.epub_check import check_package
+from tei_tools.publish.epub_ocf import ocf_bytes, write_atomically
+from tei_tools.publish.saxon import Source, Stylesheets, load_source
+
+STYLESHEET = "epub/epub.xsl"
+CSS = "epub/epub.css"
+PACKAGE_DIR = "EPUB"
+PACKAGE_PATH = f"{PACKAGE_DIR}/package.opf"
+UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-tei-tools:epub")
+"""Namespace of the name-based (v5) identifiers of the EPUBs tei-tools writes."""
+
+
+@dataclass(frozen=True, slots=True)
+class EpubResult:
+    """What :func:`write` produced."""
+
+    path: Path
+    identifier: str
+    files: tuple[str, ...]
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def identifier_for(source: Source) -> str:
+    """``urn:uuid:`` v5 of the edition's ``idno`` (of the file's content without one).
+
+    The same document gives the same identifier on every build and machine;
+    a new version of the edition keeps it as long as its ``idno`` is kept.
+    """
+    ns = {"t": xmlio.TEI_NS}
+    idnos = source.tree.xpath(
+        "/*/t:teiHeader/t:fileDesc/t:publicationStmt/t:idno[normalize-space()]", namespaces=ns)
+    if idnos:
+        idno = idnos[0]
+        name = f"idno:{idno.get('type', '')}:{' '.join(''.join(idno.itertext()).split())}"
+    else:
+        from lxml import etree
+
+        digest = hashlib.sha256(etree.tostring(source.tree, method="c14n")).hexdigest()
+        name = f"sha256:{digest}"
+    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, name)}"
+
+
+def epub_name(source_path: Path) -> str:
+    return f"{Path(source_path).stem}.epub"
+
+
+def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> EpubResult:
+    """Build the EPUB of ``source`` into ``out_dir`` (``{stem}.epub`` unless ``name``).
+
+    Raises :class:`BuildError` (the output path untouched) when the document
+    cannot be made into a sound EPUB, naming the reason.
+    """
+    if not isinstance(source, Source):
+        source = load_source(Path(source))
+    root = source.tree.getroot()
+    if root.tag != f"{{{xmlio.TEI_NS}}}TEI":
+        what = "a teiCorpus" if root.tag == f"{{{xmlio.TEI_NS}}}teiCorpus" else f"<{root.tag}>"
+        raise BuildError(f"{source.name}: error: the root is {what}; an EPUB is built from one "
+                         "TEI document (build each TEI of a corpus on its own)")
+    if not root.xpath("t:text", namespaces={"t": xmlio.TEI_NS}):
+        raise BuildError(f"{source.name}: error: no <text>: nothing to put in an EPUB")
+    identifier = identifier_for(source)
+    with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
+        work = Path(tmp)
+        run = Stylesheets.get(STYLESHEET).run(source, work, {"identifier": identifier})
+        files = {
+            path.relative_to(work).as_posix(): path.read_bytes()
+            for path in sorted(work.rglob("*")) if path.is_file()
+        }
+    try:
+        files[f"{PACKAGE_DIR}/css/epub.css"] = (xslt_dir() / CSS).read_bytes()
+    except OSError as exc:
+        raise BuildError(f"{xslt_dir() / CSS}: error: cannot read the EPUB style sheet "
+                         f"({exc.strerror})") from None
+    problems = check_package(files, PACKAGE_PATH)
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise BuildError(f"{source.name}: error: the EPUB would be broken, not written: {shown}")
+    target = Path(out_dir) / (name or epub_name(source.path))
+    try:
+        write_atomically(ocf_bytes(files, PACKAGE_PATH), target)
+    except OSError as exc:
+        raise BuildError(f"{target}: error: cannot write the EPUB ({exc.strerror})") from None
+    pages = len(source.tree.xpath("//t:text//t:pb", namespaces={"t": xmlio.TEI_NS}))
+    return EpubResult(path=target, identifier=identifier, files=tuple(sorted(files)),
+                      pages=pages, warnings=run.warnings)

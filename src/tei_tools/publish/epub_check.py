@@ -1,0 +1,154 @@
+"""Structural checks of an EPUB's files, run by the writer before it writes.
+
+Not a replacement for EPUBCheck (which the test suite runs on every EPUB it
+builds, Java being a test-only dependency): these are the checks that catch
+what a bug in our XSLT or an unusual TEI document could break, so that
+:func:`tei_tools.publish.epub.write` refuses to write an EPUB instead of
+writing a broken one:
+
+* every file is well-formed XML (parsed by :mod:`tei_tools.xmlio`);
+* the package document has its unique identifier, title, language and
+  ``dcterms:modified``; every manifest item exists, every file is in the
+  manifest, every spine ``idref`` names a manifest item;
+* every content document is XHTML with ``lang`` = ``xml:lang``, a
+  non-empty ``<title>``, unique ids;
+* every local link and page-list entry resolves to a file of the manifest and
+  to an id in it; nothing refers outside the container but ``http(s):`` and
+  ``mailto:`` hyperlinks (no remote images, scripts or style sheets);
+* the navigation document has exactly one ``toc`` nav.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from tei_tools import xmlio
+from tei_tools.errors import XmlInputError
+
+OPF = "http://www.idpf.org/2007/opf"
+DC = "http://purl.org/dc/elements/1.1/"
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_MODIFIED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
+    """Problems found in ``files`` (container path → bytes); empty when sound."""
+    problems: list[str] = []
+    trees: dict[str, etree._ElementTree] = {}
+    for name, data in files.items():
+        if name.endswith((".opf", ".xhtml", ".xml")):
+            try:
+                trees[name] = xmlio.parse_bytes(data, name)
+            except XmlInputError as exc:
+                problems.append(exc.located())
+    if package_path not in trees:
+        return problems + [f"{package_path}: the package document is missing or unreadable"]
+    opf = trees[package_path].getroot()
+
+    def resolve(from_file: str, href: str) -> str:
+        return posixpath.normpath(posixpath.join(posixpath.dirname(from_file), unquote(href)))
+
+    ns = {"opf": OPF, "dc": DC}
+    uid = opf.get("unique-identifier")
+    if not uid or not opf.xpath("opf:metadata/dc:identifier[@id=$u]", namespaces=ns, u=uid or ""):
+        problems.append(f"{package_path}: no dc:identifier is the unique-identifier")
+    for what in ("dc:title", "dc:language"):
+        if not [e for e in opf.xpath(f"opf:metadata/{what}", namespaces=ns) if (e.text or "").strip()]:
+            problems.append(f"{package_path}: no {what}")
+    modified = opf.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces=ns)
+    if len(modified) != 1 or not _MODIFIED.match((modified[0].text or "").strip()):
+        problems.append(f"{package_path}: dcterms:modified missing or not CCYY-MM-DDThh:mm:ssZ")
+
+    manifest: dict[str, str] = {}
+    media: dict[str, str] = {}
+    nav_files: list[str] = []
+    for item in opf.xpath("opf:manifest/opf:item", namespaces=ns):
+        path = resolve(package_path, item.get("href", ""))
+        manifest[item.get("id", "")] = path
+        media[path] = item.get("media-type", "")
+        if "nav" in (item.get("properties") or "").split():
+            nav_files.append(path)
+        if path not in files:
+            problems.append(f"{package_path}: manifest item {item.get('href')} is not in the container")
+    for name in files:
+        if name != package_path and name not in media:
+            problems.append(f"{name}: in the container but not in the manifest")
+    spine = opf.xpath("opf:spine/opf:itemref/@idref", namespaces=ns)
+    if not spine:
+        problems.append(f"{package_path}: empty spine")
+    for idref in spine:
+        if idref not in manifest:
+            problems.append(f"{package_path}: spine itemref {idref} names no manifest item")
+    if len(nav_files) != 1:
+        problems.append(f"{package_path}: {len(nav_files)} navigation documents (need exactly one)")
+
+    ids: dict[str, set[str]] = {}
+    for name, tree in trees.items():
+        if media.get(name) != "application/xhtml+xml":
+            continue
+        root = tree.getroot()
+        if root.tag != f"{{{XHTML}}}html":
+            problems.append(f"{name}: root is not an XHTML html element")
+            continue
+        lang, xml_lang = root.get("lang"), root.get(XML_LANG)
+        if not lang or lang != xml_lang:
+            problems.append(f"{name}: lang and xml:lang must both be set and equal")
+        titles = root.xpath("h:head/h:title", namespaces={"h": XHTML})
+        if not titles or not "".join(titles[0].itertext()).strip():
+            problems.append(f"{name}: empty or missing <title>")
+        seen: set[str] = set()
+        for element in root.iter():
+            value = element.get("id") if isinstance(element.tag, str) else None
+            if value is None:
+                continue
+            if value in seen:
+                problems.append(f"{name}:{element.sourceline}: duplicate id {value!r}")
+            seen.add(value)
+        ids[name] = seen
+        for element in root.iter(f"{{{XHTML}}}script"):
+            problems.append(f"{name}:{element.sourceline}: script in a content document")
+
+    for name, tree in trees.items():
+        if name not in ids:
+            continue
+        for element in tree.getroot().iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attribute in ("href", "src", "poster", "data"):
+                value = element.get(attribute)
+                if value is None:
+                    continue
+                value = value.strip()
+                where = f"{name}:{element.sourceline}"
+                if _SCHEME.match(value):
+                    if attribute == "href" and _EXTERNAL.match(value) and element.tag in (
+                            f"{{{XHTML}}}a", f"{{{XHTML}}}area"):
+                        continue
+                    problems.append(f"{where}: reference outside the container: {value}")
+                    continue
+                parts = urlsplit(value)
+                target = resolve(name, parts.path) if parts.path else name
+                if target not in media:
+                    problems.append(f"{where}: {attribute}={value!r} names no file of the manifest")
+                elif parts.fragment and unquote(parts.fragment) not in ids.get(target, set()):
+                    problems.append(f"{where}: {attribute}={value!r}: no id "
+                                    f"{unquote(parts.fragment)!r} in {target}")
+
+    for nav in nav_files:
+        if nav not in trees:
+            continue
+        tocs = trees[nav].getroot().xpath(
+            "//h:nav[contains(concat(' ', @epub:type, ' '), ' toc ')]",
+            namespaces={"h": XHTML, "epub": EPUB_NS})
+        if len(tocs) != 1:
+            problems.append(f"{nav}: {len(tocs)} toc nav elements (need exactly one)")
+    return problems

@@ -1,0 +1,154 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  EPUB 3.3 layer: imports the HTML rendering and overrides only
+    * the page shell (one XHTML content document per chunk, see chunks.xsl),
+    * link targets (tt:internal-href: "file.xhtml#id" in this file layout),
+    * page breaks (epub:type="pagebreak", role="doc-pagebreak", aria-label),
+    * heading levels (h1 for a division at the top of a content document).
+  and adds the package document (package.xsl) and the navigation document
+  (nav.xsl). Everything is written with xsl:result-document under EPUB/;
+  tei_tools.publish.epub adds the style sheet, checks and zips.
+
+  Entry: apply-templates to the document node in the unnamed mode.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="urn:x-tei-tools"
+  xmlns:epub="http://www.idpf.org/2007/ops"
+  xmlns="http://www.w3.org/1999/xhtml"
+  expand-text="yes"
+  exclude-result-prefixes="#all">
+
+  <xsl:import href="../core/core.xsl"/>
+  <xsl:include href="chunks.xsl"/>
+  <xsl:include href="package.xsl"/>
+  <xsl:include href="nav.xsl"/>
+
+  <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
+    omit-xml-declaration="no" include-content-type="no"/>
+  <xsl:output name="opf" method="xml" encoding="UTF-8" indent="yes"/>
+
+  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:variable name="tt:nav-title" as="xs:string" select="'目次'"/>
+
+  <xsl:template match="/" as="empty-sequence()">
+    <xsl:if test="empty($tt:epub-text)">
+      <xsl:message terminate="yes" error-code="tt:EPUB-NO-TEXT">error: the document has no TEI text to publish</xsl:message>
+    </xsl:if>
+    <xsl:result-document href="EPUB/package.opf" format="opf">
+      <xsl:call-template name="tt:package-document"/>
+    </xsl:result-document>
+    <xsl:result-document href="EPUB/{$tt:nav-file}" format="xhtml">
+      <xsl:call-template name="tt:nav-document"/>
+    </xsl:result-document>
+    <xsl:for-each select="$tt:chunks">
+      <xsl:result-document href="EPUB/{?file}" format="xhtml">
+        <xsl:call-template name="tt:content-document">
+          <xsl:with-param name="chunk" select="."/>
+        </xsl:call-template>
+      </xsl:result-document>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- ===== The page shell ===== -->
+  <xsl:template name="tt:content-document" as="element()">
+    <xsl:param name="chunk" as="map(*)"/>
+    <xsl:variable name="kind" as="xs:string" select="$chunk?kind"/>
+    <html xml:lang="{$tt:lang}" lang="{$tt:lang}">
+      <head>
+        <meta charset="UTF-8"/>
+        <title>{$chunk?title}</title>
+        <link rel="stylesheet" type="text/css" href="../css/epub.css"/>
+      </head>
+      <body epub:type="{if ($kind = ('titlepage', 'front')) then 'frontmatter'
+                        else if ($kind = 'body') then 'bodymatter' else 'backmatter'}">
+        <xsl:choose>
+          <xsl:when test="$kind = 'titlepage'">
+            <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
+              <xsl:choose>
+                <xsl:when test="exists($chunk?nodes)">
+                  <xsl:apply-templates mode="render" select="$chunk?nodes">
+                    <xsl:with-param name="tt:file" tunnel="yes" as="xs:string" select="$chunk?file"/>
+                  </xsl:apply-templates>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:call-template name="tt:generated-titlepage"/>
+                </xsl:otherwise>
+              </xsl:choose>
+            </section>
+          </xsl:when>
+          <xsl:when test="$kind = 'registers'">
+            <section epub:type="index" role="doc-index" aria-labelledby="registers-title">
+              <h1 id="registers-title">{$chunk?title}</h1>
+              <xsl:call-template name="tt:registers">
+                <xsl:with-param name="file" select="$chunk?file"/>
+              </xsl:call-template>
+            </section>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates mode="render" select="$chunk?nodes">
+              <xsl:with-param name="tt:file" tunnel="yes" as="xs:string" select="$chunk?file"/>
+            </xsl:apply-templates>
+          </xsl:otherwise>
+        </xsl:choose>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- A title page from the header, for documents without a titlePage. -->
+  <xsl:template name="tt:generated-titlepage" as="element()*">
+    <h1>{$tt:main-title}</h1>
+    <xsl:for-each select="$tt:subtitles"><p class="subtitle">{.}</p></xsl:for-each>
+    <xsl:for-each select="$tt:title-stmt/tei:author"><p class="author">{tt:plain(.)}</p></xsl:for-each>
+    <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[1]">
+      <p class="publisher">{tt:plain(.)}</p>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- Registers: placeholder until the HTML layer's register rendering is imported. -->
+  <xsl:template name="tt:registers" as="item()*">
+    <xsl:param name="file" as="xs:string"/>
+  </xsl:template>
+
+  <!-- ===== Overrides of the rendering ===== -->
+
+  <!-- Internal links: the content document holding the target, then its id. -->
+  <xsl:function name="tt:internal-href" as="xs:string">
+    <xsl:param name="target" as="element()"/>
+    <xsl:variable name="file" as="xs:string" select="tt:file-of($target)"/>
+    <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:id($target)"/>
+  </xsl:function>
+
+  <!-- A live href, or none: a local pointer whose target is not in any
+       content document, and a relative reference to a file outside the
+       container, cannot be followed in an EPUB. -->
+  <xsl:function name="tt:href" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:variable name="safe" as="xs:string?" select="tt:safe-href($pointer)"/>
+    <xsl:variable name="local" as="element()?" select="
+        if (starts-with(string($safe), '#')) then key('tt:id', substring($safe, 2), $tt:root)[1] else ()"/>
+    <xsl:sequence select="
+        if (exists($local)) then (if (tt:file-of($local)) then tt:internal-href($local) else ())
+        else if (matches(string($safe), '^(https?|mailto):', 'i')) then $safe
+        else ()"/>
+  </xsl:function>
+
+  <xsl:template name="tt:page-break" as="item()*">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="anchor" as="xs:string"/>
+    <span epub:type="pagebreak" role="doc-pagebreak" id="{$anchor}" class="pb"
+      aria-label="{tt:page-label($node)}">〔{tt:page-label($node)}〕</span>
+  </xsl:template>
+
+  <!-- ===== Pages ===== -->
+  <xsl:function name="tt:page-label" as="xs:string">
+    <xsl:param name="pb" as="element(tei:pb)"/>
+    <xsl:sequence select="(normalize-space($pb/@n),
+      string(count($pb/preceding::tei:pb[ancestor::tei:text]) + 1))[.][1]"/>
+  </xsl:function>
+
+</xsl:stylesheet>

@@ -1,0 +1,107 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The EPUB navigation document (nav.xhtml): the nested table of contents,
+  the landmarks and the page-list of every printed page marker (pb).
+
+  No NCX: EPUB 3.3 reading systems read the navigation document; an NCX is
+  only for EPUB 2 readers, which would fail on this package's XHTML5 content
+  documents anyway, and it would be one more copy of the TOC to keep in step.
+
+  Mode tt:toc (one entry per division that has a heading or a number).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="urn:x-tei-tools"
+  xmlns:epub="http://www.idpf.org/2007/ops"
+  xmlns="http://www.w3.org/1999/xhtml"
+  expand-text="yes"
+  exclude-result-prefixes="#all">
+
+  <!-- A TOC entry for each nested division of a chunk. -->
+  <xsl:mode name="tt:toc" on-no-match="shallow-skip" on-multiple-match="fail"/>
+
+  <xsl:variable name="tt:pages" as="element(tei:pb)*" select="$tt:epub-text//tei:pb"/>
+
+  <xsl:template name="tt:nav-document" as="element()">
+    <html xml:lang="{$tt:lang}" lang="{$tt:lang}">
+      <head>
+        <meta charset="UTF-8"/>
+        <title>{$tt:nav-title}</title>
+        <link rel="stylesheet" type="text/css" href="css/epub.css"/>
+      </head>
+      <body>
+        <nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
+          <h1 id="toc-title">{$tt:nav-title}</h1>
+          <ol>
+            <xsl:for-each select="$tt:chunks">
+              <xsl:variable name="chunk" as="map(*)" select="."/>
+              <li>
+                <a href="{?file}">{?title}</a>
+                <xsl:variable name="inner" as="element()*">
+                  <xsl:apply-templates mode="tt:toc"
+                    select="?main/(* except (tei:head, tei:front, tei:back))">
+                    <xsl:with-param name="file" as="xs:string" select="?file" tunnel="yes"/>
+                  </xsl:apply-templates>
+                </xsl:variable>
+                <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </nav>
+        <nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">
+          <h2 id="landmarks-title">导航标志</h2>
+          <ol>
+            <li><a epub:type="titlepage" href="{$tt:titlepage-file}">书名页</a></li>
+            <li><a epub:type="toc" href="{$tt:nav-file}#toc">{$tt:nav-title}</a></li>
+            <xsl:for-each select="($tt:chunks[?kind = 'body'])[1]">
+              <li><a epub:type="bodymatter" href="{?file}">正文</a></li>
+            </xsl:for-each>
+            <xsl:for-each select="$tt:chunks[?kind = 'registers']">
+              <li><a epub:type="index" href="{?file}">{?title}</a></li>
+            </xsl:for-each>
+          </ol>
+        </nav>
+        <xsl:if test="exists($tt:pages)">
+          <nav epub:type="page-list" role="doc-pagelist" id="page-list"
+            aria-labelledby="page-list-title" hidden="hidden">
+            <h2 id="page-list-title">页码（{$tt:page-source}）</h2>
+            <ol>
+              <xsl:for-each select="$tt:pages">
+                <li><a href="{tt:file-of(.)}#{tt:page-anchor(.)}">{tt:page-label(.)}</a></li>
+              </xsl:for-each>
+            </ol>
+          </nav>
+        </xsl:if>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template mode="tt:toc" match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4
+                                     | tei:div5 | tei:div6 | tei:div7">
+    <xsl:param name="file" as="xs:string" tunnel="yes"/>
+    <xsl:variable name="title" as="xs:string"
+      select="tt:plain(tei:head[1])"/>
+    <xsl:variable name="inner" as="element()*">
+      <xsl:apply-templates mode="tt:toc" select="* except tei:head"/>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$title">
+        <li>
+          <a href="{$file}#{tt:id(.)}">{$title}</a>
+          <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
+        </li>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="$inner"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Nested texts of a group: their divisions are entries too. -->
+  <xsl:template mode="tt:toc" match="tei:text | tei:group | tei:front | tei:body | tei:back">
+    <xsl:apply-templates mode="tt:toc" select="*"/>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,186 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The EPUB package document (package.opf): metadata from the teiHeader,
+  manifest and spine from the chunks (chunks.xsl).
+
+  Parameters computed by tei_tools.publish.epub (Python):
+    $identifier  urn:uuid: name-based UUID v5 of the edition's idno
+                 (of the file's SHA-256 when there is no idno): the same on
+                 every build, different for different editions.
+
+  Mode tt:opf-meta renders the descriptive metadata of one header element.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="urn:x-tei-tools"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns="http://www.idpf.org/2007/opf"
+  expand-text="yes"
+  exclude-result-prefixes="#all">
+
+  <xsl:param name="identifier" as="xs:string" required="yes"/>
+
+  <!-- The WCAG 2.1 AA claim is made for text: the rendering of every TEI text
+       element is checked by DAISY Ace in the test suite. Tables, images,
+       media and formulas need data we cannot verify (headers, alternative
+       text): a document with any of them gets no claim. -->
+  <xsl:variable name="tt:a11y-claim" as="xs:boolean" select="empty($tt:epub-text//(tei:table
+    | tei:graphic | tei:media | tei:formula | tei:notatedMusic | tei:binaryObject))"/>
+
+  <xsl:variable name="tt:header" as="element(tei:teiHeader)?" select="/*/tei:teiHeader"/>
+  <xsl:variable name="tt:title-stmt" as="element(tei:titleStmt)?"
+    select="$tt:header/tei:fileDesc/tei:titleStmt"/>
+  <xsl:variable name="tt:pub-stmt" as="element(tei:publicationStmt)?"
+    select="$tt:header/tei:fileDesc/tei:publicationStmt"/>
+  <xsl:variable name="tt:source-bibl" as="element()?"
+    select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct | tei:biblFull
+            | tei:msDesc | tei:p)[1]"/>
+
+  <!-- The main title and the subtitles, from the header (the title page as fallback). -->
+  <xsl:variable name="tt:main-title" as="xs:string"
+    select="(tt:plain(($tt:title-stmt/tei:title[@type = 'main'], $tt:title-stmt/tei:title[not(@type = 'sub')])[1]),
+             tt:plain($tt:epub-text/tei:front/tei:titlePage//tei:titlePart[not(@type = 'sub')][1]),
+             '无题')[.][1]"/>
+  <xsl:variable name="tt:subtitles" as="xs:string*"
+    select="($tt:title-stmt/tei:title[@type = 'sub'] ! tt:plain(.))[.]"/>
+
+  <xsl:variable name="tt:dcterms-modified" as="xs:string">
+    <xsl:variable name="dates" as="xs:date*" select="
+      for $w in ($tt:header/tei:revisionDesc//tei:change/(@when, @when-iso),
+                 $tt:pub-stmt/tei:date/(@when, @when-iso))
+      return if ($w castable as xs:date) then xs:date($w)
+             else if ($w castable as xs:dateTime) then xs:date(xs:dateTime($w))
+             else if ($w castable as xs:gYearMonth) then xs:date($w || '-01')
+             else if ($w castable as xs:gYear and string-length($w) = 4) then xs:date($w || '-01-01')
+             else ()"/>
+    <!-- No dated change at all: a fixed date, never the clock. -->
+    <xsl:sequence select="format-date((max($dates), xs:date('2000-01-01'))[1],
+                          '[Y0001]-[M01]-[D01]') || 'T00:00:00Z'"/>
+  </xsl:variable>
+
+  <xsl:variable name="tt:lang" as="xs:string"
+    select="(/*/@xml:lang, $tt:header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident,
+             'und')[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')][1]"/>
+
+  <xsl:variable name="tt:page-source" as="xs:string"
+    select="(tt:plain($tt:source-bibl/(tei:title, .//tei:title)[1]), tt:plain($tt:source-bibl),
+             '印本')[.][1]"/>
+
+  <xsl:template name="tt:package-document" as="element()">
+    <package version="3.0" unique-identifier="uid" xml:lang="{$tt:lang}">
+      <metadata>
+        <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
+        <dc:identifier id="uid">{$identifier}</dc:identifier>
+        <dc:title id="title">{$tt:main-title}</dc:title>
+        <meta refines="#title" property="title-type">main</meta>
+        <meta refines="#title" property="display-seq">1</meta>
+        <xsl:for-each select="$tt:subtitles">
+          <dc:title id="subtitle-{position()}">{.}</dc:title>
+          <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+          <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
+        </xsl:for-each>
+        <dc:language>{$tt:lang}</dc:language>
+        <xsl:apply-templates mode="tt:opf-meta"
+          select="$tt:title-stmt/(tei:author | tei:editor | tei:respStmt)"/>
+        <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[1]">
+          <dc:publisher>{tt:plain(.)}</dc:publisher>
+        </xsl:for-each>
+        <xsl:for-each select="($tt:pub-stmt/tei:date/@when[matches(., '^\d{4}(-\d\d(-\d\d)?)?$')])[1]">
+          <dc:date>{.}</dc:date>
+        </xsl:for-each>
+        <xsl:if test="$tt:source-bibl">
+          <dc:source id="print-source">{tt:plain($tt:source-bibl)}</dc:source>
+        </xsl:if>
+        <xsl:for-each select="$tt:pub-stmt/tei:availability[normalize-space()]">
+          <dc:rights>{tt:plain(.)}</dc:rights>
+        </xsl:for-each>
+        <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords//tei:term[normalize-space()]">
+          <dc:subject>{tt:plain(.)}</dc:subject>
+        </xsl:for-each>
+        <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
+        <xsl:if test="exists($tt:pages)">
+          <meta property="pageBreakSource">{$tt:page-source}</meta>
+        </xsl:if>
+        <xsl:call-template name="tt:accessibility-metadata"/>
+      </metadata>
+      <manifest>
+        <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
+        <item id="css" href="css/epub.css" media-type="text/css"/>
+        <xsl:for-each select="$tt:chunks">
+          <item id="c{format-integer(position(), '00')}" href="{?file}"
+            media-type="application/xhtml+xml"/>
+        </xsl:for-each>
+      </manifest>
+      <spine>
+        <xsl:for-each select="$tt:chunks">
+          <itemref idref="c{format-integer(position(), '00')}"/>
+          <xsl:if test="position() = 1"><itemref idref="nav"/></xsl:if>
+        </xsl:for-each>
+      </spine>
+    </package>
+  </xsl:template>
+
+  <!-- Accessibility metadata (EPUB Accessibility 1.1): only what holds. -->
+  <xsl:template name="tt:accessibility-metadata" as="element()*">
+    <meta property="schema:accessMode">textual</meta>
+    <meta property="schema:accessModeSufficient">textual</meta>
+    <meta property="schema:accessibilityFeature">structuralNavigation</meta>
+    <meta property="schema:accessibilityFeature">tableOfContents</meta>
+    <meta property="schema:accessibilityFeature">readingOrder</meta>
+    <meta property="schema:accessibilityFeature">displayTransformability</meta>
+    <xsl:if test="exists($tt:pages)">
+      <meta property="schema:accessibilityFeature">pageNavigation</meta>
+      <meta property="schema:accessibilityFeature">pageBreakMarkers</meta>
+    </xsl:if>
+    <xsl:if test="exists($tt:register-lists)">
+      <meta property="schema:accessibilityFeature">index</meta>
+    </xsl:if>
+    <meta property="schema:accessibilityHazard">none</meta>
+    <meta property="schema:accessibilitySummary">{
+      '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录'
+      || (if (exists($tt:pages)) then '、对应印本的页码导航' else '')
+      || (if (exists($tt:register-lists)) then '及人物、机构、地点等索引' else '')
+      || '，阅读顺序即原书顺序。原书照片仅以文字说明呈现。'
+      || ' A text-only publication (no images, media or scripts) with structured headings, a table of contents'
+      || (if (exists($tt:pages)) then ', page navigation matching the print edition' else '')
+      || (if (exists($tt:register-lists)) then ' and indexes of people, organisations and places' else '')
+      || '; the reading order is that of the original. Photographs of the print edition are described in text only.'}</meta>
+    <xsl:if test="$tt:a11y-claim">
+      <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>
+      <meta property="a11y:certifiedBy">{($tt:pub-stmt/tei:publisher ! tt:plain(.), 'tei-tools')[.][1]}</meta>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:mode name="tt:opf-meta" on-no-match="shallow-skip" on-multiple-match="fail"/>
+
+  <!-- Authors: the compiler of the booklet is role "com" (MARC relators). -->
+  <xsl:template mode="tt:opf-meta" match="tei:author">
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:author) + 1"/>
+    <xsl:variable name="compiler" as="xs:boolean" select="
+      some $e in $tt:source-bibl//tei:editor[@role = 'compiler']
+      satisfies (tt:plain($e) = tt:plain(current()) or ($e/@ref and $e/@ref = current()/@ref))"/>
+    <dc:creator id="creator-{$n}">{tt:plain(.)}</dc:creator>
+    <meta refines="#creator-{$n}" property="role" scheme="marc:relators">{
+      if ($compiler) then 'com' else 'aut'}</meta>
+  </xsl:template>
+
+  <xsl:template mode="tt:opf-meta" match="tei:editor">
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:editor) + 1"/>
+    <dc:contributor id="editor-{$n}">{tt:plain(.)}</dc:contributor>
+    <meta refines="#editor-{$n}" property="role" scheme="marc:relators">edt</meta>
+  </xsl:template>
+
+  <!-- Those responsible for the encoding: markup editors ("mrk"), else contributors. -->
+  <xsl:template mode="tt:opf-meta" match="tei:respStmt">
+    <xsl:variable name="resp" as="xs:string" select="tt:plain(tei:resp)"/>
+    <xsl:variable name="s" as="xs:integer" select="count(preceding-sibling::tei:respStmt) + 1"/>
+    <xsl:for-each select="(tei:name | tei:persName | tei:orgName)[normalize-space()]">
+      <dc:contributor id="resp-{$s}-{position()}">{tt:plain(.)}</dc:contributor>
+      <meta refines="#resp-{$s}-{position()}" property="role" scheme="marc:relators">{
+        if (matches($resp, '编码|encod|mark-?up|transcri', 'i')) then 'mrk' else 'ctb'}</meta>
+    </xsl:for-each>
+  </xsl:template>
+
+</xsl:stylesheet>
