@@ -1,5 +1,82 @@
-"""CLI for `tei-tools export` (placeholder until its issue lands)."""
+"""CLI for ``tei-tools export network`` and ``tei-tools export timeline``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from tei_tools.cli.query import OUTPUT, PATHS, emit
+from tei_tools.query.results import write_csv
+
+
+@click.group("export")
+def export() -> None:
+    """Export data for other tools: a co-occurrence network, a timeline."""
+
+
+@export.command("network")
+@PATHS
+@click.option("--level", type=click.Choice(["paragraph", "item"]), default="paragraph",
+              show_default=True, help="Unit of co-occurrence.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "csv", "json"]),
+              default="graphml", show_default=True, help="Output format.")
+@click.option("--table", type=click.Choice(["edges", "nodes"]), default="edges",
+              show_default=True, help="csv format: the edge table or the node table.")
+@OUTPUT
+def network(paths: tuple[Path, ...], level: str, fmt: str, table: str,
+            output: Path | None) -> None:
+    """Co-occurrence of people, organisations and places (weighted).
+
+    Two entities are linked when both are mentioned in the same paragraph (or
+    item); the weight is the number of units they share. Node attributes
+    come from the registers (label, type, pinyin, mentions).
+
+    \b
+    graphml  GraphML for Gephi, networkx (nx.read_graphml), yEd
+    json     networkx node-link data: nx.node_link_graph(data, edges="edges")
+    csv      Gephi spreadsheet import: edges (Source,Target,Weight,Type,labels)
+             or, with --table nodes, nodes (Id,Label,type,pinyin,mentions,file)
+    """
+    from tei_tools.query import load_all
+    from tei_tools.query import network as net
+
+    graph = net.network(load_all(paths), level)  # type: ignore[arg-type]
+    if fmt == "graphml":
+        emit(net.to_graphml(graph), output)
+    elif fmt == "json":
+        emit(json.dumps(net.to_json(graph), ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        rows = net.edge_rows(graph) if table == "edges" else net.node_rows(graph)
+        header = (["Source", "Target", "Weight", "Type", "source_label", "target_label"]
+                  if table == "edges" else ["Id", "Label", "type", "pinyin", "mentions", "file"])
+        emit(write_csv(rows, header), output)
+
+
+@export.command("timeline")
+@PATHS
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True, help="Output format.")
+@click.option("--scope", type=click.Choice(["text", "all"]), default="text", show_default=True,
+              help="text: dates in tei:text; all: also the header and standOff.")
+@OUTPUT
+def timeline(paths: tuple[Path, ...], fmt: str, scope: str, output: Path | None) -> None:
+    """Every dated expression (date, docDate, origDate, time) with its ISO value.
+
+    Columns: file, line, element, text, iso (@when, else start/end), start,
+    end, when, from, to, notBefore, notAfter, cert, context (surrounding
+    text), item and paragraph (xml:ids), part (text, teiHeader, standOff).
+    """
+    from tei_tools.query import load_all
+    from tei_tools.query.timeline import COLUMNS, dated_expressions
+
+    rows = [d.to_dict() for doc in load_all(paths)
+            for d in dated_expressions(doc, scope)]  # type: ignore[arg-type]
+    if fmt == "json":
+        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        emit(write_csv(rows, COLUMNS), output)
+
+
+COMMANDS: list[click.Command] = [export]

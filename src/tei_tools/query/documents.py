@@ -1,0 +1,106 @@
+"""The documents a query or an export works on.
+
+A path argument is a file or a folder (every ``*.xml`` below it, sorted); no
+path means the edition (:func:`tei_tools.paths.edition_file`). Each file is
+read and checked by the hardened parser :mod:`tei_tools.xmlio`; Saxon gets
+the same, already checked text (so its line numbers are the file's), built
+once, on first use, with line numbering on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from tei_tools import xmlio
+from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.paths import edition_file
+
+TEI = xmlio.TEI_NS
+XML = xmlio.XML_NS
+NS = {"tei": TEI, "xml": XML}
+
+
+def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Files named by ``paths`` (folders expanded to their ``*.xml``), or the edition."""
+    if not paths:
+        edition = edition_file()
+        if not edition.is_file():
+            raise UsageError(f"{edition}: error: the edition is not there; "
+                             "name a TEI file or folder")
+        return [edition]
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.xml") if p.is_file())
+            if not found:
+                raise UsageError(f"{path}: error: no .xml file in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: error: no such file or folder")
+    return files
+
+
+@dataclass(slots=True)
+class Document:
+    """One XML file: its lxml tree and, built on demand, its Saxon tree."""
+
+    path: Path
+    tree: etree._ElementTree
+    text: str = field(repr=False)
+    _node: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+    def saxon_node(self) -> object:
+        """The document as a Saxon ``PyXdmNode`` (line numbers on), built once."""
+        if self._node is None:
+            from tei_tools.publish.saxon import processor
+
+            builder = processor().new_document_builder()
+            builder.set_line_numbering(True)
+            builder.set_base_uri(self.path.resolve().as_uri())
+            try:
+                self._node = builder.parse_xml(xml_text=self.text, encoding="UTF-8")
+            except Exception as exc:  # saxonche.PySaxonApiError
+                raise XmlInputError(self.name, f"Saxon cannot read the document: "
+                                    f"{' '.join(str(exc).split())}", code="XML-SAXON") from None
+        return self._node
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read one file through the hardened parser."""
+    data = xmlio.read_bytes(path)
+    tree = xmlio.parse_bytes(data, str(path))
+    encoding = tree.docinfo.encoding or "UTF-8"
+    try:
+        text = data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        text = etree.tostring(tree, encoding="unicode")
+    return Document(Path(path), tree, text.lstrip("\ufeff"))
+
+
+def load_all(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Document]:
+    return [load(p) for p in resolve_paths(paths)]
+
+
+def iter_elements(root: etree._Element, *names: str) -> Iterable[etree._Element]:
+    """TEI elements named ``names`` below ``root`` in document order."""
+    return root.iter(*(f"{{{TEI}}}{n}" for n in names))
+
+
+def xml_id(el: etree._Element) -> str | None:
+    return el.get(f"{{{XML}}}id")
