@@ -1,0 +1,82 @@
+"""Prototype validator: lxml + tei_all pruned to the names of the documents.
+
+Shows what ``tei-tools validate --schema tei_all.rng`` can cost with the
+pruning of :mod:`rng_prune` (verdicts only; messages are the validator's job).
+
+    python bench/proto_validate.py [--workers K] [--batch] SCHEMA.rng FILE...
+
+Per document (default) the grammar is pruned to that document's names; with
+``--batch`` once to the union of the names of all documents a worker gets.
+Prints ``file: valid|invalid`` per file, exits 0 if all are valid, else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parent))
+import rng_prune  # noqa: E402
+
+from tei_tools import xmlio  # noqa: E402
+
+_GRAMMAR: etree._ElementTree | None = None
+
+
+def _grammar(path: str) -> etree._ElementTree:
+    global _GRAMMAR
+    if _GRAMMAR is None:
+        _GRAMMAR = xmlio.parse_file(path)
+    return _GRAMMAR
+
+
+def validate_chunk(args: tuple[str, list[str], bool]) -> list[tuple[str, bool]]:
+    schema_path, files, batch = args
+    grammar = _grammar(schema_path)
+    docs = []
+    for f in files:
+        try:
+            docs.append((f, xmlio.parse_file(f)))
+        except Exception:
+            docs.append((f, None))
+    out = []
+    if batch:
+        e, a = rng_prune.union_names(d for _, d in docs if d is not None)
+        schema = etree.RelaxNG(rng_prune.prune(grammar, e, a))
+        return [(f, d is not None and schema.validate(d)) for f, d in docs]
+    for f, d in docs:
+        if d is None:
+            out.append((f, False))
+            continue
+        e, a = rng_prune.used_names(d)
+        out.append((f, etree.RelaxNG(rng_prune.prune(grammar, e, a)).validate(d)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--batch", action="store_true")
+    ap.add_argument("schema")
+    ap.add_argument("files", nargs="+")
+    ns = ap.parse_args(argv)
+    k = max(1, ns.workers)
+    if k == 1:
+        results = validate_chunk((ns.schema, ns.files, ns.batch))
+    else:
+        size = max(1, min(50, len(ns.files) // (k * 4) or 1))
+        chunks = [ns.files[i:i + size] for i in range(0, len(ns.files), size)]
+        with multiprocessing.get_context("fork").Pool(k) as pool:
+            results = [r for part in pool.imap(validate_chunk, [(ns.schema, c, ns.batch) for c in chunks])
+                       for r in part]
+    for f, ok in results:
+        print(f"{f}: {'valid' if ok else 'invalid'}")
+    return 0 if all(ok for _, ok in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

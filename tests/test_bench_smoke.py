@@ -1,0 +1,99 @@
+"""The benchmark harness runs and writes well-formed results (no timings asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+sys.path.insert(0, str(BENCH))
+
+import cases  # noqa: E402
+import corpus  # noqa: E402
+import report  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def quick_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    benchmarks = REPO / "BENCHMARKS.md"
+    before = benchmarks.read_bytes() if benchmarks.exists() else None
+    res = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--out", str(out),
+         "--only", "edition.jing.cold", "--only", "edition.floor.*", "--only", "edition.proto.cold",
+         "--only", "scale.3.floor", "--only", "scale.3.proto.*", "--only", "edition.nonexistent.*"],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )
+    assert res.returncode == 0, res.stderr
+    after = benchmarks.read_bytes() if benchmarks.exists() else None
+    assert before == after, "a --quick/--only run must not rewrite BENCHMARKS.md"
+    return (json.loads((out / "results.json").read_text(encoding="utf-8")),
+            (out / "results.md").read_text(encoding="utf-8"), out)
+
+
+def test_quick_run_records_machine_and_settings(quick_results: tuple[dict, str, Path]) -> None:
+    results, _, _ = quick_results
+    machine = results["machine"]
+    for key in ("date_utc", "cpu", "cores", "lxml", "libxml2", "saxonche", "jing", "java", "git", "edition"):
+        assert machine[key], key
+    assert results["settings"] == {"runs": 1, "sizes": [3], "quick": True}
+    assert results["research"] is None
+
+
+def test_quick_run_measures_each_selected_case_once(quick_results: tuple[dict, str, Path]) -> None:
+    results, _, _ = quick_results
+    ids = [row["id"] for row in results["cases"]]
+    assert ids == ["edition.jing.cold", "edition.proto.cold", "edition.floor.cold", "edition.floor.warm",
+                   "scale.3.floor", "scale.3.proto.w1", "scale.3.proto.w2"]
+    for row in results["cases"]:
+        assert row["status"] == "ok", row
+        stats = row["stats"]
+        assert stats["n"] == 1 and len(stats["times"]) == 1
+        assert 0 < stats["min"] <= stats["median"] <= stats["max"]
+        assert row["exit_code"] == 0, row  # jing and the prototype judge these documents valid
+        if row["kind"] == "cold":
+            assert row["memory"]["tree_peak_mib"] >= row["memory"]["max_process_mib"] > 0
+    scale = [r for r in results["cases"] if r["id"].startswith("scale.")]
+    assert all(r["docs"] == 3 for r in scale)
+    assert [r["workers"] for r in scale] == [1, 1, 2]
+
+
+def test_quick_run_writes_markdown_tables(quick_results: tuple[dict, str, Path]) -> None:
+    results, md, _ = quick_results
+    assert "### The edition: validation, side by side with jing and the floor" in md
+    assert "### Scaling over N generated documents (1 and 2 workers)" in md
+    assert "### Targets" in md
+    assert f"| lxml | {results['machine']['lxml']} |" in md
+    jing_row = next(line for line in md.splitlines() if line.startswith("| jing tei_all.rng (cold"))
+    assert "| 1.00× |" in jing_row  # jing divided by itself
+
+
+def test_missing_command_or_option_is_reported_not_available() -> None:
+    assert cases.missing(("no-such-command",)) == "not available yet: `tei-tools no-such-command` does not exist"
+    assert cases.missing(("query", "--no-such-option")) == \
+        "not available yet: `tei-tools query` has no `--no-such-option` option"
+    assert cases.missing(()) is None
+
+
+def test_update_block_replaces_only_the_generated_block(tmp_path: Path) -> None:
+    doc = tmp_path / "B.md"
+    doc.write_text("# Benchmarks\n\nprose before\n", encoding="utf-8")
+    report.update_block(doc, "table one\n")
+    report.update_block(doc, "table two\n")
+    text = doc.read_text(encoding="utf-8")
+    assert text.count(report.START) == 1 and text.count(report.END) == 1
+    assert "table two" in text and "table one" not in text
+    assert text.startswith("# Benchmarks\n\nprose before\n")
+
+
+def test_generated_corpus_is_valid_against_tei_all(tmp_path: Path) -> None:
+    n = len(corpus.templates()) + 2  # every template at least once, some twice (varied)
+    files = corpus.make_corpus(tmp_path, n)
+    assert len({f.read_bytes() for f in files}) == n  # content varies
+    res = subprocess.run(["jing", str(corpus.TEI_ALL), *map(str, files)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[:2000]
