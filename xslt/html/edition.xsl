@@ -1,0 +1,493 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The static HTML edition: every page of dist/html/ is an xsl:result-document
+  of this stylesheet (index, one page per unit, registers, about, search and
+  search-index.js). Run it with tei_tools.publish.saxon; static assets
+  (assets/edition.css, assets/edition.js) are copied by tei_tools.publish.html.
+
+  For a format layer importing this file (the EPUB in xslt/epub/):
+    named template tt:page($file, $title, $kind, $content)   the page shell
+        and its serialisation (override to write XHTML files in your layout);
+    named template tt:site-nav($file)   the navigation in the page header;
+    tt:unit-href / tt:register-href / tt:internal-href / $tt:ext  (render.xsl)
+        where pages are and where links go;
+    mode outline   the table of contents built from the text (index page);
+    mode about     the header sections of the about page;
+    templates tt:index-page, tt:unit-page, tt:register-page, tt:about-page,
+        tt:search-page (each writes one page through tt:page).
+  Parameters: $reading (core), $downloads as xs:string* (hrefs of the files
+  offered on the about page, e.g. 'downloads/taijiang-dangjian-2007.xml'),
+  $with-search as xs:boolean (search page and index).
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    xmlns="http://www.w3.org/1999/xhtml"
+    expand-text="yes"
+    exclude-result-prefixes="#all">
+
+  <xsl:import href="render.xsl"/>
+
+  <xsl:param name="downloads" as="xs:string*" select="()"/>
+  <xsl:param name="with-search" as="xs:boolean" select="true()"/>
+
+  <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
+  <xsl:output name="script" method="text" encoding="UTF-8"/>
+
+  <xsl:mode name="outline" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
+  <xsl:mode name="about" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
+
+  <xsl:variable name="tt:header" as="element()?" select="/*/tei:teiHeader"/>
+  <xsl:variable name="tt:site-title" as="xs:string" select="
+      (//tei:titlePage[1]/tei:docTitle/tei:titlePart[@type = 'main' or position() = 1] ! normalize-space(.),
+       $tt:header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main' or position() = 1] ! normalize-space(.),
+       '无题')[. != ''][1]"/>
+  <xsl:variable name="tt:edition-title" as="xs:string" select="
+      ($tt:header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main' or position() = 1] ! normalize-space(.), $tt:site-title)[. != ''][1]"/>
+  <xsl:variable name="tt:registers" as="xs:string*" select="
+      ('persons', 'organisations', 'places', 'events', 'works')[exists(tt:entries(.))]"/>
+  <!-- The date of the edition: the latest change in revisionDesc (no clock). -->
+  <xsl:variable name="tt:edition-date" as="xs:string" select="
+      string((sort(($tt:header/tei:revisionDesc//tei:change/@when ! string(.)), (), function($d) { $d })[last()],
+              $tt:header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .)[1] ! normalize-space(.))[1])"/>
+
+  <xsl:template match="/" as="item()*">
+    <xsl:call-template name="tt:index-page"/>
+    <xsl:for-each select="$tt:units">
+      <xsl:call-template name="tt:unit-page"/>
+    </xsl:for-each>
+    <xsl:for-each select="$tt:registers">
+      <xsl:call-template name="tt:register-page">
+        <xsl:with-param name="register" select="."/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:call-template name="tt:about-page"/>
+    <xsl:if test="$with-search">
+      <xsl:call-template name="tt:search-page"/>
+    </xsl:if>
+    <xsl:sequence select="string-join(($tt:units ! tt:unit-href(.)), ' ')"/>
+  </xsl:template>
+
+  <!-- ===== Page shell ===== -->
+  <xsl:template name="tt:page" as="empty-sequence()">
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="content" as="item()*"/>
+    <xsl:result-document href="{$file}" format="page">
+      <html lang="zh-Hans">
+        <head>
+          <meta charset="utf-8"/>
+          <meta name="viewport" content="width=device-width, initial-scale=1"/>
+          <title>{if ($title = $tt:site-title) then $title else $title || ' · ' || $tt:site-title}</title>
+          <meta name="generator" content="tei-tools"/>
+          <link rel="stylesheet" href="assets/edition.css"/>
+          <script src="assets/edition.js" defer="defer"></script>
+        </head>
+        <body class="page-{$kind}">
+          <a class="skip" href="#main">跳到正文</a>
+          <header class="site">
+            <a class="brand" href="index{$tt:ext}">{$tt:site-title}</a>
+            <xsl:call-template name="tt:site-nav"><xsl:with-param name="file" select="$file"/></xsl:call-template>
+          </header>
+          <main id="main">
+            <xsl:sequence select="$content"/>
+          </main>
+          <footer class="site">
+            <p>{$tt:edition-title}。<xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence[1]" mode="about"/>
+              <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
+              <a href="about{$tt:ext}#cite">引用方式</a></p>
+          </footer>
+        </body>
+      </html>
+    </xsl:result-document>
+  </xsl:template>
+
+  <xsl:template name="tt:site-nav" as="element()">
+    <xsl:param name="file" as="xs:string"/>
+    <nav class="site-nav" aria-label="网站导航">
+      <ul>
+        <li><a href="index{$tt:ext}">目录</a></li>
+        <xsl:for-each select="$tt:registers">
+          <li><a href="{tt:register-href(.)}">{$tt:register-labels(.)}</a></li>
+        </xsl:for-each>
+        <li><a href="about{$tt:ext}">关于</a></li>
+        <xsl:if test="$with-search">
+          <li><a href="search{$tt:ext}">检索</a></li>
+        </xsl:if>
+      </ul>
+      <xsl:if test="$with-search">
+        <form class="quick-search" action="search{$tt:ext}" method="get" role="search">
+          <input type="search" name="q" placeholder="全文检索" aria-label="全文检索"/>
+          <button type="submit">检索</button>
+        </form>
+      </xsl:if>
+    </nav>
+  </xsl:template>
+
+  <!-- ===== Index: title page and table of contents ===== -->
+  <xsl:template name="tt:index-page" as="empty-sequence()">
+    <xsl:call-template name="tt:page">
+      <xsl:with-param name="file" select="'index' || $tt:ext"/>
+      <xsl:with-param name="title" select="$tt:site-title"/>
+      <xsl:with-param name="kind" select="'index'"/>
+      <xsl:with-param name="content" as="item()*">
+        <header class="titlepage">
+          <xsl:variable name="tp" as="element()?" select="(//tei:text//tei:titlePage)[1]"/>
+          <h1>{$tt:site-title}</h1>
+          <xsl:for-each select="$tp/tei:docTitle/tei:titlePart[not(normalize-space(.) = $tt:site-title)]">
+            <p class="subtitle">{tt:plain(.)}</p>
+          </xsl:for-each>
+          <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
+          <p class="edition-note">{$tt:edition-title}</p>
+        </header>
+        <nav class="toc" aria-labelledby="toc-heading">
+          <h2 id="toc-heading">目录</h2>
+          <xsl:apply-templates select="/*/tei:text" mode="outline"/>
+        </nav>
+        <xsl:for-each select="//tei:text//tei:div[@type = 'contents'][not(tt:unit-of(.))]">
+          <details class="orig-contents">
+            <summary>原书目录（照录）</summary>
+            <xsl:apply-templates select="." mode="render"/>
+          </details>
+        </xsl:for-each>
+        <xsl:call-template name="tt:notes">
+          <xsl:with-param name="notes" select="//tei:text//tei:note[empty(tt:unit-of(.))]"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- outline: containers of units become groups, units entries, the rest is rendered. -->
+  <xsl:template match="*" mode="outline" as="item()*">
+    <xsl:choose>
+      <xsl:when test="tt:is-unit(.)">
+        <xsl:call-template name="tt:toc-entry"/>
+      </xsl:when>
+      <xsl:when test="self::tei:titlePage or self::tei:div[@type = 'contents']"/>
+      <xsl:when test="self::tei:pb and exists(tt:unit-of-pb(.))"/>
+      <xsl:when test="exists(descendant::* intersect $tt:units)">
+        <div class="toc-group">
+          <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="."/></xsl:call-template>
+          <xsl:for-each-group select="node()" group-adjacent="boolean(self::*[tt:is-unit(.)])">
+            <xsl:choose>
+              <xsl:when test="current-grouping-key()">
+                <ol class="toc-entries"><xsl:apply-templates select="current-group()" mode="outline"/></ol>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:apply-templates select="current-group()" mode="outline"/>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:for-each-group>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="." mode="render"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="text()" mode="outline" as="item()*">
+    <xsl:apply-templates select="." mode="render"/>
+  </xsl:template>
+
+  <xsl:template name="tt:toc-entry" as="element()">
+    <xsl:variable name="missing" as="xs:boolean" select="tt:text-missing(.)"/>
+    <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
+    <li class="toc-entry{if ($missing) then ' missing' else ''}">
+      <a href="{tt:unit-href(.)}">{tt:title-of(.)}</a>
+      <xsl:if test="$source"><span class="toc-source">{$source}</span></xsl:if>
+      <xsl:if test="$missing"><span class="toc-missing">原文未收入来源文本</span></xsl:if>
+    </li>
+  </xsl:template>
+
+  <!-- ===== One page per unit ===== -->
+  <xsl:template name="tt:unit-page" as="empty-sequence()">
+    <xsl:variable name="unit" as="element()" select="."/>
+    <xsl:variable name="i" as="xs:integer" select="index-of($tt:units ! generate-id(.), generate-id(.))[1]"/>
+    <xsl:variable name="first-head" as="element()?" select="tei:head[1]"/>
+    <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
+    <xsl:call-template name="tt:page">
+      <xsl:with-param name="file" select="tt:unit-href(.)"/>
+      <xsl:with-param name="title" select="tt:title-of(.)"/>
+      <xsl:with-param name="kind" select="'unit'"/>
+      <xsl:with-param name="content" as="item()*">
+        <nav class="crumbs" aria-label="位置">
+          <a href="index{$tt:ext}">目录</a>
+          <xsl:for-each select="ancestor::*[tei:head][starts-with(local-name(), 'div')]">
+            <xsl:text> › </xsl:text><span>{tt:plain(tei:head[1])}</span>
+          </xsl:for-each>
+        </nav>
+        <article class="unit{if (tt:text-missing(.)) then ' missing' else ''}" id="{tt:unit-file(.)}">
+          <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
+          <xsl:choose>
+            <xsl:when test="$first-head">
+              <xsl:apply-templates select="node()[not(. >> $first-head)]" mode="render"/>
+            </xsl:when>
+            <xsl:otherwise><h1>{tt:title-of(.)}</h1></xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="$source">
+            <p class="source"><span class="label">来源：</span>{$source}</p>
+          </xsl:if>
+          <xsl:if test="exists(.//tei:choice | .//tei:app)">
+            <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false">显示原文（未校改）</button></p>
+          </xsl:if>
+          <xsl:apply-templates select="if ($first-head) then node()[. >> $first-head] else node()" mode="render"/>
+          <xsl:call-template name="tt:notes">
+            <xsl:with-param name="notes" select=".//tei:note"/>
+          </xsl:call-template>
+        </article>
+        <nav class="pager" aria-label="前后篇">
+          <xsl:for-each select="$tt:units[$i - 1]">
+            <a rel="prev" href="{tt:unit-href(.)}">上一篇：{tt:title-of(.)}</a>
+          </xsl:for-each>
+          <xsl:for-each select="$tt:units[$i + 1]">
+            <a rel="next" href="{tt:unit-href(.)}">下一篇：{tt:title-of(.)}</a>
+          </xsl:for-each>
+        </nav>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ===== Registers ===== -->
+  <xsl:template name="tt:register-page" as="empty-sequence()">
+    <xsl:param name="register" as="xs:string"/>
+    <xsl:variable name="entries" as="element()*" select="sort(tt:entries($register), (), function($e) { tt:sort-key($e) })"/>
+    <xsl:call-template name="tt:page">
+      <xsl:with-param name="file" select="tt:register-href($register)"/>
+      <xsl:with-param name="title" select="$tt:register-labels($register) || '索引'"/>
+      <xsl:with-param name="kind" select="'register'"/>
+      <xsl:with-param name="content" as="item()*">
+        <h1>{$tt:register-labels($register)}索引</h1>
+        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及及其上下文。</p>
+        <xsl:for-each select="$entries">
+          <xsl:call-template name="tt:register-entry"/>
+        </xsl:for-each>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tt:register-entry" as="element()">
+    <xsl:variable name="pinyin" as="xs:string?" select="tt:entry-pinyin(.)"/>
+    <xsl:variable name="mentions" as="element()*" select="key('tt:mentions', string(@xml:id))"/>
+    <article class="entry" id="{tt:anchor(.)}">
+      <h2>{tt:entry-name(.)}<xsl:if test="$pinyin"> <span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h2>
+      <dl>
+        <xsl:variable name="other-names" as="element()*"
+            select="(tei:persName | tei:orgName | tei:placeName)[not(starts-with(@xml:lang, 'zh-Latn'))][normalize-space(.) != tt:entry-name(current())]"/>
+        <xsl:if test="$other-names">
+          <dt>别称</dt><dd>{string-join($other-names ! normalize-space(.), '、')}</dd>
+        </xsl:if>
+        <xsl:for-each select="tei:occupation | tei:roleName | tei:state | tei:trait | tei:birth | tei:death | tei:location | tei:desc">
+          <dt>{map{'occupation': '身份', 'roleName': '职务', 'state': '状况', 'trait': '特征', 'birth': '生', 'death': '卒', 'location': '位置', 'desc': '说明'}(local-name())}</dt>
+          <dd><xsl:apply-templates mode="render"/><xsl:if test="@when"> （{@when}）</xsl:if></dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:affiliation">
+          <dt>所属</dt>
+          <dd>
+            <xsl:variable name="org" as="element()?" select="tt:targets(@ref)[exists(tt:register-of(.))][1]"/>
+            <xsl:choose>
+              <xsl:when test="$org"><a href="{tt:internal-href($org)}">{normalize-space(.)}</a></xsl:when>
+              <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
+            </xsl:choose>
+          </dd>
+        </xsl:for-each>
+        <xsl:if test="@when | @from | @to">
+          <dt>时间</dt><dd>{string-join((@when, @from, @to), '—')}</dd>
+        </xsl:if>
+        <xsl:for-each select="tei:note">
+          <dt>注</dt><dd><xsl:apply-templates mode="render"/></dd>
+        </xsl:for-each>
+      </dl>
+      <h3>提及（{count($mentions)}）</h3>
+      <xsl:choose>
+        <xsl:when test="empty($mentions)"><p class="no-mentions">正文中未见提及。</p></xsl:when>
+        <xsl:otherwise>
+          <ol class="mentions">
+            <xsl:for-each select="$mentions">
+              <xsl:call-template name="tt:mention-context"/>
+            </xsl:for-each>
+          </ol>
+        </xsl:otherwise>
+      </xsl:choose>
+    </article>
+  </xsl:template>
+
+  <xsl:template name="tt:mention-context" as="element()">
+    <xsl:variable name="m" as="element()" select="."/>
+    <xsl:variable name="block" as="element()" select="(ancestor::*[self::tei:p or self::tei:ab or self::tei:head
+        or self::tei:item or self::tei:l or self::tei:cell or self::tei:note or self::tei:figure][1], ..)[1]"/>
+    <xsl:variable name="anchored" as="xs:boolean" select="exists(tt:entry-of(.)) and exists(self::tei:persName
+        | self::tei:orgName | self::tei:placeName | self::tei:geogName | self::tei:eventName | self::tei:objectName
+        | self::tei:name | self::tei:rs | self::tei:title | self::tei:roleName | self::tei:date | self::tei:time)"/>
+    <xsl:variable name="target" as="element()" select="if ($anchored) then $m else ($m/ancestor::*[self::tei:p or self::tei:ab or self::tei:head][1], $m)[1]"/>
+    <xsl:variable name="texts" as="text()*" select="$block//text()[tt:in-reading(.)]"/>
+    <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $m]))"/>
+    <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $m][not(ancestor::* intersect $m)]))"/>
+    <xsl:variable name="unit" as="element()?" select="tt:unit-of($m)"/>
+    <li>
+      <a class="backlink" href="{tt:page-of($m)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
+      <xsl:text>：</xsl:text>
+      <span class="context">{if (string-length($before) > 40) then '…' || substring($before, string-length($before) - 39) else $before}<mark>{tt:plain($m)}</mark>{if (string-length($after) > 40) then substring($after, 1, 40) || '…' else $after}</span>
+    </li>
+  </xsl:template>
+
+  <!-- ===== About (from the header) ===== -->
+  <xsl:template name="tt:about-page" as="empty-sequence()">
+    <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
+    <xsl:call-template name="tt:page">
+      <xsl:with-param name="file" select="'about' || $tt:ext"/>
+      <xsl:with-param name="title" select="'关于本版'"/>
+      <xsl:with-param name="kind" select="'about'"/>
+      <xsl:with-param name="content" as="item()*">
+        <h1>关于本版</h1>
+        <section id="edition">
+          <h2>版本信息</h2>
+          <dl>
+            <xsl:for-each select="$fd/tei:titleStmt/tei:title">
+              <dt>题名</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
+              <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt">
+              <dt>{normalize-space(tei:resp[1])}</dt><dd>{string-join((tei:name | tei:persName | tei:orgName) ! normalize-space(.), '、')}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority)">
+              <dt>发布者</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:publicationStmt/tei:date">
+              <dt>发布日期</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:publicationStmt/tei:idno">
+              <dt>标识</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+          </dl>
+        </section>
+        <xsl:if test="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:editorialDecl | tei:samplingDecl)">
+          <section id="principles">
+            <h2>编辑原则</h2>
+            <xsl:apply-templates select="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl)" mode="about"/>
+          </section>
+        </xsl:if>
+        <section id="sources">
+          <h2>底本与来源</h2>
+          <xsl:for-each select="$fd/tei:sourceDesc/(tei:bibl | tei:biblFull | tei:biblStruct | tei:p | tei:msDesc)">
+            <p class="bibl">{tt:plain(.)}</p>
+          </xsl:for-each>
+          <xsl:for-each select="$fd/tei:sourceDesc/tei:listBibl">
+            <ol class="sources">
+              <xsl:for-each select="tei:biblStruct | tei:bibl">
+                <xsl:variable name="unit" as="element()?" select="$tt:units[tt:targets(@source) intersect current()][1]"/>
+                <li id="{tt:anchor(.)}">
+                  <xsl:choose>
+                    <xsl:when test="$unit"><a href="{tt:unit-href($unit)}">{tt:plain((tei:analytic/tei:title, tei:title)[1])}</a>，{tt:source-line($unit)}</xsl:when>
+                    <xsl:otherwise>{tt:plain(.)}</xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each>
+            </ol>
+          </xsl:for-each>
+        </section>
+        <section id="licence">
+          <h2>版权与许可</h2>
+          <xsl:for-each select="$fd/tei:publicationStmt/tei:availability">
+            <xsl:for-each select="tei:licence"><p><xsl:apply-templates select="." mode="about"/></p></xsl:for-each>
+            <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
+          </xsl:for-each>
+        </section>
+        <section id="cite">
+          <h2>引用方式</h2>
+          <p class="citation">{string-join(($fd/tei:titleStmt/tei:respStmt/(tei:name | tei:persName | tei:orgName) ! normalize-space(.))[1], '')}：《{$tt:edition-title}》，{($fd/tei:publicationStmt/tei:publisher ! normalize-space(.), '')[1]}，{$tt:edition-date}。引用某一段落时，请使用该段的“¶”链接。</p>
+        </section>
+        <section id="downloads">
+          <h2>下载</h2>
+          <ul>
+            <xsl:for-each select="$downloads">
+              <li><a href="{.}" download="">{
+                if (ends-with(., '.xml')) then 'TEI P5 源文件（XML）'
+                else if (ends-with(., '.epub')) then 'EPUB 3 电子书'
+                else if (ends-with(., '.txt')) then '纯文本（UTF-8，校改后读本）'
+                else .}</a> <code>{tokenize(., '/')[last()]}</code></li>
+            </xsl:for-each>
+          </ul>
+        </section>
+        <xsl:if test="$tt:header/tei:revisionDesc">
+          <section id="revisions">
+            <h2>修订记录</h2>
+            <ul>
+              <xsl:for-each select="$tt:header/tei:revisionDesc//tei:change">
+                <li><time>{@when}</time> {tt:plain(.)}</li>
+              </xsl:for-each>
+            </ul>
+          </section>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:projectDesc | tei:samplingDecl | tei:editorialDecl" mode="about" as="item()*">
+    <h3>{map{'projectDesc': '项目说明', 'samplingDecl': '取样说明', 'editorialDecl': '编辑说明'}(local-name())}</h3>
+    <xsl:for-each select="*">
+      <xsl:choose>
+        <xsl:when test="self::tei:p"><p>{tt:plain(.)}</p></xsl:when>
+        <xsl:otherwise>
+          <h4>{(map{'correction': '校勘', 'normalization': '规范化', 'punctuation': '标点', 'quotation': '引号',
+               'hyphenation': '连字符', 'segmentation': '分段', 'interpretation': '阐释', 'stdVals': '标准值'}(local-name()), local-name())[1]}</h4>
+          <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
+          <xsl:if test="empty(tei:p) and normalize-space(.) != ''"><p>{tt:plain(.)}</p></xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="tei:licence" mode="about" as="item()*">
+    <xsl:variable name="href" as="xs:string?" select="tt:safe-href(@target)"/>
+    <xsl:choose>
+      <xsl:when test="exists($href) and matches($href, '^https?:')"><a href="{$href}" rel="license noopener noreferrer">{tt:plain(.)}</a></xsl:when>
+      <xsl:otherwise>{tt:plain(.)}</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ===== Search ===== -->
+  <xsl:template name="tt:search-page" as="empty-sequence()">
+    <xsl:call-template name="tt:page">
+      <xsl:with-param name="file" select="'search' || $tt:ext"/>
+      <xsl:with-param name="title" select="'全文检索'"/>
+      <xsl:with-param name="kind" select="'search'"/>
+      <xsl:with-param name="content" as="item()*">
+        <h1>全文检索</h1>
+        <form id="search-form" class="search-form" action="search{$tt:ext}" method="get" role="search">
+          <label for="search-q">检索词</label>
+          <input id="search-q" type="search" name="q" autocomplete="off"/>
+          <button type="submit">检索</button>
+        </form>
+        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词）。</p>
+        <ol id="search-results" class="search-results"></ol>
+        <script src="search-index.js"></script>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:result-document href="search-index.js" format="script">
+      <xsl:text>/* Generated by tei-tools from the TEI: one record per paragraph or heading. */&#10;</xsl:text>
+      <xsl:text>window.TT_SEARCH_INDEX = </xsl:text>
+      <xsl:variable name="records" as="map(*)*">
+        <xsl:for-each select="//tei:text//(tei:p | tei:ab | tei:head[not(tt:in-phrasing(.))] | tei:item[not(tei:p)] | tei:l)
+            [not(ancestor::tei:note)][not(tt:has-blocks(.))][tt:plain(.) != '']">
+          <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
+          <xsl:variable name="anchored" as="element()" select="(ancestor-or-self::*[self::tei:p or self::tei:ab
+              or (self::tei:head and not(tt:in-phrasing(.)))][1], ancestor-or-self::*[@xml:id][1], .)[1]"/>
+          <xsl:sequence select="map{
+              'f': tt:page-of(.),
+              'a': tt:anchor($anchored),
+              't': if ($unit) then tt:title-of($unit) else '目录页',
+              'x': tt:plain(.)}"/>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:value-of select="serialize(array{$records}, map{'method': 'json', 'indent': false()})"/>
+      <xsl:text>;&#10;</xsl:text>
+    </xsl:result-document>
+  </xsl:template>
+
+</xsl:stylesheet>
