@@ -1,0 +1,208 @@
+"""Structural facts of the edition that the HTML, EPUB, text and query parts rely on
+(issue 3; conventions in docs/encoding.md and tests/fixtures/edition-mini.xml)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from lxml import etree
+
+from conftest import EDITION
+from tei_tools.xmlio import TEI_NS, XML_NS, parse_file
+
+NS = {"t": TEI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+
+ITEM_IDS = [
+    "item01-feigong-dangjian", "item02-hexie-shequ", "item03-zuzhi-gongzuo",
+    "item04-shequ-dangjian", "item05-chengxin-jingying", "item06-dangyuan-shifan",
+    "item07-feigong-qiye", "item08-chengxin-duiwu", "item09-fengxian-duiwu",
+    "item10-ningjuli-duiwu", "item11-chengxin-dian", "item12-xuanpin-shuji",
+    "item13-pishi-chengxin", "item14-pishi-zujian",
+]
+# first page of each item, from the printed table of contents
+FIRST_PAGES = [3, 7, 10, 12, 16, 20, 21, 22, 23, 25, 26, 27, 29, 31]
+SECTIONS = {"sec-research": 5, "sec-press": 7, "sec-bulletins": 2}
+# page starts: given by the TOC (no @cert) or inferred from the split paragraphs
+PAGES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 25,
+         26, 27, 28, 29, 31]
+INFERRED_PAGES = {4: "medium", 5: "medium", 6: "medium", 8: "medium", 9: "medium",
+                  11: "low", 13: "medium", 14: "medium", 15: "medium"}
+
+
+@pytest.fixture(scope="module")
+def tei() -> etree._ElementTree:
+    return parse_file(EDITION)
+
+
+def xp(tree: etree._ElementTree | etree._Element, path: str) -> list[etree._Element]:
+    result = tree.xpath(path, namespaces=NS)
+    assert isinstance(result, list)
+    return result  # type: ignore[return-value]
+
+
+def ids(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    return {el.get(XML_ID): el for el in tree.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+
+
+def test_root_language_and_stable_idno(tei: etree._ElementTree) -> None:
+    root = tei.getroot()
+    assert root.get(f"{{{XML_NS}}}lang") == "zh-Hans"
+    assert [i.text for i in xp(tei, "//t:publicationStmt/t:idno[@type='local']")] == [
+        "taijiang-dangjian-2007"]
+    assert xp(tei, "//t:revisionDesc/t:change/@when") == ["2026-11-26"]
+    assert xp(tei, "//t:availability/t:licence/@target") == [
+        "https://creativecommons.org/licenses/by/4.0/"]
+
+
+def test_fourteen_items_in_toc_order(tei: etree._ElementTree) -> None:
+    items = xp(tei, "//t:body//t:div[@type='item']")
+    assert [i.get(XML_ID) for i in items] == ITEM_IDS
+    toc_targets = xp(tei, "//t:div[@type='contents']//t:item[starts-with(@xml:id, 'toc-item')]"
+                          "/t:ref/@target")
+    assert toc_targets == [f"#{i}" for i in ITEM_IDS]
+    toc_pages = [int(v) for v in xp(
+        tei, "//t:div[@type='contents']//t:item[starts-with(@xml:id, 'toc-item')]"
+             "/t:num[@type='page']/@value")]
+    assert toc_pages == FIRST_PAGES
+
+
+def test_sections_hold_their_items(tei: etree._ElementTree) -> None:
+    sections = xp(tei, "//t:body/t:div[@type='section']")
+    assert {s.get(XML_ID): len(xp(s, "t:div[@type='item']")) for s in sections} == SECTIONS
+    assert [s.get(XML_ID) for s in sections] == list(SECTIONS)
+
+
+def test_each_item_source_resolves_to_its_biblstruct(tei: etree._ElementTree) -> None:
+    table = ids(tei)
+    for n, (item, page) in enumerate(zip(xp(tei, "//t:div[@type='item']"), FIRST_PAGES), 1):
+        source = item.get("source")
+        assert source == f"#src-item{n:02d}"
+        bibl = table[source[1:]]
+        assert bibl.tag == f"{{{TEI_NS}}}biblStruct"
+        assert bibl.getparent() is not None
+        assert bibl.getparent().tag == f"{{{TEI_NS}}}listBibl"
+        assert xp(bibl, "ancestor::t:sourceDesc")
+        journal = xp(bibl, "t:monogr/t:title[@level='j']")[0]
+        assert table[journal.get("ref")[1:]].getparent().get(XML_ID) == "register-works"
+        assert xp(bibl, "t:analytic/t:title[@level='a']/text()")
+        assert xp(bibl, "t:monogr/t:imprint/t:date/@when")
+        reprint = xp(bibl, "t:relatedItem[@type='reprint']//t:biblScope[@unit='page']/@from")
+        assert [int(p) for p in reprint] == [page]
+        first_pb = xp(item, ".//t:pb")[0]
+        assert int(first_pb.get("n")) == page and first_pb.get("cert") is None
+
+
+def test_every_p_and_div_in_text_has_an_id(tei: etree._ElementTree) -> None:
+    missing = [el.sourceline for el in xp(tei, "//t:text//t:p | //t:text//t:div")
+               if not el.get(XML_ID)]
+    assert missing == []
+
+
+def test_paragraph_and_part_ids_follow_the_convention(tei: etree._ElementTree) -> None:
+    for item in xp(tei, "//t:div[@type='item']"):
+        item_id = item.get(XML_ID)
+        paragraphs = [p.get(XML_ID) for p in xp(item, ".//t:p[not(ancestor::t:note)]")]
+        assert paragraphs == [f"{item_id}-p{n}" for n in range(1, len(paragraphs) + 1)]
+        for part in xp(item, ".//t:div"):
+            assert part.get("type") == "part"
+            assert re.fullmatch(re.escape(item_id) + r"-s\d+(-\d+)?", part.get(XML_ID))
+
+
+def test_items_without_text_keep_head_and_gap(tei: etree._ElementTree) -> None:
+    for item in xp(tei, "//t:div[@type='item']")[4:]:
+        assert xp(item, "t:head/t:supplied[@reason='title-from-toc']")
+        assert len(xp(item, "t:gap[@reason='not-in-source'][@unit='item']")) == 1
+        assert xp(item, ".//t:p") == []
+    for item in xp(tei, "//t:div[@type='item']")[:4]:
+        assert xp(item, ".//t:p") and not xp(item, "t:gap")
+
+
+def test_page_breaks(tei: etree._ElementTree) -> None:
+    breaks = xp(tei, "//t:text//t:pb")
+    numbers = [int(pb.get("n")) for pb in breaks]
+    assert numbers == PAGES                   # never backwards, no page invented
+    for pb in breaks:
+        assert pb.get(XML_ID) == f"pb-{pb.get('n')}"
+        assert pb.get("cert") == INFERRED_PAGES.get(int(pb.get("n")))
+
+
+def test_column_breaks(tei: etree._ElementTree) -> None:
+    columns = xp(tei, "//t:text//t:cb")
+    assert len(columns) == 13
+    assert {cb.get("n") for cb in columns} == {"2"}
+    assert Counter(cb.get("cert") for cb in columns) == Counter({"medium": 9, "low": 4})
+
+
+def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
+    item = xp(tei, "//t:div[@xml:id='item03-zuzhi-gongzuo']")[0]
+    assert [fw.get("type") for fw in xp(item, ".//t:fw")] == ["rubric", "continuation"]
+    figure = xp(item, ".//t:figure")[0]
+    assert figure.get(XML_ID) == "item03-zuzhi-gongzuo-fig1"
+    assert "".join(xp(figure, "t:head//text()")) == "中共台江区委常委、组织部长陈高英"
+    # the caption interrupts one sentence: 紧紧|figure|围绕
+    assert (figure.getprevious().tag, figure.getprevious().get("n")) == (f"{{{TEI_NS}}}pb", "11")
+    assert figure.getprevious().tail is None or figure.getprevious().tail.strip() == ""
+    assert figure.tail.startswith("围绕")
+    gap = xp(item, ".//t:fw[@type='continuation']/following-sibling::t:gap")[0]
+    assert gap.get("reason") == "continuation-not-in-source"
+
+
+def test_corrections_are_paired_with_reasons(tei: etree._ElementTree) -> None:
+    choices = xp(tei, "//t:text//t:choice")
+    assert [("".join(xp(c, "t:sic//text()")), "".join(xp(c, "t:corr//text()")))
+            for c in choices] == [("主人公", "主人翁"), ("倍受", "备受"), ("扎实实地", "扎扎实实地")]
+    for choice in choices:
+        corr = xp(choice, "t:corr")[0]
+        assert corr.get("resp") == "#editors" and corr.get("type") in {"misuse", "omission", "misprint"}
+        note = choice.getnext()
+        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == "correction"
+        assert note.get("target") == f"#{choice.get(XML_ID)}"
+
+
+REGISTERS = {
+    "persName": ("listPerson", "per-", 11),
+    "orgName": ("listOrg", "org-", 26),
+    "placeName": ("listPlace", "pla-", 9),
+    "eventName": ("listEvent", "evt-", 3),
+}
+
+
+@pytest.mark.parametrize("name", list(REGISTERS))
+def test_names_point_to_one_entry_of_their_register(tei: etree._ElementTree, name: str) -> None:
+    register, prefix, size = REGISTERS[name]
+    entries = {e.get(XML_ID) for e in xp(tei, f"//t:standOff/t:{register}/*")}
+    assert len(entries) == size and all(e.startswith(prefix) for e in entries)
+    refs = xp(tei, f"//t:text//t:{name}/@ref")
+    assert len(refs) == len(xp(tei, f"//t:text//t:{name}")), f"every {name} carries @ref"
+    for ref in refs:
+        assert ref.startswith("#") and " " not in ref and ref[1:] in entries
+    assert {r[1:] for r in refs} == entries, "every entry is referenced"
+
+
+def test_works_register(tei: etree._ElementTree) -> None:
+    works = {e.get(XML_ID) for e in xp(tei, "//t:standOff/t:listBibl/t:bibl")}
+    assert len(works) == 11 and all(w.startswith("wrk-") for w in works)
+    refs = {r[1:] for r in xp(tei, "//t:title/@ref")}
+    assert refs == works
+    # book-title marks stay outside the title element
+    assert not [t for t in xp(tei, "//t:text//t:title") if "《" in "".join(t.itertext())]
+
+
+def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
+    for entry in xp(tei, "//t:person | //t:org | //t:place"):
+        pinyin = xp(entry, "*[@xml:lang='zh-Latn-pinyin']/text()")
+        assert len(pinyin) == 1 and re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", pinyin[0]), entry.get(XML_ID)
+        assert xp(entry, "*[@xml:lang='zh-Hans']") and xp(entry, "t:note")
+
+
+def test_dates_are_normalised(tei: etree._ElementTree) -> None:
+    dates = xp(tei, "//t:text//t:date")
+    assert len(dates) == 20
+    for date in dates:
+        assert date.get("when") or (date.get("notBefore") and date.get("notAfter"))
+    relative = {d.text: d.get("when") for d in dates if d.get("cert")}
+    assert relative == {"今年5月25日": "2007-05-25", "7月20日": "2007-07-20", "去年": "2005",
+                        "3月份": "2007-03"}
