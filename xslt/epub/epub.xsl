@@ -22,7 +22,7 @@
   expand-text="yes"
   exclude-result-prefixes="#all">
 
-  <xsl:import href="../core/core.xsl"/>
+  <xsl:import href="../html/render.xsl"/>
   <xsl:include href="chunks.xsl"/>
   <xsl:include href="package.xsl"/>
   <xsl:include href="nav.xsl"/>
@@ -71,9 +71,7 @@
             <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
               <xsl:choose>
                 <xsl:when test="exists($chunk?nodes)">
-                  <xsl:apply-templates mode="render" select="$chunk?nodes">
-                    <xsl:with-param name="tt:file" tunnel="yes" as="xs:string" select="$chunk?file"/>
-                  </xsl:apply-templates>
+                  <xsl:apply-templates mode="render" select="$chunk?nodes"/>
                 </xsl:when>
                 <xsl:otherwise>
                   <xsl:call-template name="tt:generated-titlepage"/>
@@ -90,8 +88,16 @@
             </section>
           </xsl:when>
           <xsl:otherwise>
-            <xsl:apply-templates mode="render" select="$chunk?nodes">
-              <xsl:with-param name="tt:file" tunnel="yes" as="xs:string" select="$chunk?file"/>
+            <xsl:variable name="rendered" as="item()*">
+              <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+              <xsl:call-template name="tt:notes">
+                <xsl:with-param name="notes" select="$chunk?nodes/descendant-or-self::tei:note"/>
+              </xsl:call-template>
+            </xsl:variable>
+            <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
+              <xsl:with-param name="shift" tunnel="yes" as="xs:integer" select="
+                (min($rendered/descendant-or-self::*[matches(local-name(), '^h[1-6]$')]
+                     ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
             </xsl:apply-templates>
           </xsl:otherwise>
         </xsl:choose>
@@ -109,10 +115,45 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- Registers: placeholder until the HTML layer's register rendering is imported. -->
-  <xsl:template name="tt:registers" as="item()*">
+  <!-- Registers as an index: each entry with its name, pinyin, note and a
+       link to every mention in the text. -->
+  <xsl:template name="tt:registers" as="element()*">
     <xsl:param name="file" as="xs:string"/>
+    <xsl:for-each select="map:keys($tt:register-labels)[exists(tt:entries(.))]">
+      <xsl:sort select="index-of(('persons', 'organisations', 'places', 'events', 'works'), .)"/>
+      <xsl:variable name="register" as="xs:string" select="."/>
+      <section aria-labelledby="register-{$register}">
+        <h2 id="register-{$register}">{$tt:register-labels($register)}</h2>
+        <dl>
+          <xsl:for-each select="tt:entries($register)">
+            <xsl:sort select="tt:sort-key(.)"/>
+            <xsl:variable name="entry" as="element()" select="."/>
+            <dt id="{tt:anchor(.)}">{tt:entry-name(.)}<xsl:for-each select="tt:entry-pinyin(.)">
+              <xsl:text> </xsl:text><span lang="zh-Latn-pinyin" xml:lang="zh-Latn-pinyin">{.}</span></xsl:for-each></dt>
+            <xsl:for-each select="tei:note[normalize-space()]">
+              <dd>{tt:plain(.)}</dd>
+            </xsl:for-each>
+            <xsl:variable name="mentions" as="element()*"
+              select="key('tt:mentions', string($entry/@xml:id))[tt:file-of(.)]"/>
+            <xsl:if test="exists($mentions)">
+              <dd class="locators">见：<xsl:for-each select="$mentions">
+                <xsl:if test="position() gt 1">、</xsl:if>
+                <a href="{tt:internal-href(.)}">{tt:locator(.)}</a>
+              </xsl:for-each></dd>
+            </xsl:if>
+          </xsl:for-each>
+        </dl>
+      </section>
+    </xsl:for-each>
   </xsl:template>
+
+  <!-- A mention's locator: the printed page it stands on, else its chunk title. -->
+  <xsl:function name="tt:locator" as="xs:string">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:variable name="pb" as="element(tei:pb)?" select="$mention/preceding::tei:pb[ancestor::tei:text][1]"/>
+    <xsl:sequence select="if ($pb) then '第' || tt:page-label($pb) || '页'
+      else ($tt:chunks[?file = tt:file-of($mention)]?title, '正文')[1]"/>
+  </xsl:function>
 
   <!-- ===== Overrides of the rendering ===== -->
 
@@ -120,7 +161,7 @@
   <xsl:function name="tt:internal-href" as="xs:string">
     <xsl:param name="target" as="element()"/>
     <xsl:variable name="file" as="xs:string" select="tt:file-of($target)"/>
-    <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:id($target)"/>
+    <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:anchor($target)"/>
   </xsl:function>
 
   <!-- A live href, or none: a local pointer whose target is not in any
@@ -142,6 +183,48 @@
     <xsl:param name="anchor" as="xs:string"/>
     <span epub:type="pagebreak" role="doc-pagebreak" id="{$anchor}" class="pb"
       aria-label="{tt:page-label($node)}">〔{tt:page-label($node)}〕</span>
+  </xsl:template>
+
+  <!-- Heading levels by absolute division depth: a section is h1, its items
+       h2, their parts h3 (the site counts from the unit, its page title being h1). -->
+  <xsl:function name="tt:heading-level" as="xs:integer">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
+  </xsl:function>
+
+  <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
+  <xsl:template name="tt:cite-control" as="element()?">
+    <xsl:param name="node" as="element()"/>
+  </xsl:template>
+
+  <!-- ===== XHTML of the rendering, adjusted for EPUB (mode tt:epub-xhtml) =====
+       Headings shifted so each content document starts at h1; note references
+       and the notes section get their EPUB semantics. -->
+  <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
+  <xsl:template mode="tt:epub-xhtml" match="*[namespace-uri() = 'http://www.w3.org/1999/xhtml'
+                                            and matches(local-name(), '^h[1-6]$')]">
+    <xsl:param name="shift" as="xs:integer" tunnel="yes"/>
+    <xsl:element name="h{xs:integer(substring(local-name(), 2)) - $shift}"
+      namespace="http://www.w3.org/1999/xhtml">
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*, node()"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template mode="tt:epub-xhtml" match="*:a[tokenize(@class) = 'noteref']">
+    <xsl:copy>
+      <xsl:attribute name="epub:type" select="'noteref'"/>
+      <xsl:attribute name="role" select="'doc-noteref'"/>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*, node()"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template mode="tt:epub-xhtml" match="*:section[tokenize(@class) = 'notes']">
+    <xsl:copy>
+      <xsl:attribute name="epub:type" select="'endnotes'"/>
+      <xsl:attribute name="role" select="'doc-endnotes'"/>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*, node()"/>
+    </xsl:copy>
   </xsl:template>
 
   <!-- ===== Pages ===== -->

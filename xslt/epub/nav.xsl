@@ -89,7 +89,7 @@
     <xsl:choose>
       <xsl:when test="$title">
         <li>
-          <a href="{$file}#{tt:id(.)}">{$title}</a>
+          <a href="{$file}#{tt:anchor(tei:head[1])}">{$title}</a>
           <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
         </li>
       </xsl:when>

@@ -1,0 +1,145 @@
+"""Navigation of the EPUB (issue #5): TOC, landmarks, page-list, page markers, links."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+import pytest
+
+from epub_support import EPUB_NS, NS, XHTML, book_of, editions
+from tei_tools import xmlio
+
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+
+
+@pytest.fixture(scope="module", params=editions(), ids=lambda p: p.stem)
+def book(request: pytest.FixtureRequest):
+    return book_of(request.param)
+
+
+def resolve(book, from_file: str, href: str) -> tuple[str, str]:
+    parts = urlsplit(href)
+    if not parts.path:
+        return from_file, parts.fragment
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_file), parts.path))
+    return target, parts.fragment
+
+
+def element_by_id(book, file: str, fragment: str):
+    found = book.xml(file).getroot().xpath("//*[@id=$i]", i=fragment)
+    return found[0] if found else None
+
+
+def nav_of(book, kind: str):
+    navs = book.nav.xpath(f"//h:nav[@epub:type='{kind}']", namespaces=NS)
+    assert len(navs) == 1, kind
+    return navs[0]
+
+
+def test_page_list_has_one_entry_per_pb_each_resolving_to_a_marker(book) -> None:
+    tei = xmlio.parse_file(book.source)
+    pbs = tei.xpath("//t:text//t:pb", namespaces={"t": xmlio.TEI_NS})
+    assert pbs, "the edition has printed page markers"
+    page_list = nav_of(book, "page-list")
+    assert page_list.get("role") == "doc-pagelist"
+    links = page_list.xpath(".//h:a", namespaces=NS)
+    assert [a.text for a in links] == [pb.get("n") for pb in pbs]
+    for link in links:
+        file, fragment = resolve(book, "EPUB/nav.xhtml", link.get("href"))
+        assert file in book.content_files(), link.get("href")
+        marker = element_by_id(book, file, fragment)
+        assert marker is not None, link.get("href")
+        assert marker.get(EPUB_TYPE) == "pagebreak"
+        assert marker.get("role") == "doc-pagebreak"
+        assert marker.get("aria-label") == link.text
+
+
+def test_every_page_marker_in_the_content_is_in_the_page_list(book) -> None:
+    listed = {resolve(book, "EPUB/nav.xhtml", a.get("href"))
+              for a in nav_of(book, "page-list").xpath(".//h:a", namespaces=NS)}
+    markers = set()
+    for file in book.content_files():
+        for marker in book.xml(file).getroot().xpath("//*[@epub:type='pagebreak']", namespaces=NS):
+            assert marker.get("aria-label"), f"{file}: unlabelled page marker"
+            markers.add((file, marker.get("id")))
+    assert markers == listed
+
+
+def test_every_toc_entry_resolves_and_the_toc_is_nested(book) -> None:
+    toc = nav_of(book, "toc")
+    links = toc.xpath(".//h:a", namespaces=NS)
+    assert len(links) > len(book.content_files()), "sub-entries for the items"
+    assert toc.xpath("h:ol/h:li/h:ol/h:li", namespaces=NS), "nested entries"
+    spine = book.content_files()
+    seen_files = []
+    for link in links:
+        assert (link.text or "").strip(), "every entry has a label"
+        file, fragment = resolve(book, "EPUB/nav.xhtml", link.get("href"))
+        assert file in spine, link.get("href")
+        if fragment:
+            assert element_by_id(book, file, fragment) is not None, link.get("href")
+        seen_files.append(file)
+    assert set(spine) <= set(seen_files), "every content document is in the TOC"
+
+
+def test_item_titles_are_toc_entries(book) -> None:
+    tei = xmlio.parse_file(book.source)
+    items = tei.xpath("//t:div[@type='item']/t:head[1]", namespaces={"t": xmlio.TEI_NS})
+    labels = {" ".join("".join(a.itertext()).split())
+              for a in nav_of(book, "toc").xpath(".//h:a", namespaces=NS)}
+    for head in items:
+        title = " ".join("".join(head.itertext()).split())
+        assert title in labels
+
+
+def test_landmarks(book) -> None:
+    landmarks = nav_of(book, "landmarks")
+    kinds = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.xpath(".//h:a", namespaces=NS)}
+    assert set(kinds) == {"titlepage", "toc", "bodymatter", "index"}
+    for href in kinds.values():
+        file, fragment = resolve(book, "EPUB/nav.xhtml", href)
+        assert file in book.spine_files()
+        if fragment:
+            assert element_by_id(book, file, fragment) is not None
+    title = book.xml(resolve(book, "EPUB/nav.xhtml", kinds["titlepage"])[0]).getroot()
+    assert title.xpath("//h:section[@epub:type='titlepage']", namespaces=NS)
+    index = book.xml(resolve(book, "EPUB/nav.xhtml", kinds["index"])[0]).getroot()
+    assert index.xpath("//h:section[@epub:type='index'][@role='doc-index']", namespaces=NS)
+
+
+def test_spine_order_is_title_page_then_the_text(book) -> None:
+    spine = book.spine_files()
+    assert spine[0] == "EPUB/text/titlepage.xhtml"
+    assert spine[1] == "EPUB/nav.xhtml"
+    assert spine[-1] == "EPUB/text/registers.xhtml"
+
+
+def test_every_internal_link_resolves(book) -> None:
+    for file in book.content_files():
+        for link in book.xml(file).getroot().iter(f"{{{XHTML}}}a"):
+            href = link.get("href")
+            if href is None or href.startswith(("http:", "https:", "mailto:")):
+                continue
+            target, fragment = resolve(book, file, href)
+            assert target in book.content_files(), f"{file}: {href}"
+            if fragment:
+                assert element_by_id(book, target, fragment) is not None, f"{file}: {href}"
+
+
+def test_register_entries_link_back_to_their_mentions(book) -> None:
+    index = book.xml("EPUB/text/registers.xhtml").getroot()
+    tei = xmlio.parse_file(book.source)
+    mentioned = {ref.lstrip("#") for refs in tei.xpath("//t:text//@ref",
+                 namespaces={"t": xmlio.TEI_NS}) for ref in refs.split()}
+    locators: dict[str, int] = {}
+    current = None
+    for child in index.xpath("//h:dl/*", namespaces=NS):
+        if child.tag == f"{{{XHTML}}}dt":
+            current = child.get("id")
+            locators[current] = 0
+        elif "locators" in (child.get("class") or ""):
+            locators[current] += len(child.xpath(".//h:a", namespaces=NS))
+    assert locators, "the index lists entries"
+    for entry, count in locators.items():
+        assert (count > 0) == (entry in mentioned), entry

@@ -1,0 +1,171 @@
+"""The EPUB container and package document (issue #5): OCF, determinism, metadata."""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI
+from epub_support import DC, OPF, book_of, built, editions, opened
+from tei_tools import xmlio
+from tei_tools.errors import BuildError
+from tei_tools.publish import epub as epub_writer
+from tei_tools.publish.epub_check import check_package
+from tei_tools.publish.epub_ocf import MIMETYPE, ZIP_EPOCH, ocf_bytes
+
+
+@pytest.fixture(scope="module", params=editions(), ids=lambda p: p.stem)
+def book(request: pytest.FixtureRequest):
+    return book_of(request.param)
+
+
+def meta(package, prop: str) -> list[str]:
+    return [m.text for m in package.iterfind(f"{{{OPF}}}metadata/{{{OPF}}}meta[@property='{prop}']")]
+
+
+def dc(package, name: str) -> list:
+    return list(package.iterfind(f"{{{OPF}}}metadata/{{{DC}}}{name}"))
+
+
+def test_mimetype_is_first_stored_and_exact(book) -> None:
+    with zipfile.ZipFile(book.path) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype"
+        assert first.compress_type == zipfile.ZIP_STORED
+        assert archive.read(first) == b"application/epub+zip"
+    raw = book.path.read_bytes()
+    # local header: no extra field, the bytes at offset 38 are the media type
+    assert raw[:4] == b"PK\x03\x04"
+    assert int.from_bytes(raw[28:30], "little") == 0
+    assert raw[30:38] == b"mimetype" and raw[38:58] == MIMETYPE
+
+
+def test_entries_fixed_order_and_timestamps(book) -> None:
+    with zipfile.ZipFile(book.path) as archive:
+        infos = archive.infolist()
+    names = [i.filename for i in infos]
+    assert names[:3] == ["mimetype", "META-INF/container.xml", "EPUB/package.opf"]
+    assert names[3:] == sorted(names[3:])
+    assert {i.date_time for i in infos} == {ZIP_EPOCH}
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos[1:])
+
+
+def test_two_builds_are_byte_identical() -> None:
+    first = built(MINI, "a").path.read_bytes()
+    second = built(MINI, "b").path.read_bytes()
+    assert first == second
+
+
+def test_container_points_to_package(book) -> None:
+    container = book.xml("META-INF/container.xml").getroot()
+    rootfiles = container.findall(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
+    assert [r.get("full-path") for r in rootfiles] == ["EPUB/package.opf"]
+
+
+def test_identifier_is_uuid5_of_idno_and_unique_identifier(book) -> None:
+    package = book.package
+    identifiers = dc(package, "identifier")
+    assert len(identifiers) == 1
+    assert identifiers[0].get("id") == package.get("unique-identifier")
+    value = identifiers[0].text
+    assert value.startswith("urn:uuid:")
+    parsed = uuid.UUID(value.removeprefix("urn:uuid:"))
+    assert parsed.version == 5
+    if book.source == MINI:
+        expected = uuid.uuid5(epub_writer.UUID_NAMESPACE, "idno:local:taijiang-dangjian-2007-mini")
+        assert parsed == expected
+
+
+def test_descriptive_metadata_from_the_header(book) -> None:
+    package = book.package
+    titles = dc(package, "title")
+    assert titles and titles[0].text.startswith("台江党建报道荟萃")
+    assert "main" in [m.text for m in package.iterfind(
+        f"{{{OPF}}}metadata/{{{OPF}}}meta[@refines='#{titles[0].get('id')}'][@property='title-type']")]
+    creators = dc(package, "creator")
+    assert [c.text for c in creators] == ["中共台江区委组织部"]
+    roles = package.findall(f"{{{OPF}}}metadata/{{{OPF}}}meta[@refines='#{creators[0].get('id')}']")
+    assert [(r.get("property"), r.get("scheme"), r.text) for r in roles] == [
+        ("role", "marc:relators", "com")]
+    assert dc(package, "contributor"), "the encoders are contributors"
+    assert [e.text for e in dc(package, "language")] == ["zh-Hans"]
+    assert len(dc(package, "publisher")) == 1
+    assert len(dc(package, "date")) == 1
+    assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", dc(package, "date")[0].text)
+    assert "台江党建报道荟萃" in dc(package, "source")[0].text
+    assert dc(package, "rights") and dc(package, "subject")
+
+
+def test_modified_comes_from_revision_desc(book) -> None:
+    tree = xmlio.parse_file(book.source)
+    whens = tree.xpath("//t:revisionDesc//t:change/@when", namespaces={"t": xmlio.TEI_NS})
+    latest = max(w[:10] for w in whens)
+    assert meta(book.package, "dcterms:modified") == [latest + "T00:00:00Z"]
+
+
+def test_accessibility_metadata(book) -> None:
+    package = book.package
+    assert meta(package, "schema:accessMode") == ["textual"]
+    assert meta(package, "schema:accessModeSufficient") == ["textual"]
+    features = set(meta(package, "schema:accessibilityFeature"))
+    assert {"structuralNavigation", "tableOfContents", "pageNavigation", "readingOrder"} <= features
+    assert meta(package, "schema:accessibilityHazard") == ["none"]
+    summary = meta(package, "schema:accessibilitySummary")
+    assert len(summary) == 1 and "目录" in summary[0] and "table of contents" in summary[0]
+    assert meta(package, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert meta(package, "a11y:certifiedBy")
+    assert meta(package, "pageBreakSource") == ["台江党建报道荟萃（二〇〇六年七月——二〇〇七年六月）"]
+
+
+def test_every_content_document_declares_its_language(book) -> None:
+    for name in book.content_files() + ["EPUB/nav.xhtml"]:
+        root = book.xml(name).getroot()
+        assert root.get("lang") == "zh-Hans", name
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans", name
+
+
+def test_no_ncx(book) -> None:
+    assert not [n for n in book.names if n.endswith(".ncx")]
+
+
+def test_ocf_refuses_reserved_entries() -> None:
+    with pytest.raises(ValueError):
+        ocf_bytes({"mimetype": b"x"}, "EPUB/package.opf")
+
+
+def test_structural_check_finds_broken_links() -> None:
+    files = dict(opened(built(MINI).path).data)
+    del files["mimetype"], files["META-INF/container.xml"]
+    assert check_package(files, "EPUB/package.opf") == []
+    name = "EPUB/text/02-preface.xhtml"
+    files[name] = files[name].replace(b"</body>", b'<a href="nowhere.xhtml#x">x</a>'
+                                      b'<img src="http://example.org/a.png" alt="a"/></body>')
+    problems = check_package(files, "EPUB/package.opf")
+    assert any("nowhere.xhtml" in p for p in problems)
+    assert any("outside the container" in p for p in problems)
+
+
+def test_failed_build_leaves_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    good = epub_writer.write(MINI, target)
+    before = good.path.read_bytes()
+    corpus_like = tmp_path / "edition-mini.xml"
+    corpus_like.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></TEI>',
+                           encoding="utf-8")
+    with pytest.raises(BuildError, match="no <text>"):
+        epub_writer.write(corpus_like, target)
+    assert good.path.read_bytes() == before
+    assert [p.name for p in target.iterdir()] == [good.path.name]
+
+
+def test_tei_corpus_is_refused_with_a_reason(tmp_path: Path) -> None:
+    doc = tmp_path / "corpus.xml"
+    doc.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></teiCorpus>',
+                   encoding="utf-8")
+    with pytest.raises(BuildError, match="teiCorpus"):
+        epub_writer.write(doc, tmp_path / "out")
+    assert not (tmp_path / "out" / "corpus.epub").exists()
