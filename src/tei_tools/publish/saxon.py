@@ -129,8 +129,11 @@ class Stylesheet:
             ex.clear_parameters()
             ex.clear_xsl_messages()
             ex.set_save_xsl_message(True)
+            # saxonche does not own the values it is given: keep them alive
+            # for the whole run (a dropped item makes the run crash).
+            keep: list[object] = []
             for key, value in (params or {}).items():
-                ex.set_parameter(key, _xdm(proc, key, value))
+                ex.set_parameter(key, _xdm(proc, key, value, keep))
             ex.set_base_output_uri(out_dir.resolve().as_uri() + "/")
             try:
                 principal = ex.transform_to_string(xdm_node=source.node) or ""
@@ -170,19 +173,25 @@ class Stylesheets:
             return sorted(cls._cache)
 
 
-def _xdm(proc: "saxonche.PySaxonProcessor", key: str, value: ParamValue) -> object:
+def _xdm(proc: "saxonche.PySaxonProcessor", key: str, value: ParamValue,
+         keep: list[object]) -> object:
+    made: object
     if isinstance(value, bool):
-        return proc.make_boolean_value(value)
-    if isinstance(value, int):
-        return proc.make_integer_value(value)
-    if isinstance(value, str):
-        return proc.make_string_value(value)
-    if isinstance(value, (list, tuple)):
-        seq = proc.empty_sequence()  # a fresh, mutable sequence
+        made = proc.make_boolean_value(value)
+    elif isinstance(value, int):
+        made = proc.make_integer_value(value)
+    elif isinstance(value, str):
+        made = proc.make_string_value(value)
+    elif isinstance(value, (list, tuple)):
+        made = proc.empty_sequence()  # a fresh, mutable sequence
         for item in value:
-            seq.add_xdm_item(proc.make_string_value(str(item)))
-        return seq
-    raise BuildError(f"parameter {key}: unsupported type {type(value).__name__}")
+            atom = proc.make_string_value(str(item))
+            keep.append(atom)
+            made.add_xdm_item(atom)  # type: ignore[attr-defined]
+    else:
+        raise BuildError(f"parameter {key}: unsupported type {type(value).__name__}")
+    keep.append(made)
+    return made
 
 
 def _messages(ex: object) -> list[str]:

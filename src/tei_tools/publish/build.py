@@ -1,0 +1,164 @@
+"""``build()``: validate, then write every asked format, atomically.
+
+::
+
+    from tei_tools.publish.build import build, BuildOptions
+    result = build(Path("tei/taijiang-dangjian-2007.xml"), Path("dist"),
+                   BuildOptions(formats=("html", "txt")))
+
+* **Validation first** (:func:`tei_tools.validation.validate`, the project's
+  schema and Schematron unless ``options.schema`` names another grammar); an
+  invalid document raises :class:`InvalidDocument` carrying the diagnostics
+  and nothing is written. ``validate=False`` skips it.
+* **Atomic**: every format is written into a temporary sibling of ``out_dir``
+  (``.dist.tmp-…``); formats not rebuilt are carried over from the previous
+  output; only when everything succeeded the old folder is replaced (two
+  renames). Any failure, an interrupt included, removes the temporary
+  folder and leaves the previous output as it was.
+* **Deterministic**: the stylesheets use no clock and no random ids; the
+  edition's date comes from its ``revisionDesc``.
+* Progress goes to the optional ``progress`` callback, never to stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_tools import paths, xmlio
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.errors import BuildError, UsageError
+from tei_tools.publish import formats as registry
+from tei_tools.publish.options import BuildOptions, WriteContext
+from tei_tools.publish.saxon import load_source
+
+__all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
+
+Progress = Callable[[str], None]
+
+
+class InvalidDocument(BuildError):
+    """The document failed validation; nothing was published."""
+
+    def __init__(self, path: Path, diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        super().__init__(f"{path}: error: not published: {errors} validation error"
+                         f"{'' if errors == 1 else 's'} (fix them, or build with --no-validate)")
+
+
+@dataclass(slots=True)
+class FormatResult:
+    name: str
+    files: list[Path]
+    """Paths in the final output folder."""
+    seconds: float
+
+
+@dataclass(slots=True)
+class BuildResult:
+    source: Path
+    out_dir: Path
+    formats: list[FormatResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Each distinct warning once (an unknown element is named once)."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Validation warnings of a document that passed."""
+
+
+def build(source: Path | None = None, out_dir: Path | None = None,
+          options: BuildOptions | None = None, progress: Progress | None = None) -> BuildResult:
+    options = options or BuildOptions()
+    say = progress or (lambda _msg: None)
+    source = Path(source) if source is not None else paths.edition_file()
+    out_dir = Path(out_dir) if out_dir is not None else Path("dist")
+    if options.reading not in ("regularised", "diplomatic"):
+        raise UsageError(f"unknown reading '{options.reading}' (regularised or diplomatic)")
+    for name in options.formats:
+        registry.writer(name)  # unknown formats fail before any work
+    if not source.is_file():
+        raise UsageError(f"{source}: error: no such file"
+                         + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
+
+    result = BuildResult(source, out_dir)
+    started = time.perf_counter()
+    if options.validate:
+        result.diagnostics = _validate(source, options, say)
+    tree = xmlio.parse_file(source)
+    if not xmlio.is_tei_root(tree):
+        raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
+                         "not a TEI document")
+    loaded = load_source(source, tree)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    _remove(tmp)
+    _remove(old)
+    tmp.mkdir()
+    seen: set[str] = set()
+    try:
+        for name in options.formats:
+            t0 = time.perf_counter()
+            fmt_dir = tmp / name
+            fmt_dir.mkdir()
+            ctx = WriteContext(loaded, fmt_dir, tmp, options, source.stem)
+            output = registry.writer(name)(ctx)
+            for warning in output.warnings:
+                key = _warning_key(warning)
+                if key not in seen:
+                    seen.add(key)
+                    result.warnings.append(warning)
+                    say(f"warning: {warning}")
+            files = sorted(p for p in fmt_dir.rglob("*") if p.is_file())
+            if not files:
+                raise BuildError(f"{source}: error: the {name} writer produced no file")
+            elapsed = time.perf_counter() - t0
+            result.formats.append(FormatResult(
+                name, [out_dir / p.relative_to(tmp) for p in files], elapsed))
+            say(f"{name}: {len(files)} files in {elapsed:.2f} s")
+        if out_dir.is_dir():  # keep the formats this build did not redo
+            for kept in sorted(out_dir.iterdir()):
+                if kept.is_dir() and kept.name in registry.WRITERS and not (tmp / kept.name).exists():
+                    shutil.copytree(kept, tmp / kept.name)
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        _remove(tmp)
+        if old.exists() and not out_dir.exists():
+            os.replace(old, out_dir)
+        raise
+    _remove(old)
+    say(f"built {', '.join(options.formats)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
+    return result
+
+
+def _validate(source: Path, options: BuildOptions, say: Progress) -> list[Diagnostic]:
+    from tei_tools.validation import validate
+
+    t0 = time.perf_counter()
+    report = validate([source], schema=options.schema, jobs=1)
+    diagnostics = list(report.diagnostics())
+    if not report.ok:
+        raise InvalidDocument(source, diagnostics)
+    say(f"validated {source} ({Path(report.schema).name}) in {time.perf_counter() - t0:.2f} s")
+    return diagnostics
+
+
+def _warning_key(warning: str) -> str:
+    match = re.match(r"element (\S+)", warning)
+    return match.group(1) if match else warning
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

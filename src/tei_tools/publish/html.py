@@ -1,0 +1,49 @@
+"""The static HTML edition (``dist/html/``).
+
+Pages come from ``xslt/html/edition.xsl``; this module copies the static
+assets (``xslt/html/assets/``) and the downloads (the TEI itself, and the
+plain text and EPUB when the same build wrote them) next to the pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from tei_tools.paths import xslt_dir
+from tei_tools.publish.options import WriteContext, WriterOutput
+from tei_tools.publish.saxon import Stylesheets
+
+STYLESHEET = "html/edition.xsl"
+ASSETS = ("edition.css", "edition.js")
+
+
+def downloads(ctx: WriteContext) -> list[tuple[str, object]]:
+    """(href under html/, source path) of each file offered for download."""
+    offered: list[tuple[str, object]] = [
+        (f"downloads/{ctx.source.path.name}", ctx.source.path)]
+    txt = ctx.root / "txt" / f"{ctx.basename}.txt"
+    if txt.is_file():
+        offered.append((f"downloads/{txt.name}", txt))
+    epub_dir = ctx.root / "epub"
+    if epub_dir.is_dir():
+        for epub in sorted(epub_dir.glob("*.epub")):
+            offered.append((f"downloads/{epub.name}", epub))
+    return offered
+
+
+def write(ctx: WriteContext) -> WriterOutput:
+    offered = downloads(ctx)
+    result = Stylesheets.get(STYLESHEET).run(ctx.source, ctx.out_dir, {
+        "reading": ctx.options.reading,
+        "downloads": [href for href, _ in offered],
+    })
+    assets = ctx.out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in ASSETS:
+        shutil.copyfile(xslt_dir() / "html" / "assets" / name, assets / name)
+    for href, path in offered:
+        target = ctx.out_dir / href
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)  # type: ignore[arg-type]
+    files = sorted(p for p in ctx.out_dir.rglob("*") if p.is_file())
+    return WriterOutput(files, result.warnings)

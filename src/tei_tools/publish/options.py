@@ -1,0 +1,44 @@
+"""What a build is asked to do, and what each format writer gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_tools.publish.saxon import Source
+
+READINGS = ("regularised", "diplomatic")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    formats: tuple[str, ...] = ("html", "epub", "txt")
+    reading: str = "regularised"
+    page_markers: bool = False
+    validate: bool = True
+    schema: Path | None = None
+    """RELAX NG grammar to validate with (``None``: the project's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteContext:
+    """Handed to every format writer: where to write and what else is built."""
+
+    source: Source
+    out_dir: Path
+    """The writer's own folder (``<tmp>/html``)."""
+    root: Path
+    """The temporary build root holding every format's folder."""
+    options: BuildOptions
+    basename: str
+    """File stem of the outputs (the TEI file's stem)."""
+
+
+@dataclass(slots=True)
+class WriterOutput:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+Writer = Callable[[WriteContext], WriterOutput]

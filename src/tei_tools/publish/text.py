@@ -1,0 +1,23 @@
+"""Plain text (``dist/txt/``): the whole document and one file per unit.
+
+UTF-8, NFC, LF; the regularised reading unless ``reading="diplomatic"``;
+page markers ``〔第4页〕`` with ``page_markers``. Everything the editors add
+(source lines, gap markers, notes, figure descriptions) is in ``〔…〕``.
+"""
+
+from __future__ import annotations
+
+from tei_tools.publish.options import WriteContext, WriterOutput
+from tei_tools.publish.saxon import Stylesheets
+
+STYLESHEET = "text/text.xsl"
+
+
+def write(ctx: WriteContext) -> WriterOutput:
+    result = Stylesheets.get(STYLESHEET).run(ctx.source, ctx.out_dir, {
+        "reading": ctx.options.reading,
+        "page-markers": ctx.options.page_markers,
+        "basename": ctx.basename,
+    })
+    files = [ctx.out_dir / name for name in result.principal.split()]
+    return WriterOutput(files, result.warnings)
