@@ -7,6 +7,7 @@ Thin: options → :mod:`tei_tools.query` → text on stdout, always UTF-8
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +29,12 @@ def emit(text: str, output: Path | None = None) -> None:
         except OSError as exc:
             raise UsageError(f"{output}: error: cannot write ({exc.strerror})") from None
         return
-    stream = click.get_binary_stream("stdout")
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stdout: it must take UTF-8 itself
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
     stream.write(data)
     stream.flush()
 

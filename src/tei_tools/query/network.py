@@ -1,7 +1,9 @@
 """Co-occurrence network of people, organisations and places.
 
 Two entities are linked when both are mentioned in the same unit — a
-paragraph or an item (see :mod:`tei_tools.query.reading`); the weight is the
+paragraph or an item (see :mod:`tei_tools.query.reading`; at item level, a
+document that has ``div[@type='item']`` counts those only, so the preface
+and the table of contents are no units); the weight is the
 number of units they share (several mentions in one unit count once). Nodes
 carry the register's attributes (type, label, pinyin, mentions). Written as
 GraphML (the standard namespace and ``key`` declarations: Gephi, networkx,
@@ -11,14 +13,14 @@ yEd), as networkx's node-link JSON, or as CSV tables (edges or nodes).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
 
 from lxml import etree
 
-from tei_tools.query.documents import Document
+from tei_tools.query.documents import Document, iter_elements
 from tei_tools.query.reading import item_of, paragraph_of
 from tei_tools.query.registers import entities
 
@@ -57,6 +59,19 @@ def _node_id(doc: Document, several: bool, key: str) -> str:
     return f"{doc.path.name}#{key}" if several else key
 
 
+def _item_unit(doc: Document) -> Callable[[etree._Element], etree._Element | None]:
+    """Items: the edition's ``div[@type='item']`` only (not the preface, not the
+    contents); in a document without such items, the nearest division."""
+    if not any(d.get("type") == "item" for d in iter_elements(doc.root, "div")):
+        return item_of
+
+    def unit(el: etree._Element) -> etree._Element | None:
+        found = item_of(el)
+        return found if found is not None and found.get("type") == "item" else None
+
+    return unit
+
+
 def network(docs: Sequence[Document], level: Level = "paragraph") -> Network:
     """The weighted co-occurrence network of the documents' people, orgs and places."""
     from tei_tools.query.registers import find_mentions, read_register
@@ -64,8 +79,8 @@ def network(docs: Sequence[Document], level: Level = "paragraph") -> Network:
     several = len(docs) > 1
     nodes: dict[str, NetworkNode] = {}
     weights: Counter[tuple[str, str]] = Counter()
-    unit_of = paragraph_of if level == "paragraph" else item_of
     for doc in docs:
+        unit_of = paragraph_of if level == "paragraph" else _item_unit(doc)
         register = read_register(doc)
         rows = {(r.id or f"text:{r.type}:{r.name}"): r
                 for r in entities(doc, NETWORK_TYPES)}

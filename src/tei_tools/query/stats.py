@@ -6,17 +6,19 @@
 * ``characters``: characters, whitespace excluded, of the reading text of
   ``tei:text`` (see :mod:`tei_tools.query.reading`: corrected, notes left out);
 * ``register``: entries by type; ``mentions``: mentions in the text by type;
-* ``interventions``: editorial interventions by kind — ``choice`` pairs
+* ``interventions``: editorial interventions in ``tei:text`` by kind — ``choice`` pairs
   (``sic/corr``, ``orig/reg``, ``abbr/expan``), ``corr`` and ``sic`` alone,
   ``supplied``, ``unclear``, ``add``, ``del``, ``surplus``, ``note`` by
   ``@type`` (``note[type=correction]`` …, ``note`` without a type);
-* ``gaps``: ``gap`` elements, by ``@reason``.
+* ``gaps``: ``gap`` elements in ``tei:text``, by ``@reason``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+
+from lxml import etree
 
 from tei_tools.query.documents import TEI, Document
 from tei_tools.query.reading import in_text, reading
@@ -58,6 +60,10 @@ def _choice_kind(choice: object) -> str:
     return "choice " + "/".join(names) if names else "choice (empty)"
 
 
+def _in_text(root: etree._Element, name: str) -> list[etree._Element]:
+    return [el for el in root.iter(f"{_T}{name}") if in_text(el)]
+
+
 def stats(doc: Document) -> Stats:
     root = doc.root
     texts = [t for t in root.iter(f"{_T}text") if not any(
@@ -66,23 +72,22 @@ def stats(doc: Document) -> Stats:
     pbs = list(root.iter(f"{_T}pb"))
     register = read_register(doc)
     interventions: Counter[str] = Counter()
-    for choice in root.iter(f"{_T}choice"):
+    for choice in _in_text(root, "choice"):
         interventions[_choice_kind(choice)] += 1
     for name in _SINGLE:
-        for el in root.iter(f"{_T}{name}"):
+        for el in _in_text(root, name):
             parent = el.getparent()
             if name in ("corr", "sic") and parent is not None and parent.tag == f"{_T}choice":
                 continue
             interventions[name if name not in ("corr", "sic") else f"{name} (alone)"] += 1
-    for note in root.iter(f"{_T}note"):
-        if in_text(note):
-            interventions[f"note {note.get('type') or '(no type)'}"] += 1
-    gaps = Counter(g.get("reason") or "(no reason)" for g in root.iter(f"{_T}gap"))
+    for note in _in_text(root, "note"):
+        interventions[f"note {note.get('type') or '(no type)'}"] += 1
+    gaps = Counter(g.get("reason") or "(no reason)" for g in _in_text(root, "gap"))
     return Stats(
         file=doc.name,
         items=sum(1 for d in root.iter(f"{_T}div") if d.get("type") == "item"),
         divisions=sum(1 for _ in root.iter(f"{_T}div", *(f"{_T}div{i}" for i in range(1, 8)))),
-        paragraphs=sum(1 for p in root.iter(f"{_T}p") if in_text(p)),
+        paragraphs=len(_in_text(root, "p")),
         characters=characters,
         pages=len(pbs),
         pages_numbered=len({pb.get("n") for pb in pbs if pb.get("n")}),
