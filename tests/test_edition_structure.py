@@ -206,3 +206,13 @@ def test_dates_are_normalised(tei: etree._ElementTree) -> None:
     relative = {d.text: d.get("when") for d in dates if d.get("cert")}
     assert relative == {"今年5月25日": "2007-05-25", "7月20日": "2007-07-20", "去年": "2005",
                         "3月份": "2007-03"}
+
+
+def test_occupations_cite_a_passage_naming_the_person(tei: etree._ElementTree) -> None:
+    table = ids(tei)
+    occupations = xp(tei, "//t:standOff//t:person/t:occupation")
+    assert len(occupations) == 13
+    for occupation in occupations:
+        person = occupation.getparent().get(XML_ID)
+        passage = table[occupation.get("source")[1:]]
+        assert f"#{person}" in xp(passage, ".//t:persName/@ref"), (person, occupation.get("source"))

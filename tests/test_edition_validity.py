@@ -79,11 +79,8 @@ def test_project_schematron_reports_nothing(
     messages = [
         f"{node.get('id')} {node.get('role')} {node.get('location')}: "
         f"{' '.join(''.join(node.itertext()).split())}"
-        for node in report.iterfind(".//svrl:failed-assert", SVRL)
-    ] + [
-        f"{node.get('id')} {node.get('role')} {node.get('location')}: "
-        f"{' '.join(''.join(node.itertext()).split())}"
-        for node in report.iterfind(".//svrl:successful-report", SVRL)
+        for node in report.xpath("//svrl:failed-assert | //svrl:successful-report",
+                                 namespaces=SVRL)
     ]
     assert messages == []
 
