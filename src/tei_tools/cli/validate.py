@@ -1,5 +1,92 @@
-"""CLI for `tei-tools validate` (placeholder until its issue lands)."""
+"""CLI for ``tei-tools validate``: a thin layer over :func:`tei_tools.validation.validate`.
+
+Output: one line per diagnostic on stdout, ``path:line:col: severity: message
+[code]`` (the column only when it is known); the summary line ``N files, E
+errors, W warnings: valid|invalid`` on stderr, so stdout holds nothing but
+diagnostics. ``--format json`` writes one JSON object on stdout instead (the
+summary is inside it). Exit 0 valid, 1 invalid, 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from tei_tools.errors import UsageError
+from tei_tools.validation import ValidationReport
+from tei_tools.validation import validate as run_validation
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="RELAX NG grammar (XML syntax, .rng) instead of the project's "
+                   "schema/tei-taijiang.rng; e.g. tei_all.rng for any TEI file.")
+@click.option("--schematron", "schematron", type=click.Path(dir_okay=False, path_type=Path),
+              help="Schematron (queryBinding=\"xslt\") to run instead of the project's rules.")
+@click.option("--no-schematron", is_flag=True,
+              help="Skip Schematron. (With --schema and no --schematron it is skipped anyway: "
+                   "the project's rules encode this edition's conventions.)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Diagnostics as text lines or as one JSON object.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for many files [default: all cores].")
+def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
+             no_schematron: bool, fmt: str, jobs: int | None) -> None:
+    """Validate TEI files and folders (folders: every *.xml inside, recursively).
+
+    With no PATH, the edition under tei/. Checks, in order: well-formed XML
+    (hardened parser: no DTD, no entities, no network, size limit), root
+    element TEI or teiCorpus, RELAX NG, Schematron. Exit 0 valid, 1 invalid,
+    2 usage or I/O error.
+    """
+    if schematron is not None and no_schematron:
+        raise UsageError("tei-tools validate: error: --schematron and --no-schematron "
+                         "exclude each other")
+    rules: Path | bool | None = False if no_schematron else schematron
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    try:
+        report = run_validation(list(paths) or None, schema=schema, schematron=rules,
+                                jobs=jobs, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    _emit(report, fmt)
+    ctx = click.get_current_context()
+    ctx.exit(2 if report.io_error else (0 if report.ok else 1))
+
+
+def _emit(report: ValidationReport, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for diagnostic in report.diagnostics():
+        click.echo(diagnostic.format())
+    click.echo(report.summary(), err=True)
+
+
+class _progress_bar:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if total < 2:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+            sys.stderr.flush()
+
+
+COMMANDS: list[click.Command] = [validate]

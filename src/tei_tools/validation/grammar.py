@@ -1,0 +1,242 @@
+"""What a RELAX NG grammar allows, per element name, to explain its errors.
+
+libxml2 says "Element div failed to validate attributes" or "Did not expect
+element persname there". To turn that into something a person can act on we
+read the grammar itself (any RELAX NG in XML syntax: the project's or
+tei_all.rng) and index, for each element name, the union over all its
+definitions of
+
+* the child elements it may contain,
+* its attributes: which are required, their closed value lists, their datatypes.
+
+This is a summary of the grammar (order and co-occurrence constraints are not
+kept): it is used only to *word* an error libxml2 has already found, never to
+decide validity.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def _q(tag: str) -> str:
+    return f"{{{RNG_NS}}}{tag}"
+
+
+@dataclass
+class AttributeInfo:
+    values: set[str] = field(default_factory=set)
+    datatypes: set[str] = field(default_factory=set)
+    free: bool = False
+    """True when any string is accepted (``text`` or an unrestricted datatype)."""
+
+    def describe(self) -> str:
+        parts = []
+        if self.values:
+            parts.append("one of: " + ", ".join(sorted(self.values)))
+        if self.datatypes:
+            parts.append("a value of type " + " or ".join(sorted(self.datatypes)))
+        return "; or ".join(parts)
+
+
+@dataclass
+class ElementInfo:
+    children: set[str] = field(default_factory=set)
+    attributes: dict[str, AttributeInfo] = field(default_factory=dict)
+    required_everywhere: set[str] | None = None
+    required_somewhere: set[str] = field(default_factory=set)
+    any_attribute: bool = False
+    any_child: bool = False
+
+
+class Grammar:
+    """Index of a RELAX NG grammar (XML syntax) by element name (Clark notation)."""
+
+    def __init__(self, rng: etree._ElementTree) -> None:
+        root = rng.getroot()
+        self._defines: dict[str, list[etree._Element]] = {}
+        for define in root.iter(_q("define")):
+            self._defines.setdefault(define.get("name", ""), []).append(define)
+        self.elements: dict[str, ElementInfo] = {}
+        for el in root.iter(_q("element")):
+            name = _element_name(el)
+            if name is None:
+                continue
+            info = self.elements.setdefault(name, ElementInfo())
+            kids: set[str] = set()
+            atts: dict[str, AttributeInfo] = {}
+            flags = {"any_attribute": False, "any_child": False}
+            self._walk(el, kids, atts, flags, set())
+            info.children |= kids
+            for aname, ainfo in atts.items():
+                merged = info.attributes.setdefault(aname, AttributeInfo())
+                merged.values |= ainfo.values
+                merged.datatypes |= ainfo.datatypes
+                merged.free |= ainfo.free
+            info.any_attribute |= flags["any_attribute"]
+            info.any_child |= flags["any_child"]
+            required = self._required(el, set(), top=True)
+            info.required_somewhere |= self._required(el, set(), top=True, any_branch=True)
+            info.required_everywhere = (required if info.required_everywhere is None
+                                        else info.required_everywhere & required)
+        self._local_names = sorted({n.split("}")[-1] for n in self.elements})
+        # Attributes nearly every element has (TEI's att.global): listed last.
+        counts: dict[str, int] = {}
+        for info in self.elements.values():
+            for aname in info.attributes:
+                counts[aname] = counts.get(aname, 0) + 1
+        threshold = 0.9 * len(self.elements)
+        self.global_attributes = ({a for a, c in counts.items() if c >= threshold}
+                                  if len(self.elements) >= 20 else set())
+
+    # -- building ---------------------------------------------------------
+    def _walk(self, node: etree._Element, kids: set[str], atts: dict[str, AttributeInfo],
+              flags: dict[str, bool], seen: set[str]) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.tag
+            if tag == _q("element"):
+                name = _element_name(child)
+                if name is None:
+                    flags["any_child"] = True
+                else:
+                    kids.add(name)
+            elif tag == _q("attribute"):
+                name = _attribute_name(child)
+                if name is None:
+                    flags["any_attribute"] = True
+                else:
+                    info = atts.setdefault(name, AttributeInfo())
+                    self._values(child, info, set())
+            elif tag == _q("ref"):
+                ref = child.get("name", "")
+                if ref not in seen:
+                    seen.add(ref)
+                    for define in self._defines.get(ref, []):
+                        self._walk(define, kids, atts, flags, seen)
+            elif tag.startswith(f"{{{RNG_NS}}}"):
+                self._walk(child, kids, atts, flags, seen)
+
+    def _values(self, node: etree._Element, info: AttributeInfo, seen: set[str]) -> None:
+        has_content = False
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag == _q("name"):
+                continue
+            has_content = True
+            tag = child.tag
+            if tag == _q("value"):
+                info.values.add((child.text or "").strip())
+            elif tag == _q("data"):
+                dtype = child.get("type", "string")
+                restricted = child.find(_q("param")) is not None or child.find(_q("except")) is not None
+                if dtype in ("string", "token", "normalizedString") and not restricted:
+                    info.free = True
+                info.datatypes.add(f"xsd:{dtype}")
+            elif tag == _q("text"):
+                info.free = True
+            elif tag == _q("ref"):
+                ref = child.get("name", "")
+                if ref not in seen:
+                    seen.add(ref)
+                    for define in self._defines.get(ref, []):
+                        self._values(define, info, seen)
+            elif tag.startswith(f"{{{RNG_NS}}}"):
+                self._values(child, info, seen)
+        if node.tag == _q("attribute") and not has_content:
+            info.free = True  # <attribute name="x"/> means any text
+
+    def _required(self, node: etree._Element, seen: set[str], top: bool = False,
+                  any_branch: bool = False) -> set[str]:
+        """Attributes required by ``node``: in every branch of a choice, or in any
+        branch with ``any_branch`` (required at least in some context)."""
+        tag = node.tag
+        if not isinstance(tag, str):
+            return set()
+        if tag == _q("attribute"):
+            name = _attribute_name(node)
+            return {name} if name else set()
+        if tag == _q("element") and not top:
+            return set()
+        if tag in (_q("optional"), _q("zeroOrMore"), _q("text"), _q("data"), _q("value"),
+                   _q("empty"), _q("notAllowed"), _q("list"), _q("name")):
+            return set()
+        if tag == _q("ref"):
+            ref = node.get("name", "")
+            if ref in seen:
+                return set()
+            defines = self._defines.get(ref, [])
+            result: set[str] = set()
+            for define in defines:
+                result |= self._required(define, seen | {ref}, any_branch=any_branch)
+            return result
+        if tag == _q("choice"):
+            branches = [self._required(c, seen, any_branch=any_branch)
+                        for c in node if isinstance(c.tag, str)]
+            if not branches:
+                return set()
+            return set.union(*branches) if any_branch else set.intersection(*branches)
+        result = set()
+        for child in node:
+            result |= self._required(child, seen, any_branch=any_branch)
+        return result
+
+    # -- queries ----------------------------------------------------------
+    def element(self, name: str) -> ElementInfo | None:
+        return self.elements.get(name)
+
+    def suggest(self, local: str) -> str | None:
+        """A grammar element name close to ``local`` (case first, then spelling)."""
+        for candidate in self._local_names:
+            if candidate.lower() == local.lower() and candidate != local:
+                return candidate
+        close = difflib.get_close_matches(local, self._local_names, n=1, cutoff=0.75)
+        return close[0] if close and close[0] != local else None
+
+
+def _element_name(el: etree._Element) -> str | None:
+    name = el.get("name")
+    ns_holder = el
+    if name is None:
+        name_el = el.find(_q("name"))
+        if name_el is None:
+            return None
+        name = (name_el.text or "").strip()
+        ns_holder = name_el
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        uri = el.nsmap.get(prefix)
+        return f"{{{uri}}}{local}" if uri else local
+    ns = _inherited_ns(ns_holder)
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def _attribute_name(el: etree._Element) -> str | None:
+    name = el.get("name")
+    ns = el.get("ns", "")
+    if name is None:
+        name_el = el.find(_q("name"))
+        if name_el is None:
+            return None
+        name = (name_el.text or "").strip()
+        ns = name_el.get("ns", ns)
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        uri = XML_NS if prefix == "xml" else el.nsmap.get(prefix)
+        return f"{{{uri}}}{local}" if uri else local
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def _inherited_ns(el: etree._Element | None) -> str:
+    while el is not None:
+        ns = el.get("ns")
+        if ns is not None:
+            return ns
+        el = el.getparent()
+    return ""
