@@ -92,3 +92,13 @@ def test_validators_reject_a_broken_copy(tei_all: etree.RelaxNG, tmp_path: Path)
         "<byline>", "<bylin>", 1).replace("</byline>", "</bylin>", 1), encoding="utf-8")
     assert jing(TEI_ALL_RNG, broken).returncode != 0
     assert not tei_all.validate(parse_file(broken))
+
+
+def test_schematron_catches_a_dangling_pointer_in_a_copy(
+        project_sch: isoschematron.Schematron, tmp_path: Path) -> None:
+    broken = tmp_path / "dangling.xml"
+    broken.write_text(EDITION.read_text(encoding="utf-8").replace(
+        'ref="#per-chen-wenliang"', 'ref="#per-chen-wenliangg"', 1), encoding="utf-8")
+    assert not project_sch.validate(parse_file(broken))
+    failed = project_sch.validation_report.xpath("//svrl:failed-assert/@id", namespaces=SVRL)
+    assert "TT-PTR-01" in failed
