@@ -13,9 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree, isoschematron
 
 from conftest import EDITION, MINI, REPO, TEI_ALL_RNG
+from tei_tools.cli import main
 from tei_tools.xmlio import parse_file
 
 PROJECT_RNG = REPO / "schema" / "tei-taijiang.rng"
@@ -102,3 +104,10 @@ def test_schematron_catches_a_dangling_pointer_in_a_copy(
     assert not project_sch.validate(parse_file(broken))
     failed = project_sch.validation_report.xpath("//svrl:failed-assert/@id", namespaces=SVRL)
     assert "TT-PTR-01" in failed
+
+
+def test_tei_tools_validate_accepts_the_edition() -> None:
+    """The project's own validator (RELAX NG customisation + Schematron) on the edition."""
+    result = CliRunner().invoke(main, ["validate", str(EDITION), str(MINI)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
