@@ -227,6 +227,11 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- The other branch of a choice: the site toggles it with a script; the
+       EPUB shows the chosen reading only (the other stays in the title and
+       in the editor's note). -->
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]"/>
+
   <!-- ===== Pages ===== -->
   <xsl:function name="tt:page-label" as="xs:string">
     <xsl:param name="pb" as="element(tei:pb)"/>

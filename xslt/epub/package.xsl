@@ -83,20 +83,20 @@
         </xsl:for-each>
         <dc:language>{$tt:lang}</dc:language>
         <xsl:apply-templates mode="tt:opf-meta"
-          select="$tt:title-stmt/(tei:author | tei:editor | tei:respStmt)"/>
-        <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[1]">
+          select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
+        <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[tt:plain(.)][1]">
           <dc:publisher>{tt:plain(.)}</dc:publisher>
         </xsl:for-each>
         <xsl:for-each select="($tt:pub-stmt/tei:date/@when[matches(., '^\d{4}(-\d\d(-\d\d)?)?$')])[1]">
           <dc:date>{.}</dc:date>
         </xsl:for-each>
-        <xsl:if test="$tt:source-bibl">
-          <dc:source id="print-source">{tt:plain($tt:source-bibl)}</dc:source>
-        </xsl:if>
-        <xsl:for-each select="$tt:pub-stmt/tei:availability[normalize-space()]">
+        <xsl:for-each select="tt:plain($tt:source-bibl)[.]">
+          <dc:source id="print-source">{.}</dc:source>
+        </xsl:for-each>
+        <xsl:for-each select="$tt:pub-stmt/tei:availability[tt:plain(.)]">
           <dc:rights>{tt:plain(.)}</dc:rights>
         </xsl:for-each>
-        <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords//tei:term[normalize-space()]">
+        <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords//tei:term[tt:plain(.)]">
           <dc:subject>{tt:plain(.)}</dc:subject>
         </xsl:for-each>
         <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
@@ -157,7 +157,7 @@
 
   <!-- Authors: the compiler of the booklet is role "com" (MARC relators). -->
   <xsl:template mode="tt:opf-meta" match="tei:author">
-    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:author) + 1"/>
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:author[tt:plain(.)]) + 1"/>
     <xsl:variable name="compiler" as="xs:boolean" select="
       some $e in $tt:source-bibl//tei:editor[@role = 'compiler']
       satisfies (tt:plain($e) = tt:plain(current()) or ($e/@ref and $e/@ref = current()/@ref))"/>
@@ -167,7 +167,7 @@
   </xsl:template>
 
   <xsl:template mode="tt:opf-meta" match="tei:editor">
-    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:editor) + 1"/>
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:editor[tt:plain(.)]) + 1"/>
     <dc:contributor id="editor-{$n}">{tt:plain(.)}</dc:contributor>
     <meta refines="#editor-{$n}" property="role" scheme="marc:relators">edt</meta>
   </xsl:template>
@@ -176,7 +176,7 @@
   <xsl:template mode="tt:opf-meta" match="tei:respStmt">
     <xsl:variable name="resp" as="xs:string" select="tt:plain(tei:resp)"/>
     <xsl:variable name="s" as="xs:integer" select="count(preceding-sibling::tei:respStmt) + 1"/>
-    <xsl:for-each select="(tei:name | tei:persName | tei:orgName)[normalize-space()]">
+    <xsl:for-each select="(tei:name | tei:persName | tei:orgName)[tt:plain(.)]">
       <dc:contributor id="resp-{$s}-{position()}">{tt:plain(.)}</dc:contributor>
       <meta refines="#resp-{$s}-{position()}" property="role" scheme="marc:relators">{
         if (matches($resp, '编码|encod|mark-?up|transcri', 'i')) then 'mrk' else 'ctb'}</meta>
