@@ -32,7 +32,10 @@ def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
         if not edition.is_file():
             raise UsageError(f"{edition}: error: the edition is not there; "
                              "name a TEI file or folder")
-        return [edition]
+        try:  # shown as tei/… when run from the checkout
+            return [edition.relative_to(Path.cwd())]
+        except ValueError:
+            return [edition]
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from lxml import etree
 
 from tei_tools.query.documents import TEI, XML, Document, xml_id
-from tei_tools.query.reading import collapse, context, ids_of, in_text, item_of, paragraph_of
+from tei_tools.query.reading import (collapse, context, ids_of, in_text, item_of, paragraph_of,
+                                     reading)
 
 _T = f"{{{TEI}}}"
 TYPES = ("person", "org", "place", "event", "work", "date")
@@ -96,21 +97,27 @@ def _is_latin(el: etree._Element) -> bool:
     return "latn" in lang.lower() or "pinyin" in lang.lower()
 
 
+def text_of(el: etree._Element) -> str:
+    """The reading text of a name (expansions, corrections), whitespace collapsed."""
+    return collapse(reading(el)[0])
+
+
 def _entry(el: etree._Element, kind: str) -> Entry:
-    names = [c for c in el if isinstance(c.tag, str)
-             and c.tag in {f"{_T}{n}" for n in _NAME_TAGS[kind]}]
+    tags = {f"{_T}{n}" for n in _NAME_TAGS[kind]}
+    names = ([c for c in el.iter(*tags)] if kind == "work"
+             else [c for c in el if isinstance(c.tag, str) and c.tag in tags])
     own = [n for n in names if not _is_latin(n) and n.get("type") != "abbr"] or names
     latin = [n for n in names if _is_latin(n)]
-    name = collapse("".join(own[0].itertext())) if own else ""
-    if not name and kind == "event":
+    name = text_of(own[0]) if own else ""
+    if not name:
         name = collapse(" ".join(el.itertext()))[:60]
     roles: list[str] = []
     if el.get("role"):
         roles.append(el.get("role", ""))
     for child in el.iter(f"{_T}occupation", f"{_T}roleName"):
-        roles.append(collapse("".join(child.itertext())))
+        roles.append(text_of(child))
     return Entry(kind, xml_id(el) or "", name,
-                 collapse("".join(latin[0].itertext())) if latin else None,
+                 text_of(latin[0]) if latin else None,
                  [r for r in dict.fromkeys(roles) if r], el.sourceline)
 
 
@@ -159,7 +166,7 @@ def find_mentions(doc: Document, register: dict[str, Entry] | None = None) -> li
         elif el.get("key"):
             found.append(Mention(el.get("key", ""), kind, el))
         else:
-            text = collapse("".join(el.itertext()))
+            text = text_of(el)
             if text:
                 found.append(Mention(f"text:{kind}:{text}", kind, el))
     return found
@@ -189,7 +196,7 @@ def entities(doc: Document, types: Iterable[str] | None = None) -> list[Entity]:
 
 
 def _mention_name(m: Mention) -> str:
-    return collapse("".join(m.element.itertext()))
+    return text_of(m.element)
 
 
 def _add_mention(row: Entity, m: Mention) -> None:
@@ -202,7 +209,7 @@ def _add_mention(row: Entity, m: Mention) -> None:
             ids.append(ident)
     if m.type == "person":
         for role in m.element.iter(f"{_T}roleName"):
-            text = collapse("".join(role.itertext()))
+            text = text_of(role)
             if text and text not in row.roles:
                 row.roles.append(text)
 

@@ -18,7 +18,8 @@ from typing import Literal
 from lxml import etree
 
 from tei_tools.query.documents import TEI, Document
-from tei_tools.query.reading import collapse, context, ids_of, in_text, item_of, paragraph_of
+from tei_tools.query.reading import (collapse, context, ids_of, in_text, item_of, paragraph_of,
+                                     reading)
 
 _T = f"{{{TEI}}}"
 DATE_TAGS = tuple(f"{_T}{n}" for n in ("date", "docDate", "origDate", "time"))
@@ -89,7 +90,7 @@ def dated_expressions(doc: Document, scope: Scope = "text") -> list[DatedExpress
             iso = None
         out.append(DatedExpression(
             doc.name, el.sourceline, etree.QName(el).localname,
-            collapse("".join(el.itertext())), when, frm, to, nb, na, iso, start, end,
+            collapse(reading(el)[0]), when, frm, to, nb, na, iso, start, end,
             el.get("cert"), context(el), ids_of(item_of(el)), ids_of(paragraph_of(el)),
             part, el))
     return out
