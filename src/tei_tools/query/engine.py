@@ -35,7 +35,7 @@ _INTEGER_TYPES = {"integer", "long", "int", "short", "byte", "nonNegativeInteger
                   "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
 _NUMBER_TYPES = {"decimal", "double", "float"}
 _LOCATION = re.compile(r"on line (\d+)(?: at)?,? column (\d+)|at char (\d+)")
-_CODE = re.compile(r"\n\s*(?:[A-Za-z]+:)?([A-Z]{2,5}[A-Z0-9]*\d{4})\s+(.*)", re.S)
+_CODE = re.compile(r"(?:^|\s)(?:err:)?([A-Z]{4}\d{4})\s+(.*)", re.S)
 _STATIC = ("XPST", "XQST")
 
 # The path, xml:id and kind of a batch of nodes, in one evaluation.

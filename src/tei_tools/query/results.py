@@ -9,8 +9,8 @@ Layouts (documented in ``docs/queries.md``):
 
 * **text**: one item per line; a node as its string value with whitespace
   collapsed (``xml=True``: its XML), a map or array as compact JSON; with
-  ``locate`` a node line starts with ``file:line:``; with several documents
-  every line starts with the file.
+  ``locate`` a node line starts with ``file:line:`` (any other item with
+  ``file:``); with several documents every line starts with the file.
 * **json**: one document: an array of items; several documents: an array of
   ``{"file": …, "results": [...]}``. A node is an object ``{"file", "line",
   "path", "xml:id", "kind", "name", "text"}``.
@@ -120,6 +120,8 @@ def cell(value: Value) -> str:
         return collapse(value.text)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # as XPath writes a whole xs:double: 10, not 10.0
     if isinstance(value, (dict, list)):
         return json.dumps(plain(value), ensure_ascii=False)
     return str(value)
