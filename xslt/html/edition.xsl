@@ -42,11 +42,11 @@
 
   <xsl:variable name="tt:header" as="element()?" select="/*/tei:teiHeader"/>
   <xsl:variable name="tt:site-title" as="xs:string" select="
-      (//tei:titlePage[1]/tei:docTitle/tei:titlePart[@type = 'main' or position() = 1] ! normalize-space(.),
-       $tt:header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main' or position() = 1] ! normalize-space(.),
+      ((//tei:titlePage)[1]/tei:docTitle/(tei:titlePart[@type = 'main'], tei:titlePart)[1] ! normalize-space(.),
+       $tt:header/tei:fileDesc/tei:titleStmt/(tei:title[@type = 'main'], tei:title)[1] ! normalize-space(.),
        '无题')[. != ''][1]"/>
   <xsl:variable name="tt:edition-title" as="xs:string" select="
-      ($tt:header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main' or position() = 1] ! normalize-space(.), $tt:site-title)[. != ''][1]"/>
+      ($tt:header/tei:fileDesc/tei:titleStmt/(tei:title[@type = 'main'], tei:title)[1] ! normalize-space(.), $tt:site-title)[. != ''][1]"/>
   <xsl:variable name="tt:registers" as="xs:string*" select="
       ('persons', 'organisations', 'places', 'events', 'works')[exists(tt:entries(.))]"/>
   <!-- The date of the edition: the latest change in revisionDesc (no clock). -->
@@ -172,7 +172,7 @@
       <xsl:when test="exists(descendant::* intersect $tt:units)">
         <div class="toc-group">
           <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="."/></xsl:call-template>
-          <xsl:for-each-group select="node()" group-adjacent="boolean(self::*[tt:is-unit(.)])">
+          <xsl:for-each-group select="node()[not(self::text()[normalize-space() = ''])]" group-adjacent="boolean(self::*[tt:is-unit(.)])">
             <xsl:choose>
               <xsl:when test="current-grouping-key()">
                 <ol class="toc-entries"><xsl:apply-templates select="current-group()" mode="outline"/></ol>
@@ -280,10 +280,12 @@
         <xsl:if test="$other-names">
           <dt>别称</dt><dd>{string-join($other-names ! normalize-space(.), '、')}</dd>
         </xsl:if>
-        <xsl:for-each select="tei:occupation | tei:roleName | tei:state | tei:trait | tei:birth | tei:death | tei:location | tei:desc">
-          <dt>{map{'occupation': '身份', 'roleName': '职务', 'state': '状况', 'trait': '特征', 'birth': '生', 'death': '卒', 'location': '位置', 'desc': '说明'}(local-name())}</dt>
-          <dd><xsl:apply-templates mode="render"/><xsl:if test="@when"> （{@when}）</xsl:if></dd>
-        </xsl:for-each>
+        <xsl:for-each-group select="tei:occupation | tei:roleName | tei:state | tei:trait | tei:birth | tei:death | tei:location | tei:desc" group-by="local-name()">
+          <dt>{map{'occupation': '身份', 'roleName': '职务', 'state': '状况', 'trait': '特征', 'birth': '生', 'death': '卒', 'location': '位置', 'desc': '说明'}(current-grouping-key())}</dt>
+          <xsl:for-each select="current-group()">
+            <dd><xsl:apply-templates mode="render"/><xsl:if test="@when"> （{@when}）</xsl:if></dd>
+          </xsl:for-each>
+        </xsl:for-each-group>
         <xsl:for-each select="tei:affiliation">
           <dt>所属</dt>
           <dd>
@@ -346,8 +348,9 @@
         <section id="edition">
           <h2>版本信息</h2>
           <dl>
+            <dt>题名</dt>
             <xsl:for-each select="$fd/tei:titleStmt/tei:title">
-              <dt>题名</dt><dd>{normalize-space(.)}</dd>
+              <dd>{normalize-space(.)}</dd>
             </xsl:for-each>
             <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
               <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>

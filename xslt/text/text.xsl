@@ -107,6 +107,16 @@
         else if (tokenize($class, ' ') = ('l', 'item', 'p', 'ab', 'block')) then $tt:LINE || $text || $tt:LINE
         else $text"/>
   </xsl:template>
+  <!-- A choice shows its chosen branch only; an apparatus keeps its other
+       readings as an editorial addition. -->
+  <xsl:template name="tt:correction" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="shown" as="item()*"/>
+    <xsl:param name="other" as="item()*"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:sequence select="string-join($shown ! string(.)) || (if ($node/self::tei:app and exists($other))
+        then '〔' || replace($label, '[〔〕]', '') || '〕' else '')"/>
+  </xsl:template>
   <xsl:template name="tt:page-break" as="xs:string">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="anchor" as="xs:string"/>

@@ -1,0 +1,199 @@
+"""`tei-tools build`: validation first, formats, atomicity, determinism, messages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_support import built, tree_digest
+from conftest import EDITION, MINI
+from tei_tools.cli import main
+from tei_tools.errors import BuildError
+from tei_tools.publish import formats as registry
+from tei_tools.publish.build import BuildOptions, InvalidDocument, build
+from tei_tools.publish.saxon import Stylesheets
+
+FIXTURES = Path(__file__).parent / "fixtures" / "build"
+
+
+def invoke(*args: str):  # click >= 8.2 keeps stdout and stderr apart
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_builds_all_formats_with_nothing_on_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    result = invoke("build", str(MINI), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "validated" in result.stderr and "html:" in result.stderr and "built" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["epub", "html", "txt"]
+    assert (out / "html" / "index.html").is_file()
+    assert (out / "txt" / "edition-mini.txt").is_file()
+    assert (out / "epub" / "edition-mini.epub").is_file()
+    assert not list(tmp_path.glob(".dist.*")), "temporary folders left behind"
+
+
+def test_cli_without_arguments_builds_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tei").symlink_to(EDITION.parent)
+    result = invoke("build", "--format", "txt")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "dist" / "txt" / "taijiang-dangjian-2007.txt").is_file()
+
+
+def test_invalid_document_is_refused_with_located_diagnostics(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    result = invoke("build", str(FIXTURES / "invalid.xml"), "--out", str(out), "--format", "txt")
+    assert result.exit_code == 1
+    assert "invalid.xml:" in result.stderr and "@bogus" in result.stderr
+    assert "[RNG-ATTRIBUTE]" in result.stderr
+    assert "not published" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_no_validate_publishes_an_invalid_document(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    result = invoke("build", str(FIXTURES / "invalid.xml"), "--out", str(out),
+                    "--format", "txt", "--no-validate")
+    assert result.exit_code == 0, result.stderr
+    assert "validated" not in result.stderr
+    assert (out / "txt" / "invalid.txt").is_file()
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("build", str(MINI), "--out", str(tmp_path / "d"), "--format", "html,pdf")
+    assert result.exit_code == 2
+    assert "unknown format 'pdf'" in result.stderr
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("build", str(tmp_path / "nope.xml"), "--out", str(tmp_path / "d"))
+    assert result.exit_code == 2
+    assert "nope.xml: error: no such file" in result.stderr
+
+
+def test_malformed_input_gives_one_located_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>\n<body></text></TEI>', encoding="utf-8")
+    result = invoke("build", str(bad), "--out", str(tmp_path / "d"), "--no-validate")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "bad.xml:2:" in result.stderr and "not well-formed" in result.stderr
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first, _ = built(EDITION)
+    second = tmp_path / "dist"
+    build(EDITION, second)
+    a, b = tree_digest(first), tree_digest(second)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    assert len(a) > 30
+
+
+def test_failure_midway_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "dist"
+    build(MINI, out, BuildOptions(formats=("txt", "html")))
+    before = tree_digest(out)
+    calls: list[str] = []
+
+    def failing_html(ctx):  # writes part of its output, then fails
+        calls.append("html")
+        (ctx.out_dir / "index.html").write_text("half-written", encoding="utf-8")
+        raise BuildError("injected failure in the html writer")
+
+    monkeypatch.setitem(registry.WRITERS, "html", failing_html)
+    with pytest.raises(BuildError, match="injected failure"):
+        build(MINI, out, BuildOptions(formats=("txt", "html")))
+    assert calls == ["html"]  # txt was rebuilt first, then html failed
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_interrupt_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "dist"
+    build(MINI, out, BuildOptions(formats=("txt",)))
+    before = tree_digest(out)
+
+    def interrupted(ctx):
+        (ctx.out_dir / "partial.txt").write_text("x", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(registry.WRITERS, "txt", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(MINI, out, BuildOptions(formats=("txt",)))
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_cli_reports_a_failed_build_and_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "dist"
+    build(MINI, out, BuildOptions(formats=("txt",)))
+    before = tree_digest(out)
+
+    def broken(ctx):
+        raise BuildError(f"{ctx.source.name}: error: injected")
+
+    monkeypatch.setitem(registry.WRITERS, "txt", broken)
+    result = invoke("build", str(MINI), "--out", str(out), "--format", "txt")
+    assert result.exit_code == 1
+    assert "edition-mini.xml: error: injected" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(out) == before
+
+
+def test_partial_build_keeps_the_other_formats(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build(MINI, out, BuildOptions(formats=("txt", "html")))
+    html_before = tree_digest(out / "html")
+    build(MINI, out, BuildOptions(formats=("txt",), page_markers=True))
+    assert tree_digest(out / "html") == html_before
+    assert "〔第3页〕" in (out / "txt" / "edition-mini.txt").read_text(encoding="utf-8")
+
+
+def test_each_stylesheet_is_compiled_once_per_process() -> None:
+    first = Stylesheets.get("text/text.xsl")
+    assert Stylesheets.get("text/text.xsl") is first
+    assert "text/text.xsl" in Stylesheets.compiled()
+
+
+def test_saxon_errors_become_build_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xslt = tmp_path / "xslt"
+    (xslt / "x").mkdir(parents=True)
+    (xslt / "x" / "stop.xsl").write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><xsl:message terminate="yes">the source has no title: add one</xsl:message>'
+        '</xsl:template></xsl:stylesheet>', encoding="utf-8")
+    (xslt / "x" / "broken.xsl").write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>',
+        encoding="utf-8")
+    (xslt / "x" / "xpath.xsl").write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><xsl:value-of select="xs:integer(\'abc\')" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema"/></xsl:template></xsl:stylesheet>', encoding="utf-8")
+    monkeypatch.setattr("tei_tools.publish.saxon.xslt_dir", lambda: xslt)
+    with pytest.raises(BuildError, match="the source has no title: add one"):
+        Stylesheets.get("x/stop.xsl").run(MINI, tmp_path / "o")
+    with pytest.raises(BuildError, match="does not compile"):
+        Stylesheets.get("x/broken.xsl")
+    with pytest.raises(BuildError, match="x/xpath.xsl stopped"):
+        Stylesheets.get("x/xpath.xsl").run(MINI, tmp_path / "o")
+    with pytest.raises(BuildError, match="no such stylesheet"):
+        Stylesheets.get("x/missing.xsl")
+
+
+def test_library_reports_invalid_document_diagnostics(tmp_path: Path) -> None:
+    with pytest.raises(InvalidDocument) as caught:
+        build(FIXTURES / "invalid.xml", tmp_path / "d", BuildOptions(formats=("txt",)))
+    assert any(d.code == "RNG-ATTRIBUTE" and d.line for d in caught.value.diagnostics)
+
+
+def test_build_does_not_write_outside_out(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "dist"
+    build(MINI, out, BuildOptions(formats=("txt",)))
+    assert sorted(os.listdir(tmp_path / "sub")) == ["dist"]
