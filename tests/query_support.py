@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
-
 from click.testing import CliRunner, Result
 from lxml import etree
 
@@ -24,8 +22,9 @@ LATIN1 = FIXTURES / "latin1.xml"
 CORPUS_FILES = corpus_files()
 IN_TEXT = "ancestor::tei:text and not(ancestor::tei:teiHeader or ancestor::tei:standOff)"
 
-__all__ = ["CORPUS", "CORPUS_FILES", "EDITION", "IN_TEXT", "LATIN1", "MINI", "NO_REGISTER",
-           "NS", "csv_rows", "invoke", "ok", "parse_file", "register_ids", "xid", "xpath"]
+__all__ = ["CORPUS", "CORPUS_FILES", "EDITION", "FIXTURES", "IN_TEXT", "LATIN1", "MINI",
+           "NO_REGISTER", "NS", "csv_rows", "invoke", "mentions_of", "ok", "parse_file",
+           "register_ids", "xid", "xpath"]
 
 
 def invoke(*args: object) -> Result:
@@ -61,12 +60,3 @@ def mentions_of(tree: etree._ElementTree, ident: str) -> list[etree._Element]:
     """Elements in the text whose @ref has the token ``#ident``."""
     return [el for el in xpath(tree, f"//*[@ref][{IN_TEXT}]")
             if f"#{ident}" in el.get("ref", "").split()]
-
-
-def edition_tree() -> etree._ElementTree:
-    return parse_file(EDITION)
-
-
-def assert_edition() -> Path:
-    assert EDITION.is_file(), f"the edition is missing: {EDITION}"
-    return EDITION

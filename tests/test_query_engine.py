@@ -226,3 +226,22 @@ def test_stdout_is_utf8_whatever_the_locale() -> None:
 def test_every_command_has_help(command: list[str]) -> None:
     out = ok(*command, "--help")
     assert out.startswith("Usage: ") and len(out.splitlines()) > 4
+
+
+@pytest.mark.parametrize("command", [["query", "1"], ["entities"], ["stats"],
+                                     ["export", "network"], ["export", "timeline"]])
+def test_malformed_input_is_one_located_line(tmp_path, command: list[str]) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<p>台江</TEI>\n',
+                   encoding="utf-8")
+    result = invoke(*command, bad)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"{bad}:2:") and "[XML-SYNTAX]" in result.stderr
+
+
+def test_non_tei_xml_runs_and_finds_nothing_tei(tmp_path) -> None:
+    plain = tmp_path / "plain.xml"
+    plain.write_text("<root><p>x</p></root>", encoding="utf-8")
+    assert ok("query", "count(//p), count(//tei:p)", plain).split() == ["1", "0"]
+    assert json.loads(ok("entities", plain, "--format", "json")) == []
+    assert json.loads(ok("stats", plain, "--format", "json"))[0]["paragraphs"] == 0
