@@ -26,7 +26,8 @@ NS = {"tei": TEI, "xml": XML}
 
 
 def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
-    """Files named by ``paths`` (folders expanded to their ``*.xml``), or the edition."""
+    """Files named by ``paths`` (folders: their ``*.xml``, recursively, sorted), or the
+    edition's main file."""
     if not paths:
         edition = edition_file()
         if not edition.is_file():
@@ -36,19 +37,9 @@ def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
             return [edition.relative_to(Path.cwd())]
         except ValueError:
             return [edition]
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.xml") if p.is_file())
-            if not found:
-                raise UsageError(f"{path}: error: no .xml file in this folder")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"{path}: error: no such file or folder")
-    return files
+    from tei_tools.validation.runner import collect_files  # the one folder expansion
+
+    return collect_files(paths)
 
 
 @dataclass(slots=True)
