@@ -188,15 +188,11 @@ def entities(doc: Document, types: Iterable[str] | None = None) -> list[Entity]:
         row = rows.get(m.key)
         if row is None:
             is_text = m.key.startswith("text:")
-            name = m.key.split(":", 2)[2] if is_text else _mention_name(m)
+            name = m.key.split(":", 2)[2] if is_text else text_of(m.element)
             row = rows[m.key] = Entity(m.type, None if is_text else m.key, name, None, [], 0,
                                        [], [], None, doc.name, m.line)
         _add_mention(row, m)
     return list(rows.values())
-
-
-def _mention_name(m: Mention) -> str:
-    return text_of(m.element)
 
 
 def _add_mention(row: Entity, m: Mention) -> None:
