@@ -1,0 +1,98 @@
+"""Every Schematron rule: an @id code, a severity, one passing and one failing
+fixture (tests/fixtures/schematron/{id}-pass.xml / -fail.xml), checked by id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tools import xmlio
+from tei_tools.validation import load_schematron, project_schematron
+from tei_tools.validation import schematron as rules
+from tei_tools.validation.locate import SourceText
+
+FIXTURES = Path(__file__).parent / "fixtures" / "schematron"
+SCH = "http://purl.oclc.org/dsdl/schematron"
+
+RULES = {
+    "TT-PTR-01": "error", "TT-ID-01": "error", "TT-ID-02": "error", "TT-DATE-01": "error",
+    "TT-DATE-02": "error", "TT-NAME-01": "error", "TT-REG-01": "warning", "TT-PB-01": "error",
+    "TT-CHOICE-01": "error", "TT-EMPTY-01": "error", "TT-SRC-01": "error",
+}
+
+
+def run_rules(path: Path) -> list:
+    data = path.read_bytes()
+    tree = xmlio.parse_bytes(data, str(path))
+    return rules.check(load_schematron(project_schematron()), tree, SourceText(data, tree),
+                       str(path))
+
+
+def test_every_assert_has_an_id_and_a_severity() -> None:
+    tree = etree.parse(str(project_schematron()))
+    asserts = tree.findall(f".//{{{SCH}}}assert") + tree.findall(f".//{{{SCH}}}report")
+    found = {a.get("id"): a.get("role") for a in asserts}
+    assert len(found) == len(asserts), "an id is used twice"
+    assert found == RULES
+    assert tree.getroot().get("queryBinding") == "xslt"
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_rule_passes_on_its_passing_fixture(rule: str) -> None:
+    assert run_rules(FIXTURES / f"{rule}-pass.xml") == []
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_rule_fires_on_its_failing_fixture(rule: str) -> None:
+    path = FIXTURES / f"{rule}-fail.xml"
+    diagnostics = run_rules(path)
+    assert diagnostics, f"{rule} did not fire"
+    assert {d.code for d in diagnostics} == {rule}
+    for d in diagnostics:
+        assert d.severity == RULES[rule]
+        assert d.file == str(path)
+        assert d.line is not None and d.line > 1
+        assert d.column is None or d.column > 0
+        assert d.message and "sch:" not in d.message
+
+
+def test_messages_name_the_culprit() -> None:
+    (ptr,) = run_rules(FIXTURES / "TT-PTR-01-fail.xml")
+    assert ptr.message == ("pointer '#per-nobody' in @ref of <persName> does not resolve: "
+                           'no element has xml:id="per-nobody"')
+    (pb,) = run_rules(FIXTURES / "TT-PB-01-fail.xml")
+    assert pb.message == ('page break n="2" comes after page break n="3": '
+                          "page numbers must not go backwards")
+    (date,) = run_rules(FIXTURES / "TT-DATE-01-fail.xml")
+    assert date.message.startswith('@when="2007-02-29" on <date> is not an ISO 8601 date')
+    (src,) = run_rules(FIXTURES / "TT-SRC-01-fail.xml")
+    assert "#wrk-paper is not the id of a biblStruct" in src.message
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("2006", True), ("2006-07", True), ("2006-07-31", True), ("2004-02-29", True),
+    ("2000-02-29", True), ("1900-02-29", False), ("2007-02-29", False), ("2006-04-31", False),
+    ("2006-13", False), ("2006-00", False), ("06-07", False), ("2006-7-1", False),
+    ("2006-07-01T10:00", False), ("二〇〇六", False),
+])
+def test_iso_dates(value: str, ok: bool, tmp_path: Path) -> None:
+    text = (FIXTURES / "TT-DATE-01-pass.xml").read_text(encoding="utf-8")
+    path = tmp_path / "date.xml"
+    path.write_text(text.replace('when="2006-11-21"', f'when="{value}"'), encoding="utf-8")
+    codes = {d.code for d in run_rules(path)}
+    assert ("TT-DATE-01" not in codes) is ok
+
+
+def test_page_range_is_not_a_date(tmp_path: Path) -> None:
+    # biblScope/@from and @to are page numbers: TT-DATE-01/02 leave them alone.
+    text = (FIXTURES / "TT-DATE-02-pass.xml").read_text(encoding="utf-8")
+    path = tmp_path / "pages.xml"
+    path.write_text(text.replace("<imprint>", '<imprint><biblScope unit="page" from="6" to="3">'
+                                 "第6页</biblScope>"), encoding="utf-8")
+    assert run_rules(path) == []
+
+
+def test_mini_edition_passes_every_rule() -> None:
+    assert run_rules(Path(__file__).parent / "fixtures" / "edition-mini.xml") == []
