@@ -131,7 +131,9 @@
     <xsl:variable name="tp" as="map(*)?" select="$runs[$tp-index]"/>
     <xsl:sequence select="map{'file': $tt:titlepage-file, 'nodes': $tp?nodes,
       'main': $tp?main, 'kind': 'titlepage', 'title': '书名页'}"/>
-    <xsl:for-each select="$runs[not(position() = $tp-index)]">
+    <!-- (position() ne 0 when there is no title page: Saxon 12/13 drops every
+         item for `not(position() = ())`) -->
+    <xsl:for-each select="$runs[position() ne ($tp-index, 0)[1]]">
       <xsl:variable name="position" as="xs:integer" select="position()"/>
       <xsl:sequence select="map:merge((., map{
         'file': 'text/' || tt:file-stem(?main, $position) || '.xhtml',

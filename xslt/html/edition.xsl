@@ -477,7 +477,7 @@
       <xsl:text>window.TT_SEARCH_INDEX = </xsl:text>
       <xsl:variable name="records" as="map(*)*">
         <xsl:for-each select="//tei:text//(tei:p | tei:ab | tei:head[not(tt:in-phrasing(.))] | tei:item[not(tei:p)] | tei:l)
-            [not(ancestor::tei:note)][not(tt:has-blocks(.))][tt:plain(.) != '']">
+            [not(ancestor::tei:note)][self::tei:p or self::tei:ab or not(tt:has-blocks(.))][tt:plain(.) != '']">
           <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
           <xsl:variable name="anchored" as="element()" select="(ancestor-or-self::*[self::tei:p or self::tei:ab
               or (self::tei:head and not(tt:in-phrasing(.)))][1], ancestor-or-self::*[@xml:id][1], .)[1]"/>

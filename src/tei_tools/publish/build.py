@@ -82,6 +82,7 @@ def build(source: Path | None = None, out_dir: Path | None = None,
         raise UsageError(f"unknown reading '{options.reading}' (regularised or diplomatic)")
     for name in options.formats:
         registry.writer(name)  # unknown formats fail before any work
+    ordered = tuple(name for name in registry.WRITERS if name in options.formats)
     if not source.is_file():
         raise UsageError(f"{source}: error: no such file"
                          + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
@@ -104,7 +105,7 @@ def build(source: Path | None = None, out_dir: Path | None = None,
     tmp.mkdir()
     seen: set[str] = set()
     try:
-        for name in options.formats:
+        for name in ordered:  # registry order: text and EPUB before the HTML offers them
             t0 = time.perf_counter()
             fmt_dir = tmp / name
             fmt_dir.mkdir()
@@ -136,7 +137,7 @@ def build(source: Path | None = None, out_dir: Path | None = None,
             os.replace(old, out_dir)
         raise
     _remove(old)
-    say(f"built {', '.join(options.formats)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
+    say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
     return result
 
 
