@@ -84,6 +84,7 @@
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
           <title>{if ($title = $tt:site-title) then $title else $title || ' · ' || $tt:site-title}</title>
           <meta name="generator" content="tei-tools"/>
+          <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
           <link rel="stylesheet" href="assets/edition.css"/>
           <script src="assets/edition.js" defer="defer"></script>
         </head>

@@ -14,7 +14,7 @@ from tei_tools.publish.options import WriteContext, WriterOutput
 from tei_tools.publish.saxon import Stylesheets
 
 STYLESHEET = "html/edition.xsl"
-ASSETS = ("edition.css", "edition.js")
+ASSETS = ("edition.css", "edition.js", "favicon.svg")
 
 
 def downloads(ctx: WriteContext) -> list[tuple[str, object]]:
