@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import atexit
 import functools
+import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +94,77 @@ def book_of(source: Path) -> Opened:
     """The EPUB built from ``source``, opened, remembering its source."""
     book = opened(built(source).path)
     return Opened(book.path, book.names, book.data, source)
+
+
+# ----- The regularised reading, computed in Python independently of the XSLT -----
+
+T = f"{{{xmlio.TEI_NS}}}"
+SKIPPED = {f"{T}note", f"{T}figDesc", f"{T}gap", f"{T}teiHeader", f"{T}standOff"}
+REGULAR = (f"{T}corr", f"{T}reg", f"{T}expan", f"{T}ex", f"{T}lem")
+
+
+def shown_branch(parent: etree._Element) -> etree._Element | None:
+    """The branch of a choice or app in the regularised reading."""
+    children = [c for c in parent if isinstance(c.tag, str)]
+    regular = [c for c in children if c.tag in REGULAR]
+    return (regular or children or [None])[0]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def text_without(element: etree._Element, skip: Callable[[etree._Element], bool]) -> str:
+    """The text of ``element`` leaving out the subtrees ``skip`` selects, whitespace removed."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if not isinstance(node.tag, str) or skip(node):
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return squeeze("".join(parts))
+
+
+def not_in_reading(node: etree._Element) -> bool:
+    parent = node.getparent()
+    return node.tag in SKIPPED or (parent is not None and parent.tag in (f"{T}choice", f"{T}app")
+                                   and node is not shown_branch(parent))
+
+
+def tei_reading(element: etree._Element) -> str:
+    """The regularised reading of a TEI element, whitespace removed."""
+    return text_without(element, not_in_reading)
+
+
+def is_apparatus(element: etree._Element) -> bool:
+    """EPUB markup that is not the text: page numbers, note calls, gap labels."""
+    classes = (element.get("class") or "").split()
+    return (element.get(f"{{{EPUB_NS}}}type") in ("pagebreak", "noteref")
+            or bool({"gap", "figdesc", "alt", "noteref"} & set(classes)))
+
+
+def epub_text(element: etree._Element) -> str:
+    """The text of EPUB markup without its apparatus, whitespace removed."""
+    return text_without(element, is_apparatus)
+
+
+def spine_text(book: Opened) -> str:
+    """The text of every content document of the spine, in order, apparatus removed."""
+    return "".join(epub_text(book.xml(f).getroot().find(f"{{{XHTML}}}body"))
+                   for f in book.content_files())
+
+
+def lost_from(reading: str, text: str) -> str | None:
+    """None when ``reading`` is a subsequence of ``text``, else where it is lost."""
+    position = 0
+    for index, char in enumerate(reading):
+        position = text.find(char, position)
+        if position < 0:
+            return f"lost from character {index}: {reading[index:index + 40]!r}"
+        position += 1
+    return None

@@ -7,65 +7,11 @@ without the unchosen branch of each ``choice`` (sic, orig, abbr, am).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from lxml import etree
 
-from epub_support import EPUB_NS, XHTML, book_of, editions
+from epub_support import T, book_of, editions, epub_text, lost_from, spine_text, squeeze, tei_reading
 from tei_tools import xmlio
-
-T = f"{{{xmlio.TEI_NS}}}"
-SKIPPED = {f"{T}note", f"{T}figDesc", f"{T}gap", f"{T}teiHeader", f"{T}standOff"}
-UNCHOSEN = {f"{T}sic": f"{T}corr", f"{T}orig": f"{T}reg", f"{T}abbr": f"{T}expan",
-            f"{T}am": f"{T}ex"}
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def tei_reading(element: etree._Element) -> str:
-    """The regularised reading of a TEI element, whitespace removed."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or node.tag in SKIPPED:
-            return
-        alternative = UNCHOSEN.get(node.tag)
-        parent = node.getparent()
-        if (alternative and parent is not None and parent.tag == f"{T}choice"
-                and parent.find(alternative) is not None):
-            return
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    return squeeze("".join(parts))
-
-
-def is_apparatus(element: etree._Element) -> bool:
-    """EPUB markup that is not the text: page numbers, note calls, gap labels."""
-    classes = (element.get("class") or "").split()
-    return (element.get(f"{{{EPUB_NS}}}type") in ("pagebreak", "noteref")
-            or bool({"gap", "figdesc", "alt", "noteref"} & set(classes)))
-
-
-def epub_text(element: etree._Element) -> str:
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or is_apparatus(node):
-            return
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    return squeeze("".join(parts))
 
 
 @pytest.fixture(scope="module", params=editions(), ids=lambda p: p.stem)
@@ -111,10 +57,4 @@ def test_no_text_of_the_edition_is_lost(pair) -> None:
     text = tei.getroot().find(f"{T}text")
     reading = tei_reading(text)
     assert reading
-    spine = "".join(epub_text(book.xml(f).getroot().find(f"{{{XHTML}}}body"))
-                    for f in book.content_files())
-    position = 0
-    for index, char in enumerate(reading):
-        position = spine.find(char, position)
-        assert position >= 0, f"lost from character {index}: {reading[index:index + 40]!r}"
-        position += 1
+    assert lost_from(reading, spine_text(book)) is None

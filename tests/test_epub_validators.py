@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_files
-from epub_support import built, editions, main_document
+from click.testing import CliRunner
+
+from conftest import MINI, corpus_files
+from epub_support import T, built, editions, lost_from, main_document, opened, spine_text, tei_reading
+from tei_tools import xmlio
+from tei_tools.cli import main
 from tei_tools.errors import BuildError
 from tei_tools.publish.epub import write
 from validators import run_ace, run_epubcheck
@@ -52,3 +56,26 @@ def test_corpus_document_gives_a_valid_epub_or_a_reason(source: Path, tmp_path: 
         assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
     report = run_epubcheck(result.path)
     assert (report.fatals, report.errors, report.warnings) == (0, 0, 0), report.messages
+    # and nothing of the text is lost on the way
+    reading = tei_reading(xmlio.parse_file(source).getroot().find(f"{T}text"))
+    assert lost_from(reading, spine_text(opened(result.path))) is None
+
+
+def test_cli_builds_the_epub(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--format", "epub", "--quiet", "--out",
+                                       str(tmp_path), str(MINI)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    epub = tmp_path / "epub" / "edition-mini.epub"
+    assert epub.read_bytes() == built(MINI).path.read_bytes()
+
+
+def test_cli_refuses_what_cannot_be_an_epub(tmp_path: Path) -> None:
+    doc = tmp_path / "corpus.xml"
+    doc.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></teiCorpus>',
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--format", "epub", "--no-validate", "--quiet",
+                                       "--out", str(tmp_path / "out"), str(doc)],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "teiCorpus" in result.output and "Traceback" not in result.output
+    assert not list((tmp_path).rglob("*.epub"))
