@@ -202,3 +202,23 @@ def test_help_explains_the_command() -> None:
     for word in ("--schema", "--schematron", "--no-schematron", "--format", "--jobs",
                  "Exit 0 valid, 1 invalid"):
         assert word in result.output
+
+
+def test_progress_bar_draws_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
+    from tei_tools.cli.validate import _progress_bar
+
+    bar = _progress_bar()
+    bar(1, 4, "a.xml")
+    bar(4, 4, "d.xml")
+    bar.close()
+    err = capsys.readouterr().err
+    assert "] 1/4" in err and "[" + "#" * 30 + "] 4/4" in err
+    assert err.endswith("\r")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    for i in range(5):
+        shutil.copy(MINI, tmp_path / f"m{i}.xml")
+    code, out, err = run("-j", "2", str(tmp_path))
+    assert (code, out) == (0, "")
+    assert err == "5 files, 0 errors, 0 warnings: valid\n"

@@ -179,7 +179,9 @@ class _Explainer:
         specific = {id(r.element) for r in raws
                     if r.element is not None and r.kind in ("ELEMWRONG", "TEXTWRONG")}
         results: list[Diagnostic] = []
-        precise_elements: list[etree._Element] = []
+        # the elements that have a precise error, and all their ancestors, by id
+        # (the dict keeps the lxml proxies alive, so the ids stay theirs)
+        covered: dict[int, etree._Element] = {}
         deferred: list[_Raw] = []
         for raw in raws:
             if raw.kind == "EXTRACONTENT" and id(raw.element) in specific:
@@ -191,16 +193,16 @@ class _Explainer:
             produced = self._one(raw)
             results.extend(produced)
             if produced and raw.element is not None:
-                precise_elements.append(raw.element)
+                _cover(covered, raw.element)
         for raw in deferred:
             if raw.kind == "ATTRVALID":
                 results.extend(self._one(raw))
                 continue
             el = raw.element
-            if any(p is el or _is_ancestor(el, p) for p in precise_elements):
-                continue
+            if id(el) in covered:
+                continue  # a more precise error inside it explains it
             results.extend(self._one(raw))
-            precise_elements.append(el)
+            _cover(covered, el)
         unique: dict[tuple[object, ...], Diagnostic] = {}
         for d in results:
             unique.setdefault((d.line, d.column, d.message), d)
@@ -410,13 +412,10 @@ class _Explainer:
                            raw.line)]
 
 
-def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
+def _cover(covered: dict[int, etree._Element], el: etree._Element | None) -> None:
+    while el is not None and id(el) not in covered:
+        covered[id(el)] = el
+        el = el.getparent()
 
 
 def _clean(message: str) -> str:
