@@ -89,3 +89,10 @@ def test_same_file_twice_is_validated_once(tmp_path: Path) -> None:
     shutil.copy(MINI, copy)
     report = validate([copy, tmp_path, copy])
     assert [f.path for f in report.files] == [str(copy)]
+
+
+def test_naming_the_project_grammar_keeps_the_project_rules() -> None:
+    fail = SCHEMATRON_FIXTURES / "TT-PB-01-fail.xml"
+    report = validate([fail], schema=project_schema())
+    assert report.schematron == str(project_schematron())
+    assert report.files[0].codes() == {"TT-PB-01"}

@@ -87,8 +87,8 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
 
     ``paths``: files and folders (``None``: the edition folder). ``schema``: a
     RELAX NG grammar in XML syntax (``None``: the project's). ``schematron``:
-    ``None`` runs the project's rules when the project's grammar is used and
-    no rules otherwise (they encode this edition's conventions); ``True`` the
+    ``None`` runs the project's rules when the project's grammar is used
+    (by default or named) and no rules otherwise (they encode this edition's conventions); ``True`` the
     project's rules; ``False`` none; a path, that Schematron. ``jobs``: worker
     processes (``None``: all cores; 1: in-process).
 
@@ -96,15 +96,7 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     without XML, or an unusable schema. Invalid documents are *results*.
     """
     files = collect_files(paths)
-    rng_path = Path(schema) if schema is not None else project_schema()
-    if schematron is None:
-        sch_path: Path | None = project_schematron() if schema is None else None
-    elif schematron is True:
-        sch_path = project_schematron()
-    elif schematron is False:
-        sch_path = None
-    else:
-        sch_path = Path(schematron)
+    rng_path, sch_path = _schemas(schema, schematron)
     compiled_rng = relaxng.load_relaxng(rng_path)
     compiled_sch = rules.load_schematron(sch_path) if sch_path else None
     results = _run([str(f) for f in files], compiled_rng, compiled_sch, jobs, progress)
@@ -118,16 +110,23 @@ def validate_bytes(data: bytes, name: str, *,
                    schema: str | os.PathLike[str] | None = None,
                    schematron: str | os.PathLike[str] | bool | None = None) -> FileResult:
     """Validate one in-memory document (e.g. a build's intermediate TEI)."""
-    rng_path = Path(schema) if schema is not None else project_schema()
-    if schematron is None:
-        sch_path = project_schematron() if schema is None else None
-    elif isinstance(schematron, bool):
-        sch_path = project_schematron() if schematron else None
-    else:
-        sch_path = Path(schematron)
+    rng_path, sch_path = _schemas(schema, schematron)
     compiled_rng = relaxng.load_relaxng(rng_path)
     compiled_sch = rules.load_schematron(sch_path) if sch_path else None
     return _check_data(data, name, compiled_rng, compiled_sch)
+
+
+def _schemas(schema: str | os.PathLike[str] | None,
+             schematron: str | os.PathLike[str] | bool | None) -> tuple[Path, Path | None]:
+    """The grammar and the Schematron a run uses (see :func:`validate`)."""
+    rng_path = Path(schema) if schema is not None else project_schema()
+    if schematron is None:
+        # the project's rules go with the project's grammar only
+        same = rng_path.resolve() == project_schema().resolve()
+        return rng_path, (project_schematron() if same else None)
+    if isinstance(schematron, bool):
+        return rng_path, (project_schematron() if schematron else None)
+    return rng_path, Path(schematron)
 
 
 # -- the work ------------------------------------------------------------------
