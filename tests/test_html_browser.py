@@ -25,6 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 NS = {"t": xmlio.TEI_NS}
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ def pages(site: Path) -> list[Path]:
     return sorted(site.glob("*.html"))
 
 
+@pytest.mark.slow
 def test_nu_html_checker_reports_no_error(site: Path) -> None:
     hostile, _ = built(HOSTILE, ("html",), validate=False)
     files = [str(p) for p in pages(site)] + [str(p) for p in sorted((hostile / "html").glob("*.html"))]
