@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from build_support import built, tree_digest
 from conftest import EDITION, MINI
 from tei_tools.cli import main
-from tei_tools.errors import BuildError
+from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import BuildOptions, InvalidDocument, build
 from tei_tools.publish.saxon import Stylesheets
@@ -203,3 +203,19 @@ def test_build_does_not_write_outside_out(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "dist"
     build(MINI, out, BuildOptions(formats=("txt",)))
     assert sorted(os.listdir(tmp_path / "sub")) == ["dist"]
+
+
+def test_refuses_an_output_folder_holding_other_files(tmp_path: Path) -> None:
+    precious = tmp_path / "notes.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    result = invoke("build", str(MINI), "--out", str(tmp_path), "--format", "txt")
+    assert result.exit_code == 2
+    assert "holds files a build did not write (notes.txt)" in result.stderr
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    a_file = tmp_path / "file-out"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("build", str(MINI), "--out", str(a_file), "--format", "txt")
+    assert result.exit_code == 2 and "is a file" in result.stderr
+    with pytest.raises(UsageError, match="is not a folder"):
+        build(MINI, a_file, BuildOptions(formats=("txt",)))

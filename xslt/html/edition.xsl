@@ -222,6 +222,8 @@
           </xsl:for-each>
         </nav>
         <article class="unit{if (tt:text-missing(.)) then ' missing' else ''}" id="{tt:unit-file(.)}">
+          <xsl:variable name="lang" as="xs:string?" select="(ancestor-or-self::*/@xml:lang)[last()] ! string(.)"/>
+          <xsl:if test="exists($lang) and $lang != 'zh-Hans'"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
           <xsl:choose>
             <xsl:when test="$first-head">

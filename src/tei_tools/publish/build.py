@@ -87,6 +87,7 @@ def build(source: Path | None = None, out_dir: Path | None = None,
         raise UsageError(f"{source}: error: no such file"
                          + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
 
+    _check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
     started = time.perf_counter()
     if options.validate:
@@ -139,6 +140,19 @@ def build(source: Path | None = None, out_dir: Path | None = None,
     _remove(old)
     say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
     return result
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that is not ours: replacing it would delete the rest."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: error: exists and is not a folder; choose another --out")
+    if out_dir.is_dir():
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in registry.WRITERS)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+            raise UsageError(
+                f"{out_dir}: error: holds files a build did not write ({shown}); the whole folder "
+                "is replaced on each build, so choose an empty or new --out folder")
 
 
 def _validate(source: Path, options: BuildOptions, say: Progress) -> list[Diagnostic]:
