@@ -141,5 +141,7 @@ def test_register_entries_link_back_to_their_mentions(book) -> None:
         elif "locators" in (child.get("class") or ""):
             locators[current] += len(child.xpath(".//h:a", namespaces=NS))
     assert locators, "the index lists entries"
+    for dd in index.xpath("//h:dd", namespaces=NS):
+        assert "".join(dd.itertext()).strip(), "no empty description in the index"
     for entry, count in locators.items():
         assert (count > 0) == (entry in mentioned), entry

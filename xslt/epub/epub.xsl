@@ -130,8 +130,8 @@
             <xsl:variable name="entry" as="element()" select="."/>
             <dt id="{tt:anchor(.)}">{tt:entry-name(.)}<xsl:for-each select="tt:entry-pinyin(.)">
               <xsl:text> </xsl:text><span lang="zh-Latn-pinyin" xml:lang="zh-Latn-pinyin">{.}</span></xsl:for-each></dt>
-            <xsl:for-each select="tei:note[normalize-space()]">
-              <dd>{tt:plain(.)}</dd>
+            <xsl:for-each select="tei:note[tt:plain(node())]">
+              <dd>{tt:plain(node())}</dd>
             </xsl:for-each>
             <xsl:variable name="mentions" as="element()*"
               select="key('tt:mentions', string($entry/@xml:id))[tt:file-of(.)]"/>

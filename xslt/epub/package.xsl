@@ -43,8 +43,18 @@
     select="(tt:plain(($tt:title-stmt/tei:title[@type = 'main'], $tt:title-stmt/tei:title[not(@type = 'sub')])[1]),
              tt:plain($tt:epub-text/tei:front/tei:titlePage//tei:titlePart[not(@type = 'sub')][1]),
              '无题')[.][1]"/>
-  <xsl:variable name="tt:subtitles" as="xs:string*"
-    select="($tt:title-stmt/tei:title[@type = 'sub'] ! tt:plain(.))[.]"/>
+  <xsl:variable name="tt:subtitle-elements" as="element(tei:title)*"
+    select="$tt:title-stmt/tei:title[@type = 'sub'][tt:plain(.)]"/>
+  <xsl:variable name="tt:subtitles" as="xs:string*" select="$tt:subtitle-elements ! tt:plain(.)"/>
+
+  <!-- xml:lang for a header element whose language differs from the book's. -->
+  <xsl:function name="tt:lang-of" as="attribute()?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="lang" as="xs:string?" select="$e/ancestor-or-self::*[@xml:lang][1]/@xml:lang"/>
+    <xsl:if test="exists($lang) and $lang != $tt:lang">
+      <xsl:attribute name="xml:lang" select="$lang"/>
+    </xsl:if>
+  </xsl:function>
 
   <xsl:variable name="tt:dcterms-modified" as="xs:string">
     <xsl:variable name="dates" as="xs:date*" select="
@@ -76,8 +86,8 @@
         <dc:title id="title">{$tt:main-title}</dc:title>
         <meta refines="#title" property="title-type">main</meta>
         <meta refines="#title" property="display-seq">1</meta>
-        <xsl:for-each select="$tt:subtitles">
-          <dc:title id="subtitle-{position()}">{.}</dc:title>
+        <xsl:for-each select="$tt:subtitle-elements">
+          <dc:title id="subtitle-{position()}">{tt:lang-of(.), tt:plain(.)}</dc:title>
           <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
           <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
         </xsl:for-each>
