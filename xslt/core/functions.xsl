@@ -165,6 +165,14 @@
         else '第' || index-of($tt:units ! generate-id(.), generate-id($unit))[1] || '部分'"/>
   </xsl:function>
 
+  <!-- The last of the heads a unit opens with (a title and its subtitles):
+       the source line goes after it. -->
+  <xsl:function name="tt:last-leading-head" as="element()?">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="$unit/tei:head[not(preceding-sibling::*[not(self::tei:head or self::tei:pb
+        or self::tei:cb or self::tei:lb or self::tei:fw or self::tei:note or self::tei:milestone or self::tei:anchor)])][last()]"/>
+  </xsl:function>
+
   <!-- An item whose text the source does not carry (gap of unit "item"). -->
   <xsl:function name="tt:text-missing" as="xs:boolean">
     <xsl:param name="unit" as="element()"/>
@@ -283,14 +291,16 @@
   </xsl:function>
 
   <!-- The heading level of a head: 1 for a unit's own head, deeper divisions
-       below it; outside units, the division depth + 1. -->
+       below it; outside units, the division depth + 1; a second head of the
+       same division (a subtitle) one level lower. -->
   <xsl:function name="tt:heading-level" as="xs:integer">
     <xsl:param name="head" as="element()"/>
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($head)"/>
     <xsl:variable name="depth" as="xs:integer" select="
         if ($unit) then count($head/ancestor::*[. &gt;&gt; $unit or . is $unit][starts-with(local-name(), 'div')])
         else count($head/ancestor::*[starts-with(local-name(), 'div')])"/>
-    <xsl:sequence select="min((6, max((1, $depth)) + (if ($unit) then 0 else 1)))"/>
+    <xsl:sequence select="min((6, max((1, $depth)) + (if ($unit) then 0 else 1)
+        + (if ($head/preceding-sibling::tei:head) then 1 else 0)))"/>
   </xsl:function>
 
 </xsl:stylesheet>

@@ -208,7 +208,7 @@
   <xsl:template name="tt:unit-page" as="empty-sequence()">
     <xsl:variable name="unit" as="element()" select="."/>
     <xsl:variable name="i" as="xs:integer" select="index-of($tt:units ! generate-id(.), generate-id(.))[1]"/>
-    <xsl:variable name="first-head" as="element()?" select="tei:head[1]"/>
+    <xsl:variable name="title-end" as="element()?" select="tt:last-leading-head(.)"/>
     <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:unit-href(.)"/>
@@ -226,8 +226,8 @@
           <xsl:if test="exists($lang) and $lang != 'zh-Hans'"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
           <xsl:choose>
-            <xsl:when test="$first-head">
-              <xsl:apply-templates select="node()[not(. >> $first-head)]" mode="render"/>
+            <xsl:when test="$title-end">
+              <xsl:apply-templates select="node()[not(. >> $title-end)]" mode="render"/>
             </xsl:when>
             <xsl:otherwise><h1>{tt:title-of(.)}</h1></xsl:otherwise>
           </xsl:choose>
@@ -237,7 +237,7 @@
           <xsl:if test="exists(.//tei:choice | .//tei:app)">
             <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false">显示原文（未校改）</button></p>
           </xsl:if>
-          <xsl:apply-templates select="if ($first-head) then node()[. >> $first-head] else node()" mode="render"/>
+          <xsl:apply-templates select="if ($title-end) then node()[. >> $title-end] else node()" mode="render"/>
           <xsl:call-template name="tt:notes">
             <xsl:with-param name="notes" select=".//tei:note"/>
           </xsl:call-template>

@@ -67,9 +67,9 @@
     </xsl:for-each>
   </xsl:function>
 
-  <!-- A unit: its head, then its source line, the text, then its notes. -->
+  <!-- A unit: its heads, then its source line, the text, then its notes. -->
   <xsl:template match="*[tt:is-unit(.)]" mode="render" priority="5" as="xs:string">
-    <xsl:variable name="head" as="element()?" select="tei:head[1]"/>
+    <xsl:variable name="head" as="element()?" select="tt:last-leading-head(.)"/>
     <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
     <xsl:sequence select="string-join((
         $tt:BLOCK,
