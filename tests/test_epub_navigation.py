@@ -145,3 +145,21 @@ def test_register_entries_link_back_to_their_mentions(book) -> None:
         assert "".join(dd.itertext()).strip(), "no empty description in the index"
     for entry, count in locators.items():
         assert (count > 0) == (entry in mentioned), entry
+
+
+def test_notes_are_numbered_through_each_document_and_linked_both_ways(book) -> None:
+    numbered = 0
+    for file in book.content_files():
+        root = book.xml(file).getroot()
+        refs = root.xpath("//h:a[@epub:type='noteref']", namespaces=NS)
+        assert [int("".join(r.itertext()).strip("[]")) for r in refs] == list(range(1, len(refs) + 1))
+        for number, ref in enumerate(refs, 1):
+            assert ref.get("role") == "doc-noteref"
+            note = element_by_id(book, file, ref.get("href").lstrip("#"))
+            assert note is not None and note.get("value") == str(number)
+            assert note.xpath("ancestor::h:section[@epub:type='endnotes']", namespaces=NS)
+            back = note.xpath(".//h:a[@class='backref']/@href", namespaces=NS)
+            assert back == [f"#{ref.get('id')}"]
+        numbered += len(refs)
+    tei = xmlio.parse_file(book.source)
+    assert numbered == len(tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS}))

@@ -192,6 +192,15 @@
     <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
   </xsl:function>
 
+  <!-- Notes are numbered through each content document (the site numbers
+       them per item; a content document here may hold several items). -->
+  <xsl:function name="tt:note-number" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="file" as="xs:string" select="tt:file-of($note)"/>
+    <xsl:sequence select="count($tt:chunks[?file = $file][1]?nodes
+                                /descendant-or-self::tei:note[. &lt;&lt; $note]) + 1"/>
+  </xsl:function>
+
   <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
   <xsl:template name="tt:cite-control" as="element()?">
     <xsl:param name="node" as="element()"/>
