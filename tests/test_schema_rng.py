@@ -45,6 +45,7 @@ TYPOS = [
     ('source="#src-item06"', '', "RNG-ATTRIBUTE-MISSING"),
     ('<figDesc>照片（原书未随来源文本保存）。</figDesc>', '<figdesc>照片（原书未随来源文本保存）。</figdesc>', "RNG-ELEMENT"),
     ('<head>目录</head>', '<heading>目录</heading>', "RNG-ELEMENT"),
+    ('<list type="toc" xml:id="contents-list">', '<list type="toc" xml:id="contents-list">目录', "RNG-TEXT"),
 ]
 
 

@@ -55,3 +55,18 @@ def test_messages_name_what_is_wrong(report) -> None:
     kopf = by_name["p5test__testi18n.xml"].diagnostics[0]
     assert (kopf.line, kopf.column) == (3, 3)
     assert kopf.message == "<TeiKopf> is not an element of this schema inside <TEI>"
+
+
+def test_text_where_elements_belong_is_named(tmp_path) -> None:
+    from conftest import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace("<head>序言</head>", "<listPerson>序言</listPerson>", 1)
+    assert "<listPerson>序言" in text
+    path = tmp_path / "text.xml"
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "<listPerson>序言" in l)
+    column = text.splitlines()[line - 1].index("<listPerson>") + 1
+    (result,) = validate([path], schema=TEI_ALL_RNG, jobs=1).files
+    assert [d.format() for d in result.diagnostics] == [
+        f"{path}:{line}:{column}: error: text \"序言\" is not allowed directly inside <listPerson>: "
+        "wrap it in an allowed element [RNG-TEXT]"]

@@ -187,7 +187,8 @@ class _Explainer:
             if raw.kind == "EXTRACONTENT" and id(raw.element) in specific:
                 continue
             if raw.kind in ("CONTENTVALID", "INTEREXTRA", "INTERSEQ", "ELEMNOTEMPTY",
-                            "EXTRACONTENT", "ATTRVALID") and raw.element is not None:
+                            "EXTRACONTENT", "ATTRVALID", "NOELEM", "ELEMNAME",
+                            "NOTELEM") and raw.element is not None:
                 deferred.append(raw)
                 continue
             produced = self._one(raw)
@@ -230,6 +231,8 @@ class _Explainer:
         el = raw.element
         if el is None:
             return [self._diag("RNG-ELEMENT", None, _clean(raw.message), raw.line)]
+        if "element text there" in raw.message and etree.QName(el).localname != "text":
+            return self._textwrong(raw)  # libxml2's name for a text node
         return [self._diag("RNG-ELEMENT", el, self._not_here(el))]
 
     def _extracontent(self, raw: _Raw) -> list[Diagnostic]:
@@ -279,6 +282,9 @@ class _Explainer:
         excerpt = text[:24] + ("…" if len(text) > 24 else "")
         return [self._diag("RNG-TEXT", el, f'text "{excerpt}" is not allowed directly inside '
                                              f"{element_label(el)}: wrap it in an allowed element")]
+
+    def _notelem(self, raw: _Raw) -> list[Diagnostic]:
+        return self._textwrong(raw)  # "Expecting an element, got text"
 
     def _invalidattr(self, raw: _Raw) -> list[Diagnostic]:
         el = raw.element
