@@ -62,7 +62,9 @@ def watched(page: Page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: errors.append(f"requestfailed: {r.url}"))
+    # a request cut short by the next navigation (ERR_ABORTED) is not a missing resource
+    page.on("requestfailed", lambda r: errors.append(f"requestfailed: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in str(r.failure) else None)
     return errors
 
 
