@@ -179,3 +179,18 @@ def test_bad_files_among_good_ones_keep_their_order(tmp_path: Path) -> None:
     assert [line.split(":")[0] for line in lines] == [str(FIXTURES / "malformed.xml"),
                                                         str(FIXTURES / "empty.xml")]
     assert err.strip() == "3 files, 2 errors, 0 warnings: invalid"
+
+
+def test_unknown_encoding() -> None:
+    path = FIXTURES / "unknown-encoding.xml"
+    code, out, err = run(str(path))
+    assert code == 1
+    assert only_line(out) == (f"{path}:1: error: unknown encoding 'KOI8-XYZ' in the XML "
+                              "declaration [XML-ENCODING]")
+
+
+def test_a_device_is_not_read_endlessly() -> None:
+    code, out, err = run("/dev/zero")
+    assert code == 2
+    assert only_line(out) == "/dev/zero: error: not a regular file [IO]"
+    assert err.strip() == "1 file, 1 error, 0 warnings: invalid"
