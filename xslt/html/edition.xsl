@@ -235,7 +235,10 @@
             <p class="source"><span class="label">来源：</span>{$source}</p>
           </xsl:if>
           <xsl:if test="exists(.//tei:choice | .//tei:app)">
-            <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false">显示原文（未校改）</button></p>
+            <xsl:variable name="labels" as="xs:string+" select="if ($reading = 'diplomatic')
+                then ('显示校改后读本', '显示原文（未校改）') else ('显示原文（未校改）', '显示校改后读本')"/>
+            <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false"
+                data-label-off="{$labels[1]}" data-label-on="{$labels[2]}">{$labels[1]}</button></p>
           </xsl:if>
           <xsl:apply-templates select="if ($title-end) then node()[. >> $title-end] else node()" mode="render"/>
           <xsl:call-template name="tt:notes">

@@ -35,7 +35,7 @@
     button.addEventListener("click", function () {
       var on = document.body.classList.toggle("diplomatic");
       button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = on ? "显示校改后读本" : "显示原文（未校改）";
+      button.textContent = button.getAttribute(on ? "data-label-on" : "data-label-off");
     });
   }
 
