@@ -15,7 +15,7 @@ from tei_tools.publish.formats import parse_formats
 @click.option("--format", "-f", "formats", metavar="LIST",
               help="Comma-separated formats: html, epub, txt (default: all).")
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("dist"), show_default=True, help="Output folder (one sub-folder per format).")
+              default=Path("dist"), show_default=True, help="Output folder: one sub-folder per format; must be new, empty or a previous build's.")
 @click.option("--no-validate", is_flag=True,
               help="Publish without validating first (for other TEI than the edition).")
 @click.option("--schema", type=click.Path(path_type=Path, dir_okay=False, exists=True),
