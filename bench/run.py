@@ -122,8 +122,8 @@ def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]
             how = "tei-tools validate in bench/pool.py workers"
         cases.append(Case(f"scale.{n}.validate.w{k}", "scaling", f"validate --schema tei_all ({how})", req,
                           cold=cmd, memory=True, workers=k))
-        cases.append(Case(f"scale.{n}.proto.w{k}", "scaling", "prototype: lxml + pruned tei_all (--batch)", (),
-                          cold=[python(), str(BENCH / "proto_validate.py"), "--batch", "--workers", str(k),
+        cases.append(Case(f"scale.{n}.proto.w{k}", "scaling", "prototype: lxml + pruned tei_all", (),
+                          cold=[python(), str(BENCH / "proto_validate.py"), "--workers", str(k),
                                 TEI_ALL, *map(str, files)], memory=True, workers=k))
         cases.append(Case(f"scale.{n}.build.w{k}", "scaling", "build --no-validate all formats (bench/pool.py workers)",
                           ("build", "--format", "--no-validate"),
