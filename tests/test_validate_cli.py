@@ -113,7 +113,7 @@ def test_no_schematron_reports_only_the_grammar(broken: tuple[Path, str]) -> Non
     # the bad date is now reported by the grammar's datatype
     assert out.count("[RNG-") == 6
     assert ('@when="2002-13" on <date> is not valid: expected a value of type xsd:date or '
-            "xsd:gYear or xsd:gYearMonth [RNG-ATTRIBUTE]") in out
+            "xsd:gYear or xsd:gYearMonth (YYYY-MM-DD; YYYY; YYYY-MM) [RNG-ATTRIBUTE]") in out
 
 
 def test_warnings_do_not_invalidate() -> None:
@@ -222,3 +222,29 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     code, out, err = run("-j", "2", str(tmp_path))
     assert (code, out) == (0, "")
     assert err == "5 files, 0 errors, 0 warnings: valid\n"
+
+
+def test_datatype_errors_name_the_attribute_and_the_expected_form(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    anchor = '<language ident="zh-Hans">'
+    assert anchor in text
+    path = tmp_path / "lang.xml"
+    path.write_text(text.replace(anchor, '<language ident="zh Hans">'), encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if anchor in l)
+    column = text.splitlines()[line - 1].index("ident=") + 1
+    code, out, _ = run("--no-schematron", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f'{path}:{line}:{column}: error: @ident="zh Hans" on <language> is not valid: expected a '
+        "value of type xsd:language (a language tag such as zh-Hans) [RNG-ATTRIBUTE]"]
+
+
+def test_an_id_that_is_not_an_xml_name(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    anchor = 'xml:id="item01-feigong-dangjian-p1"'
+    path = tmp_path / "id.xml"
+    path.write_text(text.replace(anchor, 'xml:id="1-p1"'), encoding="utf-8")
+    code, out, _ = run(str(path))
+    assert code == 1
+    assert out.rstrip().endswith('error: xml:id "1-p1" is not an XML name (a letter or _ first, '
+                                 'then letters, digits, ".", "-" or "_"; no spaces or colons) [XML-ID]')

@@ -124,6 +124,12 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, name: str) -> XmlInput
             name, f"bytes that are not valid {enc}: the file is saved in another encoding "
             "than its XML declaration says (convert it to UTF-8 or fix encoding=\"…\")",
             line=line or None, column=column or None, code="XML-ENCODING")
+    bad_id = re.match(r"xml:id : attribute value (.*) is not an NCName", message)
+    if bad_id:
+        return XmlInputError(
+            name, f'xml:id "{bad_id.group(1)}" is not an XML name (a letter or _ first, then '
+            'letters, digits, ".", "-" or "_"; no spaces or colons)',
+            line=line or None, column=column or None, code="XML-ID")
     if message.startswith("Unsupported encoding"):
         return XmlInputError(
             name, f"unknown encoding '{declared or message.split(':', 1)[-1].strip()}' "

@@ -41,8 +41,26 @@ class AttributeInfo:
         if self.values:
             parts.append("one of: " + ", ".join(sorted(self.values)))
         if self.datatypes:
-            parts.append("a value of type " + " or ".join(sorted(self.datatypes)))
+            types = sorted(self.datatypes)
+            hints = [DATATYPE_HINTS[t] for t in types if t in DATATYPE_HINTS]
+            parts.append("a value of type " + " or ".join(types)
+                         + (f" ({'; '.join(hints)})" if hints else ""))
         return "; or ".join(parts)
+
+
+DATATYPE_HINTS = {
+    "xsd:ID": "an XML name: a letter or _ first, no spaces, unique in the document",
+    "xsd:NCName": "an XML name: a letter or _ first, no spaces or colons",
+    "xsd:date": "YYYY-MM-DD",
+    "xsd:gYearMonth": "YYYY-MM",
+    "xsd:gYear": "YYYY",
+    "xsd:anyURI": "a URI, no spaces; #id for a local pointer",
+    "xsd:language": "a language tag such as zh-Hans",
+    "xsd:nonNegativeInteger": "a whole number, 0 or more",
+    "xsd:positiveInteger": "a whole number, 1 or more",
+    "xsd:decimal": "a number",
+    "xsd:boolean": "true or false",
+}
 
 
 @dataclass

@@ -174,6 +174,8 @@ class _Explainer:
         self.source = source
         self.file = file
         self.duplicate_ids = duplicate_ids
+        # elements whose attribute error is already explained (id → element, kept alive)
+        self.attribute_reported: dict[int, etree._Element] = {}
 
     def explain(self, raws: list[_Raw]) -> list[Diagnostic]:
         specific = {id(r.element) for r in raws
@@ -197,7 +199,8 @@ class _Explainer:
                 _cover(covered, raw.element)
         for raw in deferred:
             if raw.kind == "ATTRVALID":
-                results.extend(self._one(raw))
+                if id(raw.element) not in self.attribute_reported:
+                    results.extend(self._one(raw))
                 continue
             el = raw.element
             if id(el) in covered:
@@ -295,11 +298,29 @@ class _Explainer:
         clark = next((a for a in el.attrib if etree.QName(a).localname == local), local)
         if clark == f"{{{XML_NS}}}id" and el.get(clark) in self.duplicate_ids:
             return []  # reported once, as TT-ID-01
+        return [self._attribute_error(el, clark)]
+
+    def _attribute_error(self, el: etree._Element, clark: str) -> Diagnostic:
         problem = self._attribute_problem(el, clark)
         if problem is None:
             problem = (f"@{attribute_display(clark)}=\"{el.get(clark)}\" is not valid on "
                        f"{element_label(el)}")
-        return [self._diag("RNG-ATTRIBUTE", el, problem, attribute=written_name(el, clark))]
+        self.attribute_reported[id(el)] = el
+        return self._diag("RNG-ATTRIBUTE", el, problem, attribute=written_name(el, clark))
+
+    def _typeval(self, raw: _Raw) -> list[Diagnostic]:
+        """"Type language doesn't allow value 'zh Hans'": find the attribute."""
+        el = raw.element
+        match = re.search(r"doesn't allow value '(.*)'$", raw.message.strip())
+        if el is not None and match:
+            value = match.group(1)
+            for clark, actual in el.attrib.items():
+                if actual == value or value in actual.split():
+                    return [self._attribute_error(el, clark)]
+            if (el.text or "").strip() == value.strip():
+                return [self._diag("RNG-TEXT", el, f"the content \"{value}\" of "
+                                   f"{element_label(el)} is not a valid value")]
+        return [self._diag("RNG", el, _clean(raw.message), raw.line)]
 
     def _attribute_problem(self, el: etree._Element, clark: str,
                            known_invalid: bool = True) -> str | None:
