@@ -218,3 +218,19 @@ def test_hostile_content_is_neutralised() -> None:
     about = (site / "about.html").read_text(encoding="utf-8")
     assert "javascript:" not in about.replace("&lt;", "<")
     assert "&lt;script&gt;" in about
+
+
+@pytest.mark.slow
+def test_nu_html_checker_on_every_corpus_document() -> None:
+    """Other TEI, valid or not (built with --no-validate): the pages are still valid HTML."""
+    from conftest import corpus_files
+
+    files: list[str] = []
+    for source in corpus_files():
+        out, _ = built(source, ("html",), validate=False)
+        files += [str(p) for p in sorted((out / "html").glob("*.html"))]
+    assert len(files) > 60
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "text", *files],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[:3000]
+    assert "No errors found" in run.stderr

@@ -154,10 +154,35 @@
 
   <!-- Empty elements that carry no text. -->
   <xsl:template match="tei:milestone | tei:anchor | tei:gb | tei:space | tei:link | tei:linkGrp
-      | tei:join | tei:alt | tei:altGrp | tei:timeline | tei:precision | tei:certainty | tei:respons"
+      | tei:join | tei:alt | tei:altGrp | tei:timeline | tei:precision | tei:certainty | tei:respons
+      | tei:addSpan | tei:delSpan | tei:damageSpan | tei:substJoin | tei:fLib | tei:fvLib"
       mode="render" as="item()*">
     <xsl:if test="self::tei:space"><xsl:value-of select="' '"/></xsl:if>
     <xsl:apply-templates mode="render"/>
+  </xsl:template>
+
+  <!-- An example of encoding (TEI Examples namespace): shown as its markup. -->
+  <xsl:template match="*:egXML" mode="render" as="item()*">
+    <xsl:variable name="code" as="xs:string" select="string-join(node() ! (
+        if (. instance of element()) then serialize(., map{'method': 'xml', 'indent': false()}) else string(.)))"/>
+    <xsl:variable name="trimmed" as="xs:string" select="replace(replace(replace($code,
+        ' xmlns=&quot;http://www.tei-c.org/ns/Examples&quot;', ''), '^\s*\n', ''), '\s+$', '')"/>
+    <xsl:choose>
+      <xsl:when test="tt:in-phrasing(.)">
+        <xsl:call-template name="tt:inline">
+          <xsl:with-param name="node" select="."/>
+          <xsl:with-param name="class" select="'egXML'"/>
+          <xsl:with-param name="content" select="$trimmed"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="tt:block">
+          <xsl:with-param name="node" select="."/>
+          <xsl:with-param name="class" select="'egXML'"/>
+          <xsl:with-param name="content" select="$trimmed"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Block where the output allows one, else inline, with the same class. -->

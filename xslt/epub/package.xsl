@@ -123,7 +123,7 @@
             media-type="application/xhtml+xml"/>
         </xsl:for-each>
       </manifest>
-      <spine>
+      <spine page-progression-direction="ltr">
         <xsl:for-each select="$tt:chunks">
           <itemref idref="c{format-integer(position(), '00')}"/>
           <xsl:if test="position() = 1"><itemref idref="nav"/></xsl:if>
@@ -148,15 +148,19 @@
       <meta property="schema:accessibilityFeature">index</meta>
     </xsl:if>
     <meta property="schema:accessibilityHazard">none</meta>
+    <xsl:variable name="figures" as="xs:boolean"
+      select="exists($tt:epub-text//(tei:figure | tei:graphic | tei:media))"/>
     <meta property="schema:accessibilitySummary">{
       '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录'
       || (if (exists($tt:pages)) then '、对应印本的页码导航' else '')
       || (if (exists($tt:register-lists)) then '及人物、机构、地点等索引' else '')
-      || '，阅读顺序即原书顺序。原书照片仅以文字说明呈现。'
+      || '，阅读顺序即原书顺序。'
+      || (if ($figures) then '原书图像未收入，仅以图题或文字说明呈现。' else '')
       || ' A text-only publication (no images, media or scripts) with structured headings, a table of contents'
       || (if (exists($tt:pages)) then ', page navigation matching the print edition' else '')
       || (if (exists($tt:register-lists)) then ' and indexes of people, organisations and places' else '')
-      || '; the reading order is that of the original. Photographs of the print edition are described in text only.'}</meta>
+      || '; the reading order is that of the original.'
+      || (if ($figures) then ' Images of the original are not included: they are represented by their captions or descriptions.' else '')}</meta>
     <xsl:if test="$tt:a11y-claim">
       <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>
       <meta property="a11y:certifiedBy">{($tt:pub-stmt/tei:publisher ! tt:plain(.), 'tei-tools')[.][1]}</meta>

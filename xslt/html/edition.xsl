@@ -223,7 +223,7 @@
         </nav>
         <article class="unit{if (tt:text-missing(.)) then ' missing' else ''}" id="{tt:unit-file(.)}">
           <xsl:variable name="lang" as="xs:string?" select="(ancestor-or-self::*/@xml:lang)[last()] ! string(.)"/>
-          <xsl:if test="exists($lang) and $lang != 'zh-Hans'"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+          <xsl:if test="exists($lang) and $lang != 'zh-Hans' and tt:is-html-lang($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
           <xsl:choose>
             <xsl:when test="$title-end">
@@ -354,10 +354,12 @@
         <section id="edition">
           <h2>版本信息</h2>
           <dl>
-            <dt>题名</dt>
-            <xsl:for-each select="$fd/tei:titleStmt/tei:title">
-              <dd>{normalize-space(.)}</dd>
-            </xsl:for-each>
+            <xsl:if test="$fd/tei:titleStmt/tei:title">
+              <dt>题名</dt>
+              <xsl:for-each select="$fd/tei:titleStmt/tei:title">
+                <dd>{normalize-space(.)}</dd>
+              </xsl:for-each>
+            </xsl:if>
             <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
               <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
             </xsl:for-each>
@@ -428,7 +430,7 @@
             <h2>修订记录</h2>
             <ul>
               <xsl:for-each select="$tt:header/tei:revisionDesc//tei:change">
-                <li><time>{@when}</time> {tt:plain(.)}</li>
+                <li><span class="when">{@when}</span> {tt:plain(.)}</li>
               </xsl:for-each>
             </ul>
           </section>

@@ -73,9 +73,17 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- A language tag HTML checkers accept as is (two-letter primary subtag);
+       three-letter codes that have a two-letter form (lat, pol) are not. -->
+  <xsl:function name="tt:is-html-lang" as="xs:boolean">
+    <xsl:param name="tag" as="xs:string"/>
+    <xsl:sequence select="matches($tag, '^[a-z]{2}(-[A-Za-z0-9]{1,8})*$')"/>
+  </xsl:function>
+
   <xsl:template name="tt:lang-attr" as="attribute()?">
     <xsl:param name="node" as="element()"/>
-    <xsl:if test="$node/@xml:lang and $node/@xml:lang != $node/parent::*/ancestor-or-self::*[@xml:lang][1]/@xml:lang">
+    <xsl:if test="$node/@xml:lang and $node/@xml:lang != $node/parent::*/ancestor-or-self::*[@xml:lang][1]/@xml:lang
+                  and tt:is-html-lang($node/@xml:lang)">
       <xsl:attribute name="lang" select="$node/@xml:lang"/>
     </xsl:if>
   </xsl:template>
@@ -91,6 +99,7 @@
         else if ($kind = 'item' and $node/parent::tei:list[empty(*[not(self::tei:item)])]) then 'li'
         else if ($kind = 'figure') then 'figure'
         else if ($kind = 'quote') then 'blockquote'
+        else if ($kind = 'egXML') then 'pre'
         else 'div'"/>
     <xsl:element name="{$name}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
@@ -133,7 +142,7 @@
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:element name="{if ($node/self::tei:title) then 'cite' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:element name="{if ($node/self::tei:title) then 'cite' else if ($class = 'egXML') then 'code' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="$class"/>
