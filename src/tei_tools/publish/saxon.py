@@ -26,6 +26,9 @@ parser); Saxon receives the already-checked serialisation.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,12 +111,18 @@ class Stylesheet:
         self.path = path
         proc = processor()
         compiler = proc.new_xslt30_processor()
-        try:
-            self._executable = compiler.compile_stylesheet(stylesheet_file=str(path))
-        except Exception as exc:
+        with _StderrCapture() as saxon_said:
+            try:
+                self._executable = compiler.compile_stylesheet(stylesheet_file=str(path))
+                failure = None
+            except Exception as exc:
+                failure = exc
+        if failure is not None:
+            where = _where(saxon_said.text)
             raise BuildError(
-                f"{path}: error: the stylesheet does not compile: {_clean(exc)}"
-                " (a bug in tei-tools' XSLT: please report it)") from None
+                f"{path}: error: the stylesheet does not compile: {_clean(failure)}"
+                + (f" ({where})" if where else "")
+                + " (a bug in tei-tools' XSLT: please report it)") from None
         if self._executable is None:  # saxonche returns None on some static errors
             raise BuildError(f"{path}: error: the stylesheet does not compile")
 
@@ -135,14 +144,21 @@ class Stylesheet:
             for key, value in (params or {}).items():
                 ex.set_parameter(key, _xdm(proc, key, value, keep))
             ex.set_base_output_uri(out_dir.resolve().as_uri() + "/")
-            try:
-                principal = ex.transform_to_string(xdm_node=source.node) or ""
-            except Exception as exc:
+            with _StderrCapture() as saxon_said:
+                try:
+                    principal = ex.transform_to_string(xdm_node=source.node) or ""
+                    failure = None
+                except Exception as exc:
+                    failure = exc
+            if failure is not None:
                 messages = _messages(ex)
-                detail = messages[-1] if messages else _clean(exc)
-                raise BuildError(
-                    f"{source.name}: error: {self.name} stopped: {detail}") from None
+                detail = messages[-1] if messages else _clean(failure)
+                where = _where(saxon_said.text)
+                raise BuildError(f"{source.name}: error: {self.name} stopped: {detail}"
+                                 + (f" ({where})" if where else "")) from None
             messages = _messages(ex)
+            messages += [f"warning: Saxon: {line.strip()}" for line in saxon_said.text.splitlines()
+                         if line.strip()]
         if principal.startswith("<?xml"):
             principal = principal.split("?>", 1)[1]
         return RunResult(principal.strip(), messages)
@@ -192,6 +208,43 @@ def _xdm(proc: "saxonche.PySaxonProcessor", key: str, value: ParamValue,
         raise BuildError(f"parameter {key}: unsupported type {type(value).__name__}")
     keep.append(made)
     return made
+
+
+class _StderrCapture:
+    """Collect what Saxon's native code writes to file descriptor 2 during a run
+    (its own error report), so the user sees one BuildError line instead."""
+
+    def __enter__(self) -> "_StderrCapture":
+        import tempfile
+
+        self.text = ""
+        try:
+            sys.stderr.flush()
+            self._saved = os.dup(2)
+        except (OSError, ValueError):  # no real fd 2 (embedded use): leave it alone
+            self._saved = -1
+            return self
+        self._file = tempfile.TemporaryFile()
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved < 0:
+            return
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        self.text = self._file.read().decode("utf-8", "replace")
+        self._file.close()
+
+
+def _where(report: str) -> str:
+    """'line 12 column 5 of edition.xsl' from Saxon's error report, if any."""
+    match = re.search(r"on line (\d+)(?: column (\d+))? of ([^\s:]+)", report)
+    if not match:
+        return ""
+    line, column, name = match.groups()
+    return f"at {name}:{line}" + (f":{column}" if column else "")
 
 
 def _messages(ex: object) -> list[str]:
