@@ -248,3 +248,21 @@ def test_an_id_that_is_not_an_xml_name(tmp_path: Path) -> None:
     assert code == 1
     assert out.rstrip().endswith('error: xml:id "1-p1" is not an XML name (a letter or _ first, '
                                  'then letters, digits, ".", "-" or "_"; no spaces or colons) [XML-ID]')
+
+
+def test_an_element_out_of_order_is_placed(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    start, end = text.index("<publicationStmt>"), text.index("</publicationStmt>") + 18
+    block = text[start:end]
+    moved = text[:start] + text[end:]
+    moved = moved.replace("</sourceDesc>", "</sourceDesc>" + block, 1)
+    path = tmp_path / "order.xml"
+    path.write_text(moved, encoding="utf-8")
+    line = next(i for i, l in enumerate(moved.splitlines(), 1) if "<sourceDesc>" in l)
+    column = moved.splitlines()[line - 1].index("<sourceDesc>") + 1
+    code, out, _ = run("--no-schematron", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:{line}:{column}: error: <sourceDesc> is allowed inside <fileDesc> but not here, "
+        "after <titleStmt> (check the order of the children, or a required child missing "
+        "before it) [RNG-ELEMENT]"]

@@ -271,8 +271,14 @@ class _Explainer:
             return f"{label} is not allowed as the root element"
         parent_info = self.grammar.element(parent.tag)
         if parent_info is not None and el.tag in parent_info.children:
-            return (f"{label} is allowed inside {element_label(parent)} but not at this position "
-                    "(check the order of its siblings, or a required sibling before it)")
+            before = el.getprevious()
+            while before is not None and not isinstance(before.tag, str):
+                before = before.getprevious()
+            where_now = (f"after {element_label(before)}" if before is not None
+                         else "as the first child")
+            return (f"{label} is allowed inside {element_label(parent)} but not here, "
+                    f"{where_now} (check the order of the children, or a required "
+                    "child missing before it)")
         allowed = _names(parent_info.children) if parent_info and parent_info.children else "none"
         return f"{label} is not allowed inside {element_label(parent)}; allowed there: {allowed}"
 
