@@ -103,3 +103,16 @@ def test_cli_validates_other_tei_against_tei_all(tmp_path: Path) -> None:
                                         "--format", "txt"], catch_exceptions=False)
     assert refused.exit_code == 1
     assert "--no-validate" in refused.stderr
+
+
+def test_units_never_take_a_reserved_file_name(tmp_path: Path) -> None:
+    out, _ = built(FIXTURES / "reserved-ids.xml", ("html", "txt"), validate=False)
+    site = out / "html"
+    names = sorted(p.stem for p in site.glob("*.html"))
+    assert names == ["about", "chapter-5", "index", "part-01", "part-02", "part-03", "part-04", "search"]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "目录" in index and 'href="part-01.html">Called index</a>' in index
+    assert "Text of part-01." in (site / "part-02.html").read_text(encoding="utf-8")
+    assert "Text of persons." in (site / "part-04.html").read_text(encoding="utf-8")
+    assert sorted(p.stem for p in (out / "txt" / "items").glob("*.txt")) == \
+        ["chapter-5", "part-01", "part-02", "part-03", "part-04"]

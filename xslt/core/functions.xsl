@@ -64,10 +64,17 @@
                                   return string(count($a/preceding-sibling::*) + 1), '-')"/>
   </xsl:function>
 
+  <!-- File names the layers use themselves: a unit never takes one. -->
+  <xsl:variable name="tt:reserved-files" as="xs:string*" select="
+      ('index', 'about', 'search', 'search-index', 'persons', 'organisations', 'places', 'events',
+       'works', 'nav', 'package', 'cover', 'toc', 'text', 'assets', 'downloads', 'items')"/>
+
   <xsl:function name="tt:unit-file" as="xs:string">
     <xsl:param name="unit" as="element()"/>
     <xsl:sequence select="
-        if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')) then string($unit/@xml:id)
+        if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')
+            and not(lower-case($unit/@xml:id) = $tt:reserved-files)
+            and not(matches($unit/@xml:id, '^part-[0-9]+$', 'i'))) then string($unit/@xml:id)
         else 'part-' || format-integer(index-of($tt:units ! generate-id(.), generate-id($unit))[1], '01')"/>
   </xsl:function>
 
