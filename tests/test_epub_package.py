@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI
+from conftest import MINI, REPO
 from epub_support import DC, OPF, book_of, built, editions, opened
 from tei_tools import xmlio
 from tei_tools.errors import BuildError
 from tei_tools.publish import epub as epub_writer
 from tei_tools.publish.epub_check import check_package
 from tei_tools.publish.epub_ocf import MIMETYPE, ZIP_EPOCH, ocf_bytes
+
+
+FIXTURES = REPO / "tests" / "fixtures" / "epub"
 
 
 @pytest.fixture(scope="module", params=editions(), ids=lambda p: p.stem)
@@ -153,19 +156,13 @@ def test_failed_build_leaves_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "out"
     good = epub_writer.write(MINI, target)
     before = good.path.read_bytes()
-    corpus_like = tmp_path / "edition-mini.xml"
-    corpus_like.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></TEI>',
-                           encoding="utf-8")
     with pytest.raises(BuildError, match="no <text>"):
-        epub_writer.write(corpus_like, target)
+        epub_writer.write(FIXTURES / "no-text.xml", target, name=good.path.name)
     assert good.path.read_bytes() == before
     assert [p.name for p in target.iterdir()] == [good.path.name]
 
 
 def test_tei_corpus_is_refused_with_a_reason(tmp_path: Path) -> None:
-    doc = tmp_path / "corpus.xml"
-    doc.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></teiCorpus>',
-                   encoding="utf-8")
     with pytest.raises(BuildError, match="teiCorpus"):
-        epub_writer.write(doc, tmp_path / "out")
-    assert not (tmp_path / "out" / "corpus.epub").exists()
+        epub_writer.write(FIXTURES / "tei-corpus.xml", tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -14,7 +14,7 @@ import pytest
 
 from click.testing import CliRunner
 
-from conftest import MINI, corpus_files
+from conftest import MINI, REPO, corpus_files
 from epub_support import T, built, editions, lost_from, main_document, opened, spine_text, tei_reading
 from tei_tools import xmlio
 from tei_tools.cli import main
@@ -70,12 +70,10 @@ def test_cli_builds_the_epub(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_what_cannot_be_an_epub(tmp_path: Path) -> None:
-    doc = tmp_path / "corpus.xml"
-    doc.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></teiCorpus>',
-                   encoding="utf-8")
+    doc = REPO / "tests" / "fixtures" / "epub" / "tei-corpus.xml"
     result = CliRunner().invoke(main, ["build", "--format", "epub", "--no-validate", "--quiet",
                                        "--out", str(tmp_path / "out"), str(doc)],
                                 catch_exceptions=False)
     assert result.exit_code == 1
     assert "teiCorpus" in result.output and "Traceback" not in result.output
-    assert not list((tmp_path).rglob("*.epub"))
+    assert not list(tmp_path.rglob("*.epub"))

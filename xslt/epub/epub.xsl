@@ -212,7 +212,7 @@
   <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
 
   <xsl:template mode="tt:epub-xhtml" match="*[namespace-uri() = 'http://www.w3.org/1999/xhtml'
-                                            and matches(local-name(), '^h[1-6]$')]">
+                                            and matches(local-name(), '^h[1-6]$')]" as="element()">
     <xsl:param name="shift" as="xs:integer" tunnel="yes"/>
     <xsl:element name="h{xs:integer(substring(local-name(), 2)) - $shift}"
       namespace="http://www.w3.org/1999/xhtml">
@@ -220,7 +220,7 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template mode="tt:epub-xhtml" match="*:a[tokenize(@class) = 'noteref']">
+  <xsl:template mode="tt:epub-xhtml" match="*:a[tokenize(@class) = 'noteref']" as="element()">
     <xsl:copy>
       <xsl:attribute name="epub:type" select="'noteref'"/>
       <xsl:attribute name="role" select="'doc-noteref'"/>
@@ -228,7 +228,7 @@
     </xsl:copy>
   </xsl:template>
 
-  <xsl:template mode="tt:epub-xhtml" match="*:section[tokenize(@class) = 'notes']">
+  <xsl:template mode="tt:epub-xhtml" match="*:section[tokenize(@class) = 'notes']" as="element()">
     <xsl:copy>
       <xsl:attribute name="epub:type" select="'endnotes'"/>
       <xsl:attribute name="role" select="'doc-endnotes'"/>
@@ -239,7 +239,7 @@
   <!-- The other branch of a choice: the site toggles it with a script; the
        EPUB shows the chosen reading only (the other stays in the title and
        in the editor's note). -->
-  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]"/>
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]" as="empty-sequence()"/>
 
   <!-- ===== Pages ===== -->
   <xsl:function name="tt:page-label" as="xs:string">

@@ -79,7 +79,7 @@
   </xsl:template>
 
   <xsl:template mode="tt:toc" match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4
-                                     | tei:div5 | tei:div6 | tei:div7">
+                                     | tei:div5 | tei:div6 | tei:div7" as="element()*">
     <xsl:param name="file" as="xs:string" tunnel="yes"/>
     <xsl:variable name="title" as="xs:string"
       select="tt:plain(tei:head[1])"/>
@@ -100,7 +100,7 @@
   </xsl:template>
 
   <!-- Nested texts of a group: their divisions are entries too. -->
-  <xsl:template mode="tt:toc" match="tei:text | tei:group | tei:front | tei:body | tei:back">
+  <xsl:template mode="tt:toc" match="tei:text | tei:group | tei:front | tei:body | tei:back" as="element()*">
     <xsl:apply-templates mode="tt:toc" select="*"/>
   </xsl:template>
 

@@ -170,7 +170,7 @@
   <xsl:mode name="tt:opf-meta" on-no-match="shallow-skip" on-multiple-match="fail"/>
 
   <!-- Authors: the compiler of the booklet is role "com" (MARC relators). -->
-  <xsl:template mode="tt:opf-meta" match="tei:author">
+  <xsl:template mode="tt:opf-meta" match="tei:author" as="element()+">
     <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:author[tt:plain(.)]) + 1"/>
     <xsl:variable name="compiler" as="xs:boolean" select="
       some $e in $tt:source-bibl//tei:editor[@role = 'compiler']
@@ -180,14 +180,14 @@
       if ($compiler) then 'com' else 'aut'}</meta>
   </xsl:template>
 
-  <xsl:template mode="tt:opf-meta" match="tei:editor">
+  <xsl:template mode="tt:opf-meta" match="tei:editor" as="element()+">
     <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:editor[tt:plain(.)]) + 1"/>
     <dc:contributor id="editor-{$n}">{tt:plain(.)}</dc:contributor>
     <meta refines="#editor-{$n}" property="role" scheme="marc:relators">edt</meta>
   </xsl:template>
 
   <!-- Those responsible for the encoding: markup editors ("mrk"), else contributors. -->
-  <xsl:template mode="tt:opf-meta" match="tei:respStmt">
+  <xsl:template mode="tt:opf-meta" match="tei:respStmt" as="element()*">
     <xsl:variable name="resp" as="xs:string" select="tt:plain(tei:resp)"/>
     <xsl:variable name="s" as="xs:integer" select="count(preceding-sibling::tei:respStmt) + 1"/>
     <xsl:for-each select="(tei:name | tei:persName | tei:orgName)[tt:plain(.)]">
