@@ -166,3 +166,13 @@ def test_tei_corpus_is_refused_with_a_reason(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="teiCorpus"):
         epub_writer.write(FIXTURES / "tei-corpus.xml", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_every_content_document_uses_the_chinese_style_sheet(book) -> None:
+    css = book.data["EPUB/css/epub.css"].decode("utf-8")
+    assert "Noto Serif CJK SC" in css and "line-break: strict" in css
+    assert "writing-mode: horizontal-tb" in css
+    for name in book.content_files():
+        links = book.xml(name).getroot().xpath(
+            "//h:link[@rel='stylesheet']/@href", namespaces={"h": "http://www.w3.org/1999/xhtml"})
+        assert links == ["../css/epub.css"], name
