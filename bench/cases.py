@@ -8,7 +8,6 @@ as "not available yet" with the reason, never silently dropped.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import subprocess
 from collections.abc import Callable, Sequence
@@ -84,6 +83,8 @@ class Case:
     warm: Callable[[], Callable[[], object]] | None = None
     memory: bool = False
     runs: int | None = None
+    warmup: int = 1
+    """Untimed hyperfine runs first (0 for long cases: their files were just written, so cached)."""
     docs: int = 1
     size_bytes: int | None = None
     workers: int | None = None
@@ -111,9 +112,3 @@ def cli_call(args: Sequence[str]) -> Callable[[], object]:
         return result.exit_code
 
     return call
-
-
-def env_with_bench_path() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO / "bench") + os.pathsep + env.get("PYTHONPATH", "")
-    return env

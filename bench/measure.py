@@ -5,9 +5,9 @@
 * Warm: a Python callable timed with :func:`time.perf_counter` in this process
   after one untimed call (schemas and stylesheets already compiled).
 * Memory: the command is run once more under :func:`run_with_memory`, which
-  samples the summed RSS of the whole process tree every 10 ms from ``/proc``
-  (workers included) and reads ``ru_maxrss`` of the children from
-  :func:`resource.getrusage` (the largest single process).
+  samples the summed PSS of the whole process tree every 10 ms from ``/proc``
+  (workers included, shared pages counted once) and reads ``ru_maxrss`` of
+  the children from :func:`resource.getrusage` (the largest single process).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Memory:
     """Peak memory of one run of a command, in MiB."""
 
     tree_peak_mib: float
-    """Largest sum of RSS over the process and all its descendants (sampled)."""
+    """Largest sum of PSS over the process and all its descendants (sampled every 10 ms)."""
     max_process_mib: float
     """Largest RSS of any single process (``ru_maxrss`` of the children)."""
     wall: float
@@ -87,14 +87,21 @@ def hyperfine(argv: Sequence[str], runs: int, warmup: int = 1, cwd: Path | None 
 
 
 def _tree_rss_kib(pid: int) -> int:
+    """Memory of a process and its descendants: the sum of their PSS, in KiB.
+
+    PSS (proportional set size) divides pages shared between processes (a
+    schema compiled before ``fork``, libraries) among them, so the sum is the
+    memory the tree really occupies; a sum of RSS would count them once per
+    worker.
+    """
     total = 0
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/status") as fh:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
                 for line in fh:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
             for task in os.listdir(f"/proc/{p}/task"):
@@ -122,6 +129,7 @@ def run_with_memory(argv: Sequence[str], cwd: Path | None = None,
         "    peak=max(peak,_tree_rss_kib(p.pid)); time.sleep(0.01)\n"
         "wall=time.perf_counter()-t\n"
         "ru=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "peak=peak or ru  # finished before the first sample\n"
         "print(json.dumps([peak, ru, wall, p.returncode]))\n"
     )
     res = subprocess.run(
@@ -130,7 +138,7 @@ def run_with_memory(argv: Sequence[str], cwd: Path | None = None,
         check=True, capture_output=True, text=True, cwd=cwd, env=env,
     )
     peak, ru, wall, code = json.loads(res.stdout)
-    return Memory(round(max(peak, ru) / 1024, 1), round(ru / 1024, 1), wall, code)
+    return Memory(round(peak / 1024, 1), round(ru / 1024, 1), wall, code)
 
 
 def warm(fn: Callable[[], object], runs: int) -> Stats:

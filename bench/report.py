@@ -32,9 +32,7 @@ def _mem(row: dict) -> str:
     m = row.get("memory")
     if not m:
         return "–"
-    if abs(m["tree_peak_mib"] - m["max_process_mib"]) < 1:
-        return f"{m['max_process_mib']:.0f} MiB"
-    return f"{m['tree_peak_mib']:.0f} MiB (largest process {m['max_process_mib']:.0f})"
+    return f"{m['tree_peak_mib']:.0f} / {m['max_process_mib']:.0f} MiB"
 
 
 def _median(rows: dict, cid: str) -> float | None:
@@ -57,7 +55,7 @@ def _status(row: dict) -> str | None:
 
 
 def _table(rows: list[dict], by_id: dict, jing_id: str | None, floor_id: str | None) -> list[str]:
-    out = ["| case | median | spread | runs | peak RSS | ÷ jing | ÷ floor |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    out = ["| case | median | spread | runs | memory PSS / RSS | ÷ jing | ÷ floor |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         st = _status(r)
         if st:
@@ -78,9 +76,12 @@ def render(res: dict) -> str:
     rows = res["cases"]
     by_id = {r["id"]: r for r in rows}
     L: list[str] = []
-    L.append(f"Run {m['date_utc']}, `{m['command'].strip()}`, git `{m['git']}`, "
-             f"{res['settings']['runs']} cold runs per single-document case (hyperfine, 1 warm-up), "
-             f"≥5 warm calls after one untimed call. Elapsed {m.get('elapsed_s', '?')} s.")
+    runs = ("quick mode: 1 run per case, no warm-up. " if res["settings"]["quick"] else
+            f"{res['settings']['runs']} cold runs per edition case (hyperfine, 1 untimed warm-up run), "
+            "3 per scaling and size case (2 for N ≥ 1000; no warm-up), "
+            "≥5 warm calls after one untimed call. ")
+    L.append(f"Run {m['date_utc']}, `{m['command'].strip()}`, git `{m['git']}`; {runs}"
+             f"Elapsed {m.get('elapsed_s', '?')} s.")
     L.append("")
     L.append("| machine | |")
     L.append("| --- | --- |")
@@ -91,7 +92,10 @@ def render(res: dict) -> str:
     L.append(f"| edition measured | `{m['edition']}` ({m['edition_bytes'] / 1024:.0f} KiB) |")
     L.append("")
     L.append("Times are wall-clock. \"÷ jing\" divides by jing's cold median on the same file, "
-             "\"÷ floor\" by the bare lxml parse (cold: `python -c` + import + parse; warm: parse only).")
+             "\"÷ floor\" by the bare lxml parse (cold: `python -c` + import + parse; warm: parse only). "
+             "Memory \"PSS / RSS\": peak of the summed PSS of the command's whole process tree "
+             "(sampled every 10 ms; pages shared by forked workers counted once) / peak RSS of its "
+             "largest single process (`ru_maxrss`).")
     L.append("")
 
     L.append("### The edition: validation, side by side with jing and the floor")
@@ -102,6 +106,19 @@ def render(res: dict) -> str:
     L.append("")
     L += _table([r for r in rows if r["section"] == "build"], by_id, None, None)
     L.append("")
+    b = res.get("breakdown")
+    if b:
+        L.append("Where a cold build's time goes (fresh process each time, median of "
+                 f"{next(iter(b.values()))['n'] if 'error' not in b else 0} runs; `bench/breakdown.py`):")
+        L.append("")
+        if "error" in b:
+            L.append(f"*breakdown failed: {b['error']}*")
+        else:
+            L.append("| step | median | min–max |")
+            L.append("| --- | --- | --- |")
+            for k, st in b.items():
+                L.append(f"| {k} | {_s(st['median'])} | {_s(st['min'])}–{_s(st['max'])} |")
+        L.append("")
     L.append("### Query (`tei-tools query`)")
     L.append("")
     L += _table([r for r in rows if r["section"] == "query"], by_id, None, "edition.floor.cold")
@@ -111,7 +128,7 @@ def render(res: dict) -> str:
     if scale:
         L.append("### Scaling over N generated documents (1 and 2 workers)")
         L.append("")
-        L.append("| N | MB | case | workers | wall median | spread | docs/s | speed-up 2÷1 | peak RSS |")
+        L.append("| N | MB | case | workers | wall median | spread | docs/s | speed-up 2÷1 | memory PSS / RSS |")
         L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in scale:
             mb = f"{(r['size_bytes'] or 0) / 1e6:.1f}"
@@ -152,7 +169,7 @@ def render(res: dict) -> str:
                     cells.append(f"{_s(r['stats']['median'])} / {_mem(r)}{note}")
             L.append(f"| {title} | " + " | ".join(cells) + " |")
         L.append("")
-        L.append("Cells: median wall time / peak RSS. n/a = the command is not available yet.")
+        L.append("Cells: median wall time / memory (PSS total / largest RSS). n/a = the command is not available yet.")
         L.append("")
 
     L.append("### Targets")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
-from cases import REPO, Case, cli_call, env_with_bench_path, python, tei_tools, workers_option  # noqa: E402
+from cases import REPO, Case, cli_call, python, tei_tools, workers_option  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 TEI_ALL = str(corpus.TEI_ALL)
@@ -72,6 +72,10 @@ def edition_cases(edition: Path, out: Path) -> list[Case]:
     cases.append(Case("edition.build.all.cold", "build", "build all three formats (cold, validation included)",
                       ("build", "--format"), cold=[tt, "build", e, "--format", "html,epub,txt", "--out", str(out / "all")],
                       memory=True))
+    for fmt in ("html", "epub", "txt"):
+        cases.append(Case(f"edition.build.{fmt}.warm", "build", f"build --format {fmt} (warm, validation included)",
+                          ("build", "--format"),
+                          warm=lambda fmt=fmt: cli_call(["build", e, "--format", fmt, "--out", str(out / f"warm-{fmt}")])))
     cases.append(Case("edition.build.all.warm", "build", "build all three formats (warm)",
                       ("build", "--format"),
                       warm=lambda: cli_call(["build", e, "--format", "html,epub,txt", "--out", str(out / "warm")])))
@@ -133,7 +137,8 @@ def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]
     for c in cases:
         c.docs = n
         c.size_bytes = size
-        c.runs = 3 if n >= 1000 else None
+        c.runs = 2 if n >= 1000 else 3
+        c.warmup = 0
     return cases
 
 
@@ -156,8 +161,21 @@ def size_cases(docs: list[tuple[str, Path]], out: Path) -> list[Case]:
              [tt, "build", p, "--no-validate", "--format", "html", "--out", str(out / label / "html")]),
         ):
             cases.append(Case(f"size.{label}.{cid}", "size", title, req, cold=cmd, memory=True,
-                              size_bytes=size, runs=3, tags={"doc": label}))
+                              size_bytes=size, runs=3, warmup=0, tags={"doc": label}))
     return cases
+
+
+def build_breakdown(edition: Path, runs: int) -> dict | None:
+    """Medians over ``runs`` fresh processes of bench/breakdown.py (None if it cannot run)."""
+    samples: list[dict[str, float]] = []
+    for _ in range(runs):
+        res = subprocess.run([python(), str(BENCH / "breakdown.py"), str(edition)], capture_output=True,
+                             text=True, cwd=REPO)
+        if res.returncode != 0:
+            return {"error": (res.stderr.strip().splitlines() or ["?"])[-1][:300]}
+        samples.append(json.loads(res.stdout))
+    keys = list(samples[0])
+    return {k: measure.Stats.of([s[k] for s in samples]).to_dict() for k in keys}
 
 
 def run_case(case: Case, runs: int, quick: bool) -> dict:
@@ -173,7 +191,8 @@ def run_case(case: Case, runs: int, quick: bool) -> dict:
     row["load_before"] = measure.loadavg()
     try:
         if case.cold is not None:
-            stats, code = measure.hyperfine(case.cold, runs=n, warmup=0 if quick else 1, cwd=REPO, env=case.env)
+            stats, code = measure.hyperfine(case.cold, runs=n, warmup=0 if quick else case.warmup,
+                                            cwd=REPO, env=case.env)
             row.update(kind="cold", stats=stats.to_dict(), exit_code=code)
             if case.memory:
                 mem = measure.run_with_memory(case.cold, cwd=REPO, env=case.env)
@@ -266,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     info["command"] = "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     rows: list[dict] = []
     research = None
+    breakdown = None
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tei-bench-") as tmp:
         work = Path(tmp)
@@ -285,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {len(cases)} cases, edition {info['edition']} ({info['edition_bytes']} bytes)", file=sys.stderr)
         for case in cases:
             rows.append(run_case(case, ns.runs, ns.quick))
+        if not (ns.quick or ns.only):
+            print("  breakdown of a cold build", file=sys.stderr)
+            breakdown = build_breakdown(edition, ns.runs)
         if not (ns.quick or ns.no_research or ns.only):
             import prune_check
 
@@ -292,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             research = prune_check.run(ns.mutants)
     info["elapsed_s"] = round(time.perf_counter() - started, 1)
     info["load_at_end"] = measure.loadavg()
-    results = {"machine": info, "cases": rows, "research": research,
+    results = {"machine": info, "cases": rows, "research": research, "breakdown": breakdown,
                "settings": {"runs": 1 if ns.quick else ns.runs, "sizes": sizes, "quick": ns.quick}}
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     md = report.render(results)

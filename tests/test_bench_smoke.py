@@ -57,7 +57,7 @@ def test_quick_run_measures_each_selected_case_once(quick_results: tuple[dict, s
         assert 0 < stats["min"] <= stats["median"] <= stats["max"]
         assert row["exit_code"] == 0, row  # jing and the prototype judge these documents valid
         if row["kind"] == "cold":
-            assert row["memory"]["tree_peak_mib"] >= row["memory"]["max_process_mib"] > 0
+            assert row["memory"]["tree_peak_mib"] > 0 and row["memory"]["max_process_mib"] > 0
     scale = [r for r in results["cases"] if r["id"].startswith("scale.")]
     assert all(r["docs"] == 3 for r in scale)
     assert [r["workers"] for r in scale] == [1, 1, 2]
