@@ -84,6 +84,8 @@ class Case:
     memory: bool = False
     runs: int | None = None
     warmup: int = 1
+    sampled: bool = False
+    """Long case: time each run under the memory sampler instead of hyperfine + one extra run."""
     """Untimed hyperfine runs first (0 for long cases: their files were just written, so cached)."""
     docs: int = 1
     size_bytes: int | None = None

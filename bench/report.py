@@ -77,8 +77,10 @@ def render(res: dict) -> str:
     by_id = {r["id"]: r for r in rows}
     L: list[str] = []
     runs = ("quick mode: 1 run per case, no warm-up. " if res["settings"]["quick"] else
-            f"{res['settings']['runs']} cold runs per edition case (hyperfine, 1 untimed warm-up run), "
-            "3 per scaling and size case (2 for N ≥ 1000; no warm-up), "
+            f"{res['settings']['runs']} cold runs per edition case (5 for tei_all validation; hyperfine, "
+            "1 untimed warm-up run), "
+            "3 per scaling and size case (N = 1000: 2 for validation, 1 for builds; no warm-up; "
+            "each run timed under the memory sampler), "
             "≥5 warm calls after one untimed call. ")
     L.append(f"Run {m['date_utc']}, `{m['command'].strip()}`, git `{m['git']}`; {runs}"
              f"Elapsed {m.get('elapsed_s', '?')} s.")
