@@ -222,3 +222,14 @@ def test_refuses_an_output_folder_holding_other_files(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "is a file" in result.stderr
     with pytest.raises(UsageError, match="is not a folder"):
         build(MINI, a_file, BuildOptions(formats=("txt",)))
+
+
+def test_library_build_prints_nothing_and_reports_progress_through_the_callback(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    said: list[str] = []
+    result = build(MINI, tmp_path / "d", BuildOptions(formats=("txt", "html")), progress=said.append)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert said[0].startswith("validated") and said[-1].startswith("built txt, html into")
+    assert [f.name for f in result.formats] == ["txt", "html"]
+    assert all(f.files and all(p.is_file() for p in f.files) for f in result.formats)
