@@ -38,23 +38,23 @@ def _grammar(path: str) -> etree._ElementTree:
 def validate_chunk(args: tuple[str, list[str], bool]) -> list[tuple[str, bool]]:
     schema_path, files, batch = args
     grammar = _grammar(schema_path)
-    docs = []
-    for f in files:
-        try:
-            docs.append((f, xmlio.parse_file(f)))
-        except Exception:
-            docs.append((f, None))
-    out = []
-    if batch:
+    if batch:  # all documents of the chunk in memory: one grammar for their union of names
+        docs = [(f, _parse(f)) for f in files]
         e, a = rng_prune.union_names(d for _, d in docs if d is not None)
         schema = etree.RelaxNG(rng_prune.prune(grammar, e, a))
         return [(f, d is not None and schema.validate(d)) for f, d in docs]
-    for f, d in docs:
-        if d is None:
-            out.append((f, False))
-            continue
-        out.append((f, _schema_for(grammar, *rng_prune.used_names(d)).validate(d)))
+    out = []
+    for f in files:  # one document in memory at a time
+        d = _parse(f)
+        out.append((f, d is not None and _schema_for(grammar, *rng_prune.used_names(d)).validate(d)))
     return out
+
+
+def _parse(path: str) -> etree._ElementTree | None:
+    try:
+        return xmlio.parse_file(path)
+    except Exception:  # not well-formed, too large…: invalid
+        return None
 
 
 _CACHE: dict[tuple[frozenset, frozenset], etree.RelaxNG] = {}

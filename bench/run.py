@@ -38,7 +38,7 @@ TEI_ALL = str(corpus.TEI_ALL)
 QUERY_XPATH = "count(//tei:p)"
 QUERY_XQUERY = ("for $d in //tei:div[@type = 'item'] "
                 "return string($d/@xml:id) || ' ' || count($d//tei:p)")
-FLOOR_COLD = "import sys; from tei_tools import xmlio; [xmlio.parse_file(f) for f in sys.argv[1:]]"
+FLOOR_COLD = "import sys\nfrom tei_tools import xmlio\nfor f in sys.argv[1:]: xmlio.parse_file(f)"
 
 
 def edition_cases(edition: Path, out: Path) -> list[Case]:
