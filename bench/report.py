@@ -84,6 +84,9 @@ def render(res: dict) -> str:
             "≥5 warm calls after one untimed call. ")
     L.append(f"Run {m['date_utc']}, `{m['command'].strip()}`, git `{m['git']}`; {runs}"
              f"Elapsed {m.get('elapsed_s', '?')} s.")
+    if m.get("merged"):
+        L.append("")
+        L.append(f"Then {m['merged']}; the other rows are from the first run.")
     L.append("")
     L.append("| machine | |")
     L.append("| --- | --- |")

@@ -165,6 +165,22 @@ def size_cases(docs: list[tuple[str, Path]], out: Path) -> list[Case]:
     return cases
 
 
+def merge(old: dict, new: dict) -> dict:
+    """``old`` results with the cases, breakdown and research that ``new`` measured replaced."""
+    fresh = {r["id"]: r for r in new["cases"]}
+    rows = [fresh.pop(r["id"], r) for r in old["cases"]] + list(fresh.values())
+    merged = dict(old)
+    merged["cases"] = rows
+    for key in ("research", "breakdown"):
+        if new.get(key):
+            merged[key] = new[key]
+    machine = dict(old["machine"])
+    machine["merged"] = (f"{len(new['cases'])} case(s) re-measured {new['machine']['date_utc']} "
+                         f"at git {new['machine']['git']} (`{new['machine']['command'].strip()}`)")
+    merged["machine"] = machine
+    return merged
+
+
 def build_breakdown(edition: Path, runs: int) -> dict | None:
     """Medians over ``runs`` fresh processes of bench/breakdown.py (None if it cannot run)."""
     samples: list[dict[str, float]] = []
@@ -282,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=BENCH / "results", help="where results.json/.md go")
     ap.add_argument("--update-md", type=Path, default=None,
                     help="BENCHMARKS.md whose generated block to refresh (default: REPO/BENCHMARKS.md on a full run)")
+    ap.add_argument("--merge", type=Path, default=None,
+                    help="a previous results.json: keep its cases that this run does not measure, "
+                         "replace the others (re-run what changed, e.g. with --only)")
     ns = ap.parse_args(argv)
     sizes = [3] if ns.quick else [int(x) for x in ns.sizes.split(",") if x]
     out = ns.out
@@ -325,11 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     info["load_at_end"] = measure.loadavg()
     results = {"machine": info, "cases": rows, "research": research, "breakdown": breakdown,
                "settings": {"runs": 1 if ns.quick else ns.runs, "sizes": sizes, "quick": ns.quick}}
+    if ns.merge:
+        results = merge(json.loads(ns.merge.read_text(encoding="utf-8")), results)
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     md = report.render(results)
     (out / "results.md").write_text(md, encoding="utf-8")
     target = ns.update_md
-    if target is None and not (ns.quick or ns.only):
+    if target is None and not ns.quick and (ns.merge or not ns.only):
         target = REPO / "BENCHMARKS.md"
     if target is not None:
         report.update_block(target, md)

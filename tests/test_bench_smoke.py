@@ -97,3 +97,20 @@ def test_generated_corpus_is_valid_against_tei_all(tmp_path: Path) -> None:
     assert len({f.read_bytes() for f in files}) == n  # content varies
     res = subprocess.run(["jing", str(corpus.TEI_ALL), *map(str, files)], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[:2000]
+
+
+def test_merge_replaces_remeasured_cases_and_keeps_the_rest() -> None:
+    import run
+
+    def results(ids: list[str], median: float, date: str) -> dict:
+        return {"machine": {"date_utc": date, "git": "abc", "command": "bench/run.py"},
+                "cases": [{"id": i, "stats": {"median": median}} for i in ids],
+                "research": None, "breakdown": None, "settings": {}}
+
+    old = results(["a", "b", "c"], 1.0, "old")
+    new = results(["b", "d"], 2.0, "new")
+    merged = run.merge(old, new)
+    assert [(r["id"], r["stats"]["median"]) for r in merged["cases"]] == \
+        [("a", 1.0), ("b", 2.0), ("c", 1.0), ("d", 2.0)]
+    assert merged["machine"]["date_utc"] == "old"
+    assert "2 case(s) re-measured new" in merged["machine"]["merged"]
