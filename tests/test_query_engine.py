@@ -245,3 +245,23 @@ def test_non_tei_xml_runs_and_finds_nothing_tei(tmp_path) -> None:
     assert ok("query", "count(//p), count(//tei:p)", plain).split() == ["1", "0"]
     assert json.loads(ok("entities", plain, "--format", "json")) == []
     assert json.loads(ok("stats", plain, "--format", "json"))[0]["paragraphs"] == 0
+
+
+def test_documents_a_query_loads_itself_are_hardened_too(tmp_path) -> None:
+    """doc() in a user's query bypasses xmlio: Saxon's own parser must refuse
+    a DOCTYPE (external entities, bombs) and the network must stay closed."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT-42", encoding="utf-8")
+    hostile = tmp_path / "xxe.xml"
+    hostile.write_text(f'<!DOCTYPE a [<!ENTITY x SYSTEM "{secret.as_uri()}">]><a>&x;</a>',
+                       encoding="utf-8")
+    result = invoke("query", f"string(doc('{hostile.as_uri()}'))", MINI)
+    assert result.exit_code == 1
+    assert "SECRET-CONTENT-42" not in result.output
+    assert "DOCTYPE is disallowed" in result.stderr and "Traceback" not in result.output
+    plain = tmp_path / "plain.xml"
+    plain.write_text("<a>local file</a>", encoding="utf-8")
+    assert invoke("query", f"string(doc('{plain.as_uri()}'))", MINI).stdout.strip() == "local file"
+    result = invoke("query", "string(doc('http://127.0.0.1:9/x.xml'))", MINI)
+    assert result.exit_code == 1
+    assert "FODC0005" in result.stderr and "prohibited" in result.stderr

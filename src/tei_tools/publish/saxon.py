@@ -58,7 +58,21 @@ def processor() -> "saxonche.PySaxonProcessor":
             import saxonche
 
             _processor = saxonche.PySaxonProcessor(license=False)
+            for name, value in HARDENING.items():
+                _processor.set_configuration_property(name, value)
         return _processor
+
+
+HARDENING: dict[str, str] = {
+    # Documents that XSLT or a user's query loads itself (doc(), document(),
+    # collection()) bypass tei_tools.xmlio and go through Saxon's own parser:
+    # refuse any DOCTYPE there (external entities, expansion bombs, DTD fetches)…
+    "http://saxon.sf.net/feature/parserFeature?uri="
+    "http%3A//apache.org/xml/features/disallow-doctype-decl": "true",
+    # …and never touch the network: only local files may be read.
+    "http://saxon.sf.net/feature/allowedProtocols": "file",
+}
+"""Saxon configuration applied to the one processor of the process."""
 
 
 @dataclass(frozen=True, slots=True)
