@@ -103,6 +103,20 @@ def test_descriptive_metadata_from_the_header(book) -> None:
     assert dc(package, "rights") and dc(package, "subject")
 
 
+def test_subtitle_in_another_language_is_marked_not_spelled_out() -> None:
+    """A header title with its own xml:lang keeps it as an attribute in the OPF
+    (a text value template once turned the attribute into the text "en …")."""
+    tei = xmlio.parse_file(REPO / "tei" / "taijiang-dangjian-2007.xml")
+    expected = {t.text: t.get("{http://www.w3.org/XML/1998/namespace}lang")
+                for t in tei.iterfind(".//{http://www.tei-c.org/ns/1.0}titleStmt/"
+                                      "{http://www.tei-c.org/ns/1.0}title[@type='sub']")}
+    assert "en" in expected.values()
+    package = book_of(REPO / "tei" / "taijiang-dangjian-2007.xml").package
+    subtitles = {t.text: t.get("{http://www.w3.org/XML/1998/namespace}lang")
+                 for t in dc(package, "title")[1:]}
+    assert subtitles == expected
+
+
 def test_modified_comes_from_revision_desc(book) -> None:
     tree = xmlio.parse_file(book.source)
     whens = tree.xpath("//t:revisionDesc//t:change/@when", namespaces={"t": xmlio.TEI_NS})

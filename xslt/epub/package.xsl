@@ -87,7 +87,7 @@
         <meta refines="#title" property="title-type">main</meta>
         <meta refines="#title" property="display-seq">1</meta>
         <xsl:for-each select="$tt:subtitle-elements">
-          <dc:title id="subtitle-{position()}">{tt:lang-of(.), tt:plain(.)}</dc:title>
+          <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
           <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
           <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
         </xsl:for-each>
