@@ -234,3 +234,13 @@ def test_nu_html_checker_on_every_corpus_document() -> None:
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[:3000]
     assert "No errors found" in run.stderr
+
+
+def test_title_page_keeps_the_printed_order_of_its_title_parts(site: Path, tei) -> None:
+    printed = [" ".join(p.itertext()).strip()
+               for p in tei.iterfind(".//t:titlePage/t:docTitle/t:titlePart", NS)]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    header = re.search(r'<header class="titlepage">(.*?)</header>', html, re.S).group(1)
+    shown = [re.sub(r"<[^>]+>", "", m) for m in
+             re.findall(r'<(?:h1|p class="(?:series|subtitle)")[^>]*>(.*?)</(?:h1|p)>', header)]
+    assert shown == printed

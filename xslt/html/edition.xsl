@@ -138,8 +138,16 @@
       <xsl:with-param name="content" as="item()*">
         <header class="titlepage">
           <xsl:variable name="tp" as="element()?" select="(//tei:text//tei:titlePage)[1]"/>
+          <!-- Title parts in the order printed: a series or masthead line
+               above the main title stays above it. -->
+          <xsl:variable name="parts" as="element()*" select="$tp/tei:docTitle/tei:titlePart"/>
+          <xsl:variable name="main" as="element()?"
+            select="$parts[normalize-space(.) = $tt:site-title][1]"/>
+          <xsl:for-each select="$parts[. &lt;&lt; $main]">
+            <p class="series">{tt:plain(.)}</p>
+          </xsl:for-each>
           <h1>{$tt:site-title}</h1>
-          <xsl:for-each select="$tp/tei:docTitle/tei:titlePart[not(normalize-space(.) = $tt:site-title)]">
+          <xsl:for-each select="$parts[not(. is $main)][not(exists($main) and . &lt;&lt; $main)]">
             <p class="subtitle">{tt:plain(.)}</p>
           </xsl:for-each>
           <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
