@@ -6,6 +6,8 @@ The CLI turns any :class:`TeiToolsError` into a one-line message and its
 
 from __future__ import annotations
 
+from tei_tools.diagnostics import Diagnostic
+
 
 class TeiToolsError(Exception):
     """Base class. ``exit_code`` 1: the input is invalid or a build failed."""
@@ -34,13 +36,11 @@ class XmlInputError(TeiToolsError):
         self.message = message
         super().__init__(self.located())
 
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.code, "error", self.file, self.line, self.column, self.message)
+
     def located(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: error: {self.message} [{self.code}]"
+        return self.diagnostic().format()
 
 
 class BuildError(TeiToolsError):
