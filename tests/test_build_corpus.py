@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from build_support import built, reading_text, scan, squeeze, strip_editorial, text_of
-from conftest import TEI_ALL_RNG, corpus_files
+from conftest import REPO, TEI_ALL_RNG, corpus_files
 from tei_tools.cli import main
 
 VALID = corpus_files(valid=True)
@@ -98,9 +98,11 @@ def test_cli_validates_other_tei_against_tei_all(tmp_path: Path) -> None:
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert "validated" in result.stderr and "tei_all.rng" in result.stderr
-    # and the edition's own schema refuses it, saying how to proceed
+    # the edition's own schema, asked for explicitly, refuses it and says how to proceed
     refused = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "e"),
-                                        "--format", "txt"], catch_exceptions=False)
+                                        "--format", "txt", "--schema",
+                                        str(REPO / "schema" / "tei-taijiang.rng")],
+                                 catch_exceptions=False)
     assert refused.exit_code == 1
     assert "--no-validate" in refused.stderr
 

@@ -6,8 +6,10 @@
     result = build(Path("tei/taijiang-dangjian-2007.xml"), Path("dist"),
                    BuildOptions(formats=("html", "txt")))
 
-* **Validation first** (:func:`tei_tools.validation.validate`, the project's
-  schema and Schematron unless ``options.schema`` names another grammar); an
+* **Validation first** (:func:`tei_tools.validation.validate`) with
+  ``options.schema``, or else the grammar the document asks for
+  (:func:`tei_tools.xmlmodel.schema_for`: its ``<?xml-model?>``, the project's
+  schema and Schematron for the edition, ``tei_all`` for any other TEI); an
   invalid document raises :class:`InvalidDocument` carrying the diagnostics
   and nothing is written. ``validate=False`` skips it.
 * **Atomic**: every format is written into a temporary sibling of ``out_dir``
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_tools import paths, xmlio
+from tei_tools import paths, xmlio, xmlmodel
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
@@ -159,7 +161,10 @@ def _validate(source: Path, options: BuildOptions, say: Progress) -> list[Diagno
     from tei_tools.validation import validate
 
     t0 = time.perf_counter()
-    report = validate([source], schema=options.schema, jobs=1)
+    schema = options.schema
+    if schema is None:
+        schema = xmlmodel.schema_for(xmlio.parse_file(source), source)
+    report = validate([source], schema=schema, jobs=1)
     diagnostics = list(report.diagnostics())
     if not report.ok:
         raise InvalidDocument(source, diagnostics)
