@@ -1,7 +1,7 @@
 """Prototype validator: lxml + tei_all pruned to the names of the documents.
 
 Shows what ``tei-tools validate --schema tei_all.rng`` can cost with the
-pruning of :mod:`rng_prune` (verdicts only; messages are the validator's job).
+pruning of :mod:`tei_tools.validation.prune` (verdicts only; messages are the validator's job).
 
     python bench/proto_validate.py [--workers K] [--batch] SCHEMA.rng FILE...
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
-import rng_prune  # noqa: E402
+from tei_tools.validation import prune as rng_prune  # noqa: E402
 
 from tei_tools import xmlio  # noqa: E402
 

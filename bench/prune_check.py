@@ -7,7 +7,7 @@ duplicated; attributes added with plausible and implausible values):
 * jing against the full ``tei_all.rng`` (one process for all files);
 * lxml against the full ``tei_all.rng`` (compiled once);
 * lxml against ``tei_all.rng`` pruned to the names each document uses
-  (:mod:`rng_prune`, compiled per document);
+  (:mod:`tei_tools.validation.prune`, compiled per document);
 * lxml against jing's simplified grammar (``jing -s``), for its compile time.
 
 Run alone: ``.venv/bin/python bench/prune_check.py`` (prints JSON).
@@ -29,7 +29,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
-import rng_prune  # noqa: E402
+from tei_tools.validation import prune as rng_prune  # noqa: E402
 
 from tei_tools import xmlio  # noqa: E402
 

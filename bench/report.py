@@ -192,7 +192,7 @@ def render(res: dict) -> str:
         if "compile_simplified_s" in r:
             L.append(f"| `jing -s` simplified ({r['simplified_bytes'] / 1e6:.1f} MB, made in {_s(r['jing_simplify_s'])}) "
                      f"| {_s(r['compile_simplified_s'])} |")
-        L.append(f"| pruned per document (`bench/rng_prune.py`; prune {_s(r.get('prune_median_s'))}) "
+        L.append(f"| pruned per document (`tei_tools.validation.prune`; prune {_s(r.get('prune_median_s'))}) "
                  f"| median {_s(r.get('compile_pruned_median_s'))}, max {_s(r.get('compile_pruned_max_s'))} |")
         L.append("")
         L.append(f"Verdicts on {r['documents']} documents ({r['originals']} originals: `../shared/corpus/` and the "

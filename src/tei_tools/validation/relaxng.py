@@ -1,7 +1,8 @@
 """RELAX NG validation with messages a person can act on.
 
-The grammar is compiled once per process and cached by path (compiling
-``tei_all.rng`` takes seconds). libxml2 decides validity; its messages are then
+The grammar is read once per process and cached by path. A big one
+(``tei_all.rng``: seconds to compile whole) is pruned to each document's names
+to decide validity; see :class:`CompiledRelaxNG`. libxml2 decides validity; its messages are then
 reworded with the help of :class:`~tei_tools.validation.grammar.Grammar`:
 
 =========================  ==========================================================
@@ -29,6 +30,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from lxml import etree
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError
+from tei_tools.validation import prune
 from tei_tools.validation.compiled import cache_key, read_schema
 from tei_tools.validation.grammar import XML_NS, ElementInfo, Grammar
 from tei_tools.validation.locate import SourceText, written_name
@@ -45,12 +48,35 @@ TEI_NS = xmlio.TEI_NS
 MAX_LISTED = 14
 
 
+PRUNE_MIN_ELEMENTS = 200
+"""Grammars with at least this many element patterns are pruned per document."""
+PRUNED_CACHE_SIZE = 64
+
+
 @dataclass
 class CompiledRelaxNG:
+    """A grammar, compiled on demand.
+
+    Small grammars (the project's) are compiled whole at load time. Big
+    self-contained ones (``tei_all.rng``: ~7 s to compile whole) are pruned,
+    per document, to the element and attribute names it uses
+    (:mod:`~tei_tools.validation.prune`, same verdict) and the pruned grammar
+    is compiled in milliseconds; the whole grammar is compiled only when a
+    document is invalid, to explain its errors (once per process).
+    """
+
     path: Path
-    relaxng: etree.RelaxNG
     source: etree._ElementTree
+    prunable: bool = False
+    _relaxng: etree.RelaxNG | None = field(default=None, repr=False)
     _grammar: Grammar | None = field(default=None, repr=False)
+
+    @property
+    def relaxng(self) -> etree.RelaxNG:
+        """The whole grammar, compiled (the first use of a big one takes seconds)."""
+        if self._relaxng is None:
+            self._relaxng = _compile(self.path, self.source)
+        return self._relaxng
 
     @property
     def grammar(self) -> Grammar:
@@ -58,12 +84,40 @@ class CompiledRelaxNG:
             self._grammar = Grammar(self.source)
         return self._grammar
 
+    def for_document(self, tree: etree._ElementTree) -> etree.RelaxNG:
+        """The grammar to decide ``tree``'s validity with: pruned to its names when prunable."""
+        if not self.prunable:
+            return self.relaxng
+        elements, attributes = prune.used_names(tree)
+        return self._pruned(frozenset(elements), frozenset(attributes))
+
+    def _pruned(self, elements: frozenset[prune.Name],
+                attributes: frozenset[prune.Name]) -> etree.RelaxNG:
+        key = (*cache_key(self.path, "schema"), elements, attributes)
+        compiled = _PRUNED.get(key)
+        if compiled is not None:
+            _PRUNED.move_to_end(key)
+            return compiled
+        compiled = etree.RelaxNG(prune.prune(self.source, set(elements), set(attributes)))
+        _PRUNED[key] = compiled
+        if len(_PRUNED) > PRUNED_CACHE_SIZE:
+            _PRUNED.popitem(last=False)
+        return compiled
+
 
 _CACHE: dict[tuple[str, float], CompiledRelaxNG] = {}
+_PRUNED: OrderedDict[tuple[str, float, frozenset[prune.Name], frozenset[prune.Name]],
+                     etree.RelaxNG] = OrderedDict()
 
 
 def load_relaxng(path: str | os.PathLike[str]) -> CompiledRelaxNG:
-    """Compile a RELAX NG grammar (XML syntax), once per process per file version."""
+    """Read a RELAX NG grammar (XML syntax), once per process per file version.
+
+    A grammar libxml2 cannot compile is a :class:`UsageError`. A big
+    self-contained grammar is not compiled whole here (see
+    :class:`CompiledRelaxNG`); it is checked by compiling it pruned to no
+    name at all, and compiled whole only if that fails, for the message.
+    """
     p = Path(path)
     key = cache_key(p, "schema")
     if key in _CACHE:
@@ -72,14 +126,32 @@ def load_relaxng(path: str | os.PathLike[str]) -> CompiledRelaxNG:
         raise UsageError(f"{p}: error: compact-syntax RELAX NG is not read directly; "
                          f"convert it first: trang {p} {p.with_suffix('.rng')}")
     source = read_schema(p, "schema")
-    try:
-        compiled = etree.RelaxNG(source)
-    except etree.RelaxNGParseError as exc:
-        first = str(exc.error_log.last_error or exc).strip() if exc.error_log else str(exc)
-        raise UsageError(f"{p}: error: not a usable RELAX NG grammar: {first}") from None
-    result = CompiledRelaxNG(p, compiled, source)
+    result = CompiledRelaxNG(p, source, prunable=_prunable(source))
+    if result.prunable:
+        try:
+            result._pruned(frozenset(), frozenset())
+        except etree.RelaxNGParseError:
+            result.prunable = False
+    if not result.prunable:
+        result.relaxng  # compile now: a bad grammar is reported before any document
     _CACHE[key] = result
     return result
+
+
+def _prunable(source: etree._ElementTree) -> bool:
+    root = source.getroot()
+    r = f"{{{prune.RNG_NS}}}"
+    if root.find(f".//{r}include") is not None or root.find(f".//{r}externalRef") is not None:
+        return False  # not self-contained: compiled whole, as given
+    return sum(1 for _ in root.iter(f"{r}element")) >= PRUNE_MIN_ELEMENTS
+
+
+def _compile(path: Path, source: etree._ElementTree) -> etree.RelaxNG:
+    try:
+        return etree.RelaxNG(source)
+    except etree.RelaxNGParseError as exc:
+        first = str(exc.error_log.last_error or exc).strip() if exc.error_log else str(exc)
+        raise UsageError(f"{path}: error: not a usable RELAX NG grammar: {first}") from None
 
 
 # -- naming ------------------------------------------------------------------
@@ -131,11 +203,27 @@ class _Raw:
     line: int
 
 
+UNEXPLAINED = "RNG-UNEXPLAINED"
+"""Code of the placeholder :func:`check` returns with ``explain=False``."""
+
+
 def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
-          file: str, duplicate_ids: frozenset[str] = frozenset()) -> list[Diagnostic]:
-    """Validate ``tree``; return improved, located diagnostics (empty when valid)."""
+          file: str, duplicate_ids: frozenset[str] = frozenset(),
+          explain: bool = True) -> list[Diagnostic]:
+    """Validate ``tree``; return improved, located diagnostics (empty when valid).
+
+    With ``explain=False`` and a prunable grammar, an invalid document gets a
+    single :data:`UNEXPLAINED` placeholder instead of compiling the whole
+    grammar (the parallel runner explains those afterwards, compiling once).
+    """
+    if compiled.prunable and compiled.for_document(tree).validate(tree):
+        return []  # the pruned grammar gives the same verdict as the whole one
+    if compiled.prunable and not explain and compiled._relaxng is None:
+        return [Diagnostic(UNEXPLAINED, "error", file, None, None, "not valid (not yet explained)")]
     if compiled.relaxng.validate(tree):
         return []
+    # invalid: libxml2's raw errors against the whole grammar, which the
+    # explainer below analyses (it reads the whole grammar's XML)
     raws = []
     for entry in compiled.relaxng.error_log:
         raws.append(_Raw(entry.type_name.replace("RELAXNG_ERR_", ""), entry.message,

@@ -10,9 +10,12 @@ Checks, per document, in this order:
 4. RELAX NG: the project's grammar, or any ``.rng`` given;
 5. Schematron: the project's rules with the project's grammar, or the file given.
 
-Schemas are compiled once, in the calling process, before the workers are
-forked, so a worker never compiles ``tei_all.rng`` again. Results come back
-in input order. Nothing here prints.
+Schemas are read (and small ones compiled) once, in the calling process,
+before the workers are forked. A big grammar such as ``tei_all.rng`` is not
+compiled whole there: each worker compiles it pruned to each document's names
+in milliseconds (:mod:`tei_tools.validation.prune`), and whole only for an
+invalid document, to explain it. Results come back in input order. Nothing
+here prints.
 """
 
 from __future__ import annotations
@@ -135,7 +138,7 @@ _STATE: tuple[relaxng.CompiledRelaxNG, rules.CompiledSchematron | None] | None =
 
 def _worker(path: str) -> FileResult:
     assert _STATE is not None
-    return validate_file(path, *_STATE)
+    return validate_file(path, *_STATE, explain=False)
 
 
 def _run(files: list[str], rng: relaxng.CompiledRelaxNG,
@@ -162,11 +165,26 @@ def _run(files: list[str], rng: relaxng.CompiledRelaxNG,
                     progress(i, total, result.path)
     finally:
         _STATE = None
+    return _explain(results, rng, sch, jobs)
+
+
+def _explain(results: list[FileResult], rng: relaxng.CompiledRelaxNG,
+             sch: rules.CompiledSchematron | None, jobs: int) -> list[FileResult]:
+    """Redo, with the whole grammar compiled once here, the invalid documents the
+    workers judged with a pruned grammar only (each worker would compile it)."""
+    pending = [i for i, r in enumerate(results)
+               if any(d.code == relaxng.UNEXPLAINED for d in r.diagnostics)]
+    if not pending:
+        return results
+    rng.relaxng  # compiled before forking: the workers share it
+    redone = _run([results[i].path for i in pending], rng, sch, jobs, None)
+    for i, result in zip(pending, redone):
+        results[i] = result
     return results
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: rules.CompiledSchematron | None) -> FileResult:
+                  sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
     """All checks on one file, with compiled schemas."""
     try:
         data = xmlio.read_bytes(path)
@@ -176,7 +194,7 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
         message = str(exc).split(": error: ", 1)[-1]
         return FileResult(path, (Diagnostic("IO", "error", path, None, None, message),),
                           io_error=True)
-    return _check_data(data, path, rng, sch)
+    return _check_data(data, path, rng, sch, explain)
 
 
 def _from_input_error(exc: XmlInputError) -> Diagnostic:
@@ -184,7 +202,7 @@ def _from_input_error(exc: XmlInputError) -> Diagnostic:
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: rules.CompiledSchematron | None) -> FileResult:
+                sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
     try:
         tree = xmlio.parse_bytes(data, name)
     except XmlInputError as exc:
@@ -211,7 +229,7 @@ def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
                 "TT-ID-01", "error", name, line, column,
                 f'xml:id "{value}" is already used on line {first_line}; ids must be unique'))
     diagnostics.extend(relaxng.check(rng, tree, source, name,
-                                     frozenset(v for v, _ in duplicates)))
+                                     frozenset(v for v, _ in duplicates), explain))
     if sch is not None:
         for d in rules.check(sch, tree, source, name):
             if d.code == "TT-ID-01" and duplicates:

@@ -1,6 +1,7 @@
-"""Prototype: prune a RELAX NG grammar to the names a set of documents uses.
+"""Prune a RELAX NG grammar to the names a document uses (fast ``tei_all``).
 
-Research piece of issue 7 (not used by tei-tools itself). libxml2 spends most
+Used by :mod:`tei_tools.validation.relaxng` for big self-contained grammars
+(research and measurements: BENCHMARKS.md, issue 7). libxml2 spends most
 of the ~7 s of compiling ``tei_all.rng`` building automata for content models
 that offer hundreds of alternatives. A document only ever uses a few dozen of
 TEI's ~590 elements, and validity of a document depends only on the
@@ -23,9 +24,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from pathlib import Path
 
 from lxml import etree
+
+from tei_tools.validation.grammar import _inherited_ns
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = f"{{{RNG_NS}}}"
@@ -47,15 +49,6 @@ def used_names(tree: etree._ElementTree) -> tuple[set[Name], set[Name]]:
             a = etree.QName(key)
             attributes.add((a.namespace or "", a.localname))
     return elements, attributes
-
-
-def _inherited_ns(node: etree._Element) -> str:
-    while node is not None:
-        ns = node.get("ns")
-        if ns is not None:
-            return ns
-        node = node.getparent()
-    return ""
 
 
 def _pattern_name(pattern: etree._Element, is_attribute: bool) -> Name | None:
@@ -234,20 +227,3 @@ def union_names(trees: Iterable[etree._ElementTree]) -> tuple[set[Name], set[Nam
         elements |= e
         attributes |= a
     return elements, attributes
-
-
-if __name__ == "__main__":  # pragma: no cover - research helper
-    import sys
-    import time
-
-    grammar = etree.parse(sys.argv[1])
-    docs = [etree.parse(p) for p in sys.argv[2:]]
-    t0 = time.perf_counter()
-    e, a = union_names(docs)
-    pruned = prune(grammar, e, a)
-    t1 = time.perf_counter()
-    schema = etree.RelaxNG(pruned)
-    t2 = time.perf_counter()
-    print(f"names {len(e)} elements {len(a)} attributes; prune {t1 - t0:.3f}s compile {t2 - t1:.3f}s")
-    for p, d in zip(sys.argv[2:], docs):
-        print(Path(p).name, schema.validate(d))
