@@ -96,3 +96,18 @@ def test_page_range_is_not_a_date(tmp_path: Path) -> None:
 
 def test_mini_edition_passes_every_rule() -> None:
     assert run_rules(Path(__file__).parent / "fixtures" / "edition-mini.xml") == []
+
+
+def test_page_order_restarts_after_a_non_numeric_page_break(tmp_path: Path) -> None:
+    text = (FIXTURES / "TT-PB-01-fail.xml").read_text(encoding="utf-8")
+    assert '<pb n="3" xml:id="pb-3"/>' in text
+    roman = tmp_path / "roman.xml"  # 3, iv, 2: the roman page starts a new sequence
+    roman.write_text(text.replace('<pb n="2" xml:id="pb-2"/>',
+                                  '<pb n="iv" xml:id="pb-iv"/><pb n="2" xml:id="pb-2"/>'), encoding="utf-8")
+    assert [d.code for d in run_rules(roman)] == []
+    again = tmp_path / "again.xml"  # 3, iv, 5, 2: backwards within the new sequence
+    again.write_text(text.replace('<pb n="2" xml:id="pb-2"/>',
+                                  '<pb n="iv" xml:id="pb-iv"/><pb n="5" xml:id="pb-5"/>'
+                                  '<pb n="2" xml:id="pb-2"/>'), encoding="utf-8")
+    (pb,) = run_rules(again)
+    assert pb.code == "TT-PB-01" and 'n="2" comes after page break n="5"' in pb.message
