@@ -189,7 +189,7 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
     try:
         data = xmlio.read_bytes(path)
     except XmlInputError as exc:
-        return FileResult(path, (_from_input_error(exc),))
+        return FileResult(path, (exc.diagnostic(),))
     except UsageError as exc:
         message = str(exc).split(": error: ", 1)[-1]
         return FileResult(path, (Diagnostic("IO", "error", path, None, None, message),),
@@ -197,16 +197,12 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
     return _check_data(data, path, rng, sch, explain)
 
 
-def _from_input_error(exc: XmlInputError) -> Diagnostic:
-    return Diagnostic(exc.code, "error", exc.file, exc.line, exc.column, exc.message)
-
-
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
                 sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
     try:
         tree = xmlio.parse_bytes(data, name)
     except XmlInputError as exc:
-        return FileResult(name, (_from_input_error(exc),))
+        return FileResult(name, (exc.diagnostic(),))
     source = SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
         root = tree.getroot()
