@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -244,3 +245,12 @@ def test_title_page_keeps_the_printed_order_of_its_title_parts(site: Path, tei) 
     shown = [re.sub(r"<[^>]+>", "", m) for m in
              re.findall(r'<(?:h1|p class="(?:series|subtitle)")[^>]*>(.*?)</(?:h1|p)>', header)]
     assert shown == printed
+
+
+def test_about_page_shows_both_sides_of_each_declared_normalisation(site: Path, tei) -> None:
+    pairs = [(c.find("t:orig", NS).text, c.find("t:reg", NS).text)
+             for c in tei.iterfind("t:teiHeader//t:editorialDecl//t:choice", NS)]
+    assert len(pairs) >= 5
+    about = html_unescape((site / "about.html").read_text(encoding="utf-8"))
+    for orig, reg in pairs:
+        assert f"「{orig}」→「{reg}」" in about

@@ -46,6 +46,17 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- In the header a choice declares a normalisation (e.g. the punctuation
+       map of editorialDecl): both sides are shown, "「,」→「，」", never a reading. -->
+  <xsl:template match="tei:teiHeader//tei:choice" mode="render plain" priority="1" as="item()*">
+    <xsl:for-each select="*">
+      <xsl:if test="position() gt 1"><xsl:text>→</xsl:text></xsl:if>
+      <xsl:text>「</xsl:text>
+      <xsl:apply-templates mode="#current"/>
+      <xsl:text>」</xsl:text>
+    </xsl:for-each>
+  </xsl:template>
+
   <!-- A correction without its original. -->
   <xsl:template match="tei:corr[not(parent::tei:choice)]" mode="render" as="item()*">
     <xsl:call-template name="tt:correction">
