@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from tei_tools import paths, xmlio, xmlmodel
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
@@ -92,9 +94,9 @@ def build(source: Path | None = None, out_dir: Path | None = None,
     _check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
     started = time.perf_counter()
-    if options.validate:
-        result.diagnostics = _validate(source, options, say)
     tree = xmlio.parse_file(source)
+    if options.validate:
+        result.diagnostics = _validate(source, tree, options, say)
     if not xmlio.is_tei_root(tree):
         raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
                          "not a TEI document")
@@ -157,13 +159,12 @@ def _check_out_dir(out_dir: Path) -> None:
                 "is replaced on each build, so choose an empty or new --out folder")
 
 
-def _validate(source: Path, options: BuildOptions, say: Progress) -> list[Diagnostic]:
+def _validate(source: Path, tree: etree._ElementTree, options: BuildOptions,
+              say: Progress) -> list[Diagnostic]:
     from tei_tools.validation import validate
 
     t0 = time.perf_counter()
-    schema = options.schema
-    if schema is None:
-        schema = xmlmodel.schema_for(xmlio.parse_file(source), source)
+    schema = options.schema or xmlmodel.schema_for(tree, source)
     report = validate([source], schema=schema, jobs=1)
     diagnostics = list(report.diagnostics())
     if not report.ok:
