@@ -10,7 +10,10 @@ from lxml import etree
 from query_support import (CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, csv_rows, ok,
                            parse_file, xpath)
 
-UNREAD = ("note", "fw", "figDesc", "gap", "del")
+# The core's reading (xslt/core/editorial.xsl, mode plain): notes, figure and gap
+# descriptions and gaps are not read; forme work (the rubric 台江区, the marker
+# （下转 33 页）) is, as in the text output, the HTML and the EPUB.
+UNREAD = ("note", "figDesc", "gap", "desc")
 READ_TEXT = ("//tei:text[not(ancestor::tei:text)]//text()[not("
              + " or ".join(f"ancestor::tei:{n}" for n in UNREAD)
              + " or parent::tei:choice or ancestor::tei:sic[parent::tei:choice]"

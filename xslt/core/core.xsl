@@ -40,6 +40,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:include href="functions.xsl"/>
+  <xsl:include href="mentions.xsl"/>
   <xsl:include href="structure.xsl"/>
   <xsl:include href="names-dates.xsl"/>
   <xsl:include href="editorial.xsl"/>

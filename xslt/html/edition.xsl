@@ -333,20 +333,16 @@
 
   <xsl:template name="tt:mention-context" as="element()">
     <xsl:variable name="m" as="element()" select="."/>
-    <xsl:variable name="block" as="element()" select="(ancestor::*[self::tei:p or self::tei:ab or self::tei:head
-        or self::tei:item or self::tei:l or self::tei:cell or self::tei:note or self::tei:figure][1], ..)[1]"/>
     <xsl:variable name="anchored" as="xs:boolean" select="exists(tt:entry-of(.)) and exists(self::tei:persName
         | self::tei:orgName | self::tei:placeName | self::tei:geogName | self::tei:eventName | self::tei:objectName
         | self::tei:name | self::tei:rs | self::tei:title | self::tei:roleName | self::tei:date | self::tei:time)"/>
     <xsl:variable name="target" as="element()" select="if ($anchored) then $m else ($m/ancestor::*[self::tei:p or self::tei:ab or self::tei:head][1], $m)[1]"/>
-    <xsl:variable name="texts" as="text()*" select="$block//text()[tt:in-reading(.)]"/>
-    <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $m]))"/>
-    <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $m][not(ancestor::* intersect $m)]))"/>
+    <xsl:variable name="context" as="map(xs:string, xs:string)" select="tt:context($m)"/>
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($m)"/>
     <li>
       <a class="backlink" href="{tt:page-of($m)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
       <xsl:text>：</xsl:text>
-      <span class="context">{if (string-length($before) > 40) then '…' || substring($before, string-length($before) - 39) else $before}<mark>{tt:plain($m)}</mark>{if (string-length($after) > 40) then substring($after, 1, 40) || '…' else $after}</span>
+      <span class="context">{$context?before}<mark>{$context?text}</mark>{$context?after}</span>
     </li>
   </xsl:template>
 

@@ -19,6 +19,7 @@ from lxml import etree
 from tei_tools import xmlio
 from tei_tools.errors import UsageError, XmlInputError
 from tei_tools.paths import edition_file
+from tei_tools.query.facts import Facts, compute
 
 TEI = xmlio.TEI_NS
 XML = xmlio.XML_NS
@@ -50,6 +51,7 @@ class Document:
     tree: etree._ElementTree
     text: str = field(repr=False)
     _node: object = field(default=None, repr=False, compare=False)
+    _facts: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -73,6 +75,15 @@ class Document:
                 raise XmlInputError(self.name, f"Saxon cannot read the document: "
                                     f"{' '.join(str(exc).split())}", code="XML-SAXON") from None
         return self._node
+
+
+    def facts(self) -> Facts:
+        """What the rendering core says of this document (:mod:`tei_tools.query.facts`), once."""
+        if self._facts is None:
+            from tei_tools.publish.saxon import Source
+
+            self._facts = compute(Source(self.path, self.tree, self.saxon_node()))
+        return self._facts
 
 
 def load(path: str | os.PathLike[str]) -> Document:

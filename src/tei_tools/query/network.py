@@ -1,7 +1,7 @@
 """Co-occurrence network of people, organisations and places.
 
 Two entities are linked when both are mentioned in the same unit — a
-paragraph or an item (see :mod:`tei_tools.query.reading`; at item level, a
+paragraph or an item (the core's ``tt:paragraph-of`` and ``tt:item-of``; at item level, a
 document that has ``div[@type='item']`` counts those only, so the preface
 and the table of contents are no units); the weight is the
 number of units they share (several mentions in one unit count once). Nodes
@@ -13,7 +13,7 @@ yEd), as networkx's node-link JSON, or as CSV tables (edges or nodes).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
@@ -21,8 +21,7 @@ from typing import Literal
 from lxml import etree
 
 from tei_tools.query.documents import Document, iter_elements
-from tei_tools.query.reading import item_of, paragraph_of
-from tei_tools.query.registers import entities
+from tei_tools.query.registers import Mention, entities, find_mentions
 
 Level = Literal["paragraph", "item"]
 NETWORK_TYPES = ("person", "org", "place")
@@ -59,36 +58,30 @@ def _node_id(doc: Document, several: bool, key: str) -> str:
     return f"{doc.path.name}#{key}" if several else key
 
 
-def _item_unit(doc: Document) -> Callable[[etree._Element], etree._Element | None]:
-    """Items: the edition's ``div[@type='item']`` only (not the preface, not the
-    contents); in a document without such items, the nearest division."""
-    if not any(d.get("type") == "item" for d in iter_elements(doc.root, "div")):
-        return item_of
-
-    def unit(el: etree._Element) -> etree._Element | None:
-        found = item_of(el)
-        return found if found is not None and found.get("type") == "item" else None
-
-    return unit
+def _unit_key(m: Mention, level: Level, items_typed: bool) -> str | None:
+    """The unit a mention counts in: its paragraph, or its item (the edition's
+    ``div[@type='item']`` only when the document has them)."""
+    if level == "paragraph":
+        return m.where.paragraph_path
+    if items_typed and m.where.item_type != "item":
+        return None
+    return m.where.item_path
 
 
 def network(docs: Sequence[Document], level: Level = "paragraph") -> Network:
     """The weighted co-occurrence network of the documents' people, orgs and places."""
-    from tei_tools.query.registers import find_mentions, read_register
-
     several = len(docs) > 1
     nodes: dict[str, NetworkNode] = {}
     weights: Counter[tuple[str, str]] = Counter()
     for doc in docs:
-        unit_of = paragraph_of if level == "paragraph" else _item_unit(doc)
-        register = read_register(doc)
+        items_typed = any(d.get("type") == "item" for d in iter_elements(doc.root, "div"))
         rows = {(r.id or f"text:{r.type}:{r.name}"): r
                 for r in entities(doc, NETWORK_TYPES)}
-        units: dict[etree._Element, set[str]] = {}
-        for m in find_mentions(doc, register):
+        units: dict[str, set[str]] = {}
+        for m in find_mentions(doc):
             if m.type not in NETWORK_TYPES:
                 continue
-            unit = unit_of(m.element)
+            unit = _unit_key(m, level, items_typed)
             if unit is None:
                 continue
             node_id = _node_id(doc, several, m.key)

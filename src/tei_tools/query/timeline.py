@@ -17,12 +17,9 @@ from typing import Literal
 
 from lxml import etree
 
-from tei_tools.query.documents import TEI, Document
-from tei_tools.query.reading import (collapse, context, ids_of, in_text, item_of, paragraph_of,
-                                     reading)
+from tei_tools.query.documents import Document
+from tei_tools.query.facts import Where
 
-_T = f"{{{TEI}}}"
-DATE_TAGS = tuple(f"{_T}{n}" for n in ("date", "docDate", "origDate", "time"))
 Scope = Literal["text", "all"]
 
 
@@ -46,6 +43,7 @@ class DatedExpression:
     paragraph: str | None
     part: str
     element: etree._Element = field(repr=False, compare=False)
+    where: Where = field(repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "element": self.element_name,
@@ -60,26 +58,13 @@ COLUMNS = ("file", "line", "element", "text", "iso", "start", "end", "when", "fr
            "notBefore", "notAfter", "cert", "context", "item", "paragraph", "part")
 
 
-def _attr(el: etree._Element, name: str) -> str | None:
-    value = el.get(name) or el.get(f"{name}-iso")
-    return value.strip() if value and value.strip() else None
-
-
-def _part(el: etree._Element) -> str:
-    for anc in el.iterancestors():
-        if anc.tag in (f"{_T}teiHeader", f"{_T}standOff"):
-            return etree.QName(anc).localname
-    return "text" if in_text(el) else "other"
-
-
 def dated_expressions(doc: Document, scope: Scope = "text") -> list[DatedExpression]:
     out: list[DatedExpression] = []
-    for el in doc.root.iter(*DATE_TAGS):
-        part = _part(el)
-        if scope == "text" and part != "text":
+    for d in doc.facts().dates:
+        if scope == "text" and d.part != "text":
             continue
-        when, frm, to = _attr(el, "when"), _attr(el, "from"), _attr(el, "to")
-        nb, na = _attr(el, "notBefore"), _attr(el, "notAfter")
+        when, frm, to = (d.attributes.get(n) for n in ("when", "from", "to"))
+        nb, na = d.attributes.get("notBefore"), d.attributes.get("notAfter")
         start = when or frm or nb
         end = when or to or na
         if when:
@@ -89,8 +74,7 @@ def dated_expressions(doc: Document, scope: Scope = "text") -> list[DatedExpress
         else:
             iso = None
         out.append(DatedExpression(
-            doc.name, el.sourceline, etree.QName(el).localname,
-            collapse(reading(el)[0]), when, frm, to, nb, na, iso, start, end,
-            el.get("cert"), context(el), ids_of(item_of(el)), ids_of(paragraph_of(el)),
-            part, el))
+            doc.name, d.element.sourceline, d.element_name, d.text, when, frm, to, nb, na,
+            iso, start, end, d.cert, d.context, d.where.item, d.where.paragraph, d.part,
+            d.element, d.where))
     return out
