@@ -10,10 +10,16 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
+
+from tei_tools import xmlio
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-TEI_ALL_RNG = SHARED / "tei-p5" / "tei_all.rng"
+# the TEI's grammar as the package ships it (identical to shared/tei-p5/tei_all.rng:
+# tests/test_build_schema_choice.py compares the two)
+TEI_ALL_RNG = REPO / "schema" / "tei_all.rng"
+OFFICIAL_TEI_ALL_RNG = SHARED / "tei-p5" / "tei_all.rng"
 CORPUS = SHARED / "corpus"
 SOURCE_TXT = SHARED / "source" / "000_32c4e5de228cdff9.txt"
 EDITION = REPO / "tei" / "taijiang-dangjian-2007.xml"
@@ -31,6 +37,13 @@ def corpus_files(valid: bool | None = None) -> list[Path]:
     if valid is not None:
         names = [n for n in names if manifest[n]["valid_tei_all_jing"] is valid]
     return [CORPUS / n for n in names]
+
+
+@pytest.fixture(scope="session")
+def edition() -> etree._ElementTree:
+    """The edition read by the hardened parser, once per session."""
+    assert EDITION.is_file(), f"the edition is missing: {EDITION}"
+    return xmlio.parse_file(EDITION)
 
 
 @pytest.fixture(scope="session")

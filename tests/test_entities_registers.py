@@ -11,16 +11,10 @@ import json
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
+from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
                            invoke, mentions_of, ok, parse_file, xid, xpath)
 
 TYPES = {"person": "person", "org": "org", "place": "place", "event": "event"}
-
-
-@pytest.fixture(scope="module")
-def edition() -> etree._ElementTree:
-    assert EDITION.is_file(), f"the edition is missing: {EDITION}"
-    return parse_file(EDITION)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
+from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
                            ok, parse_file, xid, xpath)
 from tei_tools import xmlio
 
@@ -62,12 +62,6 @@ def expected_graph(tree: etree._ElementTree, unit_of) -> tuple[set[str], Counter
         for a, b in combinations(sorted(members), 2):
             weights[(a, b)] += 1
     return nodes, weights
-
-
-@pytest.fixture(scope="module")
-def edition() -> etree._ElementTree:
-    assert EDITION.is_file(), f"the edition is missing: {EDITION}"
-    return parse_file(EDITION)
 
 
 @pytest.mark.parametrize(("level", "unit_of"), [("item", _unit_item),

@@ -5,18 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from lxml import etree
 
-from query_support import (CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
+from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
                            ok, parse_file, xid, xpath)
 
 DATES = "//*[self::tei:date or self::tei:docDate or self::tei:origDate or self::tei:time]"
-
-
-@pytest.fixture(scope="module")
-def edition() -> etree._ElementTree:
-    assert EDITION.is_file(), f"the edition is missing: {EDITION}"
-    return parse_file(EDITION)
 
 
 def test_every_dated_expression_of_the_text(edition) -> None:
