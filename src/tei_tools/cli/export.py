@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tei_tools.cli.query import OUTPUT, PATHS, emit
+from tei_tools.cli.output import OUTPUT, PATHS, emit
 from tei_tools.query.results import write_csv
 
 

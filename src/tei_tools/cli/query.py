@@ -7,40 +7,14 @@ Thin: options → :mod:`tei_tools.query` → text on stdout, always UTF-8
 from __future__ import annotations
 
 import json
-import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from tei_tools.cli.output import OUTPUT, PATHS, emit, table
 from tei_tools.errors import UsageError
 from tei_tools.query.results import write_csv
-
-PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-
-
-def emit(text: str, output: Path | None = None) -> None:
-    """Write ``text`` as UTF-8 to ``output`` or to stdout, never through the locale."""
-    data = text.encode("utf-8")
-    if output is not None:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise UsageError(f"{output}: error: cannot write ({exc.strerror})") from None
-        return
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:  # a text-only stdout: it must take UTF-8 itself
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    stream.write(data)
-    stream.flush()
-
-
-OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                      help="Write to this file instead of stdout.")
 
 
 @click.command("query")
@@ -104,22 +78,6 @@ def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
     else:
         out = results.to_text(per_doc, locate=locate, xml=as_xml)
     emit(out, output)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """An aligned plain-text table (CJK characters count two columns)."""
-    cells = [[str(h) for h in header]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
-    lines = []
-    for row in cells:
-        padded = [c + " " * (w - _width(c)) for c, w in zip(row, widths)]
-        lines.append("  ".join(padded).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
 
 
 def _joined(values: Sequence[str]) -> str:
