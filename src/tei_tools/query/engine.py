@@ -216,9 +216,9 @@ def _member(value: object, doc: Document, nodes: list[tuple[Node, object]]) -> V
 
 
 def _atomic(atom: object) -> Value:
-    type_name = atom.primitive_type_name  # type: ignore[attr-defined]
+    type_name = str(atom.primitive_type_name)  # type: ignore[attr-defined]
     local = type_name.rsplit("}", 1)[-1] if type_name.startswith(("Q{", "{")) else type_name
-    text = atom.string_value  # type: ignore[attr-defined]
+    text = str(atom.string_value)  # type: ignore[attr-defined]
     if local == "boolean":
         return text == "true"
     if local in _INTEGER_TYPES:

@@ -27,9 +27,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias, Union
 
 from lxml import etree
 
@@ -76,7 +76,7 @@ class Node:
         xq = processor().new_xquery_processor()
         xq.set_parameter("node", self.saxon)
         value = xq.run_query_to_value(query_text=_SERIALIZE, lang="3.1")
-        return str(value.head.string_value)  # type: ignore[attr-defined]
+        return str(value.head.string_value)
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "path": self.path,
@@ -92,7 +92,7 @@ class FunctionItem:
         return "(function)"
 
 
-Value = Union[int, float, bool, str, dict, list, Node, FunctionItem]
+Value: TypeAlias = Union[int, float, bool, str, dict[str, "Value"], list["Value"], Node, FunctionItem]
 Results = Sequence[tuple[str, Sequence[Value]]]
 """(file, items) per document."""
 
@@ -171,7 +171,7 @@ def to_csv(results: Results) -> str:
     return write_csv(rows)
 
 
-def write_csv(rows: Sequence[dict[str, object]], header: Sequence[str] | None = None) -> str:
+def write_csv(rows: Sequence[Mapping[str, object]], header: Sequence[str] | None = None) -> str:
     """Rows as CSV; the header is the union of keys in order of first appearance."""
     if header is None:
         seen: dict[str, None] = {}
