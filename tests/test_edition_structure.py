@@ -150,16 +150,70 @@ def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
     assert gap.get("reason") == "continuation-not-in-source"
 
 
-def test_corrections_are_paired_with_reasons(tei: etree._ElementTree) -> None:
+# Every apparent misprint of items 1-4 and its decision (docs/encoding.md §10):
+# corrected (sic -> corr, with its @cert) ...
+CORRECTIONS = [
+    ("item01-feigong-dangjian-p1", "必要措施", "的必要措施", "omission", "high"),
+    ("item01-feigong-dangjian-p9", "乐观其成", "乐见其成", "misuse", "high"),
+    ("item01-feigong-dangjian-p14", "；", "：", "punctuation", "high"),
+    ("item02-hexie-shequ-p2", "认真地", "认真的", "misuse", "high"),
+    ("item02-hexie-shequ-p3", "建设和谐社区力度", "建设和谐社区的力度", "omission", "medium"),
+    ("item02-hexie-shequ-p6", "普遍的", "普遍地", "misuse", "high"),
+    ("item02-hexie-shequ-p8", "横向到底", "横向到边", "misprint", "high"),
+    ("item02-hexie-shequ-p8", "主人公", "主人翁", "misuse", "high"),
+    ("item02-hexie-shequ-p9", "下嫁", "转嫁", "misuse", "medium"),
+    ("item02-hexie-shequ-p9", "弘扬的", "弘扬", "surplus", "high"),
+    ("item02-hexie-shequ-p10", "开展", "中开展", "omission", "high"),
+    ("item03-zuzhi-gongzuo-p1", "倍受", "备受", "misuse", "high"),
+    ("item03-zuzhi-gongzuo-p3", "扎实实地", "扎扎实实地", "omission", "high"),
+    ("item04-shequ-dangjian-p9", "；", "：", "punctuation", "high"),
+    ("item04-shequ-dangjian-p14", "实践中的产生的", "实践中产生的", "surplus", "high"),
+]
+# ... or kept as printed (a sic of its own), with the reason in a note.
+KEPT = [
+    ("item01-feigong-dangjian-p4", "担任医院保卫工作中"), ("item01-feigong-dangjian-p10", "析出"),
+    ("item01-feigong-dangjian-p12", "“安家立户”"), ("item01-feigong-dangjian-p14", "理事会"),
+    ("item02-hexie-shequ-p6", "有否存在"), ("item02-hexie-shequ-p7", "应急"),
+    ("item02-hexie-shequ-p8", "的思想更加深入人心"), ("item02-hexie-shequ-p9", "份量"),
+    ("item02-hexie-shequ-p10", "最大限度的整合"), ("item02-hexie-shequ-p11", "晓明"),
+    ("item02-hexie-shequ-p11", "在加强管理"), ("item03-zuzhi-gongzuo-p2", "年青"),
+    ("item03-zuzhi-gongzuo-p4", "其它"), ("item04-shequ-dangjian-p12", "其它"),
+]
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(xp(element, ".//text()"))
+
+
+def paragraph_of(element: etree._Element) -> str:
+    return xp(element, "ancestor::t:p[1]")[0].get(XML_ID)
+
+
+def test_every_apparent_misprint_has_a_recorded_decision(tei: etree._ElementTree) -> None:
     choices = xp(tei, "//t:text//t:choice")
-    assert [("".join(xp(c, "t:sic//text()")), "".join(xp(c, "t:corr//text()")))
-            for c in choices] == [("主人公", "主人翁"), ("倍受", "备受"), ("扎实实地", "扎扎实实地")]
-    for choice in choices:
-        corr = xp(choice, "t:corr")[0]
-        assert corr.get("resp") == "#editors" and corr.get("type") in {"misuse", "omission", "misprint"}
-        note = choice.getnext()
-        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == "correction"
-        assert note.get("target") == f"#{choice.get(XML_ID)}"
+    assert [(paragraph_of(c), text_of(xp(c, "t:sic")[0]), text_of(xp(c, "t:corr")[0]),
+             xp(c, "t:corr/@type")[0], xp(c, "t:corr/@cert")[0]) for c in choices] == CORRECTIONS
+    kept = xp(tei, "//t:text//t:sic[not(parent::t:choice)]")
+    assert [(paragraph_of(k), text_of(k)) for k in kept] == KEPT
+    for element, kind in [(c, "correction") for c in choices] + [(k, "editorial") for k in kept]:
+        if kind == "correction":
+            assert xp(element, "t:corr/@resp") == ["#editors"]
+        note = element.getnext()
+        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == kind
+        assert note.get("target") == f"#{element.get(XML_ID)}" and note.get("resp") == "#editors"
+        assert len(text_of(note).strip()) >= 15, f"{element.get(XML_ID)}: the note gives a reason"
+
+
+def test_editorial_declaration_lists_every_decision(tei: etree._ElementTree) -> None:
+    correction = xp(tei, "//t:editorialDecl/t:correction")[0]
+    listed = xp(correction, ".//t:list[@xml:id='correction-list']//t:ptr/@target")
+    kept = xp(correction, ".//t:list[@xml:id='kept-list']//t:ptr/@target")
+    assert sorted(listed) == sorted(f"#{c.get(XML_ID)}" for c in xp(tei, "//t:text//t:choice"))
+    assert sorted(kept) == sorted(f"#{k.get(XML_ID)}" for k in xp(tei, "//t:text//t:sic[not(parent::t:choice)]"))
+    assert (len(listed), len(kept)) == (len(CORRECTIONS), len(KEPT)) == (15, 14)
+    assert "校改十五处" in text_of(correction) and "照录十四处" in text_of(correction)
+    # the ordinary 的/地 misuse is corrected, no longer declared "少见或旧式而不误"
+    assert "少见或旧式而不误" not in text_of(correction)
 
 
 REGISTERS = {
@@ -216,3 +270,17 @@ def test_occupations_cite_a_passage_naming_the_person(tei: etree._ElementTree) -
         person = occupation.getparent().get(XML_ID)
         passage = table[occupation.get("source")[1:]]
         assert f"#{person}" in xp(passage, ".//t:persName/@ref"), (person, occupation.get("source"))
+
+
+@pytest.mark.parametrize("name, suffix", [("note", "n"), ("choice", "c"), ("gap", "g")])
+def test_notes_choices_and_gaps_have_stable_ids(tei: etree._ElementTree, name: str, suffix: str) -> None:
+    """Anchors are derived from these ids (never from positions in the document):
+    {nearest ancestor id}-{n|c|g}{k}; corrections keep their corr-{n}."""
+    elements = xp(tei, f"//t:{name}")
+    assert elements and all(e.get(XML_ID) for e in elements)
+    for element in elements:
+        own = element.get(XML_ID)
+        if name == "choice" and re.fullmatch(r"corr-\d+", own):
+            continue
+        base = xp(element, "ancestor::*[@xml:id][1]")[0].get(XML_ID)
+        assert re.fullmatch(re.escape(base) + rf"-{suffix}\d+", own), (own, base)
