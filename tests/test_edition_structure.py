@@ -89,7 +89,7 @@ def test_each_item_source_resolves_to_its_biblstruct(tei: etree._ElementTree) ->
         assert table[journal.get("ref")[1:]].getparent().get(XML_ID) == "register-works"
         assert xp(bibl, "t:analytic/t:title[@level='a']/text()")
         assert xp(bibl, "t:monogr/t:imprint/t:date/@when")
-        reprint = xp(bibl, "t:relatedItem[@type='reprint']//t:biblScope[@unit='page']/@from")
+        reprint = xp(bibl, "t:relatedItem[@type='reprint']//t:biblScope[@unit='page'][not(@cert)]/@from")
         assert [int(p) for p in reprint] == [page]
         first_pb = xp(item, ".//t:pb")[0]
         assert int(first_pb.get("n")) == page and first_pb.get("cert") is None
@@ -131,9 +131,11 @@ def test_page_breaks(tei: etree._ElementTree) -> None:
 
 def test_column_breaks(tei: etree._ElementTree) -> None:
     columns = xp(tei, "//t:text//t:cb")
-    assert len(columns) == 13
-    assert {cb.get("n") for cb in columns} == {"2"}
-    assert Counter(cb.get("cert") for cb in columns) == Counter({"medium": 9, "low": 4})
+    assert len(columns) == 14
+    # the column is known ("2") except in item 3 after the continuation marker
+    assert Counter(cb.get("n") for cb in columns) == Counter({"2": 12, None: 2})
+    assert not [cb for cb in columns if cb.get("n") is None and cb.get("cert") != "low"]
+    assert Counter(cb.get("cert") for cb in columns) == Counter({"medium": 9, "low": 5})
 
 
 def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
@@ -148,6 +150,16 @@ def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
     assert figure.tail.startswith("围绕")
     gap = xp(item, ".//t:fw[@type='continuation']/following-sibling::t:gap")[0]
     assert gap.get("reason") == "continuation-not-in-source"
+    # the extent of the missing continuation is unknown: no quantity is invented
+    assert gap.get("extent") == "unknown" and gap.get("quantity") is None
+    # a continuation marker ends a column: a break (of unknown column) follows it
+    after = gap.getnext()
+    assert (after.tag, after.get("cert"), after.get("n")) == (f"{{{TEI_NS}}}cb", "low", None)
+    assert after.getnext().get("type") == "editorial"
+    # the booklet's pages: 10-11 known, the continuation's page 33 uncertain
+    scopes = xp(tei, "//t:biblStruct[@xml:id='src-item03']/t:relatedItem//t:biblScope")
+    assert [(b.get("from"), b.get("to"), b.get("cert")) for b in scopes] == [
+        ("10", "11", None), ("33", "33", "low")]
 
 
 # Every apparent misprint of items 1-4 and its decision (docs/encoding.md §10):
