@@ -230,9 +230,9 @@ def test_editorial_declaration_lists_every_decision(tei: etree._ElementTree) -> 
 
 REGISTERS = {
     "persName": ("listPerson", "per-", 11),
-    "orgName": ("listOrg", "org-", 26),
-    "placeName": ("listPlace", "pla-", 9),
-    "eventName": ("listEvent", "evt-", 3),
+    "orgName": ("listOrg", "org-", 27),
+    "placeName": ("listPlace", "pla-", 12),
+    "eventName": ("listEvent", "evt-", 4),
 }
 
 
@@ -258,7 +258,9 @@ def test_works_register(tei: etree._ElementTree) -> None:
 
 
 def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
-    for entry in xp(tei, "//t:person | //t:org | //t:place"):
+    entries = xp(tei, "//t:person | //t:org | //t:place | //t:event | //t:listBibl[@xml:id='register-works']/t:bibl")
+    assert len(entries) == 11 + 27 + 12 + 4 + 11
+    for entry in entries:
         pinyin = xp(entry, "*[@xml:lang='zh-Latn-pinyin']/text()")
         assert len(pinyin) == 1 and re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", pinyin[0]), entry.get(XML_ID)
         assert xp(entry, "*[@xml:lang='zh-Hans']") and xp(entry, "t:note")
@@ -266,9 +268,23 @@ def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
 
 def test_dates_are_normalised(tei: etree._ElementTree) -> None:
     dates = xp(tei, "//t:text//t:date")
-    assert len(dates) == 20
+    assert len(dates) == 28
     for date in dates:
-        assert date.get("when") or (date.get("notBefore") and date.get("notAfter"))
+        assert (date.get("when") or (date.get("notBefore") and date.get("notAfter"))
+                or (date.get("from") and date.get("to")))
+    # the booklet's period, as printed on the title page, is a range
+    (period,) = xp(tei, "//t:titlePage//t:date")
+    assert (period.get("from"), period.get("to"), period.text) == ("2006-07", "2007-06", "二〇〇六年七月——二〇〇七年六月")
+    # the header's creation keeps that period and says what lies outside it
+    creation = xp(tei, "//t:profileDesc/t:creation")[0]
+    assert xp(creation, "t:date[@from='2006-07']/@to") == ["2007-06"]
+    assert xp(creation, "t:date/@when") == ["2007-07", "2007-07-01", "2007-07-02", "2007-07-20"]
+    # the journal issues of the TOC: the year is a date, the issue number data in the source record
+    years = [d.get("when") for d in dates if d.getparent().get(XML_ID, "").startswith("toc-item") and d.text.endswith("年")]
+    assert years == ["2006", "2006", "2006", "2007", "2007", "2007", "2007"]
+    issues = [(b.get("from"), b.get("to"), b.text) for b in xp(tei, "//t:sourceDesc//t:biblScope[@unit='issue']")]
+    assert issues == [("3", "3", "第3期"), ("4", "4", "第4期"), ("5", "5", "第5期"), ("1", "2", "第1·2期"),
+                      ("3", "3", "第3期"), ("9", "9", "第9期"), ("11", "11", "第11期")]
     relative = {d.text: d.get("when") for d in dates if d.get("cert")}
     assert relative == {"今年5月25日": "2007-05-25", "7月20日": "2007-07-20", "去年": "2005",
                         "3月份": "2007-03"}
