@@ -89,7 +89,7 @@ def test_each_item_source_resolves_to_its_biblstruct(tei: etree._ElementTree) ->
         assert table[journal.get("ref")[1:]].getparent().get(XML_ID) == "register-works"
         assert xp(bibl, "t:analytic/t:title[@level='a']/text()")
         assert xp(bibl, "t:monogr/t:imprint/t:date/@when")
-        reprint = xp(bibl, "t:relatedItem[@type='reprint']//t:biblScope[@unit='page']/@from")
+        reprint = xp(bibl, "t:relatedItem[@type='reprint']//t:biblScope[@unit='page'][not(@cert)]/@from")
         assert [int(p) for p in reprint] == [page]
         first_pb = xp(item, ".//t:pb")[0]
         assert int(first_pb.get("n")) == page and first_pb.get("cert") is None
@@ -131,9 +131,11 @@ def test_page_breaks(tei: etree._ElementTree) -> None:
 
 def test_column_breaks(tei: etree._ElementTree) -> None:
     columns = xp(tei, "//t:text//t:cb")
-    assert len(columns) == 13
-    assert {cb.get("n") for cb in columns} == {"2"}
-    assert Counter(cb.get("cert") for cb in columns) == Counter({"medium": 9, "low": 4})
+    assert len(columns) == 14
+    # the column is known ("2") except in item 3 after the continuation marker
+    assert Counter(cb.get("n") for cb in columns) == Counter({"2": 12, None: 2})
+    assert not [cb for cb in columns if cb.get("n") is None and cb.get("cert") != "low"]
+    assert Counter(cb.get("cert") for cb in columns) == Counter({"medium": 9, "low": 5})
 
 
 def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
@@ -148,25 +150,89 @@ def test_artefacts_of_item03(tei: etree._ElementTree) -> None:
     assert figure.tail.startswith("围绕")
     gap = xp(item, ".//t:fw[@type='continuation']/following-sibling::t:gap")[0]
     assert gap.get("reason") == "continuation-not-in-source"
+    # the extent of the missing continuation is unknown: no quantity is invented
+    assert gap.get("extent") == "unknown" and gap.get("quantity") is None
+    # a continuation marker ends a column: a break (of unknown column) follows it
+    after = gap.getnext()
+    assert (after.tag, after.get("cert"), after.get("n")) == (f"{{{TEI_NS}}}cb", "low", None)
+    assert after.getnext().get("type") == "editorial"
+    # the booklet's pages: 10-11 known, the continuation's page 33 uncertain
+    scopes = xp(tei, "//t:biblStruct[@xml:id='src-item03']/t:relatedItem//t:biblScope")
+    assert [(b.get("from"), b.get("to"), b.get("cert")) for b in scopes] == [
+        ("10", "11", None), ("33", "33", "low")]
 
 
-def test_corrections_are_paired_with_reasons(tei: etree._ElementTree) -> None:
+# Every apparent misprint of items 1-4 and its decision (docs/encoding.md §10):
+# corrected (sic -> corr, with its @cert) ...
+CORRECTIONS = [
+    ("item01-feigong-dangjian-p1", "必要措施", "的必要措施", "omission", "high"),
+    ("item01-feigong-dangjian-p9", "乐观其成", "乐见其成", "misuse", "high"),
+    ("item01-feigong-dangjian-p14", "；", "：", "punctuation", "high"),
+    ("item02-hexie-shequ-p2", "认真地", "认真的", "misuse", "high"),
+    ("item02-hexie-shequ-p3", "建设和谐社区力度", "建设和谐社区的力度", "omission", "medium"),
+    ("item02-hexie-shequ-p6", "普遍的", "普遍地", "misuse", "high"),
+    ("item02-hexie-shequ-p8", "横向到底", "横向到边", "misprint", "high"),
+    ("item02-hexie-shequ-p8", "主人公", "主人翁", "misuse", "high"),
+    ("item02-hexie-shequ-p9", "下嫁", "转嫁", "misuse", "medium"),
+    ("item02-hexie-shequ-p9", "弘扬的", "弘扬", "surplus", "high"),
+    ("item02-hexie-shequ-p10", "开展", "中开展", "omission", "high"),
+    ("item03-zuzhi-gongzuo-p1", "倍受", "备受", "misuse", "high"),
+    ("item03-zuzhi-gongzuo-p3", "扎实实地", "扎扎实实地", "omission", "high"),
+    ("item04-shequ-dangjian-p9", "；", "：", "punctuation", "high"),
+    ("item04-shequ-dangjian-p14", "实践中的产生的", "实践中产生的", "surplus", "high"),
+]
+# ... or kept as printed (a sic of its own), with the reason in a note.
+KEPT = [
+    ("item01-feigong-dangjian-p4", "担任医院保卫工作中"), ("item01-feigong-dangjian-p10", "析出"),
+    ("item01-feigong-dangjian-p12", "“安家立户”"), ("item01-feigong-dangjian-p14", "理事会"),
+    ("item02-hexie-shequ-p6", "有否存在"), ("item02-hexie-shequ-p7", "应急"),
+    ("item02-hexie-shequ-p8", "的思想更加深入人心"), ("item02-hexie-shequ-p9", "份量"),
+    ("item02-hexie-shequ-p10", "最大限度的整合"), ("item02-hexie-shequ-p11", "晓明"),
+    ("item02-hexie-shequ-p11", "在加强管理"), ("item03-zuzhi-gongzuo-p2", "年青"),
+    ("item03-zuzhi-gongzuo-p4", "其它"), ("item04-shequ-dangjian-p12", "其它"),
+]
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(xp(element, ".//text()"))
+
+
+def paragraph_of(element: etree._Element) -> str:
+    return xp(element, "ancestor::t:p[1]")[0].get(XML_ID)
+
+
+def test_every_apparent_misprint_has_a_recorded_decision(tei: etree._ElementTree) -> None:
     choices = xp(tei, "//t:text//t:choice")
-    assert [("".join(xp(c, "t:sic//text()")), "".join(xp(c, "t:corr//text()")))
-            for c in choices] == [("主人公", "主人翁"), ("倍受", "备受"), ("扎实实地", "扎扎实实地")]
-    for choice in choices:
-        corr = xp(choice, "t:corr")[0]
-        assert corr.get("resp") == "#editors" and corr.get("type") in {"misuse", "omission", "misprint"}
-        note = choice.getnext()
-        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == "correction"
-        assert note.get("target") == f"#{choice.get(XML_ID)}"
+    assert [(paragraph_of(c), text_of(xp(c, "t:sic")[0]), text_of(xp(c, "t:corr")[0]),
+             xp(c, "t:corr/@type")[0], xp(c, "t:corr/@cert")[0]) for c in choices] == CORRECTIONS
+    kept = xp(tei, "//t:text//t:sic[not(parent::t:choice)]")
+    assert [(paragraph_of(k), text_of(k)) for k in kept] == KEPT
+    for element, kind in [(c, "correction") for c in choices] + [(k, "editorial") for k in kept]:
+        if kind == "correction":
+            assert xp(element, "t:corr/@resp") == ["#editors"]
+        note = element.getnext()
+        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == kind
+        assert note.get("target") == f"#{element.get(XML_ID)}" and note.get("resp") == "#editors"
+        assert len(text_of(note).strip()) >= 15, f"{element.get(XML_ID)}: the note gives a reason"
+
+
+def test_editorial_declaration_lists_every_decision(tei: etree._ElementTree) -> None:
+    correction = xp(tei, "//t:editorialDecl/t:correction")[0]
+    listed = xp(correction, ".//t:list[@xml:id='correction-list']//t:ptr/@target")
+    kept = xp(correction, ".//t:list[@xml:id='kept-list']//t:ptr/@target")
+    assert sorted(listed) == sorted(f"#{c.get(XML_ID)}" for c in xp(tei, "//t:text//t:choice"))
+    assert sorted(kept) == sorted(f"#{k.get(XML_ID)}" for k in xp(tei, "//t:text//t:sic[not(parent::t:choice)]"))
+    assert (len(listed), len(kept)) == (len(CORRECTIONS), len(KEPT)) == (15, 14)
+    assert "校改十五处" in text_of(correction) and "照录十四处" in text_of(correction)
+    # the ordinary 的/地 misuse is corrected, no longer declared "少见或旧式而不误"
+    assert "少见或旧式而不误" not in text_of(correction)
 
 
 REGISTERS = {
     "persName": ("listPerson", "per-", 11),
-    "orgName": ("listOrg", "org-", 26),
-    "placeName": ("listPlace", "pla-", 9),
-    "eventName": ("listEvent", "evt-", 3),
+    "orgName": ("listOrg", "org-", 27),
+    "placeName": ("listPlace", "pla-", 12),
+    "eventName": ("listEvent", "evt-", 4),
 }
 
 
@@ -192,7 +258,9 @@ def test_works_register(tei: etree._ElementTree) -> None:
 
 
 def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
-    for entry in xp(tei, "//t:person | //t:org | //t:place"):
+    entries = xp(tei, "//t:person | //t:org | //t:place | //t:event | //t:listBibl[@xml:id='register-works']/t:bibl")
+    assert len(entries) == 11 + 27 + 12 + 4 + 11
+    for entry in entries:
         pinyin = xp(entry, "*[@xml:lang='zh-Latn-pinyin']/text()")
         assert len(pinyin) == 1 and re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", pinyin[0]), entry.get(XML_ID)
         assert xp(entry, "*[@xml:lang='zh-Hans']") and xp(entry, "t:note")
@@ -200,9 +268,23 @@ def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
 
 def test_dates_are_normalised(tei: etree._ElementTree) -> None:
     dates = xp(tei, "//t:text//t:date")
-    assert len(dates) == 20
+    assert len(dates) == 28
     for date in dates:
-        assert date.get("when") or (date.get("notBefore") and date.get("notAfter"))
+        assert (date.get("when") or (date.get("notBefore") and date.get("notAfter"))
+                or (date.get("from") and date.get("to")))
+    # the booklet's period, as printed on the title page, is a range
+    (period,) = xp(tei, "//t:titlePage//t:date")
+    assert (period.get("from"), period.get("to"), period.text) == ("2006-07", "2007-06", "二〇〇六年七月——二〇〇七年六月")
+    # the header's creation keeps that period and says what lies outside it
+    creation = xp(tei, "//t:profileDesc/t:creation")[0]
+    assert xp(creation, "t:date[@from='2006-07']/@to") == ["2007-06"]
+    assert xp(creation, "t:date/@when") == ["2007-07", "2007-07-01", "2007-07-02", "2007-07-20"]
+    # the journal issues of the TOC: the year is a date, the issue number data in the source record
+    years = [d.get("when") for d in dates if d.getparent().get(XML_ID, "").startswith("toc-item") and d.text.endswith("年")]
+    assert years == ["2006", "2006", "2006", "2007", "2007", "2007", "2007"]
+    issues = [(b.get("from"), b.get("to"), b.text) for b in xp(tei, "//t:sourceDesc//t:biblScope[@unit='issue']")]
+    assert issues == [("3", "3", "第3期"), ("4", "4", "第4期"), ("5", "5", "第5期"), ("1", "2", "第1·2期"),
+                      ("3", "3", "第3期"), ("9", "9", "第9期"), ("11", "11", "第11期")]
     relative = {d.text: d.get("when") for d in dates if d.get("cert")}
     assert relative == {"今年5月25日": "2007-05-25", "7月20日": "2007-07-20", "去年": "2005",
                         "3月份": "2007-03"}
@@ -216,3 +298,17 @@ def test_occupations_cite_a_passage_naming_the_person(tei: etree._ElementTree) -
         person = occupation.getparent().get(XML_ID)
         passage = table[occupation.get("source")[1:]]
         assert f"#{person}" in xp(passage, ".//t:persName/@ref"), (person, occupation.get("source"))
+
+
+@pytest.mark.parametrize("name, suffix", [("note", "n"), ("choice", "c"), ("gap", "g")])
+def test_notes_choices_and_gaps_have_stable_ids(tei: etree._ElementTree, name: str, suffix: str) -> None:
+    """Anchors are derived from these ids (never from positions in the document):
+    {nearest ancestor id}-{n|c|g}{k}; corrections keep their corr-{n}."""
+    elements = xp(tei, f"//t:{name}")
+    assert elements and all(e.get(XML_ID) for e in elements)
+    for element in elements:
+        own = element.get(XML_ID)
+        if name == "choice" and re.fullmatch(r"corr-\d+", own):
+            continue
+        base = xp(element, "ancestor::*[@xml:id][1]")[0].get(XML_ID)
+        assert re.fullmatch(re.escape(base) + rf"-{suffix}\d+", own), (own, base)

@@ -20,6 +20,7 @@ RULES = {
     "TT-PTR-01": "error", "TT-ID-01": "error", "TT-ID-02": "error", "TT-DATE-01": "error",
     "TT-DATE-02": "error", "TT-NAME-01": "error", "TT-REG-01": "warning", "TT-PB-01": "error",
     "TT-CHOICE-01": "error", "TT-EMPTY-01": "error", "TT-SRC-01": "error",
+    "TT-CORR-01": "error", "TT-SIC-01": "error",
 }
 
 
@@ -69,6 +70,33 @@ def test_messages_name_the_culprit() -> None:
     assert date.message.startswith('@when="2007-02-29" on <date> is not an ISO 8601 date')
     (src,) = run_rules(FIXTURES / "TT-SRC-01-fail.xml")
     assert "#wrk-paper is not the id of a biblStruct" in src.message
+    (corr,) = run_rules(FIXTURES / "TT-CORR-01-fail.xml")
+    assert corr.message == ("correction “倍受” → “备受” has no recorded decision: it lacks @cert on corr;"
+                            ' a note type="correction" with target="#id" giving the reason')
+    (sic,) = run_rules(FIXTURES / "TT-SIC-01-fail.xml")
+    assert sic.message.startswith("<sic>参加</sic> is kept without a reason")
+
+
+@pytest.mark.parametrize("change, lacks", [
+    ('<choice xml:id="corr-1">', "xml:id on the choice"),
+    ('<note type="editorial" target="#corr-1">', 'a note type="correction"'),
+    ('<note type="correction" target="#corr-1"> </note>', 'a note type="correction"'),
+    ('<corr cert="high">', "@resp on corr"),
+])
+def test_a_correction_needs_every_part_of_its_decision(change: str, lacks: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "TT-CORR-01-pass.xml").read_text(encoding="utf-8")
+    if change.startswith("<choice"):
+        text = text.replace(change, "<choice>").replace(' target="#corr-1"', ' target="#pb-4"')
+    elif change.startswith("<note type=\"editorial\""):
+        text = text.replace('<note type="correction" target="#corr-1">', change)
+    elif change.startswith("<note"):
+        text = text.replace('<note type="correction" target="#corr-1">“倍受”当作“备受”。</note>', change)
+    else:
+        text = text.replace('<corr resp="#editors" cert="high">', change)
+    path = tmp_path / "corr.xml"
+    path.write_text(text, encoding="utf-8")
+    (diagnostic,) = run_rules(path)
+    assert diagnostic.code == "TT-CORR-01" and lacks in diagnostic.message
 
 
 @pytest.mark.parametrize("value, ok", [
