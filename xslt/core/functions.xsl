@@ -209,8 +209,13 @@
           else if ($page/@to and $page/@to != $page/@from) then '原书第' || $page/@from || '—' || $page/@to || '页'
           else if ($page/@from) then '原书第' || $page/@from || '页'
           else normalize-space($page)"/>
+      <!-- an issue given without its year ("第3期") follows the year of the imprint date -->
+      <xsl:variable name="when" as="xs:string" select="
+          if ($issue = '') then $date
+          else if (contains($issue, '年') or $date = '') then $issue
+          else $date || $issue"/>
       <xsl:sequence select="string-join((
-          (if ($journal != '') then '《' || $journal || '》' else '') || (if ($issue != '') then $issue else $date),
+          (if ($journal != '') then '《' || $journal || '》' else '') || $when,
           $pages), '，')"/>
     </xsl:if>
   </xsl:function>
