@@ -94,7 +94,7 @@ _REGULAR = {f"{{{TEI}}}{n}" for n in ("corr", "reg", "expan", "ex")}
 def reading_text(el: etree._Element, reading: str = "regularised") -> str:
     """The text of ``el`` in a reading: notes, figure descriptions and gaps out;
     in a choice, the corrected/regularised branch (or the original one); in an
-    apparatus, the lemma."""
+    apparatus, the lemma (else its first reading)."""
     hidden = _DIPLOMATIC if reading == "regularised" else _REGULAR
     out: list[str] = []
 
@@ -103,9 +103,12 @@ def reading_text(el: etree._Element, reading: str = "regularised") -> str:
             return
         if e.text and not isinstance(e, (etree._Comment, etree._ProcessingInstruction)):
             out.append(e.text)
+        # an apparatus shows its lemma, or its first reading when it has none
+        shown_rdg = (next((c for c in e if isinstance(c.tag, str)), None)
+                     if e.tag == f"{{{TEI}}}app" and e.find(f"{{{TEI}}}lem") is None else None)
         for child in e:
             is_choice_branch = (e.tag == f"{{{TEI}}}choice" and child.tag in hidden) or (
-                e.tag == f"{{{TEI}}}app" and child.tag != f"{{{TEI}}}lem")
+                e.tag == f"{{{TEI}}}app" and child.tag != f"{{{TEI}}}lem" and child is not shown_rdg)
             if isinstance(child, etree._Element) and not isinstance(
                     child, (etree._Comment, etree._ProcessingInstruction)) and not is_choice_branch:
                 walk(child)
