@@ -18,7 +18,6 @@ from conftest import MINI, REPO, corpus_files
 from epub_support import T, built, editions, lost_from, main_document, opened, spine_text, tei_reading
 from tei_tools import xmlio
 from tei_tools.cli import main
-from tei_tools.errors import BuildError
 from tei_tools.publish.epub import write
 from validators import run_ace, run_epubcheck
 
@@ -42,15 +41,10 @@ def test_ace_reports_no_violation(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", corpus_files(valid=True), ids=lambda p: p.stem)
-def test_corpus_document_gives_a_valid_epub_or_a_reason(source: Path, tmp_path: Path) -> None:
-    try:
-        result = write(source, tmp_path)
-    except BuildError as exc:
-        message = str(exc)
-        assert message.startswith(str(source)) and "error:" in message
-        assert "\n" not in message
-        assert not list(tmp_path.glob("*.epub")), "nothing written when the build fails"
-        return
+def test_corpus_document_gives_a_valid_epub(source: Path, tmp_path: Path) -> None:
+    """Every valid TEI document of the corpus becomes an EPUB that EPUBCheck accepts
+    (refusals of what cannot be a book are tested in test_epub_package.py)."""
+    result = write(source, tmp_path)
     with zipfile.ZipFile(result.path) as archive:
         first = archive.infolist()[0]
         assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
