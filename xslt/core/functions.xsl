@@ -7,6 +7,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     expand-text="yes"
     exclude-result-prefixes="#all">
 
@@ -14,6 +15,8 @@
   <!-- every element in the text that points somewhere with @ref, by target id -->
   <xsl:key name="tt:mentions" match="tei:text//*[@ref]"
            use="for $t in tokenize(normalize-space(@ref), ' ')[starts-with(., '#')] return substring($t, 2)"/>
+
+  <xsl:key name="tt:pb-by-n" match="tei:pb" use="normalize-space(@n)"/>
 
   <xsl:variable name="tt:root" as="document-node()" select="/"/>
 
@@ -34,14 +37,24 @@
         else //tei:text/tei:body[not(ancestor::tei:body)]"/>
   </xsl:variable>
 
+  <!-- Each unit's position among the units, by generate-id(): unit tests
+       and numbers in constant time (asked for every element rendered). -->
+  <xsl:variable name="tt:unit-index" as="map(xs:string, xs:integer)"
+      select="map:merge(for $i in 1 to count($tt:units) return map{generate-id($tt:units[$i]): $i})"/>
+
   <xsl:function name="tt:is-unit" as="xs:boolean">
     <xsl:param name="e" as="node()"/>
-    <xsl:sequence select="exists($e intersect $tt:units)"/>
+    <xsl:sequence select="map:contains($tt:unit-index, generate-id($e))"/>
+  </xsl:function>
+
+  <xsl:function name="tt:unit-number" as="xs:integer">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="$tt:unit-index(generate-id($unit))"/>
   </xsl:function>
 
   <xsl:function name="tt:unit-of" as="element()?">
     <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="($n/ancestor-or-self::* intersect $tt:units)[last()]"/>
+    <xsl:sequence select="$n/ancestor-or-self::*[map:contains($tt:unit-index, generate-id(.))][1]"/>
   </xsl:function>
 
   <!-- A page break directly before a unit belongs to that unit's page. -->
@@ -75,7 +88,7 @@
         if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')
             and not(lower-case($unit/@xml:id) = $tt:reserved-files)
             and not(matches($unit/@xml:id, '^part-[0-9]+$', 'i'))) then string($unit/@xml:id)
-        else 'part-' || format-integer(index-of($tt:units ! generate-id(.), generate-id($unit))[1], '01')"/>
+        else 'part-' || format-integer(tt:unit-number($unit), '01')"/>
   </xsl:function>
 
   <!-- The elements a pointer attribute value designates (local '#id' only). -->
@@ -149,7 +162,7 @@
     <xsl:param name="pb" as="element()"/>
     <xsl:variable name="n" as="xs:string" select="normalize-space($pb/@n)"/>
     <xsl:sequence select="
-        if (matches($n, '^[A-Za-z0-9._\-]+$') and count($tt:root//tei:pb[normalize-space(@n) = $n]) = 1)
+        if (matches($n, '^[A-Za-z0-9._\-]+$') and count(key('tt:pb-by-n', $n, $tt:root)) = 1)
         then 'p' || $n else 'pb-' || tt:id($pb)"/>
   </xsl:function>
 
@@ -169,7 +182,7 @@
         if ($head != '') then $head
         else if ($unit/self::tei:body) then '正文'
         else if (normalize-space($unit/@n) != '') then normalize-space($unit/@n)
-        else '第' || index-of($tt:units ! generate-id(.), generate-id($unit))[1] || '部分'"/>
+        else '第' || tt:unit-number($unit) || '部分'"/>
   </xsl:function>
 
   <!-- The last of the heads a unit opens with (a title and its subtitles):

@@ -215,7 +215,7 @@
   <!-- ===== One page per unit ===== -->
   <xsl:template name="tt:unit-page" as="empty-sequence()">
     <xsl:variable name="unit" as="element()" select="."/>
-    <xsl:variable name="i" as="xs:integer" select="index-of($tt:units ! generate-id(.), generate-id(.))[1]"/>
+    <xsl:variable name="i" as="xs:integer" select="tt:unit-number(.)"/>
     <xsl:variable name="title-end" as="element()?" select="tt:last-leading-head(.)"/>
     <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
     <xsl:call-template name="tt:page">
