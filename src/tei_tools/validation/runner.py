@@ -62,6 +62,7 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              schematron: str | os.PathLike[str] | bool | None = None,
              jobs: int | None = None,
              progress: Progress | None = None,
+             scheduler: str | None = None,
              executor: Executor | None = None) -> ValidationReport:
     """Validate TEI documents; never prints.
 
@@ -70,8 +71,9 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     ``None`` runs the project's rules when the project's grammar is used
     (by default or named) and no rules otherwise (they encode this edition's conventions); ``True`` the
     project's rules; ``False`` none; a path, that Schematron. ``jobs``: local worker
-    processes (``None``: all cores; 1: in-process); or an ``executor`` of
-    :mod:`tei_tools.executor` (a Dask cluster, a pool kept by the caller).
+    processes (``None``: all cores; 1: in-process). ``scheduler``: a Dask
+    scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
+    ``executor`` of :mod:`tei_tools.executor` the caller keeps.
 
     Raises :class:`~tei_tools.errors.UsageError` for a missing path, a folder
     without XML, or an unusable schema. Invalid documents are *results*.
@@ -85,7 +87,7 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     if executor is not None:
         results = _run([str(f) for f in files], checks, executor, progress)
     else:
-        with open_executor(jobs, items=len(files)) as own:
+        with open_executor(jobs, scheduler, items=len(files)) as own:
             results = _run([str(f) for f in files], checks, own, progress)
     names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
