@@ -63,10 +63,13 @@ class DocumentRef:
 
     path: str
     data: bytes | None = None
+    cwd: str | None = None
+    """The client's current folder, for a relative ``path`` read by another process."""
 
-    def read(self) -> bytes:
-        """The bytes (read with :func:`tei_tools.xmlio.read_bytes` when sent by path)."""
-        return self.data if self.data is not None else xmlio.read_bytes(self.path)
+    @property
+    def location(self) -> str:
+        """Where the file is, for the worker (``path`` is its name in every result)."""
+        return os.path.join(self.cwd, self.path) if self.cwd else self.path
 
     def by_bytes(self) -> DocumentRef:
         if self.data is not None:
@@ -74,7 +77,11 @@ class DocumentRef:
         try:
             return DocumentRef(self.path, xmlio.read_bytes(self.path))
         except TeiToolsError:  # unreadable here: the worker reports it, by path
-            return self
+            return replace(self, cwd=os.getcwd())
+
+    def by_path(self) -> DocumentRef:
+        """For a worker elsewhere that sees the same files (absolute location)."""
+        return self if os.path.isabs(self.path) else replace(self, cwd=os.getcwd())
 
     def __str__(self) -> str:
         return self.path
@@ -171,35 +178,44 @@ class LocalPool(_Base):
         batches = _batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
-        pool = self._pool(work, size)
+        todo = collections.deque(range(len(batches)))
+        suspects: set[int] = set()
         pending: collections.deque[tuple[int, Future[list[R]]]] = collections.deque()
+        pool = self._pool(work, size)
         done = 0
-        next_batch = 0
         try:
-            while next_batch < len(batches) or pending:
-                while next_batch < len(batches) and len(pending) < window:
-                    attempts[next_batch] += 1
-                    pending.append((next_batch, pool.submit(_run_batch, batches[next_batch])))
-                    next_batch += 1
-                index, future = pending[0]
+            while todo or pending:
                 try:
+                    # after a crash, the batches that were in flight go one at a
+                    # time: the one that kills its worker is then known
+                    limit = 1 if suspects else window
+                    while todo and len(pending) < limit:
+                        index = todo.popleft()
+                        if attempts[index] >= MAX_ATTEMPTS:
+                            names = ", ".join(_name(x) for x in batches[index].items)
+                            raise TeiToolsError(f"error: a worker process died {MAX_ATTEMPTS} "
+                                                f"times on {names}")
+                        try:
+                            future = pool.submit(_run_batch, batches[index])
+                        except BrokenProcessPool:
+                            todo.appendleft(index)
+                            raise
+                        attempts[index] += 1
+                        pending.append((index, future))
+                    index, future = pending[0]
                     results = future.result()
                 except BrokenProcessPool:
                     # a worker died (killed, out of memory, a crash in native code):
-                    # start a new pool and send every unfinished batch again
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    retry = [i for i, _ in pending]
-                    if any(attempts[i] >= MAX_ATTEMPTS for i in retry[:1]):
-                        names = ", ".join(_name(x) for x in batches[index].items)
-                        raise TeiToolsError(f"error: a worker process died {MAX_ATTEMPTS} times "
-                                            f"on {names}") from None
-                    pool = self._pool(work, size)
+                    # a new pool, and every unfinished batch again
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    lost = [i for i, _ in pending]
+                    suspects.update(lost)
+                    todo.extendleft(reversed(lost))
                     pending.clear()
-                    for i in retry:
-                        attempts[i] += 1
-                        pending.append((i, pool.submit(_run_batch, batches[i])))
+                    pool = self._pool(work, size)
                     continue
                 pending.popleft()
+                suspects.discard(index)
                 for item, result in zip(batches[index].items, results):
                     done += 1
                     if progress:
@@ -267,8 +283,7 @@ class DaskCluster(_Base):
         done = 0
 
         def submit(batch: _Batch[T, R]) -> None:
-            if not shared:
-                batch = _Batch(batch.work, tuple(_ship(i) for i in batch.items))
+            batch = _Batch(batch.work, tuple(_ship(i, shared) for i in batch.items))
             pending.append((batch, self.client.submit(_run_batch, batch, pure=False)))
 
         try:
@@ -297,13 +312,14 @@ def _document_of(item: object) -> object:
     return getattr(item, "document", item)
 
 
-def _ship(item: T) -> T:
-    """The item with its document(s) as bytes, for a worker that cannot read the path."""
+def _ship(item: T, shared: bool) -> T:
+    """The item with its document by absolute path (``shared``) or by bytes."""
     if isinstance(item, DocumentRef):
-        return item.by_bytes()  # type: ignore[return-value]
+        return item.by_path() if shared else item.by_bytes()  # type: ignore[return-value]
     document = getattr(item, "document", None)
     if isinstance(document, DocumentRef):
-        return replace(item, document=document.by_bytes())  # type: ignore[type-var]
+        shipped = document.by_path() if shared else document.by_bytes()
+        return replace(item, document=shipped)  # type: ignore[type-var]
     return item
 
 

@@ -129,9 +129,15 @@ class BuildWork:
     options: BuildOptions
 
     def __call__(self, job: BuildJob) -> DocumentBuild:
-        if job.document.data is None:
-            return build_one(Path(job.document.path), Path(job.target), self.options)
-        return self._from_bytes(job)
+        document = job.document
+        if document.data is not None:
+            return self._from_bytes(job)
+        if document.cwd is None:
+            return build_one(Path(document.path), Path(job.target), self.options)
+        # another process, elsewhere: the client's relative paths from its folder
+        source, target = document.location, os.path.join(document.cwd, job.target)
+        outcome = build_one(Path(source), Path(target), self.options)
+        return _renamed(outcome, source, document.path, target, job.target, None)
 
     def _from_bytes(self, job: BuildJob) -> DocumentBuild:
         """Build a document received by bytes in a private folder; send the files back."""

@@ -22,6 +22,7 @@ Nothing here prints.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -149,7 +150,7 @@ class DocumentChecks:
         rng, sch = self.schemas()
         if document.data is not None:
             return _check_data(document.data, document.path, rng, sch, self.explain)
-        return validate_file(document.path, rng, sch, self.explain)
+        return validate_file(document.location, rng, sch, self.explain, name=document.path)
 
 
 def _checks(rng_path: Path, sch_path: Path | None) -> DocumentChecks:
@@ -177,17 +178,20 @@ def _run(files: list[str], checks: DocumentChecks, executor: Executor,
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
-    """All checks on one file, with compiled schemas."""
+                  sch: rules.CompiledSchematron | None, explain: bool = True,
+                  name: str | None = None) -> FileResult:
+    """All checks on one file, with compiled schemas; ``name``: how results name it
+    (default ``path``)."""
+    name = name or path
     try:
         data = xmlio.read_bytes(path)
     except XmlInputError as exc:
-        return FileResult(path, (exc.diagnostic(),))
+        return FileResult(name, (dataclasses.replace(exc.diagnostic(), file=name),))
     except UsageError as exc:
         message = str(exc).split(": error: ", 1)[-1]
-        return FileResult(path, (Diagnostic("IO", "error", path, None, None, message),),
+        return FileResult(name, (Diagnostic("IO", "error", name, None, None, message),),
                           io_error=True)
-    return _check_data(data, path, rng, sch, explain)
+    return _check_data(data, name, rng, sch, explain)
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
