@@ -175,6 +175,10 @@ class LocalPool(_Base):
         if total == 0:
             return
         size = min(self.workers, total)
+        if self._context.get_start_method() == "forkserver":
+            # the server imports the work's module once (no Saxon, no schema:
+            # only code); each worker forked from it starts with it imported
+            self._context.set_forkserver_preload([type(work).__module__])
         batches = _batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
