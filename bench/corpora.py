@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,100,1000")
     ap.add_argument("--only", default="validate,jing,build")
+    ap.add_argument("--table", action="store_true", help="only print the table of --merge")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--build-runs", type=int, default=1)
     ap.add_argument("--merge", type=Path)
@@ -178,7 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     if ns.merge and ns.merge.is_file():
         results = json.loads(ns.merge.read_text())["results"]
+    if ns.table:
+        print(table(results))
+        return 0
     started = time.time()
+
+    def save() -> None:
+        meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+                "elapsed_s": round(time.time() - started, 1), "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                      text=True, cwd=REPO).stdout.strip()}
+        ns.out.parent.mkdir(parents=True, exist_ok=True)
+        ns.out.write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="tei-tools-corpora-") as tmp:
         work = Path(tmp)
         for n in (int(s) for s in ns.sizes.split(",")):
@@ -187,14 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             for case in cases(n, folder, files, work, only):
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
                 results[case["id"]] = measure(case, runs, work)
+                save()  # after each case: an interrupted run keeps what it measured
             shutil.rmtree(folder)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
-            "elapsed_s": round(time.time() - started, 1), "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                  text=True, cwd=REPO).stdout.strip()}
-    ns.out.parent.mkdir(parents=True, exist_ok=True)
-    ns.out.write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n")
+    save()
     print(table(results))
     return 0
 

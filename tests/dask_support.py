@@ -4,7 +4,9 @@
 port (``--port 0``, the address read back from its scheduler file) and
 ``dask worker --nthreads 1 --no-nanny`` processes, all with this Python (so
 they import this checkout's ``tei_tools``), and stops every one of them on
-exit, with a timeout: nothing is left running.
+exit, with a timeout: nothing is left running. Should the test process itself
+be killed, the scheduler ends after 300 s without a client
+(``--idle-timeout``) and the workers 60 s after it (``--death-timeout``).
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class LoopbackCluster:
     def _start_all(self) -> None:
         scheduler_file = self.folder / "scheduler.json"
         self._start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                    "--no-dashboard", "--scheduler-file", str(scheduler_file), log="scheduler.log")
+                    "--no-dashboard", "--scheduler-file", str(scheduler_file),
+                    "--idle-timeout", "300", log="scheduler.log")
         deadline = time.monotonic() + START_TIMEOUT
         while not scheduler_file.is_file() or not scheduler_file.read_text().strip():
             self._check_alive(deadline)

@@ -21,6 +21,7 @@ from tei_tools.cli import main
 from tei_tools.executor import SCHEDULER_ENV, DaskCluster, DocumentRef
 from tei_tools.publish.corpus import build_corpus
 from tei_tools.publish.options import BuildOptions
+from tei_tools.query.corpus import evaluate_files
 from tei_tools.validation import validate
 from tei_tools.validation.runner import DocumentChecks
 
@@ -115,3 +116,14 @@ def test_a_worker_killed_during_the_run_loses_no_document(corpus: Path,
         survivors = executor.client.scheduler_info()["workers"]
         assert killed[0] not in survivors and len(survivors) == 1
     assert report.to_dict() == local_validation
+
+
+@pytest.mark.parametrize("shared_fs", [None, False], ids=["by-path", "by-bytes"])
+def test_cluster_query_equals_a_local_query(cluster: LoopbackCluster, corpus: Path,
+                                            shared_fs: bool | None) -> None:
+    files = sorted((corpus / "part-1").glob("*.xml"))
+    query = "for $p in //tei:p[@xml:id] return ($p, string-length($p))"
+    local = evaluate_files(query, files, language="xquery", jobs=1)
+    with DaskCluster(cluster.address, shared_fs=shared_fs) as executor:
+        remote = evaluate_files(query, files, language="xquery", executor=executor)
+    assert remote == local and len(local.items()) > 20

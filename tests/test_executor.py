@@ -5,6 +5,11 @@ The work used here lives in ``executor_work.py`` (workers import it by name).
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +102,48 @@ def test_collect_files_keeps_the_folder_of_each_file(tmp_path: Path) -> None:
                    (tmp_path / "single.xml", None)]
     with pytest.raises(UsageError, match="no such file or folder"):
         ex.collect_files([tmp_path / "nope"])
+
+
+def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
+    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind."""
+    script = tmp_path / "client.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from executor_work import Echo\n"
+        "from tei_tools.executor import LocalPool\n"
+        "if __name__ == '__main__':\n"
+        "    with LocalPool(2) as pool:\n"
+        "        for item, pid, _ in pool.map(Echo(0.5), list(range(40))):\n"
+        "            print(pid, flush=True)\n", encoding="utf-8")
+    client = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert client.stdout is not None
+    worker = int(client.stdout.readline())
+    descendants = _descendants(client.pid)
+    assert worker in descendants
+    os.kill(client.pid, signal.SIGKILL)
+    client.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in descendants):
+        time.sleep(0.2)
+    assert [p for p in descendants if _alive(p)] == []
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        for task in os.listdir(f"/proc/{parent}/task"):
+            with open(f"/proc/{parent}/task/{task}/children") as fh:
+                kids = [int(c) for c in fh.read().split()]
+            found += kids
+            stack += kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -17,6 +17,8 @@
   ``forkserver`` (or ``spawn``), Dask workers are other processes anyway, and
   the caches it fills are the per-process caches of
   :mod:`tei_tools.validation` and :mod:`tei_tools.publish.saxon`.
+* A local worker watches the client: when the client is gone (killed, even
+  with ``SIGKILL``), the worker ends; nothing is left running.
 * Items go to workers in batches (fewer round trips); at most a few batches
   per worker are in flight, so memory stays flat however many documents
   there are. Results come back in input order.
@@ -33,6 +35,8 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -121,6 +125,29 @@ def _prepare(work: object) -> None:
         prepare()
 
 
+def _start_worker(work: object, client: int) -> None:
+    """A local worker's initializer: it ends when the client does (even killed), then
+    the work prepares (schemas and stylesheets compiled into this process)."""
+    if WATCH_SECONDS:
+        threading.Thread(target=_watch, args=(client,), daemon=True,
+                         name="tei-tools-client-watch").start()
+    _prepare(work)
+
+
+def _watch(client: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(client, 0)
+        except ProcessLookupError:  # the client is gone: nobody wants the results
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - exists, another user's
+            pass
+
+
+WATCH_SECONDS = 0.5
+
+
 def _batches(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
     size = max(1, min(BATCH_MAX, len(items) // (workers * 4)))
     return [_Batch(work, tuple(items[i:i + size])) for i in range(0, len(items), size)]
@@ -167,7 +194,7 @@ class LocalPool(_Base):
 
     def _pool(self, work: object, size: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(size, mp_context=self._context,
-                                   initializer=_prepare, initargs=(work,))
+                                   initializer=_start_worker, initargs=(work, os.getpid()))
 
     def map(self, work: Callable[[T], R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
