@@ -43,6 +43,7 @@ from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.options import BuildOptions, WriteContext
 from tei_tools.publish.saxon import load_source
+from tei_tools.validation.runner import validate_document
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
 
@@ -99,9 +100,10 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
     started = time.perf_counter()
-    tree = xmlio.parse_file(source)
+    data = xmlio.read_bytes(source)  # read and parsed once: validated and transformed as is
+    tree = xmlio.parse_bytes(data, str(source))
     if options.validate:
-        result.diagnostics = _validate(source, tree, options, say)
+        result.diagnostics = _validate(source, data, tree, options, say)
     if not xmlio.is_tei_root(tree):
         raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
                          "not a TEI document")
@@ -192,13 +194,11 @@ def check_out_dir(out_dir: Path) -> None:
                 "is replaced on each build, so choose an empty or new --out folder")
 
 
-def _validate(source: Path, tree: etree._ElementTree, options: BuildOptions,
+def _validate(source: Path, data: bytes, tree: etree._ElementTree, options: BuildOptions,
               say: Progress) -> list[Diagnostic]:
-    from tei_tools.validation import validate
-
     t0 = time.perf_counter()
     schema = options.schema or xmlmodel.schema_for(tree, source)
-    report = validate([source], schema=schema, jobs=1)
+    report = validate_document(data, tree, str(source), schema=schema)
     diagnostics = list(report.diagnostics())
     if not report.ok:
         raise InvalidDocument(source, diagnostics)

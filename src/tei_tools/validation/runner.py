@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lxml import etree
+
 from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
@@ -104,6 +106,19 @@ def validate_bytes(data: bytes, name: str, *,
     compiled_rng = relaxng.load_relaxng(rng_path)
     compiled_sch = rules.load_schematron(sch_path) if sch_path else None
     return _check_data(data, name, compiled_rng, compiled_sch)
+
+
+def validate_document(data: bytes, tree: etree._ElementTree, name: str, *,
+                      schema: str | os.PathLike[str] | None = None,
+                      schematron: str | os.PathLike[str] | bool | None = None) -> ValidationReport:
+    """Validate a document already read (``data``) and parsed (``tree``, by
+    :mod:`tei_tools.xmlio`): what a build does, without reading it again."""
+    rng_path, sch_path = _schemas(schema, schematron)
+    rng = relaxng.load_relaxng(rng_path)
+    sch = rules.load_schematron(sch_path) if sch_path else None
+    names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
+    return ValidationReport((_check_tree(data, tree, name, rng, sch),), str(rng_path),
+                            str(sch_path) if sch_path else None, names)
 
 
 def _schemas(schema: str | os.PathLike[str] | None,
@@ -200,6 +215,11 @@ def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
         tree = xmlio.parse_bytes(data, name)
     except XmlInputError as exc:
         return FileResult(name, (exc.diagnostic(),))
+    return _check_tree(data, tree, name, rng, sch, explain)
+
+
+def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.CompiledRelaxNG,
+                sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
     source = SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
         root = tree.getroot()
