@@ -241,6 +241,8 @@ def build_corpus(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: error: exists and is not a folder; choose another --out")
     planned = plan(paths_given, Path(out_dir), default)
+    if options.schema is not None:  # a worker's current folder is not ours
+        options = dataclasses.replace(options, schema=Path(options.schema).resolve())
     work = BuildWork(options)
     outcomes: list[DocumentBuild] = []
     total = len(planned)

@@ -169,10 +169,12 @@ class DocumentChecks:
 
 
 def _checks(rng_path: Path, sch_path: Path | None) -> DocumentChecks:
-    rng = None if rng_path.resolve() == project_schema().resolve() else str(rng_path)
+    """The checks as they travel: the project's schemas by role, others by absolute path
+    (a worker's current folder is not the caller's)."""
+    rng = None if rng_path.resolve() == project_schema().resolve() else str(rng_path.resolve())
     if sch_path is not None and sch_path.resolve() == project_schematron().resolve():
         return DocumentChecks(rng, None, project_rules=True)
-    return DocumentChecks(rng, str(sch_path) if sch_path is not None else None)
+    return DocumentChecks(rng, str(sch_path.resolve()) if sch_path is not None else None)
 
 
 def _run(files: list[str], checks: DocumentChecks, executor: Executor,
