@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus_support import make_corpus
 from executor_work import DieOnce, Echo, Prepared
 from tei_tools import executor as ex
 from tei_tools.errors import TeiToolsError, UsageError
@@ -147,3 +148,31 @@ def _alive(pid: int) -> bool:
             return fh.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 60)
+    run = subprocess.Popen([sys.executable, "-m", "tei_tools", "validate", "-j", "2", str(corpus)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 3:  # forkserver + 2 workers
+        workers = [p for p in _descendants(run.pid) if _alive(p)]
+        time.sleep(0.05)
+    assert len(workers) >= 3, "the workers did not start"
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert err.strip().splitlines()[-1] == "tei-tools: interrupted"
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    time.sleep(1)
+    assert [p for p in workers if _alive(p)] == []
+
+
+def test_a_scheduler_without_dask_installed_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(UsageError, match=r'pip install "tei-tools\[dask\]"'):
+        ex.open_executor(scheduler="tcp://127.0.0.1:8786")

@@ -35,6 +35,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -126,8 +127,10 @@ def _prepare(work: object) -> None:
 
 
 def _start_worker(work: object, client: int) -> None:
-    """A local worker's initializer: it ends when the client does (even killed), then
-    the work prepares (schemas and stylesheets compiled into this process)."""
+    """A local worker's initializer: Ctrl-C is the client's to handle (it stops the
+    pool), the worker ends when the client does (even killed), then the work
+    prepares (schemas and stylesheets compiled into this process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if WATCH_SECONDS:
         threading.Thread(target=_watch, args=(client,), daemon=True,
                          name="tei-tools-client-watch").start()
