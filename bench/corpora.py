@@ -18,6 +18,7 @@ Markdown table (``--merge`` an earlier JSON to keep its other rows).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import platform
@@ -170,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10,100,1000")
     ap.add_argument("--only", default="validate,jing,build")
     ap.add_argument("--table", action="store_true", help="only print the table of --merge")
+    ap.add_argument("--ids", default="*", help="only cases whose id matches (fnmatch), e.g. '*.build.j2'")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--build-runs", type=int, default=1)
     ap.add_argument("--merge", type=Path)
@@ -199,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"corpus-{n}"
             files = corpus.make_corpus(folder, n)
             for case in cases(n, folder, files, work, only):
+                if not fnmatch.fnmatch(case["id"], ns.ids):
+                    continue
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
                 results[case["id"]] = measure(case, runs, work)
                 save()  # after each case: an interrupted run keeps what it measured
