@@ -154,7 +154,8 @@ def measure(case: dict, runs: int, work: Path) -> dict:
 
 def table(results: dict[str, dict]) -> str:
     rows = sorted(results.values(), key=lambda r: (r["what"], r["n"], r["mode"]))
-    lines = ["| N | task | how | wall | docs/s | speed-up vs -j 1 | peak per worker | client peak | exit | load |",
+    lines = ["| N | task | how | wall | docs/s | speed-up vs -j 1 | peak per worker | client peak "
+             "| exit | load |",
              "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         one = results.get(f"{r['n']}.{r['what']}.j1")

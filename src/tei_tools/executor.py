@@ -250,7 +250,7 @@ class LocalPool(_Base):
                     continue
                 pending.popleft()
                 suspects.discard(index)
-                for item, result in zip(batches[index].items, results):
+                for item, result in zip(batches[index].items, results, strict=True):
                     done += 1
                     if progress:
                         progress(done, total, _name(item))
@@ -332,7 +332,7 @@ class DaskCluster(_Base):
                 for nxt in queue:
                     submit(nxt)
                     break
-                for item, result in zip(batch.items, results):
+                for item, result in zip(batch.items, results, strict=True):
                     done += 1
                     if progress:
                         progress(done, total, _name(item))

@@ -46,7 +46,8 @@ from tei_tools.publish.options import BuildOptions
                    f"default ${SCHEDULER_ENV} when set.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a JSON report of what was built, refused, and why.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (warnings and failures still shown).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress on stderr (warnings and failures still shown).")
 def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_validate: bool,
           schema: Path | None, reading: str, page_markers: bool, jobs: int | None,
           scheduler: str | None, report_file: Path | None, quiet: bool) -> None:

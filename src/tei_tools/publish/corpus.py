@@ -221,7 +221,8 @@ def plan(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
 
 def build_corpus(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
                  options: BuildOptions | None = None, *, jobs: int | None = None,
-                 scheduler: str | None = None, executor: Executor | None = None, progress: Progress | None = None,
+                 scheduler: str | None = None, executor: Executor | None = None,
+                 progress: Progress | None = None,
                  default: Path | None = None) -> CorpusBuild:
     """Build every document of ``paths_given`` into ``out_dir``; never prints, never
     raises for one document (its failure is in the report).
