@@ -34,9 +34,15 @@ from tei_tools.query.results import write_csv
 @click.option("--xml", "as_xml", is_flag=True, help="text format: print nodes as XML.")
 @click.option("--locate", is_flag=True, help="text format: start each node with file:line.")
 @OUTPUT
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for many files [default: all cores].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Query on a Dask cluster (pip install \"tei-tools[dask]\"); "
+                   "default $DASK_SCHEDULER_ADDRESS when set.")
 def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
           query_file: Path | None, namespaces: tuple[str, ...], variables: tuple[str, ...],
-          fmt: str, as_xml: bool, locate: bool, output: Path | None) -> None:
+          fmt: str, as_xml: bool, locate: bool, output: Path | None, jobs: int | None,
+          scheduler: str | None) -> None:
     """Evaluate an XPath 3.1 expression (or XQuery 3.1) on TEI files.
 
     With no PATH, on the edition. Each document is evaluated on its own, the
@@ -48,7 +54,8 @@ def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
       tei-tools query --xquery 'for $p in //tei:person return map{"id": string($p/@xml:id)}' --format csv
       tei-tools query -f who.xq --var id=per-chen-wenliang
     """
-    from tei_tools.query import engine, load_all, results
+    from tei_tools.query import engine, resolve_paths, results
+    from tei_tools.query.corpus import evaluate_files
 
     if query_file is not None:
         if expression is not None:
@@ -63,11 +70,11 @@ def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
     else:
         text, name = expression, "query"
         language = "xquery" if xquery else "xpath"
-    docs = load_all(paths)
-    result = engine.evaluate(text, docs, language=language,  # type: ignore[arg-type]
-                             namespaces=engine.parse_bindings(namespaces, "--ns"),
-                             variables=engine.parse_bindings(variables, "--var"),
-                             query_name=name)
+    result = evaluate_files(text, resolve_paths(paths), language=language,  # type: ignore[arg-type]
+                            namespaces=engine.parse_bindings(namespaces, "--ns"),
+                            variables=engine.parse_bindings(variables, "--var"),
+                            query_name=name, as_xml=as_xml or fmt == "xml", jobs=jobs,
+                            scheduler=scheduler)
     per_doc = [(d.file, d.items) for d in result.documents]
     if fmt == "json":
         out = results.to_json(per_doc)

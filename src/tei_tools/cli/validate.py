@@ -34,8 +34,11 @@ from tei_tools.validation import validate as run_validation
               show_default=True, help="Diagnostics as text lines or as one JSON object.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for many files [default: all cores].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Validate on a Dask cluster (pip install \"tei-tools[dask]\"); "
+                   "default $DASK_SCHEDULER_ADDRESS when set.")
 def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
-             no_schematron: bool, fmt: str, jobs: int | None) -> None:
+             no_schematron: bool, fmt: str, jobs: int | None, scheduler: str | None) -> None:
     """Validate TEI files and folders (folders: every *.xml inside, recursively).
 
     With no PATH, the edition under tei/. Checks, in order: well-formed XML
@@ -50,7 +53,7 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
         report = run_validation(list(paths) or None, schema=schema, schematron=rules,
-                                jobs=jobs, progress=progress)
+                                jobs=jobs, progress=progress, scheduler=scheduler)
     finally:
         if progress is not None:
             progress.close()

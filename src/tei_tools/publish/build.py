@@ -13,9 +13,10 @@
   invalid document raises :class:`InvalidDocument` carrying the diagnostics
   and nothing is written. ``validate=False`` skips it.
 * **Atomic**: every format is written into a temporary sibling of ``out_dir``
-  (``.dist.tmp-…``); formats not rebuilt are carried over from the previous
-  output; only when everything succeeded the old folder is replaced (two
-  renames). Any failure, an interrupt included, removes the temporary
+  (``.dist.tmp-…``, a fresh ``tempfile.mkdtemp`` name per build, so two builds
+  in one process or two never share it); formats not rebuilt are carried over
+  from the previous output; only when everything succeeded the old folder is
+  replaced (two renames, :func:`install`). Any failure, an interrupt included, removes the temporary
   folder and leaves the previous output as it was.
 * **Deterministic**: the stylesheets use no clock and no random ids; the
   edition's date comes from its ``revisionDesc``.
@@ -24,9 +25,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +43,7 @@ from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.options import BuildOptions, WriteContext
 from tei_tools.publish.saxon import load_source
+from tei_tools.validation.runner import validate_document
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
 
@@ -76,12 +80,14 @@ class BuildResult:
     """Validation warnings of a document that passed."""
 
 
-def build(source: Path | None = None, out_dir: Path | None = None,
-          options: BuildOptions | None = None, progress: Progress | None = None) -> BuildResult:
+def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Build ``source`` into ``out_dir`` (explicit paths: nothing depends on the
+    current folder); see the module's documentation."""
     options = options or BuildOptions()
     say = progress or (lambda _msg: None)
-    source = Path(source) if source is not None else paths.edition_file()
-    out_dir = Path(out_dir) if out_dir is not None else Path("dist")
+    source = Path(source)
+    out_dir = Path(out_dir)
     if options.reading not in ("regularised", "diplomatic"):
         raise UsageError(f"unknown reading '{options.reading}' (regularised or diplomatic)")
     for name in options.formats:
@@ -91,23 +97,21 @@ def build(source: Path | None = None, out_dir: Path | None = None,
         raise UsageError(f"{source}: error: no such file"
                          + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
 
-    _check_out_dir(out_dir)
+    check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
     started = time.perf_counter()
-    tree = xmlio.parse_file(source)
+    data = xmlio.read_bytes(source)  # read and parsed once: validated and transformed as is
+    tree = xmlio.parse_bytes(data, str(source))
     if options.validate:
-        result.diagnostics = _validate(source, tree, options, say)
+        result.diagnostics = _validate(source, data, tree, options, say)
     if not xmlio.is_tei_root(tree):
         raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
                          "not a TEI document")
     loaded = load_source(source, tree)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    _remove(tmp)
-    _remove(old)
-    tmp.mkdir()
+    # a fresh name per build: two builds into the same --out never share a folder
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     seen: set[str] = set()
     try:
         for name in ordered:  # registry order: text and EPUB before the HTML offers them
@@ -129,24 +133,55 @@ def build(source: Path | None = None, out_dir: Path | None = None,
             result.formats.append(FormatResult(
                 name, [out_dir / p.relative_to(tmp) for p in files], elapsed))
             say(f"{name}: {len(files)} files in {elapsed:.2f} s")
-        if out_dir.is_dir():  # keep the formats this build did not redo
-            for kept in sorted(out_dir.iterdir()):
-                if kept.is_dir() and kept.name in registry.WRITERS and not (tmp / kept.name).exists():
-                    shutil.copytree(kept, tmp / kept.name)
-        if out_dir.exists():
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
+        install(tmp, out_dir)
     except BaseException:
         _remove(tmp)
-        if old.exists() and not out_dir.exists():
-            os.replace(old, out_dir)
         raise
-    _remove(old)
     say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
     return result
 
 
-def _check_out_dir(out_dir: Path) -> None:
+def install(tmp: Path, out_dir: Path) -> None:
+    """Make the finished folder ``tmp`` (a sibling of ``out_dir``) the output.
+
+    The formats ``tmp`` lacks are carried over from the previous output; then
+    two renames swap the folders. If another build landed in ``out_dir``
+    meanwhile, it is replaced too (the last build wins, whole). On failure the
+    previous output is put back and ``tmp`` is left for the caller to remove.
+    """
+    if out_dir.is_dir():  # keep the formats this build did not redo
+        for kept in sorted(out_dir.iterdir()):
+            if kept.is_dir() and kept.name in registry.WRITERS and not (tmp / kept.name).exists():
+                shutil.copytree(kept, tmp / kept.name)
+    for _ in range(_SWAP_ATTEMPTS):
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        moved = False
+        try:
+            try:
+                os.replace(out_dir, old)  # onto an empty folder: allowed
+                moved = True
+            except FileNotFoundError:
+                pass
+            try:
+                os.replace(tmp, out_dir)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not out_dir.is_dir():
+                    raise
+                # another build put its output there between our two renames: go again
+        except BaseException:
+            if moved and not out_dir.exists():
+                os.replace(old, out_dir)
+            raise
+        finally:
+            _remove(old)
+    raise BuildError(f"{out_dir}: error: other builds keep replacing this folder; not installed")
+
+
+_SWAP_ATTEMPTS = 5
+
+
+def check_out_dir(out_dir: Path) -> None:
     """Refuse an output folder that is not ours: replacing it would delete the rest."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: error: exists and is not a folder; choose another --out")
@@ -159,13 +194,11 @@ def _check_out_dir(out_dir: Path) -> None:
                 "is replaced on each build, so choose an empty or new --out folder")
 
 
-def _validate(source: Path, tree: etree._ElementTree, options: BuildOptions,
+def _validate(source: Path, data: bytes, tree: etree._ElementTree, options: BuildOptions,
               say: Progress) -> list[Diagnostic]:
-    from tei_tools.validation import validate
-
     t0 = time.perf_counter()
     schema = options.schema or xmlmodel.schema_for(tree, source)
-    report = validate([source], schema=schema, jobs=1)
+    report = validate_document(data, tree, str(source), schema=schema)
     diagnostics = list(report.diagnostics())
     if not report.ok:
         raise InvalidDocument(source, diagnostics)

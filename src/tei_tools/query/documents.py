@@ -18,6 +18,7 @@ from lxml import etree
 
 from tei_tools import xmlio
 from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.executor import collect_files  # the one folder expansion
 from tei_tools.paths import edition_file
 from tei_tools.query.facts import Facts, compute
 
@@ -38,9 +39,7 @@ def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
             return [edition.relative_to(Path.cwd())]
         except ValueError:
             return [edition]
-    from tei_tools.validation.runner import collect_files  # the one folder expansion
-
-    return collect_files(paths)
+    return [f for f, _ in collect_files(paths)]
 
 
 @dataclass(slots=True)

@@ -60,12 +60,16 @@ class Node:
     name: str | None
     text: str
     saxon: object = field(default=None, repr=False, compare=False)
+    serialised: str | None = field(default=None, repr=False, compare=False)
+    """:meth:`xml`, computed where the Saxon node was (a node sent from a worker has none)."""
 
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def xml(self) -> str:
         """The node serialised as XML, as in the file (an attribute as ``name="value"``)."""
+        if self.serialised is not None:
+            return self.serialised
         if self.kind == "attribute":
             return f'{self.name}="{escape_attribute(self.text)}"'
         if self.saxon is None or self.kind not in ("element", "document", "comment",

@@ -10,25 +10,32 @@ Checks, per document, in this order:
 4. RELAX NG: the project's grammar, or any ``.rng`` given;
 5. Schematron: the project's rules with the project's grammar, or the file given.
 
-Schemas are read (and small ones compiled) once, in the calling process,
-before the workers are forked. A big grammar such as ``tei_all.rng`` is not
-compiled whole there: each worker compiles it pruned to each document's names
-in milliseconds (:mod:`tei_tools.validation.prune`), and whole only for an
-invalid document, to explain it. Results come back in input order. Nothing
-here prints.
+Documents are checked by the executor of :mod:`tei_tools.executor`
+(in-process, local worker processes, or a Dask cluster). The calling process
+reads the schemas first, so a bad schema is reported before any work; each
+worker compiles them once (:class:`DocumentChecks`). A big grammar such as
+``tei_all.rng`` is not compiled whole: each worker compiles it pruned to each
+document's names in milliseconds (:mod:`tei_tools.validation.prune`), and
+whole only to explain an invalid document. Results come back in input order.
+Nothing here prints.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from lxml import etree
 
 from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.executor import DocumentRef, Executor, InProcess, open_executor
+from tei_tools.executor import collect_files as executor_files
 from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
 from tei_tools.validation.locate import SourceText
@@ -36,9 +43,6 @@ from tei_tools.validation.report import FileResult, ValidationReport
 
 PROJECT_RNG = "tei-taijiang.rng"
 PROJECT_SCH = "tei-taijiang.sch"
-PARALLEL_MIN = 4
-"""Fewer files than this are validated in-process (forking costs more)."""
-
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, path)``, called after each file."""
 
@@ -53,59 +57,44 @@ def project_schematron() -> Path:
 
 def collect_files(paths: Iterable[str | os.PathLike[str]] | None) -> list[Path]:
     """Files as given, folders expanded to their ``*.xml`` (recursively, sorted)."""
-    given = [Path(p) for p in (paths or [])]
-    if not given:
-        edition = project_paths.edition_dir()
-        if not edition.is_dir():
-            raise UsageError(f"{edition}: error: no path given and no edition folder here")
-        given = [edition]
-    files: list[Path] = []
-    for p in given:
-        if p.is_dir():
-            found = sorted((f for f in p.rglob("*.xml") if f.is_file()),
-                           key=lambda f: f.relative_to(p).parts)
-            if not found:
-                raise UsageError(f"{p}: error: folder holds no .xml file")
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            raise UsageError(f"{p}: error: no such file or folder")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+    return [f for f, _ in executor_files(paths or [], default=project_paths.edition_dir())]
 
 
 def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              schema: str | os.PathLike[str] | None = None,
              schematron: str | os.PathLike[str] | bool | None = None,
              jobs: int | None = None,
-             progress: Progress | None = None) -> ValidationReport:
+             progress: Progress | None = None,
+             scheduler: str | None = None,
+             executor: Executor | None = None) -> ValidationReport:
     """Validate TEI documents; never prints.
 
     ``paths``: files and folders (``None``: the edition folder). ``schema``: a
     RELAX NG grammar in XML syntax (``None``: the project's). ``schematron``:
     ``None`` runs the project's rules when the project's grammar is used
     (by default or named) and no rules otherwise (they encode this edition's conventions); ``True`` the
-    project's rules; ``False`` none; a path, that Schematron. ``jobs``: worker
-    processes (``None``: all cores; 1: in-process).
+    project's rules; ``False`` none; a path, that Schematron. ``jobs``: local worker
+    processes (``None``: all cores; 1: in-process). ``scheduler``: a Dask
+    scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
+    ``executor`` of :mod:`tei_tools.executor` the caller keeps.
 
     Raises :class:`~tei_tools.errors.UsageError` for a missing path, a folder
     without XML, or an unusable schema. Invalid documents are *results*.
     """
     files = collect_files(paths)
     rng_path, sch_path = _schemas(schema, schematron)
-    compiled_rng = relaxng.load_relaxng(rng_path)
-    compiled_sch = rules.load_schematron(sch_path) if sch_path else None
-    results = _run([str(f) for f in files], compiled_rng, compiled_sch, jobs, progress)
-    checks = ("well-formed", "tei-root", "relaxng") + (("schematron",) if compiled_sch else ())
+    relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
+    if sch_path:
+        rules.load_schematron(sch_path)
+    checks = _checks(rng_path, sch_path)
+    if executor is not None:
+        results = _run([str(f) for f in files], checks, executor, progress)
+    else:
+        with open_executor(jobs, scheduler, items=len(files)) as own:
+            results = _run([str(f) for f in files], checks, own, progress)
+    names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
-                            checks)
+                            names)
 
 
 
@@ -117,6 +106,19 @@ def validate_bytes(data: bytes, name: str, *,
     compiled_rng = relaxng.load_relaxng(rng_path)
     compiled_sch = rules.load_schematron(sch_path) if sch_path else None
     return _check_data(data, name, compiled_rng, compiled_sch)
+
+
+def validate_document(data: bytes, tree: etree._ElementTree, name: str, *,
+                      schema: str | os.PathLike[str] | None = None,
+                      schematron: str | os.PathLike[str] | bool | None = None) -> ValidationReport:
+    """Validate a document already read (``data``) and parsed (``tree``, by
+    :mod:`tei_tools.xmlio`): what a build does, without reading it again."""
+    rng_path, sch_path = _schemas(schema, schematron)
+    rng = relaxng.load_relaxng(rng_path)
+    sch = rules.load_schematron(sch_path) if sch_path else None
+    names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
+    return ValidationReport((_check_tree(data, tree, name, rng, sch),), str(rng_path),
+                            str(sch_path) if sch_path else None, names)
 
 
 def _schemas(schema: str | os.PathLike[str] | None,
@@ -133,68 +135,80 @@ def _schemas(schema: str | os.PathLike[str] | None,
 
 
 # -- the work ------------------------------------------------------------------
-_STATE: tuple[relaxng.CompiledRelaxNG, rules.CompiledSchematron | None] | None = None
+@dataclass(frozen=True, slots=True)
+class DocumentChecks:
+    """The checks of one run as a worker receives them: schema paths, not compiled
+    schemas (``None``: the project's, found where the worker has it). Each worker
+    process compiles them once, into :mod:`relaxng`'s and :mod:`schematron`'s caches."""
+
+    rng: str | None
+    """The RELAX NG grammar (``None``: the project's)."""
+    sch: str | None
+    """The Schematron (``None``: none)."""
+    project_rules: bool = False
+    """Run the project's Schematron (then ``sch`` is ``None``)."""
+    explain: bool = True
+    """Explain an invalid document with the whole grammar (else it is only marked)."""
+
+    def schemas(self) -> tuple[relaxng.CompiledRelaxNG, rules.CompiledSchematron | None]:
+        rng = relaxng.load_relaxng(self.rng if self.rng is not None else project_schema())
+        if self.project_rules:
+            return rng, rules.load_schematron(project_schematron())
+        return rng, (rules.load_schematron(self.sch) if self.sch is not None else None)
+
+    def prepare(self) -> None:
+        rng, _ = self.schemas()
+        if self.explain:
+            rng.relaxng  # compiled whole once per worker, before the first document
+
+    def __call__(self, document: DocumentRef) -> FileResult:
+        rng, sch = self.schemas()
+        if document.data is not None:
+            return _check_data(document.data, document.path, rng, sch, self.explain)
+        return validate_file(document.location, rng, sch, self.explain, name=document.path)
 
 
-def _worker(path: str) -> FileResult:
-    assert _STATE is not None
-    return validate_file(path, *_STATE, explain=False)
+def _checks(rng_path: Path, sch_path: Path | None) -> DocumentChecks:
+    """The checks as they travel: the project's schemas by role, others by absolute path
+    (a worker's current folder is not the caller's)."""
+    rng = None if rng_path.resolve() == project_schema().resolve() else str(rng_path.resolve())
+    if sch_path is not None and sch_path.resolve() == project_schematron().resolve():
+        return DocumentChecks(rng, None, project_rules=True)
+    return DocumentChecks(rng, str(sch_path.resolve()) if sch_path is not None else None)
 
 
-def _run(files: list[str], rng: relaxng.CompiledRelaxNG,
-         sch: rules.CompiledSchematron | None, jobs: int | None,
+def _run(files: list[str], checks: DocumentChecks, executor: Executor,
          progress: Progress | None) -> list[FileResult]:
-    global _STATE
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    total = len(files)
-    results: list[FileResult] = []
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or total < PARALLEL_MIN or not fork:
-        for i, path in enumerate(files, 1):
-            results.append(validate_file(path, rng, sch))
-            if progress:
-                progress(i, total, path)
-        return results
-    _STATE = (rng, sch)
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, total)) as pool:
-            for i, result in enumerate(pool.imap(_worker, files, chunksize=1), 1):
-                results.append(result)
-                if progress:
-                    progress(i, total, result.path)
-    finally:
-        _STATE = None
-    return _explain(results, rng, sch, jobs)
-
-
-def _explain(results: list[FileResult], rng: relaxng.CompiledRelaxNG,
-             sch: rules.CompiledSchematron | None, jobs: int) -> list[FileResult]:
-    """Redo, with the whole grammar compiled once here, the invalid documents the
-    workers judged with a pruned grammar only (each worker would compile it)."""
+    documents = [DocumentRef(f) for f in files]
+    if isinstance(executor, InProcess):
+        return list(executor.map(checks, documents, progress))
+    # workers only mark an invalid document judged with a pruned grammar; the
+    # few marked are then redone with the whole grammar, compiled once per worker
+    results = list(executor.map(replace(checks, explain=False), documents, progress))
     pending = [i for i, r in enumerate(results)
                if any(d.code == relaxng.UNEXPLAINED for d in r.diagnostics)]
-    if not pending:
-        return results
-    rng.relaxng  # compiled before forking: the workers share it
-    redone = _run([results[i].path for i in pending], rng, sch, jobs, None)
-    for i, result in zip(pending, redone):
-        results[i] = result
+    if pending:
+        redone = executor.map(checks, [documents[i] for i in pending])
+        for i, result in zip(pending, redone):
+            results[i] = result
     return results
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
-    """All checks on one file, with compiled schemas."""
+                  sch: rules.CompiledSchematron | None, explain: bool = True,
+                  name: str | None = None) -> FileResult:
+    """All checks on one file, with compiled schemas; ``name``: how results name it
+    (default ``path``)."""
+    name = name or path
     try:
         data = xmlio.read_bytes(path)
     except XmlInputError as exc:
-        return FileResult(path, (exc.diagnostic(),))
+        return FileResult(name, (dataclasses.replace(exc.diagnostic(), file=name),))
     except UsageError as exc:
         message = str(exc).split(": error: ", 1)[-1]
-        return FileResult(path, (Diagnostic("IO", "error", path, None, None, message),),
+        return FileResult(name, (Diagnostic("IO", "error", name, None, None, message),),
                           io_error=True)
-    return _check_data(data, path, rng, sch, explain)
+    return _check_data(data, name, rng, sch, explain)
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
@@ -203,6 +217,11 @@ def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
         tree = xmlio.parse_bytes(data, name)
     except XmlInputError as exc:
         return FileResult(name, (exc.diagnostic(),))
+    return _check_tree(data, tree, name, rng, sch, explain)
+
+
+def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.CompiledRelaxNG,
+                sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
     source = SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
         root = tree.getroot()

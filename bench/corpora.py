@@ -1,0 +1,217 @@
+"""Corpora and clusters (issue 16): validate and build N generated documents with 1
+and 2 local workers and on a 2-worker Dask cluster on loopback; jing side by side.
+
+    .venv/bin/python bench/corpora.py                  # N = 10, 100, 1000
+    .venv/bin/python bench/corpora.py --sizes 10000 --only validate,jing
+    .venv/bin/python bench/corpora.py --sizes 10 --quick     # a smoke run
+
+Every case is one cold command (``tei-tools validate|build … -j K`` or
+``--scheduler``; ``jing tei_all.rng FILE…``), run ``--runs`` times (the best
+is kept, the spread is recorded). While it runs, every process of its tree
+is sampled every 20 ms: the peak of each worker is its ``VmHWM``. A cluster
+(``dask scheduler`` + two ``dask worker --nthreads 1`` on 127.0.0.1) is
+started fresh for each cluster case, so a worker's peak is that case's; its
+start-up is not timed. Writes ``bench/results/corpora.json`` and prints a
+Markdown table (``--merge`` an earlier JSON to keep its other rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO / "tests"))
+import corpus  # noqa: E402
+from dask_support import LoopbackCluster  # noqa: E402
+
+TEI_TOOLS = str(REPO / ".venv" / "bin" / "tei-tools")
+TEI_ALL = str(REPO / "schema" / "tei_all.rng")
+
+
+def _hwm_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    kids = [int(c) for c in fh.read().split()]
+                    out.extend(kids)
+                    stack.extend(kids)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return out
+
+
+def run(argv: list[str], workers: list[int] | None = None) -> dict[str, object]:
+    """Run ``argv`` once; wall time, exit code, the client's and each worker's peak (MiB)."""
+    peaks: dict[int, int] = {}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for pid in [proc.pid, *_descendants(proc.pid), *(workers or [])]:
+                kib = _hwm_kib(pid)
+                if kib:
+                    peaks[pid] = max(peaks.get(pid, 0), kib)
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
+    for pid in workers or []:
+        peaks[pid] = max(peaks.get(pid, 0), _hwm_kib(pid))
+    client = peaks.pop(proc.pid, 0)
+    helpers = sorted(peaks.values(), reverse=True)
+    if workers is None:  # local pool: the forkserver itself is small; workers are the big ones
+        helpers = [h for h in helpers if h > 30 * 1024] or helpers
+    return {"wall": wall, "returncode": proc.returncode, "stderr": err.decode()[-500:],
+            "client_mib": round(client / 1024, 1),
+            "worker_peak_mib": round(helpers[0] / 1024, 1) if helpers else None,
+            "load": round(os.getloadavg()[0], 2)}
+
+
+def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str]) -> list[dict]:
+    out = []
+    if "validate" in only:
+        for k in (1, 2):
+            out.append({"id": f"{n}.validate.j{k}", "n": n, "what": "validate", "mode": f"local -j {k}",
+                        "workers": k, "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL,
+                                               "-j", str(k), str(folder)]})
+        out.append({"id": f"{n}.validate.dask", "n": n, "what": "validate", "mode": "Dask, 2 workers",
+                    "workers": 2, "cluster": True,
+                    "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL, "--scheduler", "{address}",
+                             str(folder)]})
+    if "jing" in only:
+        out.append({"id": f"{n}.jing", "n": n, "what": "validate", "mode": "jing, one JVM", "workers": 1,
+                    "argv": ["jing", TEI_ALL, *map(str, files)]})
+    if "build" in only:
+        for k in (1, 2):
+            out.append({"id": f"{n}.build.j{k}", "n": n, "what": "build", "mode": f"local -j {k}",
+                        "workers": k, "argv": [TEI_TOOLS, "build", str(folder), "--quiet", "-j", str(k),
+                                               "--out", str(work / f"out-{n}-j{k}")]})
+        out.append({"id": f"{n}.build.dask", "n": n, "what": "build", "mode": "Dask, 2 workers",
+                    "workers": 2, "cluster": True,
+                    "argv": [TEI_TOOLS, "build", str(folder), "--quiet", "--scheduler", "{address}",
+                             "--out", str(work / f"out-{n}-dask")]})
+    return out
+
+
+def measure(case: dict, runs: int, work: Path) -> dict:
+    best = None
+    walls = []
+    for _ in range(runs):
+        for stale in work.glob("out-*"):
+            shutil.rmtree(stale)
+        if case.get("cluster"):
+            with LoopbackCluster(workers=2) as cluster:
+                argv = [a.replace("{address}", cluster.address) for a in case["argv"]]
+                got = run(argv, [p.pid for p in cluster.workers])
+        else:
+            got = run(case["argv"])
+        walls.append(got["wall"])
+        if best is None or got["wall"] < best["wall"]:
+            best = got
+    assert best is not None
+    result = {k: v for k, v in case.items() if k != "argv"} | best
+    result["walls"] = [round(w, 3) for w in walls]
+    result["throughput"] = round(case["n"] / best["wall"], 1)
+    result["command"] = " ".join(case["argv"][:4]) + " …"
+    print(f"{case['id']:<22} {best['wall']:8.2f} s  rc={best['returncode']}  "
+          f"worker {best['worker_peak_mib']} MiB  client {best['client_mib']} MiB  load {best['load']}",
+          file=sys.stderr, flush=True)
+    return result
+
+
+def table(results: dict[str, dict]) -> str:
+    rows = sorted(results.values(), key=lambda r: (r["what"], r["n"], r["mode"]))
+    lines = ["| N | task | how | wall | docs/s | speed-up vs -j 1 | peak per worker | client peak "
+             "| exit | load |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        one = results.get(f"{r['n']}.{r['what']}.j1")
+        jing = r["mode"] == "jing, one JVM"
+        speed = f"{one['wall'] / r['wall']:.2f}×" if one and not jing else "–"
+        worker = f"{r['worker_peak_mib']} MiB" if r["worker_peak_mib"] and not jing else "(in the client)"
+        lines.append(f"| {r['n']} | {r['what']} | {r['mode']} | {r['wall']:.2f} s | {r['throughput']} | "
+                     f"{speed} | {worker} | {r['client_mib']} MiB | {r['returncode']} | {r['load']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10,100,1000")
+    ap.add_argument("--only", default="validate,jing,build")
+    ap.add_argument("--table", action="store_true", help="only print the table of --merge")
+    ap.add_argument("--ids", default="*", help="only cases whose id matches (fnmatch), e.g. '*.build.j2'")
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--build-runs", type=int, default=1)
+    ap.add_argument("--merge", type=Path)
+    ap.add_argument("--out", type=Path, default=BENCH / "results" / "corpora.json")
+    ns = ap.parse_args(argv)
+    only = set(ns.only.split(","))
+    results: dict[str, dict] = {}
+    if ns.merge and ns.merge.is_file():
+        results = json.loads(ns.merge.read_text())["results"]
+    if ns.table:
+        print(table(results))
+        return 0
+    started = time.time()
+
+    def save() -> None:
+        meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+                "elapsed_s": round(time.time() - started, 1), "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                      text=True, cwd=REPO).stdout.strip()}
+        ns.out.parent.mkdir(parents=True, exist_ok=True)
+        ns.out.write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n")
+
+    with tempfile.TemporaryDirectory(prefix="tei-tools-corpora-") as tmp:
+        work = Path(tmp)
+        for n in (int(s) for s in ns.sizes.split(",")):
+            folder = work / f"corpus-{n}"
+            files = corpus.make_corpus(folder, n)
+            for case in cases(n, folder, files, work, only):
+                if not fnmatch.fnmatch(case["id"], ns.ids):
+                    continue
+                runs = ns.build_runs if case["what"] == "build" else ns.runs
+                results[case["id"]] = measure(case, runs, work)
+                save()  # after each case: an interrupted run keeps what it measured
+            shutil.rmtree(folder)
+    save()
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,425 @@
+"""Run one piece of work over many documents: in-process, a local process pool, or Dask.
+
+``validate``, ``build`` and ``query`` over many files all go through here::
+
+    from tei_tools.executor import open_executor
+
+    with open_executor(jobs=2) as ex:                       # local pool (default: all cores)
+        results = list(ex.map(work, items, progress))       # input order
+    with open_executor(scheduler="tcp://127.0.0.1:8786") as ex:   # a Dask cluster
+        ...
+
+* ``work`` is a picklable callable taking one item (a frozen dataclass with
+  ``__call__``, defined at module level). If it has ``prepare()``, each local
+  worker process calls it once, as its ``ProcessPoolExecutor`` initializer
+  (schemas and stylesheets compiled into that process's caches). Work never
+  relies on state inherited by ``fork``: local workers start with
+  ``forkserver`` (or ``spawn``), Dask workers are other processes anyway, and
+  the caches it fills are the per-process caches of
+  :mod:`tei_tools.validation` and :mod:`tei_tools.publish.saxon`.
+* A local worker watches the client: when the client is gone (killed, even
+  with ``SIGKILL``), the worker ends; nothing is left running.
+* Items go to workers in batches (fewer round trips); at most a few batches
+  per worker are in flight, so memory stays flat however many documents
+  there are. Results come back in input order.
+* An item that can travel by bytes has ``by_bytes()`` (see
+  :class:`DocumentRef`): a Dask cluster that does not see the client's files
+  (checked once per run on every worker) gets documents by bytes, else by path.
+* A worker lost mid-run: Dask's scheduler runs its tasks again elsewhere; a
+  local pool whose worker died is restarted and the unfinished batches are
+  sent again (at most :data:`MAX_ATTEMPTS` times each).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from tei_tools import xmlio
+from tei_tools.errors import TeiToolsError, UsageError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, name)``, called once per item, in input order."""
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+MAX_ATTEMPTS = 3
+"""A local batch whose worker process died is sent again at most this often in all."""
+BATCH_MAX = 16
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """A document as a worker receives it: its name (the client's path) and,
+    when the worker cannot read that path, its bytes."""
+
+    path: str
+    data: bytes | None = None
+    cwd: str | None = None
+    """The client's current folder, for a relative ``path`` read by another process."""
+
+    @property
+    def location(self) -> str:
+        """Where the file is, for the worker (``path`` is its name in every result)."""
+        return os.path.join(self.cwd, self.path) if self.cwd else self.path
+
+    def by_bytes(self) -> DocumentRef:
+        if self.data is not None:
+            return self
+        try:
+            return DocumentRef(self.path, xmlio.read_bytes(self.path))
+        except TeiToolsError:  # unreadable here: the worker reports it, by path
+            return replace(self, cwd=os.getcwd())
+
+    def by_path(self) -> DocumentRef:
+        """For a worker elsewhere that sees the same files (absolute location)."""
+        return self if os.path.isabs(self.path) else replace(self, cwd=os.getcwd())
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Executor(Protocol):
+    workers: int
+
+    def map(self, work: Callable[[T], R], items: Sequence[T],
+            progress: Progress | None = None) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch(Generic[T, R]):
+    """What travels to a worker: the work and a few items."""
+
+    work: Callable[[T], R]
+    items: tuple[T, ...]
+
+    def __call__(self) -> list[R]:
+        return [self.work(item) for item in self.items]
+
+
+def _run_batch(batch: _Batch[T, R]) -> list[R]:
+    return batch()
+
+
+def _prepare(work: object) -> None:
+    prepare = getattr(work, "prepare", None)
+    if prepare is not None:
+        prepare()
+
+
+def _start_worker(work: object, client: int) -> None:
+    """A local worker's initializer: Ctrl-C is the client's to handle (it stops the
+    pool), the worker ends when the client does (even killed), then the work
+    prepares (schemas and stylesheets compiled into this process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if WATCH_SECONDS:
+        threading.Thread(target=_watch, args=(client,), daemon=True,
+                         name="tei-tools-client-watch").start()
+    _prepare(work)
+
+
+def _watch(client: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(client, 0)
+        except ProcessLookupError:  # the client is gone: nobody wants the results
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - exists, another user's
+            pass
+
+
+WATCH_SECONDS = 0.5
+
+
+def _batches(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
+    size = max(1, min(BATCH_MAX, len(items) // (workers * 4)))
+    return [_Batch(work, tuple(items[i:i + size])) for i in range(0, len(items), size)]
+
+
+def _name(item: object) -> str:
+    return str(getattr(item, "name", None) or item)
+
+
+class _Base:
+    workers = 1
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+
+class InProcess(_Base):
+    """Everything in the calling process, one item after the other."""
+
+    def map(self, work: Callable[[T], R], items: Sequence[T],
+            progress: Progress | None = None) -> Iterator[R]:
+        total = len(items)
+        for i, item in enumerate(items, 1):
+            result = work(item)
+            if progress:
+                progress(i, total, _name(item))
+            yield result
+
+
+class LocalPool(_Base):
+    """A pool of ``workers`` local processes, started fresh for each :meth:`map`."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                                    else "spawn")
+
+    def _pool(self, work: object, size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(size, mp_context=self._context,
+                                   initializer=_start_worker, initargs=(work, os.getpid()))
+
+    def map(self, work: Callable[[T], R], items: Sequence[T],
+            progress: Progress | None = None) -> Iterator[R]:
+        total = len(items)
+        if total == 0:
+            return
+        size = min(self.workers, total)
+        if self._context.get_start_method() == "forkserver":
+            # the server imports the work's module once (no Saxon, no schema:
+            # only code); each worker forked from it starts with it imported
+            self._context.set_forkserver_preload([type(work).__module__])
+        batches = _batches(work, items, size)
+        window = size * IN_FLIGHT_PER_WORKER
+        attempts = [0] * len(batches)
+        todo = collections.deque(range(len(batches)))
+        suspects: set[int] = set()
+        pending: collections.deque[tuple[int, Future[list[R]]]] = collections.deque()
+        pool = self._pool(work, size)
+        done = 0
+        try:
+            while todo or pending:
+                try:
+                    # after a crash, the batches that were in flight go one at a
+                    # time: the one that kills its worker is then known
+                    limit = 1 if suspects else window
+                    while todo and len(pending) < limit:
+                        index = todo.popleft()
+                        if attempts[index] >= MAX_ATTEMPTS:
+                            names = ", ".join(_name(x) for x in batches[index].items)
+                            raise TeiToolsError(f"error: a worker process died {MAX_ATTEMPTS} "
+                                                f"times on {names}")
+                        try:
+                            future = pool.submit(_run_batch, batches[index])
+                        except BrokenProcessPool:
+                            todo.appendleft(index)
+                            raise
+                        attempts[index] += 1
+                        pending.append((index, future))
+                    index, future = pending[0]
+                    results = future.result()
+                except BrokenProcessPool:
+                    # a worker died (killed, out of memory, a crash in native code):
+                    # a new pool, and every unfinished batch again
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    lost = [i for i, _ in pending]
+                    suspects.update(lost)
+                    todo.extendleft(reversed(lost))
+                    pending.clear()
+                    pool = self._pool(work, size)
+                    continue
+                pending.popleft()
+                suspects.discard(index)
+                for item, result in zip(batches[index].items, results, strict=True):
+                    done += 1
+                    if progress:
+                        progress(done, total, _name(item))
+                    yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskCluster(_Base):
+    """A Dask distributed cluster (``pip install "tei-tools[dask]"``).
+
+    ``shared_fs``: ``True`` send documents by path, ``False`` by bytes,
+    ``None`` find out (every worker checks it sees the first documents with
+    the client's size and modification time).
+    """
+
+    def __init__(self, address: str, shared_fs: bool | None = None,
+                 timeout: float = 30.0) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError('error: --scheduler needs Dask: pip install "tei-tools[dask]"') from None
+        self.address = address
+        self.shared_fs = shared_fs
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except OSError as exc:
+            raise UsageError(f"{address}: error: no Dask scheduler answers ({exc})") from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def sees_files(self, items: Sequence[object]) -> bool:
+        """Whether every worker reads the first documents as the client does."""
+        probes = []
+        for item in items[:3]:
+            path = getattr(item, "path", None)
+            if not isinstance(path, str):
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            probes.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
+        if not probes:
+            return False
+        answers = self.client.run(_same_files, probes)
+        return bool(answers) and all(answers.values())
+
+    def map(self, work: Callable[[T], R], items: Sequence[T],
+            progress: Progress | None = None) -> Iterator[R]:
+        total = len(items)
+        if total == 0:
+            return
+        shared = self.shared_fs
+        if shared is None:
+            shared = self.sees_files([_document_of(i) for i in items])
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        batches = _batches(work, items, self.workers)
+        window = self.workers * IN_FLIGHT_PER_WORKER
+        pending: collections.deque[tuple[_Batch[T, R], Any]] = collections.deque()
+        queue = iter(batches)
+        done = 0
+
+        def submit(batch: _Batch[T, R]) -> None:
+            batch = _Batch(batch.work, tuple(_ship(i, shared) for i in batch.items))
+            pending.append((batch, self.client.submit(_run_batch, batch, pure=False)))
+
+        try:
+            for batch in queue:
+                submit(batch)
+                if len(pending) >= window:
+                    break
+            while pending:
+                batch, future = pending.popleft()
+                results = future.result()
+                future.release()
+                for nxt in queue:
+                    submit(nxt)
+                    break
+                for item, result in zip(batch.items, results, strict=True):
+                    done += 1
+                    if progress:
+                        progress(done, total, _name(item))
+                    yield result
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _document_of(item: object) -> object:
+    return getattr(item, "document", item)
+
+
+def _ship(item: T, shared: bool) -> T:
+    """The item with its document by absolute path (``shared``) or by bytes."""
+    if isinstance(item, DocumentRef):
+        return item.by_path() if shared else item.by_bytes()  # type: ignore[return-value]
+    document = getattr(item, "document", None)
+    if isinstance(document, DocumentRef):
+        shipped = document.by_path() if shared else document.by_bytes()
+        return replace(item, document=shipped)  # type: ignore[type-var]
+    return item
+
+
+def _same_files(probes: list[tuple[str, int, int]]) -> bool:
+    for path, size, mtime in probes:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def open_executor(jobs: int | None = None, scheduler: str | None = None,
+                  items: int | None = None, shared_fs: bool | None = None) -> Any:
+    """The executor a command asked for.
+
+    ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``): a Dask cluster. Else
+    ``jobs`` local worker processes (``None``: all cores; 1, or fewer than
+    :data:`PARALLEL_MIN` ``items``: in-process, starting workers costs more).
+    """
+    address = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if address:
+        return DaskCluster(address, shared_fs=shared_fs)
+    count = jobs if jobs is not None else (os.cpu_count() or 1)
+    if count <= 1 or (items is not None and items < PARALLEL_MIN):
+        return InProcess()
+    return LocalPool(count)
+
+
+PARALLEL_MIN = 4
+"""Fewer items than this run in-process (starting worker processes costs more)."""
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]], default: Path | None = None
+                  ) -> list[tuple[Path, Path | None]]:
+    """Files as given, folders expanded to their ``*.xml`` (recursively, sorted).
+
+    Each file comes with the folder it was found in (``None`` for a file
+    given as such), so a corpus build can keep its relative layout. Repeats
+    (the same file reached twice) are dropped. ``default`` is used when no
+    path is given.
+    """
+    given = [Path(p) for p in paths]
+    if not given:
+        if default is None or not default.is_dir():
+            raise UsageError(f"{default}: error: no path given and no edition folder here")
+        given = [default]
+    files: list[tuple[Path, Path | None]] = []
+    for p in given:
+        if p.is_dir():
+            found = sorted((f for f in p.rglob("*.xml") if f.is_file()),
+                           key=lambda f: f.relative_to(p).parts)
+            if not found:
+                raise UsageError(f"{p}: error: folder holds no .xml file")
+            files.extend((f, p) for f in found)
+        elif p.exists():
+            files.append((p, None))
+        else:
+            raise UsageError(f"{p}: error: no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for f, root in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((f, root))
+    return unique

@@ -1,0 +1,52 @@
+"""Work for the executor tests: module-level, picklable, importable by workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Echo:
+    """Returns (item, worker pid, start method); later items finish first."""
+
+    delay: float = 0.0
+
+    def __call__(self, item: int) -> tuple[int, int, str]:
+        time.sleep(self.delay * ((item * 37) % 5))
+        return item, os.getpid(), multiprocessing.get_start_method()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Records each worker's ``prepare()`` in a file named by its pid."""
+
+    folder: str
+
+    def prepare(self) -> None:
+        marker = Path(self.folder) / f"prepared-{os.getpid()}"
+        with marker.open("a", encoding="utf-8") as f:
+            f.write("x")
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        return item, os.getpid()
+
+
+@dataclass(frozen=True)
+class DieOnce:
+    """The worker that takes item ``victim`` first dies (as a killed process would)."""
+
+    folder: str
+    victim: int
+    always: bool = False
+
+    def __call__(self, item: int) -> int:
+        if item == self.victim:
+            marker = Path(self.folder) / "died"
+            if self.always or not marker.exists():
+                marker.write_text("x", encoding="utf-8")
+                os._exit(9)
+        return item * item

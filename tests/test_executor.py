@@ -1,0 +1,178 @@
+"""The executor of tei_tools.executor: order, clean worker processes, lost workers.
+
+The work used here lives in ``executor_work.py`` (workers import it by name).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus_support import make_corpus
+from executor_work import DieOnce, Echo, Prepared
+from tei_tools import executor as ex
+from tei_tools.errors import TeiToolsError, UsageError
+
+
+def test_a_local_pool_returns_results_in_input_order_from_fresh_processes() -> None:
+    items = list(range(40))
+    with ex.LocalPool(2) as pool:
+        got = list(pool.map(Echo(0.002), items))
+    assert [g[0] for g in got] == items
+    pids = {g[1] for g in got}
+    assert len(pids) == 2  # both workers took part
+    # never fork: nothing a worker does can depend on state inherited from the caller
+    assert {g[2] for g in got} <= {"forkserver", "spawn"}
+
+
+def test_in_process_runs_here_and_reports_progress_per_item() -> None:
+    seen: list[tuple[int, int, str]] = []
+    got = list(ex.InProcess().map(Echo(), [3, 1, 2], lambda d, t, n: seen.append((d, t, n))))
+    assert [g[0] for g in got] == [3, 1, 2]
+    assert seen == [(1, 3, "3"), (2, 3, "1"), (3, 3, "2")]
+
+
+def test_progress_follows_input_order_in_a_pool() -> None:
+    seen: list[str] = []
+    with ex.LocalPool(2) as pool:
+        list(pool.map(Echo(0.002), list(range(12)), lambda d, t, n: seen.append(n)))
+    assert seen == [str(i) for i in range(12)]
+
+
+def test_each_worker_prepares_once_before_its_first_item(tmp_path: Path) -> None:
+    with ex.LocalPool(2) as pool:
+        got = list(pool.map(Prepared(str(tmp_path)), list(range(30))))
+    markers = sorted(tmp_path.glob("prepared-*"))
+    prepared = {int(m.name.split("-")[1]) for m in markers}
+    assert {pid for _, pid in got} <= prepared and len(prepared) <= 2
+    assert all(m.read_text() == "x" for m in markers)  # once each
+    assert [i for i, _ in got] == list(range(30))
+
+
+def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:
+    items = list(range(25))
+    with ex.LocalPool(2) as pool:
+        got = list(pool.map(DieOnce(str(tmp_path), victim=7), items))
+    assert (tmp_path / "died").exists()  # a worker did die
+    assert got == [i * i for i in items]
+
+
+def test_a_document_that_kills_every_worker_is_named(tmp_path: Path) -> None:
+    with ex.LocalPool(2) as pool, pytest.raises(TeiToolsError, match=r"died 3 times on .*\b5\b"):
+        list(pool.map(DieOnce(str(tmp_path), victim=5, always=True), list(range(8))))
+
+
+def test_open_executor_picks_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ex.SCHEDULER_ENV, raising=False)
+    assert isinstance(ex.open_executor(jobs=1), ex.InProcess)
+    assert isinstance(ex.open_executor(jobs=2, items=ex.PARALLEL_MIN - 1), ex.InProcess)
+    pool = ex.open_executor(jobs=3, items=100)
+    assert isinstance(pool, ex.LocalPool) and pool.workers == 3
+
+
+def test_no_scheduler_at_the_address_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"tcp://127\.0\.0\.1:9: error: no Dask scheduler answers"):
+        ex.DaskCluster("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_documents_travel_by_path_or_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = tmp_path / "a.xml"
+    doc.write_bytes(b"<TEI/>")
+    monkeypatch.chdir(tmp_path)
+    ref = ex.DocumentRef("a.xml")
+    shipped = ref.by_path()
+    assert shipped.path == "a.xml" and Path(shipped.location) == doc
+    assert ref.by_bytes() == ex.DocumentRef("a.xml", b"<TEI/>")
+    gone = ex.DocumentRef("missing.xml").by_bytes()  # unreadable: the worker will say so
+    assert gone.data is None and Path(gone.location) == tmp_path / "missing.xml"
+
+
+def test_collect_files_keeps_the_folder_of_each_file(tmp_path: Path) -> None:
+    (tmp_path / "c" / "sub").mkdir(parents=True)
+    for name in ("c/b.xml", "c/sub/a.xml", "c/notes.txt", "single.xml"):
+        (tmp_path / name).write_text("<x/>", encoding="utf-8")
+    got = ex.collect_files([tmp_path / "c", tmp_path / "single.xml", tmp_path / "c" / "b.xml"])
+    assert got == [(tmp_path / "c" / "b.xml", tmp_path / "c"),
+                   (tmp_path / "c" / "sub" / "a.xml", tmp_path / "c"),
+                   (tmp_path / "single.xml", None)]
+    with pytest.raises(UsageError, match="no such file or folder"):
+        ex.collect_files([tmp_path / "nope"])
+
+
+def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
+    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind."""
+    script = tmp_path / "client.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from executor_work import Echo\n"
+        "from tei_tools.executor import LocalPool\n"
+        "if __name__ == '__main__':\n"
+        "    with LocalPool(2) as pool:\n"
+        "        for item, pid, _ in pool.map(Echo(0.5), list(range(40))):\n"
+        "            print(pid, flush=True)\n", encoding="utf-8")
+    client = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert client.stdout is not None
+    worker = int(client.stdout.readline())
+    descendants = _descendants(client.pid)
+    assert worker in descendants
+    os.kill(client.pid, signal.SIGKILL)
+    client.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in descendants):
+        time.sleep(0.2)
+    assert [p for p in descendants if _alive(p)] == []
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        for task in os.listdir(f"/proc/{parent}/task"):
+            with open(f"/proc/{parent}/task/{task}/children") as fh:
+                kids = [int(c) for c in fh.read().split()]
+            found += kids
+            stack += kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 60)
+    run = subprocess.Popen([sys.executable, "-m", "tei_tools", "validate", "-j", "2", str(corpus)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 3:  # forkserver + 2 workers
+        workers = [p for p in _descendants(run.pid) if _alive(p)]
+        time.sleep(0.05)
+    assert len(workers) >= 3, "the workers did not start"
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert err.strip().splitlines()[-1] == "tei-tools: interrupted"
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    time.sleep(1)
+    assert [p for p in workers if _alive(p)] == []
+
+
+def test_a_scheduler_without_dask_installed_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(UsageError, match=r'pip install "tei-tools\[dask\]"'):
+        ex.open_executor(scheduler="tcp://127.0.0.1:8786")
