@@ -7,6 +7,8 @@
     $identifier  urn:uuid: name-based UUID v5 of the edition's idno
                  (of the file's SHA-256 when there is no idno): the same on
                  every build, different for different editions.
+    $description the record's description (tei_tools.records: one mapping
+                 for the EPUB and the catalogue records).
 
   Mode tt:opf-meta renders the descriptive metadata of one header element.
 -->
@@ -21,6 +23,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:param name="identifier" as="xs:string" required="yes"/>
+  <xsl:param name="description" as="xs:string" select="''"/>
 
   <!-- The WCAG 2.1 AA claim is made for text: the rendering of every TEI text
        element is checked by DAISY Ace in the test suite. Tables, images,
@@ -83,15 +86,24 @@
       <metadata>
         <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
         <dc:identifier id="uid">{$identifier}</dc:identifier>
+        <xsl:apply-templates mode="tt:opf-meta" select="$tt:pub-stmt/tei:idno[tt:plain(.)]"/>
         <dc:title id="title">{$tt:main-title}</dc:title>
         <meta refines="#title" property="title-type">main</meta>
         <meta refines="#title" property="display-seq">1</meta>
+        <!-- A subtitle in the book's language is a subtitle; one in another
+             language is a parallel title: typed "subtitle", reading systems
+             (calibre) would join it to the main title and show neither. -->
         <xsl:for-each select="$tt:subtitle-elements">
           <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
-          <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+          <xsl:if test="empty(tt:lang-of(.))">
+            <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+          </xsl:if>
           <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
         </xsl:for-each>
         <dc:language>{$tt:lang}</dc:language>
+        <xsl:for-each select="$description[.]">
+          <dc:description>{.}</dc:description>
+        </xsl:for-each>
         <xsl:apply-templates mode="tt:opf-meta"
           select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
         <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[tt:plain(.)][1]">
@@ -176,8 +188,29 @@
       some $e in $tt:source-bibl//tei:editor[@role = 'compiler']
       satisfies (tt:plain($e) = tt:plain(current()) or ($e/@ref and $e/@ref = current()/@ref))"/>
     <dc:creator id="creator-{$n}">{tt:plain(.)}</dc:creator>
-    <meta refines="#creator-{$n}" property="role" scheme="marc:relators">{
-      if ($compiler) then 'com' else 'aut'}</meta>
+    <meta refines="#creator-{$n}" property="role" scheme="marc:relators">aut</meta>
+    <xsl:if test="$compiler">
+      <meta refines="#creator-{$n}" property="role" scheme="marc:relators">com</meta>
+    </xsl:if>
+    <meta refines="#creator-{$n}" property="display-seq">{$n}</meta>
+  </xsl:template>
+
+  <!-- The edition's own identifiers beside the package's urn:uuid, each as
+       "scheme:value" (what reading systems such as calibre parse), typed by
+       ONIX code list 5 (06 DOI, 15 ISBN-13, 22 URN, 01 proprietary). -->
+  <xsl:template mode="tt:opf-meta" match="tei:idno" as="element()+">
+    <xsl:variable name="value" as="xs:string" select="replace(tt:plain(.), '\s', '')"/>
+    <xsl:variable name="type" as="xs:string" select="lower-case(normalize-space(@type))"/>
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:idno[tt:plain(.)]) + 1"/>
+    <dc:identifier id="idno-{$n}">{
+      if (matches($value, '^(urn|https?|doi|isbn):', 'i')) then $value
+      else if (matches($type, '^[a-z][a-z0-9.-]*$')) then $type || ':' || $value
+      else 'local:' || $value}</dc:identifier>
+    <meta refines="#idno-{$n}" property="identifier-type" scheme="onix:codelist5">{
+      if ($type = 'doi' or starts-with(lower-case($value), 'doi:')) then '06'
+      else if ($type = 'isbn' and string-length(replace($value, '\D', '')) = 13) then '15'
+      else if ($type = 'urn' or starts-with(lower-case($value), 'urn:')) then '22'
+      else '01'}</meta>
   </xsl:template>
 
   <xsl:template mode="tt:opf-meta" match="tei:editor" as="element()+">
