@@ -72,8 +72,12 @@ def test_container_points_to_package(book) -> None:
 def test_identifier_is_uuid5_of_idno_and_unique_identifier(book) -> None:
     package = book.package
     identifiers = dc(package, "identifier")
-    assert len(identifiers) == 1
+    assert len(identifiers) == 2, "the package urn:uuid and the edition's idno"
     assert identifiers[0].get("id") == package.get("unique-identifier")
+    idno = xmlio.parse_file(book.source).xpath(
+        "//t:publicationStmt/t:idno", namespaces={"t": xmlio.TEI_NS})[0]
+    assert identifiers[1].text == f"{idno.get('type')}:{idno.text.strip()}"
+    assert meta(package, "identifier-type") == ["01"]
     value = identifiers[0].text
     assert value.startswith("urn:uuid:")
     parsed = uuid.UUID(value.removeprefix("urn:uuid:"))
@@ -93,7 +97,12 @@ def test_descriptive_metadata_from_the_header(book) -> None:
     assert [c.text for c in creators] == ["中共台江区委组织部"]
     roles = package.findall(f"{{{OPF}}}metadata/{{{OPF}}}meta[@refines='#{creators[0].get('id')}']")
     assert [(r.get("property"), r.get("scheme"), r.text) for r in roles] == [
-        ("role", "marc:relators", "com")]
+        ("role", "marc:relators", "aut"), ("role", "marc:relators", "com"),
+        ("file-as", None, "Zhōnggòng Táijiāng Qūwěi Zǔzhībù"), ("display-seq", None, "1")], "author for every reader, compiler for role-aware ones"
+    description = dc(package, "description")
+    assert len(description) == 1 and description[0].text == " ".join(
+        " ".join("".join(p.itertext()).split()) for p in xmlio.parse_file(book.source).xpath(
+            "//t:projectDesc/t:p", namespaces={"t": xmlio.TEI_NS}))
     assert dc(package, "contributor"), "the encoders are contributors"
     assert [e.text for e in dc(package, "language")] == ["zh-Hans"]
     assert len(dc(package, "publisher")) == 1

@@ -13,7 +13,7 @@ from tei_tools.publish.formats import parse_formats
 @click.command("build")
 @click.argument("tei", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated formats: html, epub, txt (default: all).")
+              help="Comma-separated formats: html, epub, txt, records (default: all).")
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("dist"), show_default=True, help="Output folder: one sub-folder per format; must be new, empty or a previous build's.")
 @click.option("--no-validate", is_flag=True,

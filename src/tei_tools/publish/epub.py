@@ -19,9 +19,7 @@ and leaves no broken EPUB at the output path.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,13 +29,13 @@ from tei_tools.paths import xslt_dir
 from tei_tools.publish.epub_check import check_package
 from tei_tools.publish.epub_ocf import ocf_bytes, write_atomically
 from tei_tools.publish.saxon import Source, Stylesheets, load_source
+from tei_tools.records.header import UUID_NAMESPACE, describe, package_uuid
 
 STYLESHEET = "epub/epub.xsl"
 CSS = "epub/epub.css"
 PACKAGE_DIR = "EPUB"
 PACKAGE_PATH = f"{PACKAGE_DIR}/package.opf"
-UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-tei-tools:epub")
-"""Namespace of the name-based (v5) identifiers of the EPUBs tei-tools writes."""
+__all__ = ["UUID_NAMESPACE", "EpubResult", "epub_name", "identifier_for", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +50,10 @@ class EpubResult:
 
 
 def identifier_for(source: Source) -> str:
-    """``urn:uuid:`` v5 of the edition's ``idno`` (of the file's content without one).
-
-    The same document gives the same identifier on every build and machine;
-    a new version of the edition keeps it as long as its ``idno`` is kept.
-    """
-    ns = {"t": xmlio.TEI_NS}
-    idnos = source.tree.xpath(
-        "/*/t:teiHeader/t:fileDesc/t:publicationStmt/t:idno[normalize-space()]", namespaces=ns)
-    if idnos:
-        idno = idnos[0]
-        name = f"idno:{idno.get('type', '')}:{' '.join(''.join(idno.itertext()).split())}"
-    else:
-        from lxml import etree
-
-        digest = hashlib.sha256(etree.tostring(source.tree, method="c14n")).hexdigest()
-        name = f"sha256:{digest}"
-    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, name)}"
+    """``urn:uuid:`` v5 of the edition's ``idno`` (of the file's content without one):
+    :func:`tei_tools.records.header.package_uuid`, the identifier the catalogue
+    records give the EPUB too."""
+    return package_uuid(source.tree)
 
 
 def epub_name(source_path: Path) -> str:
@@ -93,7 +78,8 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> E
     identifier = identifier_for(source)
     with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
         work = Path(tmp)
-        run = Stylesheets.get(STYLESHEET).run(source, work, {"identifier": identifier})
+        run = Stylesheets.get(STYLESHEET).run(source, work, {
+            "identifier": identifier, "description": describe(source.tree).summary})
         files = {
             path.relative_to(work).as_posix(): path.read_bytes()
             for path in sorted(work.rglob("*")) if path.is_file()

@@ -57,7 +57,7 @@ def record(source: Path | etree._ElementTree, fmt: str, stem: str | None = None)
         raise UsageError(f"unknown record format '{fmt}' (choose from {', '.join(FORMATS)})")
     tree, default_stem = _tree(source)
     if not xmlio.is_tei_root(tree):
-        raise TeiToolsError(f"{getattr(source, 'name', source)}: error: the root element is "
+        raise TeiToolsError(f"{source if isinstance(source, Path) else 'document'}: error: the root element is "
                             f"<{etree.QName(tree.getroot()).localname}>, not a TEI document")
     if not tree.getroot().xpath("t:teiHeader", namespaces={"t": xmlio.TEI_NS}):
         raise TeiToolsError(f"{source}: error: no teiHeader: nothing to describe")
