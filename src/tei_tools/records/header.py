@@ -185,7 +185,8 @@ def _lang_of(element: etree._Element) -> str:
 def _document_language(root: etree._Element) -> str:
     candidates = [root.get(_XML_LANG) or ""] + [
         lang.get("ident", "") for lang in root.xpath(
-            "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS)]
+            "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS)] + [
+        text.get(_XML_LANG, "") for text in root.xpath("t:text[@xml:lang]", namespaces=NS)]
     return next((c for c in candidates if re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", c)),
                 "und")
 
@@ -352,7 +353,7 @@ def describe(tree: etree._ElementTree) -> Description:
     notes = tuple(n for n in (
         [original.note] if original is not None and original.note else []) if n)
     return Description(
-        title=plain(main) if main is not None else (plain(titles[0]) if titles else "[无题]"),
+        title=plain(main) or ("[无题]" if language.startswith("zh") else "[Untitled]"),
         subtitles=tuple(subtitles),
         parallel_titles=tuple(parallel),
         names=_names(tree, title_stmt, source_desc),
