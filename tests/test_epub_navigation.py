@@ -96,7 +96,7 @@ def test_item_titles_are_toc_entries(book) -> None:
 def test_landmarks(book) -> None:
     landmarks = nav_of(book, "landmarks")
     kinds = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.xpath(".//h:a", namespaces=NS)}
-    assert set(kinds) == {"titlepage", "toc", "bodymatter", "index"}
+    assert set(kinds) == {"titlepage", "bodymatter", "index"}, "toc: the nav is not in the spine"
     for href in kinds.values():
         file, fragment = resolve(book, "EPUB/nav.xhtml", href)
         assert file in book.spine_files()
@@ -109,9 +109,11 @@ def test_landmarks(book) -> None:
 
 
 def test_spine_order_is_title_page_then_the_text(book) -> None:
+    """The navigation document is not in the reading order: no second contents
+    list before the book's own, no landmarks or page list read as text."""
     spine = book.spine_files()
     assert spine[0] == "EPUB/text/titlepage.xhtml"
-    assert spine[1] == "EPUB/nav.xhtml"
+    assert "EPUB/nav.xhtml" not in spine
     assert spine[-1] == "EPUB/text/registers.xhtml"
 
 
@@ -163,3 +165,45 @@ def test_notes_are_numbered_through_each_document_and_linked_both_ways(book) -> 
         numbered += len(refs)
     tei = xmlio.parse_file(book.source)
     assert numbered == len(tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS}))
+
+
+NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+
+
+def _ncx_points(point) -> list:
+    """(label, src, children) of the navPoints under ``point``."""
+    return [(p.findtext(f"{NCX}navLabel/{NCX}text"), p.find(f"{NCX}content").get("src"),
+             _ncx_points(p)) for p in point.findall(f"{NCX}navPoint")]
+
+
+def _nav_points(ol) -> list:
+    return [(" ".join("".join(li.find("h:a", NS).itertext()).split()), li.find("h:a", NS).get("href"),
+             _nav_points(li.find("h:ol", NS)) if li.find("h:ol", NS) is not None else [])
+            for li in ol.findall("h:li", NS)]
+
+
+def test_ncx_is_the_nav_toc_and_page_list(book) -> None:
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    toc = nav_of(book, "toc").find("h:ol", NS)
+    assert _ncx_points(ncx.find(f"{NCX}navMap")) == _nav_points(toc)
+    pages = [(t.findtext(f"{NCX}navLabel/{NCX}text"), t.find(f"{NCX}content").get("src"))
+             for t in ncx.iterfind(f"{NCX}pageList/{NCX}pageTarget")]
+    page_list = nav_of(book, "page-list")
+    assert pages == [(a.text, a.get("href")) for a in page_list.iterfind(".//h:a", NS)]
+
+
+def test_ncx_play_order_follows_the_reading_order(book) -> None:
+    """One playOrder per target, increasing along the navMap and the pageList."""
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    by_src: dict[str, set[str]] = {}
+    by_order: dict[str, set[str]] = {}
+    for kind in ("navPoint", "pageTarget"):
+        orders = []
+        for point in ncx.iter(f"{NCX}{kind}"):
+            src, order = point.find(f"{NCX}content").get("src"), point.get("playOrder")
+            by_src.setdefault(src, set()).add(order)
+            by_order.setdefault(order, set()).add(src)
+            orders.append(int(order))
+        assert orders == sorted(orders) and len(set(orders)) == len(orders), kind
+    assert all(len(v) == 1 for v in by_src.values())
+    assert all(len(v) == 1 for v in by_order.values())

@@ -154,8 +154,16 @@ def test_every_content_document_declares_its_language(book) -> None:
         assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans", name
 
 
-def test_no_ncx(book) -> None:
-    assert not [n for n in book.names if n.endswith(".ncx")]
+def test_ncx_for_epub2_readers_is_declared(book) -> None:
+    package = book.package
+    items = {i.get("id"): i for i in package.iterfind(f"{{{OPF}}}manifest/{{{OPF}}}item")}
+    spine = package.find(f"{{{OPF}}}spine")
+    ncx = items[spine.get("toc")]
+    assert ncx.get("media-type") == "application/x-dtbncx+xml"
+    root = book.xml("EPUB/" + ncx.get("href")).getroot()
+    uid = root.find("{http://www.daisy.org/z3986/2005/ncx/}head/"
+                    "{http://www.daisy.org/z3986/2005/ncx/}meta[@name='dtb:uid']")
+    assert uid.get("content") == dc(package, "identifier")[0].text
 
 
 def test_ocf_refuses_reserved_entries() -> None:

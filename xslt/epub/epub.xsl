@@ -5,8 +5,8 @@
     * link targets (tt:internal-href: "file.xhtml#id" in this file layout),
     * page breaks (epub:type="pagebreak", role="doc-pagebreak", aria-label),
     * heading levels (h1 for a division at the top of a content document).
-  and adds the package document (package.xsl) and the navigation document
-  (nav.xsl). Everything is written with xsl:result-document under EPUB/;
+  and adds the package document (package.xsl), the navigation document
+  (nav.xsl) and the NCX for EPUB 2 reading systems (ncx.xsl). Everything is written with xsl:result-document under EPUB/;
   tei_tools.publish.epub adds the style sheet, checks and zips.
 
   Entry: apply-templates to the document node in the unnamed mode.
@@ -26,6 +26,7 @@
   <xsl:include href="chunks.xsl"/>
   <xsl:include href="package.xsl"/>
   <xsl:include href="nav.xsl"/>
+  <xsl:include href="ncx.xsl"/>
 
   <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
     omit-xml-declaration="no" include-content-type="no"/>
@@ -44,6 +45,9 @@
     </xsl:result-document>
     <xsl:result-document href="EPUB/{$tt:nav-file}" format="xhtml">
       <xsl:call-template name="tt:nav-document"/>
+    </xsl:result-document>
+    <xsl:result-document href="EPUB/{$tt:ncx-file}" format="opf">
+      <xsl:call-template name="tt:ncx-document"/>
     </xsl:result-document>
     <xsl:for-each select="$tt:chunks">
       <xsl:result-document href="EPUB/{?file}" format="xhtml">

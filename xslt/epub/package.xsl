@@ -129,16 +129,17 @@
       </metadata>
       <manifest>
         <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
+        <item id="ncx" href="{$tt:ncx-file}" media-type="application/x-dtbncx+xml"/>
         <item id="css" href="css/epub.css" media-type="text/css"/>
         <xsl:for-each select="$tt:chunks">
           <item id="c{format-integer(position(), '00')}" href="{?file}"
             media-type="application/xhtml+xml"/>
         </xsl:for-each>
       </manifest>
-      <spine page-progression-direction="ltr">
+      <!-- The navigation document is not in the spine (see nav.xsl). -->
+      <spine toc="ncx" page-progression-direction="ltr">
         <xsl:for-each select="$tt:chunks">
           <itemref idref="c{format-integer(position(), '00')}"/>
-          <xsl:if test="position() = 1"><itemref idref="nav"/></xsl:if>
         </xsl:for-each>
       </spine>
     </package>
