@@ -12,7 +12,7 @@
   Every chunk is a map:
     file   path of the content document, relative to the package document
     nodes  the TEI nodes it renders, in document order
-    kind   'titlepage' | 'front' | 'body' | 'back' | 'registers'
+    kind   'titlepage' | 'front' | 'body' | 'back' | 'registers' | 'colophon'
     title  the plain-text title for <title> and the navigation
     main   the division that names the chunk (empty for a generated page)
 
@@ -142,6 +142,11 @@
     <xsl:if test="exists($tt:register-lists)">
       <xsl:sequence select="map{'file': $tt:registers-file, 'nodes': $tt:register-lists,
         'main': (), 'kind': 'registers', 'title': '索引（人物、机构、地点、事件、文献）'}"/>
+    </xsl:if>
+    <!-- The colophon (colophon.xsl), from the header: no TEI node of the text. -->
+    <xsl:if test="exists(/*/tei:teiHeader)">
+      <xsl:sequence select="map{'file': $tt:colophon-file, 'nodes': (), 'main': (),
+        'kind': 'colophon', 'title': $tt:colophon-title}"/>
     </xsl:if>
   </xsl:variable>
 

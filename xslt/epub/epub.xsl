@@ -27,6 +27,7 @@
   <xsl:include href="package.xsl"/>
   <xsl:include href="nav.xsl"/>
   <xsl:include href="ncx.xsl"/>
+  <xsl:include href="colophon.xsl"/>
 
   <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
     omit-xml-declaration="no" include-content-type="no"/>
@@ -82,6 +83,9 @@
                 </xsl:otherwise>
               </xsl:choose>
             </section>
+          </xsl:when>
+          <xsl:when test="$kind = 'colophon'">
+            <xsl:call-template name="tt:colophon"/>
           </xsl:when>
           <xsl:when test="$kind = 'registers'">
             <section epub:type="index" role="doc-index" aria-labelledby="registers-title">
