@@ -135,10 +135,11 @@ def test_modified_comes_from_revision_desc(book) -> None:
 
 def test_accessibility_metadata(book) -> None:
     package = book.package
-    assert meta(package, "schema:accessMode") == ["textual"]
+    assert meta(package, "schema:accessMode") == ["textual", "visual"], "the cover image"
     assert meta(package, "schema:accessModeSufficient") == ["textual"]
     features = set(meta(package, "schema:accessibilityFeature"))
-    assert {"structuralNavigation", "tableOfContents", "pageNavigation", "readingOrder"} <= features
+    assert {"structuralNavigation", "tableOfContents", "pageNavigation", "readingOrder",
+            "alternativeText"} <= features
     assert meta(package, "schema:accessibilityHazard") == ["none"]
     summary = meta(package, "schema:accessibilitySummary")
     assert len(summary) == 1 and "目录" in summary[0] and "table of contents" in summary[0]

@@ -45,7 +45,7 @@
   </xsl:function>
 
   <xsl:template name="tt:colophon" as="element()">
-    <section epub:type="colophon" aria-labelledby="colophon-title" class="colophon">
+    <section epub:type="colophon" role="doc-colophon" aria-labelledby="colophon-title" class="colophon">
       <h1 id="colophon-title">{$tt:colophon-title}</h1>
       <dl>
         <dt>书名</dt>

@@ -69,7 +69,7 @@
         <title>{$chunk?title}</title>
         <link rel="stylesheet" type="text/css" href="../css/epub.css"/>
       </head>
-      <body epub:type="{if ($kind = ('titlepage', 'front')) then 'frontmatter'
+      <body epub:type="{if ($kind = ('cover', 'titlepage', 'front')) then 'frontmatter'
                         else if ($kind = 'body') then 'bodymatter' else 'backmatter'}">
         <xsl:choose>
           <xsl:when test="$kind = 'titlepage'">
@@ -82,6 +82,11 @@
                   <xsl:call-template name="tt:generated-titlepage"/>
                 </xsl:otherwise>
               </xsl:choose>
+            </section>
+          </xsl:when>
+          <xsl:when test="$kind = 'cover'">
+            <section epub:type="cover" class="cover">
+              <img src="../{$cover}" alt="{$cover-alt}" role="doc-cover"/>
             </section>
           </xsl:when>
           <xsl:when test="$kind = 'colophon'">

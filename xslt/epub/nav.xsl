@@ -30,7 +30,7 @@
        (ncx.xsl) turns it into navPoints. -->
   <xsl:variable name="tt:toc-list" as="element()">
     <ol>
-      <xsl:for-each select="$tt:chunks">
+      <xsl:for-each select="$tt:chunks[?kind != 'cover']">
         <xsl:variable name="chunk" as="map(*)" select="."/>
         <li>
           <a href="{?file}">{?title}</a>
@@ -61,6 +61,9 @@
         <nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">
           <h2 id="landmarks-title">导航标志</h2>
           <ol>
+            <xsl:if test="$cover">
+              <li><a epub:type="cover" href="{$tt:cover-file}">封面</a></li>
+            </xsl:if>
             <li><a epub:type="titlepage" href="{$tt:titlepage-file}">书名页</a></li>
             <!-- No "toc" landmark: it would point out of the spine (EPUBCheck
                  RSC-011); reading systems find the toc by the nav property. -->

@@ -23,12 +23,16 @@
 
   <xsl:variable name="tt:ncx-file" as="xs:string" select="'toc.ncx'"/>
 
+  <!-- Every target the NCX points to, in reading order (only those: the
+       playOrder values must run from 1 without gaps). -->
+  <xsl:variable name="tt:ncx-targets" as="xs:string*" select="$tt:toc-list//h:a/@href ! string(.),
+    $tt:pages ! (tt:file-of(.) || '#' || tt:page-anchor(.))"/>
   <xsl:variable name="tt:reading-order" as="xs:string*" select="distinct-values(
     for $c in $tt:chunks return ($c?file,
       for $n in ($c?nodes/descendant-or-self::tei:pb
                  | $c?main//(tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5
                              | tei:div6 | tei:div7)[tt:plain(tei:head[1])]/tei:head[1])
-      return $c?file || '#' || tt:anchor($n)))"/>
+      return $c?file || '#' || tt:anchor($n)))[. = $tt:ncx-targets]"/>
 
   <xsl:function name="tt:play-order" as="xs:integer">
     <xsl:param name="src" as="xs:string"/>

@@ -9,6 +9,8 @@
                  every build, different for different editions.
     $description the record's description (tei_tools.records: one mapping
                  for the EPUB and the catalogue records).
+    $cover       the cover image's href (tei_tools.publish.epub_cover), '' for none;
+    $cover-alt   its text alternative.
 
   Mode tt:opf-meta renders the descriptive metadata of one header element.
 -->
@@ -24,6 +26,8 @@
 
   <xsl:param name="identifier" as="xs:string" required="yes"/>
   <xsl:param name="description" as="xs:string" select="''"/>
+  <xsl:param name="cover" as="xs:string" select="''"/>
+  <xsl:param name="cover-alt" as="xs:string" select="''"/>
 
   <!-- The WCAG 2.1 AA claim is made for text: the rendering of every TEI text
        element is checked by DAISY Ace in the test suite. Tables, images,
@@ -122,6 +126,10 @@
           <dc:subject>{tt:plain(.)}</dc:subject>
         </xsl:for-each>
         <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
+        <xsl:if test="$cover">
+          <!-- EPUB 2 reading systems find the cover by this meta. -->
+          <meta name="cover" content="cover-image"/>
+        </xsl:if>
         <xsl:if test="exists($tt:pages)">
           <meta property="pageBreakSource">{$tt:page-source}</meta>
         </xsl:if>
@@ -131,6 +139,9 @@
         <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
         <item id="ncx" href="{$tt:ncx-file}" media-type="application/x-dtbncx+xml"/>
         <item id="css" href="css/epub.css" media-type="text/css"/>
+        <xsl:if test="$cover">
+          <item id="cover-image" href="{$cover}" media-type="image/png" properties="cover-image"/>
+        </xsl:if>
         <xsl:for-each select="$tt:chunks">
           <item id="c{format-integer(position(), '00')}" href="{?file}"
             media-type="application/xhtml+xml"/>
@@ -148,6 +159,10 @@
   <!-- Accessibility metadata (EPUB Accessibility 1.1): only what holds. -->
   <xsl:template name="tt:accessibility-metadata" as="element()*">
     <meta property="schema:accessMode">textual</meta>
+    <xsl:if test="$cover">
+      <meta property="schema:accessMode">visual</meta>
+      <meta property="schema:accessibilityFeature">alternativeText</meta>
+    </xsl:if>
     <meta property="schema:accessModeSufficient">textual</meta>
     <meta property="schema:accessibilityFeature">structuralNavigation</meta>
     <meta property="schema:accessibilityFeature">tableOfContents</meta>
@@ -164,12 +179,14 @@
     <xsl:variable name="figures" as="xs:boolean"
       select="exists($tt:epub-text//(tei:figure | tei:graphic | tei:media))"/>
     <meta property="schema:accessibilitySummary">{
-      '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录'
+      (if ($cover) then '本书除封面图像（附文字说明）外为纯文本出版物，无其他图像、音视频或脚本；有结构化标题、目录'
+       else '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录')
       || (if (exists($tt:pages)) then '、对应印本的页码导航' else '')
       || (if (exists($tt:register-lists)) then '及人物、机构、地点等索引' else '')
       || '，阅读顺序即原书顺序。'
       || (if ($figures) then '原书图像未收入，仅以图题或文字说明呈现。' else '')
-      || ' A text-only publication (no images, media or scripts) with structured headings, a table of contents'
+      || (if ($cover) then ' A text-only publication but for its cover image (with a text alternative): no other images, media or scripts; structured headings, a table of contents'
+          else ' A text-only publication (no images, media or scripts) with structured headings, a table of contents')
       || (if (exists($tt:pages)) then ', page navigation matching the print edition' else '')
       || (if (exists($tt:register-lists)) then ' and indexes of people, organisations and places' else '')
       || '; the reading order is that of the original.'
