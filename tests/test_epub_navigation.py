@@ -215,3 +215,17 @@ def test_ncx_play_order_runs_from_one_without_gaps(book) -> None:
     orders = {int(p.get("playOrder")) for kind in ("navPoint", "pageTarget")
               for p in ncx.iter(f"{NCX}{kind}")}
     assert orders == set(range(1, len(orders) + 1))
+
+
+def test_index_names_each_place_once(book) -> None:
+    """见：第3页、第5页（2处） — never 见：目录、目录、目录 (issue #14)."""
+    index = book.xml("EPUB/text/registers.xhtml").getroot()
+    repeated = counted = 0
+    for dd in index.xpath("//h:dd[contains(@class, 'locators')]", namespaces=NS):
+        labels = [a.text for a in dd.iterfind("h:a", NS)]
+        assert len(labels) == len(set(labels)), labels
+        counted += "处）" in "".join(dd.itertext())
+    tei = xmlio.parse_file(book.source)
+    refs = [r for refs in tei.xpath("//t:text//@ref", namespaces={"t": xmlio.TEI_NS}) for r in refs.split()]
+    repeated = len(refs) - len(set(refs))
+    assert counted > 0 or repeated == 0, "several mentions on one page are counted"

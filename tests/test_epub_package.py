@@ -208,3 +208,18 @@ def test_every_content_document_uses_the_chinese_style_sheet(book) -> None:
         links = book.xml(name).getroot().xpath(
             "//h:link[@rel='stylesheet']/@href", namespaces={"h": "http://www.w3.org/1999/xhtml"})
         assert links == ["../css/epub.css"], name
+
+
+def test_title_page_has_one_h1_and_a_typographic_hierarchy(book) -> None:
+    page = book.xml("EPUB/text/titlepage.xhtml").getroot()
+    h1 = page.findall(".//{http://www.w3.org/1999/xhtml}h1")
+    tei = xmlio.parse_file(book.source)
+    main = tei.xpath("//t:titlePage//t:titlePart[@type='main']", namespaces={"t": xmlio.TEI_NS})
+    assert len(h1) == 1 and "".join(h1[0].itertext()) == "".join(main[0].itertext())
+    classes = [p.get("class") for p in page.iter("{http://www.w3.org/1999/xhtml}p")]
+    assert "titlePart titlePart-sub" in classes and "docAuthor" in classes
+    css = book.data["EPUB/css/epub.css"].decode("utf-8")
+    sizes = {sel: re.search(re.escape(sel) + r" \{[^}]*font-size: ([0-9.]+em)", css).group(1)
+             for sel in (".titlepage h1", ".titlepage .titlePart-sub", ".titlepage .titlePart-series",
+                         ".titlepage .docAuthor")}
+    assert len(set(sizes.values())) == 4, sizes

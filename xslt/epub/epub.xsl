@@ -76,7 +76,17 @@
             <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
               <xsl:choose>
                 <xsl:when test="exists($chunk?nodes)">
-                  <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+                  <xsl:variable name="rendered" as="item()*">
+                    <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+                  </xsl:variable>
+                  <xsl:variable name="parts" as="element()*"
+                    select="$rendered/descendant-or-self::*:div[tokenize(@class) = 'titlePart']"/>
+                  <xsl:variable name="h1" as="element()?"
+                    select="($parts[tokenize(@class) = 'titlePart-main'], $parts)[1]"/>
+                  <xsl:if test="empty($h1)"><h1>{$tt:main-title}</h1></xsl:if>
+                  <xsl:apply-templates mode="tt:epub-title" select="$rendered">
+                    <xsl:with-param name="h1" as="element()?" tunnel="yes" select="$h1"/>
+                  </xsl:apply-templates>
                 </xsl:when>
                 <xsl:otherwise>
                   <xsl:call-template name="tt:generated-titlepage"/>
@@ -149,10 +159,13 @@
             <xsl:variable name="mentions" as="element()*"
               select="key('tt:mentions', string($entry/@xml:id))[tt:file-of(.)]"/>
             <xsl:if test="exists($mentions)">
-              <dd class="locators">见：<xsl:for-each select="$mentions">
+              <!-- Each place once (见：第3页、第5页, never 目录、目录、目录), linked
+                   to its first mention; several mentions there are counted. -->
+              <dd class="locators">见：<xsl:for-each-group select="$mentions" group-by="tt:locator(.)">
                 <xsl:if test="position() gt 1">、</xsl:if>
-                <a href="{tt:internal-href(.)}">{tt:locator(.)}</a>
-              </xsl:for-each></dd>
+                <a href="{tt:internal-href(.)}">{current-grouping-key()}</a>
+                <xsl:if test="count(current-group()) gt 1">（{count(current-group())}处）</xsl:if>
+              </xsl:for-each-group></dd>
             </xsl:if>
           </xsl:for-each>
         </dl>
@@ -249,10 +262,50 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- Editorial interventions are told by the edition's brackets, not by
+       colour (invisible on e-ink): a corrected reading in 〔〕, supplied text
+       in ［］ (gaps already read 〔…〕). The brackets are spans of class
+       "ed-mark", so they can be told from the text. -->
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']" as="element()">
+    <xsl:copy>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
+      <span class="ed-mark">〔</span>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="node()"/>
+      <span class="ed-mark">〕</span>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'supplied']" as="element()">
+    <xsl:copy>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
+      <span class="ed-mark">［</span>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="node()"/>
+      <span class="ed-mark">］</span>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- A choice's tabindex is for the site's keyboard tooltip; not in the EPUB. -->
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']/@tabindex" as="empty-sequence()"/>
+
   <!-- The other branch of a choice: the site toggles it with a script; the
        EPUB shows the chosen reading only (the other stays in the title and
        in the editor's note). -->
   <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]" as="empty-sequence()"/>
+
+  <!-- ===== The title page (mode tt:epub-title) =====
+       A typographic hierarchy a reading system can see: the main title part
+       (else the first) is the h1, the other title parts, the author, date
+       and imprint are paragraphs with their own size (epub.css). -->
+  <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
+  <xsl:template mode="tt:epub-title" as="element()" match="*:div[tokenize(@class) = ('titlePart',
+      'docAuthor', 'docDate', 'docEdition', 'docImprint', 'byline', 'imprimatur')]
+      [empty(*:div | *:p | *:ul | *:ol | *:dl | *:table | *:section | *:blockquote)]">
+    <xsl:param name="h1" as="element()?" tunnel="yes"/>
+    <xsl:element name="{if (. is $h1) then 'h1' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
+      <xsl:apply-templates mode="tt:epub-title" select="@*, node()"/>
+    </xsl:element>
+  </xsl:template>
 
   <!-- ===== Pages ===== -->
   <xsl:function name="tt:page-label" as="xs:string">
