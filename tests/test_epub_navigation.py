@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import EDITION
 from epub_support import EPUB_NS, NS, XHTML, book_of, editions
 from tei_tools import xmlio
 
@@ -150,22 +152,56 @@ def test_register_entries_link_back_to_their_mentions(book) -> None:
         assert (count > 0) == (entry in mentioned), entry
 
 
-def test_notes_are_numbered_through_each_document_and_linked_both_ways(book) -> None:
-    numbered = 0
+def _unit_of(note):
+    """The unit a note is numbered in (an item or the preface), as the core defines it."""
+    return next((a for a in note.iterancestors(f"{{{xmlio.TEI_NS}}}div")
+                 if a.get("type") in ("item", "preface")), None)
+
+
+def test_notes_are_numbered_per_unit_and_linked_both_ways(book) -> None:
+    """One numbering everywhere (issue #14): a note's number counts the notes
+    of its unit (item, preface), in the EPUB as on the site and in the text."""
+    tei = xmlio.parse_file(book.source)
+    notes = tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS})
+    expected = []
+    for note in notes:
+        unit = _unit_of(note)
+        expected.append(1 + sum(1 for n in notes[:notes.index(note)] if _unit_of(n) is unit))
+    shown = []
     for file in book.content_files():
         root = book.xml(file).getroot()
         refs = root.xpath("//h:a[@epub:type='noteref']", namespaces=NS)
-        assert [int("".join(r.itertext()).strip("[]")) for r in refs] == list(range(1, len(refs) + 1))
-        for number, ref in enumerate(refs, 1):
+        for ref in refs:
+            number = int("".join(ref.itertext()).strip("[]"))
             assert ref.get("role") == "doc-noteref"
             note = element_by_id(book, file, ref.get("href").lstrip("#"))
             assert note is not None and note.get("value") == str(number)
             assert note.xpath("ancestor::h:section[@epub:type='endnotes']", namespaces=NS)
             back = note.xpath(".//h:a[@class='backref']/@href", namespaces=NS)
             assert back == [f"#{ref.get('id')}"]
-        numbered += len(refs)
-    tei = xmlio.parse_file(book.source)
-    assert numbered == len(tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS}))
+            shown.append(number)
+        for ol in root.xpath("//h:section[@epub:type='endnotes']//h:ol", namespaces=NS):
+            values = [li.get("value") for li in ol.iterfind("h:li", NS)]
+            assert len(values) == len(set(values)), f"{file}: a number repeats in one list"
+    assert shown == expected
+    if book.source == EDITION:
+        assert max(expected) > 1 and expected.count(1) > 1, "numbers restart in each unit"
+
+
+def test_epub_and_site_give_every_note_the_same_number() -> None:
+    from build_support import built as built_site
+
+    site, _ = built_site(EDITION)
+    on_site = {}
+    for page in (site / "html").glob("*.html"):
+        for match in re.finditer(r'<li id="([^"]+)" value="(\d+)"', page.read_text(encoding="utf-8")):
+            on_site[match.group(1)] = match.group(2)
+    book = book_of(EDITION)
+    in_epub = {}
+    for file in book.content_files():
+        for li in book.xml(file).getroot().xpath("//h:section[@epub:type='endnotes']//h:li", namespaces=NS):
+            in_epub[li.get("id")] = li.get("value")
+    assert in_epub and in_epub == on_site
 
 
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"

@@ -113,8 +113,9 @@
           <xsl:otherwise>
             <xsl:variable name="rendered" as="item()*">
               <xsl:apply-templates mode="render" select="$chunk?nodes"/>
-              <xsl:call-template name="tt:notes">
+              <xsl:call-template name="tt:epub-notes">
                 <xsl:with-param name="notes" select="$chunk?nodes/descendant-or-self::tei:note"/>
+                <xsl:with-param name="file" select="$chunk?file"/>
               </xsl:call-template>
             </xsl:variable>
             <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
@@ -218,14 +219,38 @@
     <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
   </xsl:function>
 
-  <!-- Notes are numbered through each content document (the site numbers
-       them per item; a content document here may hold several items). -->
-  <xsl:function name="tt:note-number" as="xs:integer">
-    <xsl:param name="note" as="element()"/>
-    <xsl:variable name="file" as="xs:string" select="tt:file-of($note)"/>
-    <xsl:sequence select="count($tt:chunks[?file = $file][1]?nodes
-                                /descendant-or-self::tei:note[. &lt;&lt; $note]) + 1"/>
-  </xsl:function>
+  <!-- Notes keep the core's numbering (tt:note-number, per unit, as on the
+       site); a content document holding several units lists their notes
+       unit by unit (tt:epub-notes), so no number repeats in one list. -->
+  <xsl:template name="tt:epub-notes" as="element()?">
+    <xsl:param name="notes" as="element()*"/>
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:if test="exists($notes)">
+      <xsl:variable name="groups" as="array(element()*)*">
+        <xsl:for-each-group select="$notes" group-adjacent="string(tt:unit-of(.) ! generate-id(.))">
+          <xsl:sequence select="[current-group()]"/>
+        </xsl:for-each-group>
+      </xsl:variable>
+      <section class="notes" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">注释</h2>
+        <xsl:for-each select="$groups">
+          <xsl:variable name="unit" as="element()?" select="tt:unit-of(head(?1))"/>
+          <xsl:if test="count($groups) gt 1">
+            <h3 id="notes-{position()}">{if ($unit) then tt:title-of($unit) else $tt:chunks[?file = $file][1]?title}</h3>
+          </xsl:if>
+          <ol>
+            <xsl:for-each select="?*">
+              <li id="{tt:anchor(.)}" value="{tt:note-number(.)}">
+                <xsl:apply-templates select="." mode="note"/>
+                <xsl:text> </xsl:text>
+                <a class="backref" href="#noteref-{tt:anchor(.)}" title="返回正文" aria-label="返回正文">↩</a>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
 
   <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
   <xsl:template name="tt:cite-control" as="element()?">
