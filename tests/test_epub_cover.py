@@ -58,7 +58,7 @@ def test_cover_is_deterministic() -> None:
 
 
 def test_the_title_is_split_and_wrapped_by_the_font() -> None:
-    font = epub_cover._font("bold", 92, "SC")
+    font = epub_cover._font("bold", epub_cover._px(92), "SC")
     assert font is not None and font.getname() == ("Noto Serif CJK SC", "Bold")
     lines = epub_cover._wrap("台江党建报道荟萃台江党建报道荟萃台江党建报道荟萃", font, 900)
     assert len(lines) > 1 and all(font.getlength(l) <= 900 for l in lines)

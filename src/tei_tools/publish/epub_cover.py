@@ -28,7 +28,9 @@ from pathlib import Path
 
 from tei_tools.records.header import Description
 
-WIDTH, HEIGHT = 1200, 1800
+WIDTH, HEIGHT = 1000, 1500
+SCALE = WIDTH / 1200
+"""Sizes below are drawn for 1200 px and scaled."""
 BACKGROUND = (128, 24, 24)
 INK = (255, 248, 235)
 RULE = (214, 178, 94)
@@ -113,6 +115,10 @@ def alt_text(d: Description) -> str:
     return "。".join(p.rstrip("。") for p in parts) + "。"
 
 
+def _px(size: int) -> int:
+    return max(1, round(size * SCALE))
+
+
 def render_cover(d: Description) -> Cover:
     alt = alt_text(d)
     try:
@@ -120,34 +126,34 @@ def render_cover(d: Description) -> Cover:
     except ImportError:
         return Cover(None, alt, "Pillow is not installed")
     suffix = _face_suffix(d.language)
-    big, small = _font("bold", 92, suffix), _font("regular", 46, suffix)
-    credit = _font("regular", 40, suffix)
+    big, small = _font("bold", _px(92), suffix), _font("regular", _px(46), suffix)
+    credit = _font("regular", _px(40), suffix)
     if big is None or small is None or credit is None:
         return Cover(None, alt, "no Noto CJK font found (Debian fonts-noto-cjk)")
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    margin = 110
-    draw.rectangle([60, 60, WIDTH - 61, HEIGHT - 61], outline=RULE, width=6)
-    draw.rectangle([80, 80, WIDTH - 81, HEIGHT - 81], outline=RULE, width=2)
+    margin = _px(110)
+    draw.rectangle([_px(60), _px(60), WIDTH - _px(60) - 1, HEIGHT - _px(60) - 1], outline=RULE, width=_px(6))
+    draw.rectangle([_px(80), _px(80), WIDTH - _px(80) - 1, HEIGHT - _px(80) - 1], outline=RULE, width=_px(2))
     match = re.match(r"^(.+?)([（(：:].*)$", d.title)
     head, rest = (match.group(1), match.group(2).lstrip("：:")) if match else (d.title, "")
-    y = 330
+    y = _px(330)
     for line in _wrap(head, big, WIDTH - 2 * margin):
         draw.text((WIDTH / 2, y), line, font=big, fill=INK, anchor="ma")
-        y += 130
-    y += 30
-    draw.line([(WIDTH / 2 - 160, y), (WIDTH / 2 + 160, y)], fill=RULE, width=4)
-    y += 70
+        y += _px(130)
+    y += _px(30)
+    draw.line([(WIDTH / 2 - _px(160), y), (WIDTH / 2 + _px(160), y)], fill=RULE, width=_px(4))
+    y += _px(70)
     for piece in [p for p in re.split(r"[：:]", rest) if p.strip()] + list(d.subtitles):
         for line in _wrap(piece, small, WIDTH - 2 * margin):
             draw.text((WIDTH / 2, y), line, font=small, fill=INK, anchor="ma")
-            y += 72
+            y += _px(72)
     bottom = [n.text for n in d.names if n.creator] + ([d.publisher] if d.publisher else [])
     bottom += [d.date[:4]] if d.date[:4].isdigit() else []
-    y = HEIGHT - 200 - 64 * len(bottom)
+    y = HEIGHT - _px(200) - _px(64) * len(bottom)
     for line in bottom:
         draw.text((WIDTH / 2, y), line, font=credit, fill=INK, anchor="ma")
-        y += 64
+        y += _px(64)
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=6)
+    image.save(out, format="PNG", compress_level=3)
     return Cover(out.getvalue(), alt)
