@@ -214,3 +214,21 @@ def test_records_are_deterministic_and_named_by_the_stem() -> None:
                                        "taijiang-dangjian-2007.mods.xml",
                                        "taijiang-dangjian-2007.dc.xml"]
     assert [r.data for r in first] == [r.data for r in records(EDITION)]
+
+
+def test_build_refuses_a_record_without_header_with_a_reason(tmp_path: Path) -> None:
+    source = REPO.parent / "shared" / "corpus" / "p5test__testi18n.xml"
+    result = CliRunner().invoke(main, ["build", str(source), "--no-validate", "-f", "records",
+                                       "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 1
+    assert "p5test__testi18n.xml: error: no teiHeader" in result.stderr
+    assert not (tmp_path / "dist").exists(), "nothing half-written"
+
+
+def test_build_writes_the_three_records(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(MINI), "-f", "records", "--out", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "d" / "records").iterdir())
+    assert written == sorted(r.name for r in records(MINI))
+    for r in records(MINI):
+        assert (tmp_path / "d" / "records" / r.name).read_bytes() == r.data

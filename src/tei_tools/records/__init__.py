@@ -42,39 +42,47 @@ class Record:
     data: bytes
 
 
-def _tree(source: Path | etree._ElementTree) -> tuple[etree._ElementTree, str]:
+def _tree(source: Path | etree._ElementTree) -> tuple[etree._ElementTree, str, str]:
+    """(tree, file stem, name for messages)."""
     if isinstance(source, etree._ElementTree):
-        return source, "document"
+        return source, "document", "document"
     path = Path(source)
     if not path.is_file():
         raise UsageError(f"{path}: error: no such file")
-    return xmlio.parse_file(path), path.stem
+    return xmlio.parse_file(path), path.stem, str(path)
 
 
-def record(source: Path | etree._ElementTree, fmt: str, stem: str | None = None) -> Record:
-    """The record of ``source`` (a TEI file or a parsed tree) in ``fmt``."""
+def record(source: Path | etree._ElementTree, fmt: str, stem: str | None = None,
+           name: str | None = None) -> Record:
+    """The record of ``source`` (a TEI file or a parsed tree) in ``fmt``.
+
+    ``name`` names the document in error messages (default: its path).
+    """
     if fmt not in FORMATS:
         raise UsageError(f"unknown record format '{fmt}' (choose from {', '.join(FORMATS)})")
-    tree, default_stem = _tree(source)
+    tree, default_stem, default_name = _tree(source)
+    label = name or default_name
     if not xmlio.is_tei_root(tree):
-        raise TeiToolsError(f"{source if isinstance(source, Path) else 'document'}: error: the root element is "
+        raise TeiToolsError(f"{label}: error: the root element is "
                             f"<{etree.QName(tree.getroot()).localname}>, not a TEI document")
     if not tree.getroot().xpath("t:teiHeader", namespaces={"t": xmlio.TEI_NS}):
-        raise TeiToolsError(f"{source}: error: no teiHeader: nothing to describe")
+        raise TeiToolsError(f"{label}: error: no teiHeader: nothing to describe")
     suffix, writer = FORMATS[fmt]
     return Record(fmt, f"{stem or default_stem}.{suffix}", writer(describe(tree)))
 
 
-def records(source: Path | etree._ElementTree, stem: str | None = None) -> list[Record]:
+def records(source: Path | etree._ElementTree, stem: str | None = None,
+            name: str | None = None) -> list[Record]:
     """The record of ``source`` in every format."""
-    return [record(source, fmt, stem) for fmt in FORMATS]
+    return [record(source, fmt, stem, name) for fmt in FORMATS]
 
 
-def write_records(tree: etree._ElementTree, out_dir: Path, stem: str) -> list[Path]:
+def write_records(tree: etree._ElementTree, out_dir: Path, stem: str,
+                  name: str | None = None) -> list[Path]:
     """Write every record of ``tree`` into ``out_dir`` (created); the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for rec in records(tree, stem):
+    for rec in records(tree, stem, name):
         path = out_dir / rec.name
         path.write_bytes(rec.data)
         written.append(path)
