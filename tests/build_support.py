@@ -31,7 +31,7 @@ atexit.register(shutil.rmtree, _ROOT, True)
 
 
 @functools.cache
-def built(source: Path, formats: tuple[str, ...] = ("html", "epub", "txt"),
+def built(source: Path, formats: tuple[str, ...] = ("html", "epub", "txt", "records"),
           validate: bool = True, reading: str = "regularised",
           page_markers: bool = False) -> tuple[Path, BuildResult]:
     """Build ``source`` once per process; returns (dist folder, result)."""

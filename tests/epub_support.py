@@ -145,7 +145,7 @@ def is_apparatus(element: etree._Element) -> bool:
     """EPUB markup that is not the text: page numbers, note calls, gap labels."""
     classes = (element.get("class") or "").split()
     return (element.get(f"{{{EPUB_NS}}}type") in ("pagebreak", "noteref")
-            or bool({"gap", "figdesc", "alt", "noteref"} & set(classes)))
+            or bool({"gap", "figdesc", "alt", "noteref", "ed-mark"} & set(classes)))
 
 
 def epub_text(element: etree._Element) -> str:

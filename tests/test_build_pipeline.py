@@ -31,10 +31,11 @@ def test_cli_builds_all_formats_with_nothing_on_stdout(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert "validated" in result.stderr and "html:" in result.stderr and "built" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["epub", "html", "txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["epub", "html", "records", "txt"]
     assert (out / "html" / "index.html").is_file()
     assert (out / "txt" / "edition-mini.txt").is_file()
     assert (out / "epub" / "edition-mini.epub").is_file()
+    assert (out / "records" / "edition-mini.marcxml.xml").is_file()
     assert not list(tmp_path.glob(".dist.*")), "temporary folders left behind"
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import EDITION
 from epub_support import EPUB_NS, NS, XHTML, book_of, editions
 from tei_tools import xmlio
 
@@ -80,7 +82,8 @@ def test_every_toc_entry_resolves_and_the_toc_is_nested(book) -> None:
         if fragment:
             assert element_by_id(book, file, fragment) is not None, link.get("href")
         seen_files.append(file)
-    assert set(spine) <= set(seen_files), "every content document is in the TOC"
+    assert set(spine) - {"EPUB/text/cover.xhtml"} <= set(seen_files), \
+        "every content document but the cover is in the TOC"
 
 
 def test_item_titles_are_toc_entries(book) -> None:
@@ -96,7 +99,7 @@ def test_item_titles_are_toc_entries(book) -> None:
 def test_landmarks(book) -> None:
     landmarks = nav_of(book, "landmarks")
     kinds = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.xpath(".//h:a", namespaces=NS)}
-    assert set(kinds) == {"titlepage", "toc", "bodymatter", "index"}
+    assert set(kinds) == {"cover", "titlepage", "bodymatter", "index"}, "toc: the nav is not in the spine"
     for href in kinds.values():
         file, fragment = resolve(book, "EPUB/nav.xhtml", href)
         assert file in book.spine_files()
@@ -109,10 +112,12 @@ def test_landmarks(book) -> None:
 
 
 def test_spine_order_is_title_page_then_the_text(book) -> None:
+    """The navigation document is not in the reading order: no second contents
+    list before the book's own, no landmarks or page list read as text."""
     spine = book.spine_files()
-    assert spine[0] == "EPUB/text/titlepage.xhtml"
-    assert spine[1] == "EPUB/nav.xhtml"
-    assert spine[-1] == "EPUB/text/registers.xhtml"
+    assert spine[:2] == ["EPUB/text/cover.xhtml", "EPUB/text/titlepage.xhtml"]
+    assert "EPUB/nav.xhtml" not in spine
+    assert spine[-2:] == ["EPUB/text/registers.xhtml", "EPUB/text/colophon.xhtml"]
 
 
 def test_every_internal_link_resolves(book) -> None:
@@ -147,19 +152,116 @@ def test_register_entries_link_back_to_their_mentions(book) -> None:
         assert (count > 0) == (entry in mentioned), entry
 
 
-def test_notes_are_numbered_through_each_document_and_linked_both_ways(book) -> None:
-    numbered = 0
+def _unit_of(note):
+    """The unit a note is numbered in (an item or the preface), as the core defines it."""
+    return next((a for a in note.iterancestors(f"{{{xmlio.TEI_NS}}}div")
+                 if a.get("type") in ("item", "preface")), None)
+
+
+def test_notes_are_numbered_per_unit_and_linked_both_ways(book) -> None:
+    """One numbering everywhere (issue #14): a note's number counts the notes
+    of its unit (item, preface), in the EPUB as on the site and in the text."""
+    tei = xmlio.parse_file(book.source)
+    notes = tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS})
+    expected = []
+    for note in notes:
+        unit = _unit_of(note)
+        expected.append(1 + sum(1 for n in notes[:notes.index(note)] if _unit_of(n) is unit))
+    shown = []
     for file in book.content_files():
         root = book.xml(file).getroot()
         refs = root.xpath("//h:a[@epub:type='noteref']", namespaces=NS)
-        assert [int("".join(r.itertext()).strip("[]")) for r in refs] == list(range(1, len(refs) + 1))
-        for number, ref in enumerate(refs, 1):
+        for ref in refs:
+            number = int("".join(ref.itertext()).strip("[]"))
             assert ref.get("role") == "doc-noteref"
             note = element_by_id(book, file, ref.get("href").lstrip("#"))
             assert note is not None and note.get("value") == str(number)
             assert note.xpath("ancestor::h:section[@epub:type='endnotes']", namespaces=NS)
             back = note.xpath(".//h:a[@class='backref']/@href", namespaces=NS)
             assert back == [f"#{ref.get('id')}"]
-        numbered += len(refs)
+            shown.append(number)
+        for ol in root.xpath("//h:section[@epub:type='endnotes']//h:ol", namespaces=NS):
+            values = [li.get("value") for li in ol.iterfind("h:li", NS)]
+            assert len(values) == len(set(values)), f"{file}: a number repeats in one list"
+    assert shown == expected
+    if book.source == EDITION:
+        assert max(expected) > 1 and expected.count(1) > 1, "numbers restart in each unit"
+
+
+def test_epub_and_site_give_every_note_the_same_number() -> None:
+    from build_support import built as built_site
+
+    site, _ = built_site(EDITION)
+    on_site = {}
+    for page in (site / "html").glob("*.html"):
+        for match in re.finditer(r'<li id="([^"]+)" value="(\d+)"', page.read_text(encoding="utf-8")):
+            on_site[match.group(1)] = match.group(2)
+    book = book_of(EDITION)
+    in_epub = {}
+    for file in book.content_files():
+        for li in book.xml(file).getroot().xpath("//h:section[@epub:type='endnotes']//h:li", namespaces=NS):
+            in_epub[li.get("id")] = li.get("value")
+    assert in_epub and in_epub == on_site
+
+
+NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+
+
+def _ncx_points(point) -> list:
+    """(label, src, children) of the navPoints under ``point``."""
+    return [(p.findtext(f"{NCX}navLabel/{NCX}text"), p.find(f"{NCX}content").get("src"),
+             _ncx_points(p)) for p in point.findall(f"{NCX}navPoint")]
+
+
+def _nav_points(ol) -> list:
+    return [(" ".join("".join(li.find("h:a", NS).itertext()).split()), li.find("h:a", NS).get("href"),
+             _nav_points(li.find("h:ol", NS)) if li.find("h:ol", NS) is not None else [])
+            for li in ol.findall("h:li", NS)]
+
+
+def test_ncx_is_the_nav_toc_and_page_list(book) -> None:
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    toc = nav_of(book, "toc").find("h:ol", NS)
+    assert _ncx_points(ncx.find(f"{NCX}navMap")) == _nav_points(toc)
+    pages = [(t.findtext(f"{NCX}navLabel/{NCX}text"), t.find(f"{NCX}content").get("src"))
+             for t in ncx.iterfind(f"{NCX}pageList/{NCX}pageTarget")]
+    page_list = nav_of(book, "page-list")
+    assert pages == [(a.text, a.get("href")) for a in page_list.iterfind(".//h:a", NS)]
+
+
+def test_ncx_play_order_follows_the_reading_order(book) -> None:
+    """One playOrder per target, increasing along the navMap and the pageList."""
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    by_src: dict[str, set[str]] = {}
+    by_order: dict[str, set[str]] = {}
+    for kind in ("navPoint", "pageTarget"):
+        orders = []
+        for point in ncx.iter(f"{NCX}{kind}"):
+            src, order = point.find(f"{NCX}content").get("src"), point.get("playOrder")
+            by_src.setdefault(src, set()).add(order)
+            by_order.setdefault(order, set()).add(src)
+            orders.append(int(order))
+        assert orders == sorted(orders) and len(set(orders)) == len(orders), kind
+    assert all(len(v) == 1 for v in by_src.values())
+    assert all(len(v) == 1 for v in by_order.values())
+
+
+def test_ncx_play_order_runs_from_one_without_gaps(book) -> None:
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    orders = {int(p.get("playOrder")) for kind in ("navPoint", "pageTarget")
+              for p in ncx.iter(f"{NCX}{kind}")}
+    assert orders == set(range(1, len(orders) + 1))
+
+
+def test_index_names_each_place_once(book) -> None:
+    """见：第3页、第5页（2处） — never 见：目录、目录、目录 (issue #14)."""
+    index = book.xml("EPUB/text/registers.xhtml").getroot()
+    repeated = counted = 0
+    for dd in index.xpath("//h:dd[contains(@class, 'locators')]", namespaces=NS):
+        labels = [a.text for a in dd.iterfind("h:a", NS)]
+        assert len(labels) == len(set(labels)), labels
+        counted += "处）" in "".join(dd.itertext())
     tei = xmlio.parse_file(book.source)
-    assert numbered == len(tei.xpath("//t:text//t:note", namespaces={"t": xmlio.TEI_NS}))
+    refs = [r for refs in tei.xpath("//t:text//@ref", namespaces={"t": xmlio.TEI_NS}) for r in refs.split()]
+    repeated = len(refs) - len(set(refs))
+    assert counted > 0 or repeated == 0, "several mentions on one page are counted"

@@ -72,8 +72,12 @@ def test_container_points_to_package(book) -> None:
 def test_identifier_is_uuid5_of_idno_and_unique_identifier(book) -> None:
     package = book.package
     identifiers = dc(package, "identifier")
-    assert len(identifiers) == 1
+    assert len(identifiers) == 2, "the package urn:uuid and the edition's idno"
     assert identifiers[0].get("id") == package.get("unique-identifier")
+    idno = xmlio.parse_file(book.source).xpath(
+        "//t:publicationStmt/t:idno", namespaces={"t": xmlio.TEI_NS})[0]
+    assert identifiers[1].text == f"{idno.get('type')}:{idno.text.strip()}"
+    assert meta(package, "identifier-type") == ["01"]
     value = identifiers[0].text
     assert value.startswith("urn:uuid:")
     parsed = uuid.UUID(value.removeprefix("urn:uuid:"))
@@ -93,7 +97,12 @@ def test_descriptive_metadata_from_the_header(book) -> None:
     assert [c.text for c in creators] == ["中共台江区委组织部"]
     roles = package.findall(f"{{{OPF}}}metadata/{{{OPF}}}meta[@refines='#{creators[0].get('id')}']")
     assert [(r.get("property"), r.get("scheme"), r.text) for r in roles] == [
-        ("role", "marc:relators", "com")]
+        ("role", "marc:relators", "aut"), ("role", "marc:relators", "com"),
+        ("file-as", None, "Zhōnggòng Táijiāng Qūwěi Zǔzhībù"), ("display-seq", None, "1")], "author for every reader, compiler for role-aware ones"
+    description = dc(package, "description")
+    assert len(description) == 1 and description[0].text == " ".join(
+        " ".join("".join(p.itertext()).split()) for p in xmlio.parse_file(book.source).xpath(
+            "//t:projectDesc/t:p", namespaces={"t": xmlio.TEI_NS}))
     assert dc(package, "contributor"), "the encoders are contributors"
     assert [e.text for e in dc(package, "language")] == ["zh-Hans"]
     assert len(dc(package, "publisher")) == 1
@@ -126,10 +135,11 @@ def test_modified_comes_from_revision_desc(book) -> None:
 
 def test_accessibility_metadata(book) -> None:
     package = book.package
-    assert meta(package, "schema:accessMode") == ["textual"]
+    assert meta(package, "schema:accessMode") == ["textual", "visual"], "the cover image"
     assert meta(package, "schema:accessModeSufficient") == ["textual"]
     features = set(meta(package, "schema:accessibilityFeature"))
-    assert {"structuralNavigation", "tableOfContents", "pageNavigation", "readingOrder"} <= features
+    assert {"structuralNavigation", "tableOfContents", "pageNavigation", "readingOrder",
+            "alternativeText"} <= features
     assert meta(package, "schema:accessibilityHazard") == ["none"]
     summary = meta(package, "schema:accessibilitySummary")
     assert len(summary) == 1 and "目录" in summary[0] and "table of contents" in summary[0]
@@ -145,8 +155,16 @@ def test_every_content_document_declares_its_language(book) -> None:
         assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans", name
 
 
-def test_no_ncx(book) -> None:
-    assert not [n for n in book.names if n.endswith(".ncx")]
+def test_ncx_for_epub2_readers_is_declared(book) -> None:
+    package = book.package
+    items = {i.get("id"): i for i in package.iterfind(f"{{{OPF}}}manifest/{{{OPF}}}item")}
+    spine = package.find(f"{{{OPF}}}spine")
+    ncx = items[spine.get("toc")]
+    assert ncx.get("media-type") == "application/x-dtbncx+xml"
+    root = book.xml("EPUB/" + ncx.get("href")).getroot()
+    uid = root.find("{http://www.daisy.org/z3986/2005/ncx/}head/"
+                    "{http://www.daisy.org/z3986/2005/ncx/}meta[@name='dtb:uid']")
+    assert uid.get("content") == dc(package, "identifier")[0].text
 
 
 def test_ocf_refuses_reserved_entries() -> None:
@@ -190,3 +208,18 @@ def test_every_content_document_uses_the_chinese_style_sheet(book) -> None:
         links = book.xml(name).getroot().xpath(
             "//h:link[@rel='stylesheet']/@href", namespaces={"h": "http://www.w3.org/1999/xhtml"})
         assert links == ["../css/epub.css"], name
+
+
+def test_title_page_has_one_h1_and_a_typographic_hierarchy(book) -> None:
+    page = book.xml("EPUB/text/titlepage.xhtml").getroot()
+    h1 = page.findall(".//{http://www.w3.org/1999/xhtml}h1")
+    tei = xmlio.parse_file(book.source)
+    main = tei.xpath("//t:titlePage//t:titlePart[@type='main']", namespaces={"t": xmlio.TEI_NS})
+    assert len(h1) == 1 and "".join(h1[0].itertext()) == "".join(main[0].itertext())
+    classes = [p.get("class") for p in page.iter("{http://www.w3.org/1999/xhtml}p")]
+    assert "titlePart titlePart-sub" in classes and "docAuthor" in classes
+    css = book.data["EPUB/css/epub.css"].decode("utf-8")
+    sizes = {sel: re.search(re.escape(sel) + r" \{[^}]*font-size: ([0-9.]+em)", css).group(1)
+             for sel in (".titlepage h1", ".titlepage .titlePart-sub", ".titlepage .titlePart-series",
+                         ".titlepage .docAuthor")}
+    assert len(set(sizes.values())) == 4, sizes

@@ -58,3 +58,26 @@ def test_no_text_of_the_edition_is_lost(pair) -> None:
     reading = tei_reading(text)
     assert reading
     assert lost_from(reading, spine_text(book)) is None
+
+
+def test_interventions_are_bracketed_not_only_coloured(pair) -> None:
+    """On e-ink colour is lost: a corrected reading stands in 〔〕, supplied text
+    in ［］, a gap reads 〔…〕 (issue #14)."""
+    tei, book = pair
+    ns = {"t": xmlio.TEI_NS}
+    spans: dict[str, list] = {"choice": [], "supplied": [], "gap": []}
+    for file in book.content_files():
+        for element in book.xml(file).getroot().iter("{http://www.w3.org/1999/xhtml}*"):
+            for kind in set((element.get("class") or "").split()) & set(spans):
+                spans[kind].append(element)
+    assert len(spans["choice"]) == len(tei.xpath("//t:text//t:choice", namespaces=ns)) > 0
+    assert len(spans["supplied"]) == len(tei.xpath("//t:text//t:supplied", namespaces=ns)) > 0
+    assert len(spans["gap"]) == len(tei.xpath("//t:text//t:gap", namespaces=ns)) > 0
+    for kind, (left, right) in (("choice", "〔〕"), ("supplied", "［］")):
+        for span in spans[kind]:
+            children = [c for c in span if isinstance(c.tag, str)]
+            assert (children[0].get("class"), children[0].text) == ("ed-mark", left)
+            assert (children[-1].get("class"), children[-1].text) == ("ed-mark", right)
+    for gap in spans["gap"]:
+        label = "".join(gap.itertext())
+        assert label.startswith("〔") and label.endswith("〕")

@@ -309,11 +309,7 @@
         or ((parent::tei:choice or parent::tei:app) and not(. is tt:shown-branch(..)))])"/>
   </xsl:function>
 
-  <xsl:function name="tt:note-number" as="xs:integer">
-    <xsl:param name="note" as="element()"/>
-    <xsl:variable name="scope" as="node()" select="(tt:unit-of($note), $tt:root)[1]"/>
-    <xsl:sequence select="count($scope//tei:note[ancestor::tei:text][. &lt;&lt; $note]) + 1"/>
-  </xsl:function>
+  <!-- tt:note-number: in notes.xsl (one numbering for every format). -->
 
   <!-- The heading level of a head: 1 for a unit's own head, deeper divisions
        below it; outside units, the division depth + 1; a second head of the

@@ -10,6 +10,17 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
+  <!-- THE note numbering of every format (site, EPUB, text): notes are
+       numbered through their unit (an item, the preface; tt:unit-of), from 1;
+       a note outside any unit by its place among all notes of the text.
+       Layers call this and never override it, so a note has one number
+       wherever it is read (the EPUB lists a content document's notes by unit). -->
+  <xsl:function name="tt:note-number" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="scope" as="node()" select="(tt:unit-of($note), $tt:root)[1]"/>
+    <xsl:sequence select="count($scope//tei:note[ancestor::tei:text][. &lt;&lt; $note]) + 1"/>
+  </xsl:function>
+
   <xsl:template match="tei:note" mode="render" as="item()*">
     <xsl:call-template name="tt:note-anchor">
       <xsl:with-param name="node" select="."/>

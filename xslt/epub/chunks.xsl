@@ -12,7 +12,7 @@
   Every chunk is a map:
     file   path of the content document, relative to the package document
     nodes  the TEI nodes it renders, in document order
-    kind   'titlepage' | 'front' | 'body' | 'back' | 'registers'
+    kind   'cover' | 'titlepage' | 'front' | 'body' | 'back' | 'registers' | 'colophon'
     title  the plain-text title for <title> and the navigation
     main   the division that names the chunk (empty for a generated page)
 
@@ -32,9 +32,10 @@
   <xsl:variable name="tt:epub-text" as="element(tei:text)?"
     select="(/tei:TEI/tei:text, /tei:teiCorpus/tei:TEI[1]/tei:text)[1]"/>
 
-  <!-- The generated title page, always first in the spine. -->
+  <!-- The generated title page, first in the spine after the cover. -->
   <xsl:variable name="tt:titlepage-file" as="xs:string" select="'text/titlepage.xhtml'"/>
   <xsl:variable name="tt:nav-file" as="xs:string" select="'nav.xhtml'"/>
+  <xsl:variable name="tt:cover-file" as="xs:string" select="'text/cover.xhtml'"/>
   <xsl:variable name="tt:registers-file" as="xs:string" select="'text/registers.xhtml'"/>
 
   <!-- Register lists of the standOff, rendered as back matter. -->
@@ -129,6 +130,11 @@
     <xsl:variable name="tp-index" as="xs:integer?"
       select="(for $i in 1 to count($runs) return $i[$runs[$i]?kind = 'titlepage'])[1]"/>
     <xsl:variable name="tp" as="map(*)?" select="$runs[$tp-index]"/>
+    <!-- The cover image, on a page of its own, first. -->
+    <xsl:if test="$cover">
+      <xsl:sequence select="map{'file': $tt:cover-file, 'nodes': (), 'main': (),
+        'kind': 'cover', 'title': '封面'}"/>
+    </xsl:if>
     <xsl:sequence select="map{'file': $tt:titlepage-file, 'nodes': $tp?nodes,
       'main': $tp?main, 'kind': 'titlepage', 'title': '书名页'}"/>
     <!-- (position() ne 0 when there is no title page: Saxon 12/13 drops every
@@ -142,6 +148,11 @@
     <xsl:if test="exists($tt:register-lists)">
       <xsl:sequence select="map{'file': $tt:registers-file, 'nodes': $tt:register-lists,
         'main': (), 'kind': 'registers', 'title': '索引（人物、机构、地点、事件、文献）'}"/>
+    </xsl:if>
+    <!-- The colophon (colophon.xsl), from the header: no TEI node of the text. -->
+    <xsl:if test="exists(/*/tei:teiHeader)">
+      <xsl:sequence select="map{'file': $tt:colophon-file, 'nodes': (), 'main': (),
+        'kind': 'colophon', 'title': $tt:colophon-title}"/>
     </xsl:if>
   </xsl:variable>
 

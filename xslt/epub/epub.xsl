@@ -5,8 +5,8 @@
     * link targets (tt:internal-href: "file.xhtml#id" in this file layout),
     * page breaks (epub:type="pagebreak", role="doc-pagebreak", aria-label),
     * heading levels (h1 for a division at the top of a content document).
-  and adds the package document (package.xsl) and the navigation document
-  (nav.xsl). Everything is written with xsl:result-document under EPUB/;
+  and adds the package document (package.xsl), the navigation document
+  (nav.xsl) and the NCX for EPUB 2 reading systems (ncx.xsl). Everything is written with xsl:result-document under EPUB/;
   tei_tools.publish.epub adds the style sheet, checks and zips.
 
   Entry: apply-templates to the document node in the unnamed mode.
@@ -26,6 +26,8 @@
   <xsl:include href="chunks.xsl"/>
   <xsl:include href="package.xsl"/>
   <xsl:include href="nav.xsl"/>
+  <xsl:include href="ncx.xsl"/>
+  <xsl:include href="colophon.xsl"/>
 
   <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
     omit-xml-declaration="no" include-content-type="no"/>
@@ -44,6 +46,9 @@
     </xsl:result-document>
     <xsl:result-document href="EPUB/{$tt:nav-file}" format="xhtml">
       <xsl:call-template name="tt:nav-document"/>
+    </xsl:result-document>
+    <xsl:result-document href="EPUB/{$tt:ncx-file}" format="opf">
+      <xsl:call-template name="tt:ncx-document"/>
     </xsl:result-document>
     <xsl:for-each select="$tt:chunks">
       <xsl:result-document href="EPUB/{?file}" format="xhtml">
@@ -64,20 +69,38 @@
         <title>{$chunk?title}</title>
         <link rel="stylesheet" type="text/css" href="../css/epub.css"/>
       </head>
-      <body epub:type="{if ($kind = ('titlepage', 'front')) then 'frontmatter'
+      <body epub:type="{if ($kind = ('cover', 'titlepage', 'front')) then 'frontmatter'
                         else if ($kind = 'body') then 'bodymatter' else 'backmatter'}">
         <xsl:choose>
           <xsl:when test="$kind = 'titlepage'">
             <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
               <xsl:choose>
                 <xsl:when test="exists($chunk?nodes)">
-                  <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+                  <xsl:variable name="rendered" as="item()*">
+                    <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+                  </xsl:variable>
+                  <xsl:variable name="parts" as="element()*"
+                    select="$rendered/descendant-or-self::*:div[tokenize(@class) = 'titlePart']"/>
+                  <xsl:variable name="h1" as="element()?"
+                    select="($parts[tokenize(@class) = 'titlePart-main'], $parts)[1]"/>
+                  <xsl:if test="empty($h1)"><h1>{$tt:main-title}</h1></xsl:if>
+                  <xsl:apply-templates mode="tt:epub-title" select="$rendered">
+                    <xsl:with-param name="h1" as="element()?" tunnel="yes" select="$h1"/>
+                  </xsl:apply-templates>
                 </xsl:when>
                 <xsl:otherwise>
                   <xsl:call-template name="tt:generated-titlepage"/>
                 </xsl:otherwise>
               </xsl:choose>
             </section>
+          </xsl:when>
+          <xsl:when test="$kind = 'cover'">
+            <section epub:type="cover" class="cover">
+              <img src="../{$cover}" alt="{$cover-alt}" role="doc-cover"/>
+            </section>
+          </xsl:when>
+          <xsl:when test="$kind = 'colophon'">
+            <xsl:call-template name="tt:colophon"/>
           </xsl:when>
           <xsl:when test="$kind = 'registers'">
             <section epub:type="index" role="doc-index" aria-labelledby="registers-title">
@@ -90,8 +113,9 @@
           <xsl:otherwise>
             <xsl:variable name="rendered" as="item()*">
               <xsl:apply-templates mode="render" select="$chunk?nodes"/>
-              <xsl:call-template name="tt:notes">
+              <xsl:call-template name="tt:epub-notes">
                 <xsl:with-param name="notes" select="$chunk?nodes/descendant-or-self::tei:note"/>
+                <xsl:with-param name="file" select="$chunk?file"/>
               </xsl:call-template>
             </xsl:variable>
             <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
@@ -136,10 +160,13 @@
             <xsl:variable name="mentions" as="element()*"
               select="key('tt:mentions', string($entry/@xml:id))[tt:file-of(.)]"/>
             <xsl:if test="exists($mentions)">
-              <dd class="locators">见：<xsl:for-each select="$mentions">
+              <!-- Each place once (见：第3页、第5页, never 目录、目录、目录), linked
+                   to its first mention; several mentions there are counted. -->
+              <dd class="locators">见：<xsl:for-each-group select="$mentions" group-by="tt:locator(.)">
                 <xsl:if test="position() gt 1">、</xsl:if>
-                <a href="{tt:internal-href(.)}">{tt:locator(.)}</a>
-              </xsl:for-each></dd>
+                <a href="{tt:internal-href(.)}">{current-grouping-key()}</a>
+                <xsl:if test="count(current-group()) gt 1">（{count(current-group())}处）</xsl:if>
+              </xsl:for-each-group></dd>
             </xsl:if>
           </xsl:for-each>
         </dl>
@@ -192,14 +219,38 @@
     <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
   </xsl:function>
 
-  <!-- Notes are numbered through each content document (the site numbers
-       them per item; a content document here may hold several items). -->
-  <xsl:function name="tt:note-number" as="xs:integer">
-    <xsl:param name="note" as="element()"/>
-    <xsl:variable name="file" as="xs:string" select="tt:file-of($note)"/>
-    <xsl:sequence select="count($tt:chunks[?file = $file][1]?nodes
-                                /descendant-or-self::tei:note[. &lt;&lt; $note]) + 1"/>
-  </xsl:function>
+  <!-- Notes keep the core's numbering (tt:note-number, per unit, as on the
+       site); a content document holding several units lists their notes
+       unit by unit (tt:epub-notes), so no number repeats in one list. -->
+  <xsl:template name="tt:epub-notes" as="element()?">
+    <xsl:param name="notes" as="element()*"/>
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:if test="exists($notes)">
+      <xsl:variable name="groups" as="array(element()*)*">
+        <xsl:for-each-group select="$notes" group-adjacent="string(tt:unit-of(.) ! generate-id(.))">
+          <xsl:sequence select="[current-group()]"/>
+        </xsl:for-each-group>
+      </xsl:variable>
+      <section class="notes" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">注释</h2>
+        <xsl:for-each select="$groups">
+          <xsl:variable name="unit" as="element()?" select="tt:unit-of(head(?1))"/>
+          <xsl:if test="count($groups) gt 1">
+            <h3 id="notes-{position()}">{if ($unit) then tt:title-of($unit) else $tt:chunks[?file = $file][1]?title}</h3>
+          </xsl:if>
+          <ol>
+            <xsl:for-each select="?*">
+              <li id="{tt:anchor(.)}" value="{tt:note-number(.)}">
+                <xsl:apply-templates select="." mode="note"/>
+                <xsl:text> </xsl:text>
+                <a class="backref" href="#noteref-{tt:anchor(.)}" title="返回正文" aria-label="返回正文">↩</a>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
 
   <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
   <xsl:template name="tt:cite-control" as="element()?">
@@ -236,10 +287,50 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- Editorial interventions are told by the edition's brackets, not by
+       colour (invisible on e-ink): a corrected reading in 〔〕, supplied text
+       in ［］ (gaps already read 〔…〕). The brackets are spans of class
+       "ed-mark", so they can be told from the text. -->
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']" as="element()">
+    <xsl:copy>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
+      <span class="ed-mark">〔</span>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="node()"/>
+      <span class="ed-mark">〕</span>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'supplied']" as="element()">
+    <xsl:copy>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
+      <span class="ed-mark">［</span>
+      <xsl:apply-templates mode="tt:epub-xhtml" select="node()"/>
+      <span class="ed-mark">］</span>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- A choice's tabindex is for the site's keyboard tooltip; not in the EPUB. -->
+  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']/@tabindex" as="empty-sequence()"/>
+
   <!-- The other branch of a choice: the site toggles it with a script; the
        EPUB shows the chosen reading only (the other stays in the title and
        in the editor's note). -->
   <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]" as="empty-sequence()"/>
+
+  <!-- ===== The title page (mode tt:epub-title) =====
+       A typographic hierarchy a reading system can see: the main title part
+       (else the first) is the h1, the other title parts, the author, date
+       and imprint are paragraphs with their own size (epub.css). -->
+  <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
+  <xsl:template mode="tt:epub-title" as="element()" match="*:div[tokenize(@class) = ('titlePart',
+      'docAuthor', 'docDate', 'docEdition', 'docImprint', 'byline', 'imprimatur')]
+      [empty(*:div | *:p | *:ul | *:ol | *:dl | *:table | *:section | *:blockquote)]">
+    <xsl:param name="h1" as="element()?" tunnel="yes"/>
+    <xsl:element name="{if (. is $h1) then 'h1' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
+      <xsl:apply-templates mode="tt:epub-title" select="@*, node()"/>
+    </xsl:element>
+  </xsl:template>
 
   <!-- ===== Pages ===== -->
   <xsl:function name="tt:page-label" as="xs:string">

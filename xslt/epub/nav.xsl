@@ -3,9 +3,11 @@
   The EPUB navigation document (nav.xhtml): the nested table of contents,
   the landmarks and the page-list of every printed page marker (pb).
 
-  No NCX: EPUB 3.3 reading systems read the navigation document; an NCX is
-  only for EPUB 2 readers, which would fail on this package's XHTML5 content
-  documents anyway, and it would be one more copy of the TOC to keep in step.
+  The navigation document is not in the spine: readers open it from their
+  own contents menu, and in the reading order it would put a second contents
+  list (目次) before the book's own (目录), and its landmarks and page list
+  before the text for readers that read every spine item (pandoc). EPUB 2
+  readers get the same list as toc.ncx (ncx.xsl).
 
   Mode tt:toc (one entry per division that has a heading or a number).
 -->
@@ -24,6 +26,26 @@
 
   <xsl:variable name="tt:pages" as="element(tei:pb)*" select="$tt:epub-text//tei:pb"/>
 
+  <!-- The table of contents, once: the nav document shows it, the NCX
+       (ncx.xsl) turns it into navPoints. -->
+  <xsl:variable name="tt:toc-list" as="element()">
+    <ol>
+      <xsl:for-each select="$tt:chunks[?kind != 'cover']">
+        <xsl:variable name="chunk" as="map(*)" select="."/>
+        <li>
+          <a href="{?file}">{?title}</a>
+          <xsl:variable name="inner" as="element()*">
+            <xsl:apply-templates mode="tt:toc"
+              select="?main/(* except (tei:head, tei:front, tei:back))">
+              <xsl:with-param name="file" as="xs:string" select="?file" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:variable>
+          <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
+        </li>
+      </xsl:for-each>
+    </ol>
+  </xsl:variable>
+
   <xsl:template name="tt:nav-document" as="element()">
     <html xml:lang="{$tt:lang}" lang="{$tt:lang}">
       <head>
@@ -34,27 +56,17 @@
       <body>
         <nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">
           <h1 id="toc-title">{$tt:nav-title}</h1>
-          <ol>
-            <xsl:for-each select="$tt:chunks">
-              <xsl:variable name="chunk" as="map(*)" select="."/>
-              <li>
-                <a href="{?file}">{?title}</a>
-                <xsl:variable name="inner" as="element()*">
-                  <xsl:apply-templates mode="tt:toc"
-                    select="?main/(* except (tei:head, tei:front, tei:back))">
-                    <xsl:with-param name="file" as="xs:string" select="?file" tunnel="yes"/>
-                  </xsl:apply-templates>
-                </xsl:variable>
-                <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
-              </li>
-            </xsl:for-each>
-          </ol>
+          <xsl:sequence select="$tt:toc-list"/>
         </nav>
         <nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">
           <h2 id="landmarks-title">导航标志</h2>
           <ol>
+            <xsl:if test="$cover">
+              <li><a epub:type="cover" href="{$tt:cover-file}">封面</a></li>
+            </xsl:if>
             <li><a epub:type="titlepage" href="{$tt:titlepage-file}">书名页</a></li>
-            <li><a epub:type="toc" href="{$tt:nav-file}#toc">{$tt:nav-title}</a></li>
+            <!-- No "toc" landmark: it would point out of the spine (EPUBCheck
+                 RSC-011); reading systems find the toc by the nav property. -->
             <xsl:for-each select="($tt:chunks[?kind = 'body'])[1]">
               <li><a epub:type="bodymatter" href="{?file}">正文</a></li>
             </xsl:for-each>

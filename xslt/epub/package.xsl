@@ -7,6 +7,10 @@
     $identifier  urn:uuid: name-based UUID v5 of the edition's idno
                  (of the file's SHA-256 when there is no idno): the same on
                  every build, different for different editions.
+    $description the record's description (tei_tools.records: one mapping
+                 for the EPUB and the catalogue records).
+    $cover       the cover image's href (tei_tools.publish.epub_cover), '' for none;
+    $cover-alt   its text alternative.
 
   Mode tt:opf-meta renders the descriptive metadata of one header element.
 -->
@@ -21,6 +25,9 @@
   exclude-result-prefixes="#all">
 
   <xsl:param name="identifier" as="xs:string" required="yes"/>
+  <xsl:param name="description" as="xs:string" select="''"/>
+  <xsl:param name="cover" as="xs:string" select="''"/>
+  <xsl:param name="cover-alt" as="xs:string" select="''"/>
 
   <!-- The WCAG 2.1 AA claim is made for text: the rendering of every TEI text
        element is checked by DAISY Ace in the test suite. Tables, images,
@@ -83,15 +90,24 @@
       <metadata>
         <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
         <dc:identifier id="uid">{$identifier}</dc:identifier>
+        <xsl:apply-templates mode="tt:opf-meta" select="$tt:pub-stmt/tei:idno[tt:plain(.)]"/>
         <dc:title id="title">{$tt:main-title}</dc:title>
         <meta refines="#title" property="title-type">main</meta>
         <meta refines="#title" property="display-seq">1</meta>
+        <!-- A subtitle in the book's language is a subtitle; one in another
+             language is a parallel title: typed "subtitle", reading systems
+             (calibre) would join it to the main title and show neither. -->
         <xsl:for-each select="$tt:subtitle-elements">
           <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
-          <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+          <xsl:if test="empty(tt:lang-of(.))">
+            <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+          </xsl:if>
           <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
         </xsl:for-each>
         <dc:language>{$tt:lang}</dc:language>
+        <xsl:for-each select="$description[.]">
+          <dc:description>{.}</dc:description>
+        </xsl:for-each>
         <xsl:apply-templates mode="tt:opf-meta"
           select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
         <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[tt:plain(.)][1]">
@@ -110,6 +126,10 @@
           <dc:subject>{tt:plain(.)}</dc:subject>
         </xsl:for-each>
         <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
+        <xsl:if test="$cover">
+          <!-- EPUB 2 reading systems find the cover by this meta. -->
+          <meta name="cover" content="cover-image"/>
+        </xsl:if>
         <xsl:if test="exists($tt:pages)">
           <meta property="pageBreakSource">{$tt:page-source}</meta>
         </xsl:if>
@@ -117,16 +137,20 @@
       </metadata>
       <manifest>
         <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
+        <item id="ncx" href="{$tt:ncx-file}" media-type="application/x-dtbncx+xml"/>
         <item id="css" href="css/epub.css" media-type="text/css"/>
+        <xsl:if test="$cover">
+          <item id="cover-image" href="{$cover}" media-type="image/png" properties="cover-image"/>
+        </xsl:if>
         <xsl:for-each select="$tt:chunks">
           <item id="c{format-integer(position(), '00')}" href="{?file}"
             media-type="application/xhtml+xml"/>
         </xsl:for-each>
       </manifest>
-      <spine page-progression-direction="ltr">
+      <!-- The navigation document is not in the spine (see nav.xsl). -->
+      <spine toc="ncx" page-progression-direction="ltr">
         <xsl:for-each select="$tt:chunks">
           <itemref idref="c{format-integer(position(), '00')}"/>
-          <xsl:if test="position() = 1"><itemref idref="nav"/></xsl:if>
         </xsl:for-each>
       </spine>
     </package>
@@ -135,6 +159,10 @@
   <!-- Accessibility metadata (EPUB Accessibility 1.1): only what holds. -->
   <xsl:template name="tt:accessibility-metadata" as="element()*">
     <meta property="schema:accessMode">textual</meta>
+    <xsl:if test="$cover">
+      <meta property="schema:accessMode">visual</meta>
+      <meta property="schema:accessibilityFeature">alternativeText</meta>
+    </xsl:if>
     <meta property="schema:accessModeSufficient">textual</meta>
     <meta property="schema:accessibilityFeature">structuralNavigation</meta>
     <meta property="schema:accessibilityFeature">tableOfContents</meta>
@@ -151,12 +179,14 @@
     <xsl:variable name="figures" as="xs:boolean"
       select="exists($tt:epub-text//(tei:figure | tei:graphic | tei:media))"/>
     <meta property="schema:accessibilitySummary">{
-      '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录'
+      (if ($cover) then '本书除封面图像（附文字说明）外为纯文本出版物，无其他图像、音视频或脚本；有结构化标题、目录'
+       else '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录')
       || (if (exists($tt:pages)) then '、对应印本的页码导航' else '')
       || (if (exists($tt:register-lists)) then '及人物、机构、地点等索引' else '')
       || '，阅读顺序即原书顺序。'
       || (if ($figures) then '原书图像未收入，仅以图题或文字说明呈现。' else '')
-      || ' A text-only publication (no images, media or scripts) with structured headings, a table of contents'
+      || (if ($cover) then ' A text-only publication but for its cover image (with a text alternative): no other images, media or scripts; structured headings, a table of contents'
+          else ' A text-only publication (no images, media or scripts) with structured headings, a table of contents')
       || (if (exists($tt:pages)) then ', page navigation matching the print edition' else '')
       || (if (exists($tt:register-lists)) then ' and indexes of people, organisations and places' else '')
       || '; the reading order is that of the original.'
@@ -176,8 +206,35 @@
       some $e in $tt:source-bibl//tei:editor[@role = 'compiler']
       satisfies (tt:plain($e) = tt:plain(current()) or ($e/@ref and $e/@ref = current()/@ref))"/>
     <dc:creator id="creator-{$n}">{tt:plain(.)}</dc:creator>
-    <meta refines="#creator-{$n}" property="role" scheme="marc:relators">{
-      if ($compiler) then 'com' else 'aut'}</meta>
+    <meta refines="#creator-{$n}" property="role" scheme="marc:relators">aut</meta>
+    <xsl:if test="$compiler">
+      <meta refines="#creator-{$n}" property="role" scheme="marc:relators">com</meta>
+    </xsl:if>
+    <!-- Sort form: the register entry's pinyin, else the name (calibre shows
+         "Unknown" as the author sort of a creator without one). -->
+    <xsl:variable name="entry" as="element()?"
+      select="key('tt:id', substring-after(tokenize(normalize-space(@ref))[1], '#'), $tt:root)[1]"/>
+    <meta refines="#creator-{$n}" property="file-as">{
+      (if ($entry) then tt:entry-pinyin($entry) else (), tt:plain(.))[.][1]}</meta>
+    <meta refines="#creator-{$n}" property="display-seq">{$n}</meta>
+  </xsl:template>
+
+  <!-- The edition's own identifiers beside the package's urn:uuid, each as
+       "scheme:value" (what reading systems such as calibre parse), typed by
+       ONIX code list 5 (06 DOI, 15 ISBN-13, 22 URN, 01 proprietary). -->
+  <xsl:template mode="tt:opf-meta" match="tei:idno" as="element()+">
+    <xsl:variable name="value" as="xs:string" select="replace(tt:plain(.), '\s', '')"/>
+    <xsl:variable name="type" as="xs:string" select="lower-case(normalize-space(@type))"/>
+    <xsl:variable name="n" as="xs:integer" select="count(preceding-sibling::tei:idno[tt:plain(.)]) + 1"/>
+    <dc:identifier id="idno-{$n}">{
+      if (matches($value, '^(urn|https?|doi|isbn):', 'i')) then $value
+      else if (matches($type, '^[a-z][a-z0-9.-]*$')) then $type || ':' || $value
+      else 'local:' || $value}</dc:identifier>
+    <meta refines="#idno-{$n}" property="identifier-type" scheme="onix:codelist5">{
+      if ($type = 'doi' or starts-with(lower-case($value), 'doi:')) then '06'
+      else if ($type = 'isbn' and string-length(replace($value, '\D', '')) = 13) then '15'
+      else if ($type = 'urn' or starts-with(lower-case($value), 'urn:')) then '22'
+      else '01'}</meta>
   </xsl:template>
 
   <xsl:template mode="tt:opf-meta" match="tei:editor" as="element()+">

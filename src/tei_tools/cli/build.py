@@ -26,7 +26,7 @@ from tei_tools.publish.options import BuildOptions
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated formats: html, epub, txt (default: all).")
+              help="Comma-separated formats: html, epub, txt, records (default: all).")
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("dist"), show_default=True,
               help="Output folder: one sub-folder per format (per document and format for "

@@ -1,4 +1,4 @@
-"""CLI for ``tei-tools export network`` and ``tei-tools export timeline``."""
+"""CLI for ``tei-tools export network``, ``export timeline`` and ``export record``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tei_tools.query.results import write_csv
 
 @click.group("export")
 def export() -> None:
-    """Export data for other tools: a co-occurrence network, a timeline."""
+    """Export data for other tools: a co-occurrence network, a timeline, a catalogue record."""
 
 
 @export.command("network")
@@ -77,6 +77,28 @@ def timeline(paths: tuple[Path, ...], fmt: str, scope: str, output: Path | None)
         emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", output)
     else:
         emit(write_csv(rows, COLUMNS), output)
+
+
+@export.command("record")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["marcxml", "mods", "dc"]), default="marcxml",
+              show_default=True, help="Record format.")
+@OUTPUT
+def record(path: Path | None, fmt: str, output: Path | None) -> None:
+    """The catalogue record of a TEI document (default: the edition), from its header.
+
+    \b
+    marcxml  MARC 21 in MARCXML (a collection of one record)
+    mods     MODS 3.8
+    dc       OAI Dublin Core (oai_dc:dc, the OAI-PMH default format)
+
+    `tei-tools build` writes all three into dist/records/.
+    """
+    from tei_tools import paths
+    from tei_tools.records import record as make_record
+
+    rec = make_record(path if path is not None else paths.edition_file(), fmt)
+    emit(rec.data.decode("utf-8"), output)
 
 
 COMMANDS: list[click.Command] = [export]

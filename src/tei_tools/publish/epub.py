@@ -19,9 +19,7 @@ and leaves no broken EPUB at the output path.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,15 +27,18 @@ from tei_tools import xmlio
 from tei_tools.errors import BuildError
 from tei_tools.paths import xslt_dir
 from tei_tools.publish.epub_check import check_package
+from tei_tools.publish.epub_cover import render_cover
 from tei_tools.publish.epub_ocf import ocf_bytes, write_atomically
 from tei_tools.publish.saxon import Source, Stylesheets, load_source
+from tei_tools.records.header import UUID_NAMESPACE, describe, package_uuid
 
 STYLESHEET = "epub/epub.xsl"
 CSS = "epub/epub.css"
 PACKAGE_DIR = "EPUB"
 PACKAGE_PATH = f"{PACKAGE_DIR}/package.opf"
-UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-tei-tools:epub")
-"""Namespace of the name-based (v5) identifiers of the EPUBs tei-tools writes."""
+COVER_HREF = "images/cover.png"
+"""The cover image (:mod:`tei_tools.publish.epub_cover`), relative to the package document."""
+__all__ = ["UUID_NAMESPACE", "EpubResult", "epub_name", "identifier_for", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +53,10 @@ class EpubResult:
 
 
 def identifier_for(source: Source) -> str:
-    """``urn:uuid:`` v5 of the edition's ``idno`` (of the file's content without one).
-
-    The same document gives the same identifier on every build and machine;
-    a new version of the edition keeps it as long as its ``idno`` is kept.
-    """
-    ns = {"t": xmlio.TEI_NS}
-    idnos = source.tree.xpath(
-        "/*/t:teiHeader/t:fileDesc/t:publicationStmt/t:idno[normalize-space()]", namespaces=ns)
-    if idnos:
-        idno = idnos[0]
-        name = f"idno:{idno.get('type', '')}:{' '.join(''.join(idno.itertext()).split())}"
-    else:
-        from lxml import etree
-
-        digest = hashlib.sha256(etree.tostring(source.tree, method="c14n")).hexdigest()
-        name = f"sha256:{digest}"
-    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, name)}"
+    """``urn:uuid:`` v5 of the edition's ``idno`` (of the file's content without one):
+    :func:`tei_tools.records.header.package_uuid`, the identifier the catalogue
+    records give the EPUB too."""
+    return package_uuid(source.tree)
 
 
 def epub_name(source_path: Path) -> str:
@@ -91,13 +79,22 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> E
     if not root.xpath("t:text", namespaces={"t": xmlio.TEI_NS}):
         raise BuildError(f"{source.name}: error: no <text>: nothing to put in an EPUB")
     identifier = identifier_for(source)
+    description = describe(source.tree)
+    cover = render_cover(description)
     with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
         work = Path(tmp)
-        run = Stylesheets.get(STYLESHEET).run(source, work, {"identifier": identifier})
+        run = Stylesheets.get(STYLESHEET).run(source, work, {
+            "identifier": identifier, "description": description.summary,
+            "cover": COVER_HREF if cover.png else "", "cover-alt": cover.alt})
         files = {
             path.relative_to(work).as_posix(): path.read_bytes()
             for path in sorted(work.rglob("*")) if path.is_file()
         }
+    warnings = list(run.warnings)
+    if cover.png:
+        files[f"{PACKAGE_DIR}/{COVER_HREF}"] = cover.png
+    else:
+        warnings.append(f"{source.name}: no cover image: {cover.missing}")
     try:
         files[f"{PACKAGE_DIR}/css/epub.css"] = (xslt_dir() / CSS).read_bytes()
     except OSError as exc:
@@ -114,4 +111,4 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> E
         raise BuildError(f"{target}: error: cannot write the EPUB ({exc.strerror})") from None
     pages = len(source.tree.xpath("//t:text//t:pb", namespaces={"t": xmlio.TEI_NS}))
     return EpubResult(path=target, identifier=identifier, files=tuple(sorted(files)),
-                      pages=pages, warnings=run.warnings)
+                      pages=pages, warnings=warnings)

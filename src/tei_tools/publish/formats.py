@@ -23,6 +23,7 @@ def _epub(ctx: WriteContext) -> WriterOutput:
 WRITERS: dict[str, Writer | str] = {
     "txt": "tei_tools.publish.text:write",
     "epub": _epub,
+    "records": "tei_tools.records.writer:write",
     "html": "tei_tools.publish.html:write",
 }
 """Format name → writer (or ``"module:function"``, imported on first use)."""

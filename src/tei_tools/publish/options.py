@@ -13,7 +13,7 @@ READINGS = ("regularised", "diplomatic")
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    formats: tuple[str, ...] = ("html", "epub", "txt")
+    formats: tuple[str, ...] = ("html", "epub", "txt", "records")
     reading: str = "regularised"
     page_markers: bool = False
     validate: bool = True

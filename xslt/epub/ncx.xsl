@@ -1,0 +1,92 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  toc.ncx for EPUB 2 reading systems (still common in library lending apps
+  and older e-ink readers): the same table of contents as the navigation
+  document (the nav's toc list, turned into navPoints) and the page list.
+
+  playOrder is the reading order of the targets: each chunk's file, then
+  the heads and page breaks it holds in document order; one number per
+  distinct target, so a navPoint and a pageTarget that point to the same
+  place share it (as the NCX specification asks, and EPUBCheck checks).
+
+  Mode tt:ncx (nav list → navPoints).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="urn:x-tei-tools"
+  xmlns:h="http://www.w3.org/1999/xhtml"
+  xmlns="http://www.daisy.org/z3986/2005/ncx/"
+  expand-text="yes"
+  exclude-result-prefixes="#all">
+
+  <xsl:variable name="tt:ncx-file" as="xs:string" select="'toc.ncx'"/>
+
+  <!-- Every target the NCX points to, in reading order (only those: the
+       playOrder values must run from 1 without gaps). -->
+  <xsl:variable name="tt:ncx-targets" as="xs:string*" select="$tt:toc-list//h:a/@href ! string(.),
+    $tt:pages ! (tt:file-of(.) || '#' || tt:page-anchor(.))"/>
+  <xsl:variable name="tt:reading-order" as="xs:string*" select="distinct-values(
+    for $c in $tt:chunks return ($c?file,
+      for $n in ($c?nodes/descendant-or-self::tei:pb
+                 | $c?main//(tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5
+                             | tei:div6 | tei:div7)[tt:plain(tei:head[1])]/tei:head[1])
+      return $c?file || '#' || tt:anchor($n)))[. = $tt:ncx-targets]"/>
+
+  <xsl:function name="tt:play-order" as="xs:integer">
+    <xsl:param name="src" as="xs:string"/>
+    <xsl:sequence select="(index-of($tt:reading-order, $src)[1],
+                           count($tt:reading-order) + 1)[1]"/>
+  </xsl:function>
+
+  <xsl:mode name="tt:ncx" on-no-match="shallow-skip" on-multiple-match="fail"/>
+
+  <xsl:template name="tt:ncx-document" as="element()">
+    <xsl:variable name="nav-points" as="element()*">
+      <xsl:apply-templates mode="tt:ncx" select="$tt:toc-list/h:li"/>
+    </xsl:variable>
+    <ncx version="2005-1" xml:lang="{$tt:lang}">
+      <head>
+        <meta name="dtb:uid" content="{$identifier}"/>
+        <meta name="dtb:depth" content="{max((1, $nav-points/descendant-or-self::*:navPoint
+                                          ! count(ancestor-or-self::*:navPoint)))}"/>
+        <meta name="dtb:totalPageCount" content="{count($tt:pages)}"/>
+        <meta name="dtb:maxPageNumber" content="{max((0, $tt:pages/@n[. castable as xs:integer]
+                                                 ! xs:integer(.)))}"/>
+      </head>
+      <docTitle><text>{$tt:main-title}</text></docTitle>
+      <xsl:for-each select="$tt:title-stmt/tei:author[tt:plain(.)]">
+        <docAuthor><text>{tt:plain(.)}</text></docAuthor>
+      </xsl:for-each>
+      <navMap>
+        <xsl:sequence select="$nav-points"/>
+      </navMap>
+      <xsl:if test="exists($tt:pages)">
+        <pageList>
+          <navLabel><text>页码（{$tt:page-source}）</text></navLabel>
+          <xsl:for-each select="$tt:pages">
+            <xsl:variable name="src" as="xs:string" select="tt:file-of(.) || '#' || tt:page-anchor(.)"/>
+            <pageTarget id="page-{position()}" type="normal" value="{
+                if (@n castable as xs:integer) then xs:integer(@n) else position()}"
+              playOrder="{tt:play-order($src)}">
+              <navLabel><text>{tt:page-label(.)}</text></navLabel>
+              <content src="{$src}"/>
+            </pageTarget>
+          </xsl:for-each>
+        </pageList>
+      </xsl:if>
+    </ncx>
+  </xsl:template>
+
+  <xsl:template mode="tt:ncx" match="h:li" as="element()">
+    <xsl:variable name="href" as="xs:string" select="string(h:a/@href)"/>
+    <navPoint id="np-{count(preceding::h:li) + count(ancestor::h:li) + 1}"
+      playOrder="{tt:play-order($href)}">
+      <navLabel><text>{normalize-space(h:a)}</text></navLabel>
+      <content src="{$href}"/>
+      <xsl:apply-templates mode="tt:ncx" select="h:ol/h:li"/>
+    </navPoint>
+  </xsl:template>
+
+</xsl:stylesheet>
