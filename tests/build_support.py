@@ -57,9 +57,11 @@ class PageScan(HTMLParser):
         self.resources: list[str] = []
         self.lang: str | None = None
         self.attrs_seen: list[tuple[str, str, str]] = []
+        self.tags: list[tuple[str, list[tuple[str, str]]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, list(values.items())))
         for k, v in values.items():
             self.attrs_seen.append((tag, k, v))
         if tag == "html":
@@ -68,7 +70,8 @@ class PageScan(HTMLParser):
             self.ids.append(values["id"])
         if tag == "a" and "href" in values:
             self.links.append(values["href"])
-        if tag in ("link",) and "href" in values:
+        # a schema.DC link names a vocabulary, it is never fetched
+        if tag == "link" and "href" in values and not values.get("rel", "").startswith("schema."):
             self.resources.append(values["href"])
         if tag in ("script", "img", "iframe", "source", "audio", "video") and "src" in values:
             self.resources.append(values["src"])

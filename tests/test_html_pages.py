@@ -205,7 +205,10 @@ def test_hostile_content_is_neutralised() -> None:
                 assert not value.startswith("\\"), value
             assert not attr.startswith("on"), (page.name, tag, attr)
         body = page.read_text(encoding="utf-8")
-        assert len(re.findall(r"<script\b", body)) <= 2  # our two scripts only
+        scripts = [dict(a) for t, a in s.tags if t == "script"]
+        # our scripts only: the site's (by src) and the JSON-LD data block
+        assert len(scripts) <= 3, page.name
+        assert all(a.get("src") or a.get("type") == "application/ld+json" for a in scripts), page.name
         assert "<img" not in body
     page = (site / "d1.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(\"x\")&lt;/script&gt;" in page

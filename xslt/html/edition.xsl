@@ -30,9 +30,13 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="render.xsl"/>
+  <xsl:include href="meta.xsl"/>
+  <xsl:include href="item-tei.xsl"/>
 
   <xsl:param name="downloads" as="xs:string*" select="()"/>
   <xsl:param name="with-search" as="xs:boolean" select="true()"/>
+  <!-- Is the plain text of each unit offered (downloads/items/{unit}.txt)? -->
+  <xsl:param name="item-texts" as="xs:boolean" select="false()"/>
 
   <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:output name="script" method="text" encoding="UTF-8"/>
@@ -58,6 +62,7 @@
     <xsl:call-template name="tt:index-page"/>
     <xsl:for-each select="$tt:units">
       <xsl:call-template name="tt:unit-page"/>
+      <xsl:call-template name="tt:item-tei"><xsl:with-param name="unit" select="."/></xsl:call-template>
     </xsl:for-each>
     <xsl:for-each select="$tt:registers">
       <xsl:call-template name="tt:register-page">
@@ -77,6 +82,8 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="kind" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
+    <!-- the unit shown on the page, if any (its citation metadata) -->
+    <xsl:param name="unit" as="element()?" select="()"/>
     <xsl:result-document href="{$file}" format="page">
       <html lang="zh-Hans">
         <head>
@@ -84,6 +91,10 @@
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
           <title>{if ($title = $tt:site-title) then $title else $title || ' · ' || $tt:site-title}</title>
           <meta name="generator" content="tei-tools"/>
+          <xsl:call-template name="tt:citation-meta">
+            <xsl:with-param name="unit" select="$unit"/>
+            <xsl:with-param name="alternates" select="tt:alternates($unit)"/>
+          </xsl:call-template>
           <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
           <link rel="stylesheet" href="assets/edition.css"/>
           <script src="assets/edition.js" defer="defer"></script>
@@ -106,6 +117,33 @@
       </html>
     </xsl:result-document>
   </xsl:template>
+
+  <!-- The other formats of a page's text: a unit's own TEI and plain text,
+       else the edition's downloads; the EPUB is always the whole book. -->
+  <xsl:function name="tt:alternates" as="map(xs:string, xs:string)*">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:variable name="whole" as="map(xs:string, xs:string)*" select="$downloads ! tt:download(.)"/>
+    <xsl:sequence select="
+        if (empty($unit)) then $whole
+        else (tt:download(tt:item-download($unit, 'xml')),
+              if ($item-texts) then tt:download(tt:item-download($unit, 'txt')) else (),
+              $whole[?type = 'application/epub+zip'])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:item-download" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:param name="ext" as="xs:string"/>
+    <xsl:sequence select="'downloads/items/' || tt:unit-file($unit) || '.' || $ext"/>
+  </xsl:function>
+
+  <xsl:function name="tt:download" as="map(xs:string, xs:string)">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:sequence select="
+        if (ends-with($href, '.xml')) then map{'href': $href, 'type': 'application/tei+xml', 'title': 'TEI P5 源文件（XML）'}
+        else if (ends-with($href, '.epub')) then map{'href': $href, 'type': 'application/epub+zip', 'title': 'EPUB 3 电子书'}
+        else if (ends-with($href, '.txt')) then map{'href': $href, 'type': 'text/plain', 'title': '纯文本（UTF-8）'}
+        else map{'href': $href, 'type': 'application/octet-stream', 'title': tokenize($href, '/')[last()]}"/>
+  </xsl:function>
 
   <xsl:template name="tt:site-nav" as="element()">
     <xsl:param name="file" as="xs:string"/>
@@ -222,6 +260,7 @@
       <xsl:with-param name="file" select="tt:unit-href(.)"/>
       <xsl:with-param name="title" select="tt:title-of(.)"/>
       <xsl:with-param name="kind" select="'unit'"/>
+      <xsl:with-param name="unit" select="."/>
       <xsl:with-param name="content" as="item()*">
         <nav class="crumbs" aria-label="位置">
           <a href="index{$tt:ext}">目录</a>
@@ -253,6 +292,7 @@
             <xsl:with-param name="notes" select=".//tei:note"/>
           </xsl:call-template>
         </article>
+        <xsl:call-template name="tt:unit-downloads"><xsl:with-param name="unit" select="."/></xsl:call-template>
         <nav class="pager" aria-label="前后篇">
           <xsl:for-each select="$tt:units[$i - 1]">
             <a rel="prev" href="{tt:unit-href(.)}">上一篇：{tt:title-of(.)}</a>
@@ -263,6 +303,18 @@
         </nav>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tt:unit-downloads" as="element()">
+    <xsl:param name="unit" as="element()"/>
+    <aside class="downloads" aria-labelledby="downloads-{tt:unit-file($unit)}">
+      <h2 id="downloads-{tt:unit-file($unit)}">本篇下载</h2>
+      <ul>
+        <xsl:for-each select="tt:alternates($unit)">
+          <li><a href="{?href}" type="{?type}" download="">{?title}</a><xsl:text> </xsl:text><code>{tokenize(?href, '/')[last()]}</code></li>
+        </xsl:for-each>
+      </ul>
+    </aside>
   </xsl:template>
 
   <!-- ===== Registers ===== -->
