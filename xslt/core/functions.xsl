@@ -144,12 +144,13 @@
     <xsl:sequence select="($entry/*[starts-with(@xml:lang, 'zh-Latn')] ! normalize-space(.))[1]"/>
   </xsl:function>
 
-  <!-- Sort key: the pinyin letter by letter (no tone marks, no spaces, lower
-       case), then a tab (so a prefix sorts first), then the name. -->
+  <!-- Sort key: the pinyin letter by letter (no tone marks, no spaces,
+       hyphens or apostrophes, lower case), then a tab (so a prefix sorts
+       first), then the name. Without pinyin, the name (code-point order). -->
   <xsl:function name="tt:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="py" as="xs:string" select="string(tt:entry-pinyin($entry))"/>
-    <xsl:sequence select="lower-case(replace(normalize-unicode($py, 'NFD'), '[\p{M}\s]', '')) || '&#9;' || tt:entry-name($entry)"/>
+    <xsl:sequence select="lower-case(replace(normalize-unicode($py, 'NFD'), '[^\p{L}\p{N}]', '')) || '&#9;' || tt:entry-name($entry)"/>
   </xsl:function>
 
   <!-- Link targets: only http(s), mailto and relative references stay live. -->

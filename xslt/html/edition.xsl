@@ -318,28 +318,74 @@
   </xsl:template>
 
   <!-- ===== Registers ===== -->
+  <!-- A register longer than this gets a jump list of its initials. -->
+  <xsl:variable name="tt:jump-list-from" as="xs:integer" select="12"/>
+
+  <!-- The initial an entry is filed under: the first letter of its pinyin
+       ("Z"), or "#" for an entry without pinyin. -->
+  <xsl:function name="tt:initial" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="first" as="xs:string" select="upper-case(substring(tt:sort-key($entry), 1, 1))"/>
+    <xsl:sequence select="if (matches($first, '^[A-Z]$')) then $first else '#'"/>
+  </xsl:function>
+
   <xsl:template name="tt:register-page" as="empty-sequence()">
     <xsl:param name="register" as="xs:string"/>
     <xsl:variable name="entries" as="element()*" select="sort(tt:entries($register), (), function($e) { tt:sort-key($e) })"/>
+    <xsl:variable name="initials" as="xs:string*" select="distinct-values($entries ! tt:initial(.))"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:register-href($register)"/>
       <xsl:with-param name="title" select="$tt:register-labels($register) || '索引'"/>
       <xsl:with-param name="kind" select="'register'"/>
       <xsl:with-param name="content" as="item()*">
         <h1>{$tt:register-labels($register)}索引</h1>
-        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及及其上下文。</p>
-        <xsl:for-each select="$entries">
-          <xsl:call-template name="tt:register-entry"/>
-        </xsl:for-each>
+        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及、其上下文及原书页码。</p>
+        <xsl:if test="count($entries) gt $tt:jump-list-from">
+          <nav class="jump-list" aria-label="按拼音首字母跳转">
+            <span class="jump-label">拼音</span>
+            <ul>
+              <xsl:for-each select="(for $c in 65 to 90 return codepoints-to-string($c)), $initials[. = '#']">
+                <li>
+                  <xsl:choose>
+                    <xsl:when test=". = $initials"><a href="#initial-{if (. = '#') then 'other' else .}">{.}</a></xsl:when>
+                    <xsl:otherwise><span class="empty" aria-hidden="true">{.}</span></xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </xsl:if>
+        <xsl:for-each-group select="$entries" group-adjacent="tt:initial(.)">
+          <section class="initial" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}"
+              aria-labelledby="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">
+            <h2 class="initial-head" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">{current-grouping-key()}</h2>
+            <xsl:for-each select="current-group()">
+              <xsl:call-template name="tt:register-entry"/>
+            </xsl:for-each>
+          </section>
+        </xsl:for-each-group>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The print page an element of the text stands on: its last page break. -->
+  <xsl:function name="tt:page-break-of" as="element(tei:pb)?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/preceding::tei:pb[ancestor::tei:text][1]"/>
+  </xsl:function>
+
+  <!-- "第4页", "第4页（推定）" for a page break whose place is inferred. -->
+  <xsl:function name="tt:page-label" as="xs:string">
+    <xsl:param name="pb" as="element(tei:pb)"/>
+    <xsl:variable name="n" as="xs:string" select="normalize-space($pb/@n)"/>
+    <xsl:sequence select="(if ($n != '') then '第' || $n || '页' else '换页') || (if ($pb/@cert) then '（推定）' else '')"/>
+  </xsl:function>
 
   <xsl:template name="tt:register-entry" as="element()">
     <xsl:variable name="pinyin" as="xs:string?" select="tt:entry-pinyin(.)"/>
     <xsl:variable name="mentions" as="element()*" select="key('tt:mentions', string(@xml:id))"/>
     <article class="entry" id="{tt:anchor(.)}">
-      <h2>{tt:entry-name(.)}<xsl:if test="$pinyin"> <span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h2>
+      <h3>{tt:entry-name(.)}<xsl:if test="$pinyin"><xsl:text> </xsl:text><span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h3>
       <dl>
         <xsl:variable name="other-names" as="element()*"
             select="(tei:persName | tei:orgName | tei:placeName)[not(starts-with(@xml:lang, 'zh-Latn'))][normalize-space(.) != tt:entry-name(current())]"/>
@@ -349,7 +395,7 @@
         <xsl:for-each-group select="tei:occupation | tei:roleName | tei:state | tei:trait | tei:birth | tei:death | tei:location | tei:desc" group-by="local-name()">
           <dt>{map{'occupation': '身份', 'roleName': '职务', 'state': '状况', 'trait': '特征', 'birth': '生', 'death': '卒', 'location': '位置', 'desc': '说明'}(current-grouping-key())}</dt>
           <xsl:for-each select="current-group()">
-            <dd><xsl:apply-templates mode="render"/><xsl:if test="@when"> （{@when}）</xsl:if></dd>
+            <dd><xsl:apply-templates mode="render"/><xsl:if test="@when">（<time datetime="{@when}">{@when}</time>）</xsl:if></dd>
           </xsl:for-each>
         </xsl:for-each-group>
         <xsl:for-each select="tei:affiliation">
@@ -368,8 +414,18 @@
         <xsl:for-each select="tei:note">
           <dt>注</dt><dd><xsl:apply-templates mode="render"/></dd>
         </xsl:for-each>
+        <xsl:variable name="pbs" as="element(tei:pb)*" select="($mentions ! tt:page-break-of(.)) / ."/>
+        <xsl:if test="exists($pbs)">
+          <dt>页码</dt>
+          <dd class="pages">
+            <xsl:for-each select="$pbs">
+              <xsl:if test="position() gt 1">、</xsl:if>
+              <a href="{tt:page-of(.)}#{tt:page-anchor(.)}">{substring-after(tt:page-label(.), '第') => replace('页', '')}</a>
+            </xsl:for-each>
+          </dd>
+        </xsl:if>
       </dl>
-      <h3>提及（{count($mentions)}）</h3>
+      <h4>提及（{count($mentions)}）</h4>
       <xsl:choose>
         <xsl:when test="empty($mentions)"><p class="no-mentions">正文中未见提及。</p></xsl:when>
         <xsl:otherwise>
@@ -393,6 +449,9 @@
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($m)"/>
     <li>
       <a class="backlink" href="{tt:page-of($m)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
+      <xsl:for-each select="tt:page-break-of($m)">
+        <xsl:text>，</xsl:text><span class="page">{tt:page-label(.)}</span>
+      </xsl:for-each>
       <xsl:text>：</xsl:text>
       <span class="context">{$context?before}<mark>{$context?text}</mark>{$context?after}</span>
     </li>
