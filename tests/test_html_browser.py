@@ -9,6 +9,7 @@ console error, every same-page link has its target.
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import threading
 from collections.abc import Iterator
@@ -173,3 +174,66 @@ def test_every_page_loads_cleanly_and_same_page_links_have_targets(browser: Brow
             .filter(l => !l.sheet).map(l => l.href)""")
         assert broken == [], path.name
     assert errors == [], errors[:5]
+
+
+def _inner_reading(el) -> str:
+    """The reading of an element's content (reading_text skips a note or figDesc itself)."""
+    return (el.text or "") + "".join(reading_text(c) + (c.tail or "") for c in el)
+
+
+def expected_hits(query: str) -> dict[str, int]:
+    """Occurrences of query counted from the TEI with lxml, by kind of text."""
+    tei = xmlio.parse_file(EDITION).getroot()
+    text = tei.find(f"{{{xmlio.TEI_NS}}}text")
+    names = 0
+    for e in tei.xpath("//t:standOff//*[@xml:id][self::t:person or self::t:org or self::t:place"
+                       " or self::t:event or self::t:bibl]", namespaces=NS):
+        forms = {" ".join("".join(x.itertext()).split()) for x in e.xpath(
+            "t:persName | t:orgName | t:placeName | t:label | t:title | t:eventName | t:name", namespaces=NS)}
+        names += sum(squeeze(f).count(query) for f in forms)
+    return {
+        "正文": squeeze(reading_text(text)).count(query),
+        "注释": sum(squeeze(_inner_reading(n)).count(query) for n in text.iter(f"{{{xmlio.TEI_NS}}}note")),
+        "索引": names,
+    }
+
+
+def test_search_counts_and_shows_every_hit_with_its_page(browser: Browser, site: Path) -> None:
+    expected = expected_hits("党支部")
+    assert expected["正文"] == 32 and expected["索引"] > 0
+    total = sum(expected.values())
+    page = browser.new_page()
+    errors = watched(page)
+    page.goto((site / "search.html").as_uri() + "?q=党支部")
+    status = page.locator("#search-status").inner_text()
+    assert f"找到 {total} 处" in status, status
+    assert f"正文 {expected['正文']}" in status and f"索引 {expected['索引']}" in status
+    items = page.locator("#search-results li")
+    assert items.count() == total
+    marks = page.locator("#search-results mark")
+    assert all(marks.nth(i).inner_text() == "党支部" for i in range(marks.count()))
+    # every hit in the text says the print page it stands on
+    wheres = [w for w in page.locator("#search-results li.hit-text .where").all_inner_texts()]
+    assert len(wheres) == expected["正文"]
+    assert sum(1 for w in wheres if re.search(r"第\d+页", w)) >= expected["正文"] - 2  # title page / contents have none
+    assert errors == []
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("音近而误", "注释"),          # a note's text
+    ("zhonggongtaijiang", "索引"),  # pinyin without tones
+    ("主人公", "校改前原文"),        # the original form of a correction (the text reads 主人翁)
+])
+def test_search_reaches_notes_pinyin_and_original_readings(browser: Browser, site: Path, query: str, kind: str) -> None:
+    page = browser.new_page()
+    errors = watched(page)
+    page.goto((site / "search.html").as_uri() + "?q=" + query)
+    assert "找到" in page.locator("#search-status").inner_text(), query
+    wheres = page.locator("#search-results .where").all_inner_texts()
+    assert any(w.endswith(kind) for w in wheres), wheres
+    link = page.locator("#search-results a.hit").first.get_attribute("href")
+    target, _, fragment = link.partition("#")
+    assert (site / target).is_file() and fragment
+    page.goto((site / target).as_uri() + "#" + fragment)
+    assert page.evaluate("id => !!document.getElementById(id)", fragment)
+    assert errors == []

@@ -169,7 +169,11 @@ def test_search_index_is_a_script_with_every_paragraph(site: Path, tei) -> None:
     for p in tei.xpath("//t:div[@type='item']//t:p[@xml:id]", namespaces=NS):
         unit = p.xpath("ancestor::t:div[@type='item'][1]/@xml:id", namespaces=NS)[0]
         assert (f"{unit}.html", p.get("{http://www.w3.org/XML/1998/namespace}id")) in anchors
-    assert all(set(r) == {"f", "a", "t", "x"} for r in records)
+    assert all(set(r) == {"f", "a", "t", "k", "s"} for r in records if r["k"] != "orig")
+    assert {r["k"] for r in records} == {"text", "note", "caption", "register", "orig"}
+    # a paragraph cut by a page break keeps both parts, each with its page
+    p4 = next(r for r in records if r["a"] == "item01-feigong-dangjian-p4")
+    assert [seg[0] for seg in p4["s"]] == ["第3页", "第4页（推定）"]
 
 
 UNSAFE = re.compile(r"^\s*(?:javascript|data|vbscript|file)\s*:", re.I)

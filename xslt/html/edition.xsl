@@ -578,6 +578,92 @@
   </xsl:template>
 
   <!-- ===== Search ===== -->
+  <!-- Noncharacters around a page number inside a plain string (search segments). -->
+  <xsl:variable name="tt:PB-OPEN" as="xs:string" select="codepoints-to-string(64978)"/>
+  <xsl:variable name="tt:PB-CLOSE" as="xs:string" select="codepoints-to-string(64979)"/>
+
+  <!-- The plain string of nodes cut at their page breaks: [[page label, text], …];
+       the first segment is on the page the first node stands on. -->
+  <xsl:function name="tt:page-segments" as="array(xs:string)*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="start" as="element(tei:pb)?"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="$nodes" mode="plain">
+        <xsl:with-param name="tt:page-marks" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:variable>
+    <xsl:variable name="flat" as="xs:string" select="normalize-space(string-join($parts))"/>
+    <xsl:variable name="pieces" as="xs:string*" select="tokenize($flat, $tt:PB-OPEN)"/>
+    <xsl:sequence select="
+        (array{string($start ! tt:page-label(.)), $pieces[1]})[$pieces[1] != ''],
+        for $piece in tail($pieces)
+        return array{substring-before($piece, $tt:PB-CLOSE), substring-after($piece, $tt:PB-CLOSE)}"/>
+  </xsl:function>
+
+  <xsl:template match="tei:pb" mode="plain" as="xs:string?">
+    <xsl:param name="tt:page-marks" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:if test="$tt:page-marks">
+      <xsl:sequence select="$tt:PB-OPEN || tt:page-label(.) || $tt:PB-CLOSE"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Where a hit is shown: the unit's title, or the contents page. -->
+  <xsl:function name="tt:where" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="(tt:unit-of($e) ! tt:title-of(.), '目录页')[1]"/>
+  </xsl:function>
+
+  <!-- The anchor a hit links to: its paragraph or heading, else the nearest
+       element that keeps its id in the page ('' for the page itself). -->
+  <xsl:function name="tt:hit-anchor" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="target" as="element()?" select="(
+        $e/ancestor-or-self::*[self::tei:p or self::tei:ab or (self::tei:head and not(tt:in-phrasing(.)))][1],
+        $e/ancestor-or-self::*[@xml:id][not(tt:is-unit(.))][ancestor::tei:text][1])[1]"/>
+    <xsl:sequence select="string($target ! tt:anchor(.))"/>
+  </xsl:function>
+
+  <xsl:template name="tt:search-records" as="map(*)*">
+    <!-- every block of text that holds no other block, notes apart -->
+    <xsl:for-each select="//tei:text//*[local-name() = $tt:block-names][not(ancestor-or-self::tei:note)]
+        [not(tt:in-phrasing(.))][not(tt:has-blocks(.))][tt:plain(.) != '']">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
+          'k': if (ancestor::tei:figure) then 'caption' else 'text',
+          's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="//tei:text//tei:note[not(ancestor::tei:note)]">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 注' || tt:note-number(.),
+          'k': 'note', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="//tei:text//tei:figDesc[not(ancestor::tei:note)][normalize-space(.) != '']">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.) || ' · 图片说明',
+          'k': 'caption', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$tt:registers">
+      <xsl:variable name="register" as="xs:string" select="."/>
+      <xsl:for-each select="tt:entries($register)">
+        <xsl:variable name="names" as="xs:string*" select="distinct-values((tt:entry-name(.),
+            (tei:persName | tei:orgName | tei:placeName | tei:label | tei:title | tei:eventName | tei:name) ! normalize-space(.)))[. != '']"/>
+        <xsl:sequence select="map{'f': tt:register-href($register), 'a': tt:anchor(.),
+            't': $tt:register-labels($register) || '索引', 'k': 'register',
+            's': array{array{'', string-join($names, '／')}}}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <!-- the other reading of each correction, with its context in the shown reading -->
+    <xsl:for-each select="//tei:text//(tei:choice | tei:app)[not(ancestor::tei:note)]">
+      <xsl:variable name="choice" as="element()" select="."/>
+      <xsl:variable name="other" as="xs:string" select="string-join((* except tt:shown-branch(.)) ! tt:plain(.), '／')"/>
+      <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
+      <xsl:variable name="texts" as="text()*" select="$block//text()[tt:in-reading(.)]"/>
+      <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
+      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice][not(ancestor::* intersect $choice)]))"/>
+      <xsl:if test="$other != ''">
+        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 校改前原文', 'k': 'orig',
+            'p': string(tt:page-break-of(.) ! tt:page-label(.)),
+            'x': substring($before, max((1, string-length($before) - 29))), 'o': $other, 'y': substring($after, 1, 30)}"/>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:template>
   <xsl:template name="tt:search-page" as="empty-sequence()">
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="'search' || $tt:ext"/>
@@ -590,26 +676,20 @@
           <input id="search-q" type="search" name="q" autocomplete="off"/>
           <button type="submit">检索</button>
         </form>
-        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词）。</p>
+        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词；拼音可不带声调）。检索正文、注释、图注、索引名称与拼音，以及校改前的原文。</p>
         <ol id="search-results" class="search-results"></ol>
         <script src="search-index.js"></script>
       </xsl:with-param>
     </xsl:call-template>
     <xsl:result-document href="search-index.js" format="script">
-      <xsl:text>/* Generated by tei-tools from the TEI: one record per paragraph or heading. */&#10;</xsl:text>
+      <xsl:text>/* Generated by tei-tools from the TEI. One record per block of text, note,
+   figure description, register entry and original reading of a correction:
+   f page, a anchor, t where, k kind (text | note | caption | register | orig),
+   s [[print page, text], …] the text cut at its page breaks; an orig record
+   has x (context before), o (the original reading), y (context after). */&#10;</xsl:text>
       <xsl:text>window.TT_SEARCH_INDEX = </xsl:text>
       <xsl:variable name="records" as="map(*)*">
-        <xsl:for-each select="//tei:text//(tei:p | tei:ab | tei:head[not(tt:in-phrasing(.))] | tei:item[not(tei:p)] | tei:l)
-            [not(ancestor::tei:note)][self::tei:p or self::tei:ab or not(tt:has-blocks(.))][tt:plain(.) != '']">
-          <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
-          <xsl:variable name="anchored" as="element()" select="(ancestor-or-self::*[self::tei:p or self::tei:ab
-              or (self::tei:head and not(tt:in-phrasing(.)))][1], ancestor-or-self::*[@xml:id][1], .)[1]"/>
-          <xsl:sequence select="map{
-              'f': tt:page-of(.),
-              'a': tt:anchor($anchored),
-              't': if ($unit) then tt:title-of($unit) else '目录页',
-              'x': tt:plain(.)}"/>
-        </xsl:for-each>
+        <xsl:call-template name="tt:search-records"/>
       </xsl:variable>
       <xsl:value-of select="serialize(array{$records}, map{'method': 'json', 'indent': false()})"/>
       <xsl:text>;&#10;</xsl:text>
