@@ -31,6 +31,7 @@
 
   <xsl:import href="render.xsl"/>
   <xsl:include href="meta.xsl"/>
+  <xsl:include href="site-render.xsl"/>
   <xsl:include href="item-tei.xsl"/>
 
   <xsl:param name="downloads" as="xs:string*" select="()"/>
@@ -109,6 +110,8 @@
             <xsl:sequence select="$content"/>
           </main>
           <footer class="site">
+            <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
+            <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
             <p>{$tt:edition-title}。<xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence[1]" mode="about"/>
               <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
               <a href="about{$tt:ext}#cite">引用方式</a></p>
@@ -190,6 +193,12 @@
           </xsl:for-each>
           <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
           <p class="edition-note">{$tt:edition-title}</p>
+          <xsl:for-each select="$tt:edition-subtitle">
+            <p class="edition-note">
+              <xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+              <xsl:value-of select="normalize-space(.)"/>
+            </p>
+          </xsl:for-each>
         </header>
         <nav class="toc" aria-labelledby="toc-heading">
           <h2 id="toc-heading">目录</h2>

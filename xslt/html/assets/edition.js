@@ -132,7 +132,14 @@
       : "未找到：“" + raw + "”";
   }
 
+  // The printed page names its address (the page itself, without the fragment).
+  function setUpPrintUrl() {
+    var url = window.location.href.split("#")[0];
+    Array.prototype.forEach.call(document.querySelectorAll(".print-url"), function (el) { el.textContent = url; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpPrintUrl();
     setUpCitations();
     setUpReadingToggle();
     runSearch();
