@@ -23,16 +23,19 @@ from tei_tools.publish.formats import parse_formats
 @click.option("--reading", type=click.Choice(["regularised", "diplomatic"]), default="regularised",
               show_default=True, help="Reading of corrections and regularisations (text output and HTML).")
 @click.option("--page-markers", is_flag=True, help="Mark the print pages in the text output: 〔第4页〕.")
+@click.option("--no-editorial", is_flag=True,
+              help="Text output without editorial matter (source lines, notes, gap and page markers, brackets).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (warnings still shown).")
 def build(tei: Path | None, formats: str | None, out_dir: Path, no_validate: bool,
-          schema: Path | None, reading: str, page_markers: bool, quiet: bool) -> None:
+          schema: Path | None, reading: str, page_markers: bool, no_editorial: bool, quiet: bool) -> None:
     """Validate TEI (default: the edition under tei/) and write dist/html, dist/epub, dist/txt.
 
     The output is replaced only when every format succeeded; a failed build
     leaves the previous output untouched. Progress and timings go to stderr.
     """
     options = BuildOptions(formats=parse_formats(formats), reading=reading,
-                           page_markers=page_markers, validate=not no_validate, schema=schema)
+                           page_markers=page_markers, editorial=not no_editorial,
+                           validate=not no_validate, schema=schema)
 
     def progress(message: str) -> None:
         if not quiet or message.startswith("warning:"):
