@@ -156,3 +156,26 @@ def test_anchors_do_not_move_when_text_is_added_earlier(tmp_path: Path, site: Pa
     assert [i for i in kept if i not in after] == []
     assert not any(re.match(r"tt-\d", i) for i in before)
     assert "item02-hexie-shequ-p1.orgName1" in before
+
+
+def test_dates_in_the_text_carry_a_machine_readable_datetime(site: Path, tei) -> None:
+    html = "".join(p.read_text(encoding="utf-8") for p in sorted(site.glob("*.html")))
+    dates = [d for d in tei.xpath("//t:text//t:date[@when][not(@ref)]", namespaces=NS)
+             if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", d.get("when"))]
+    assert len(dates) > 10
+    for d in dates:
+        shown = " ".join("".join(d.itertext()).split())
+        assert re.search(rf'<time[^>]* datetime="{d.get("when")}"[^>]*>{re.escape(shown)}</time>', html), d.get("when")
+
+
+@pytest.mark.slow
+def test_each_unit_tei_is_valid_against_tei_all(site: Path) -> None:
+    """jing (one JVM for all files) on the per-unit TEI downloads of the edition."""
+    import subprocess
+
+    from conftest import TEI_ALL_RNG
+
+    files = sorted((site / "downloads" / "items").glob("*.xml"))
+    assert len(files) == 15
+    run = subprocess.run(["jing", str(TEI_ALL_RNG), *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[:2000]

@@ -50,7 +50,8 @@
         </teiHeader>
         <text>
           <body>
-            <xsl:apply-templates select="tt:leading-pb-of($unit), $unit" mode="tt:copy"/>
+            <!-- a whole body (a text without divisions) gives its content -->
+            <xsl:apply-templates select="tt:leading-pb-of($unit), if ($unit/self::tei:body) then $unit/node() else $unit" mode="tt:copy"/>
           </body>
         </text>
         <xsl:if test="exists($entries)">
