@@ -117,13 +117,14 @@
   </xsl:function>
 
   <!-- A page marker between two characters of running text moves past the
-       rest of that run and the punctuation that ends it (or to the end of
-       its line); one after a punctuation mark, a space or a line start stays. -->
+       rest of that run (editorial marks such as a note anchor included) and
+       the punctuation that ends it, or to the end of its line; one after a
+       punctuation mark, a space or a line start stays. -->
   <xsl:function name="tt:place-page-markers" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
     <xsl:variable name="marker" as="xs:string" select="$tt:PB || '[^' || $tt:PB-END || ']*' || $tt:PB-END"/>
     <xsl:variable name="moved" as="xs:string" select="replace($s,
-        '([^\s' || $tt:BREAKS || $tt:PB-END || '])(' || $marker || ')([^\s' || $tt:BREAKS || '〔' || $tt:PB || ']*[' || $tt:BREAKS || ']*)',
+        '([^\s' || $tt:BREAKS || $tt:PB-END || '])(' || $marker || ')((?:[^\s' || $tt:BREAKS || '〔' || $tt:PB || ']|〔[^〔〕]*〕)*[' || $tt:BREAKS || ']*)',
         '$1$3$2')"/>
     <xsl:sequence select="translate($moved, $tt:PB || $tt:PB-END, '')"/>
   </xsl:function>
