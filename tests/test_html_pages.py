@@ -247,3 +247,14 @@ def test_about_page_shows_both_sides_of_each_declared_normalisation(site: Path, 
     about = html_unescape((site / "about.html").read_text(encoding="utf-8"))
     for orig, reg in pairs:
         assert f"「{orig}」→「{reg}」" in about
+
+
+def test_the_english_subtitle_is_marked_english_wherever_it_is_shown(site: Path, tei) -> None:
+    subtitle = " ".join(tei.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='sub']", namespaces=NS).split())
+    shown = 0
+    for page in pages(site):
+        body = html_unescape(page.read_text(encoding="utf-8").split("<body", 1)[1])
+        for m in re.finditer(r"<(\w+)([^>]*)>" + re.escape(subtitle[:30]), body):
+            assert 'lang="en"' in m.group(2), (page.name, m.group(0))
+            shown += 1
+    assert shown >= 2  # the title page and the about page

@@ -481,7 +481,7 @@
             <xsl:if test="$fd/tei:titleStmt/tei:title">
               <dt>题名</dt>
               <xsl:for-each select="$fd/tei:titleStmt/tei:title">
-                <dd>{normalize-space(.)}</dd>
+                <dd><xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>{normalize-space(.)}</dd>
               </xsl:for-each>
             </xsl:if>
             <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
