@@ -404,3 +404,13 @@ def test_english_subtitle_is_marked_english(browser: Browser, site: Path) -> Non
     page.goto((site / "index.html").as_uri())
     en = page.locator(".titlepage [lang=en]")
     assert en.count() == 1 and en.inner_text().startswith("A TEI P5 edition")
+
+
+def test_title_page_has_a_typographic_hierarchy(browser: Browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto((site / "index.html").as_uri())
+    sizes = page.evaluate("""() => ['h1', '.subtitle', '.docAuthor', '.series', '.edition-note'].map(s =>
+        parseFloat(getComputedStyle(document.querySelector('.titlepage ' + s)).fontSize))""")
+    h1, subtitle, author, series, note = sizes
+    assert page.locator(".titlepage h1").count() == 1
+    assert h1 > 1.8 * subtitle and subtitle > author >= series > note, sizes
