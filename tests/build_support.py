@@ -33,11 +33,11 @@ atexit.register(shutil.rmtree, _ROOT, True)
 @functools.cache
 def built(source: Path, formats: tuple[str, ...] = ("html", "epub", "txt", "records"),
           validate: bool = True, reading: str = "regularised",
-          page_markers: bool = False) -> tuple[Path, BuildResult]:
+          page_markers: bool = False, editorial: bool = True) -> tuple[Path, BuildResult]:
     """Build ``source`` once per process; returns (dist folder, result)."""
     out = Path(tempfile.mkdtemp(dir=_ROOT)) / "dist"
-    result = build(source, out, BuildOptions(formats=formats, validate=validate,
-                                              reading=reading, page_markers=page_markers))
+    result = build(source, out, BuildOptions(formats=formats, validate=validate, reading=reading,
+                                              page_markers=page_markers, editorial=editorial))
     return out, result
 
 
@@ -57,9 +57,11 @@ class PageScan(HTMLParser):
         self.resources: list[str] = []
         self.lang: str | None = None
         self.attrs_seen: list[tuple[str, str, str]] = []
+        self.tags: list[tuple[str, list[tuple[str, str]]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, list(values.items())))
         for k, v in values.items():
             self.attrs_seen.append((tag, k, v))
         if tag == "html":
@@ -68,7 +70,8 @@ class PageScan(HTMLParser):
             self.ids.append(values["id"])
         if tag == "a" and "href" in values:
             self.links.append(values["href"])
-        if tag in ("link",) and "href" in values:
+        # a schema.DC link names a vocabulary, it is never fetched
+        if tag == "link" and "href" in values and not values.get("rel", "").startswith("schema."):
             self.resources.append(values["href"])
         if tag in ("script", "img", "iframe", "source", "audio", "video") and "src" in values:
             self.resources.append(values["src"])
@@ -124,9 +127,15 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
+def text_body(text: str) -> str:
+    """A text output file without its metadata header (``---`` … ``---``)."""
+    return re.sub(r"\A---\n.*?\n---\n\n?", "", text, count=1, flags=re.S)
+
+
 def strip_editorial(text: str) -> str:
-    """Remove what the text output adds in 〔…〕 (source lines, gaps, notes, markers)."""
-    return re.sub(r"〔[^〔〕]*〕", "", text)
+    """Remove the header and what the text output adds: 〔…〕 (source lines, gaps,
+    notes and their anchors, markers) and the brackets ［］ of supplied text."""
+    return re.sub(r"[［］]", "", re.sub(r"〔[^〔〕]*〕", "", text_body(text)))
 
 
 def text_of(source: Path) -> etree._Element:

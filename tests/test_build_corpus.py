@@ -49,7 +49,7 @@ def test_valid_corpus_document_builds_without_losing_text(source: Path) -> None:
         assert scan(page).lang == "zh-Hans"
 
 
-_ADDED = re.compile(r'<a class="(?:cite|noteref)"[^>]*>.*?</a>|<span class="(?:visually-hidden|alt)">(?:[^<]|<span[^>]*>[^<]*</span>)*</span>'
+_ADDED = re.compile(r'<a class="(?:cite|noteref)"[^>]*>.*?</a>|<span class="(?:visually-hidden|alt|choice-label|pb-n)"[^>]*>(?:[^<]|<span[^>]*>[^<]*</span>)*</span>'
                     r'|<span class="gap"[^>]*>[^<]*</span>|<p class="gap"[^>]*>[^<]*</p>', re.S)
 
 

@@ -68,14 +68,34 @@
     <xsl:sequence select="(tt:unit-of($pb), $pb/following-sibling::*[not(self::tei:pb)][1][tt:is-unit(.)])[1]"/>
   </xsl:function>
 
-  <!-- A stable identifier: @xml:id when it is a safe name, else a path. -->
+  <!-- A stable identifier: the element's own @xml:id when it is a safe name;
+       else the nearest ancestor's (safe) id, its local name and its ordinal
+       among the elements of that name in that ancestor's scope
+       ("item02-hexie-shequ-p3.placeName2"; the dot keeps it apart from the
+       edition's own "{div}-p{n}" ids): text added elsewhere in the
+       document never changes it. Outside any identified ancestor the scope
+       is the document ("tt.titlePart1"). -->
   <xsl:function name="tt:id" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
-        if (matches(string($e/@xml:id), '^[A-Za-z][A-Za-z0-9._\-]*$')) then string($e/@xml:id)
-        else 'tt-' || string-join(for $a in $e/ancestor-or-self::*[ancestor::tei:TEI or self::tei:TEI]
-                                  return string(count($a/preceding-sibling::*) + 1), '-')"/>
+        if (tt:has-safe-id($e)) then string($e/@xml:id)
+        else (string($e/ancestor::*[tt:has-safe-id(.)][1]/@xml:id)[. != ''], 'tt')[1]
+             || '.' || local-name($e)
+             || count(key('tt:scoped', tt:scope-key($e), $tt:root)[. &lt;&lt; $e]) + 1"/>
   </xsl:function>
+
+  <xsl:function name="tt:has-safe-id" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="matches(string($e/@xml:id), '^[A-Za-z][A-Za-z0-9._\-]*$')"/>
+  </xsl:function>
+
+  <!-- The scope of an element without a safe id: its nearest identified
+       ancestor (or the document) and its name. -->
+  <xsl:function name="tt:scope-key" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="generate-id(($e/ancestor::*[tt:has-safe-id(.)][1], root($e))[1]) || '|' || name($e)"/>
+  </xsl:function>
+  <xsl:key name="tt:scoped" match="*[not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
 
   <!-- File names the layers use themselves: a unit never takes one. -->
   <xsl:variable name="tt:reserved-files" as="xs:string*" select="
@@ -137,12 +157,13 @@
     <xsl:sequence select="($entry/*[starts-with(@xml:lang, 'zh-Latn')] ! normalize-space(.))[1]"/>
   </xsl:function>
 
-  <!-- Sort key: the pinyin letter by letter (no tone marks, no spaces, lower
-       case), then a tab (so a prefix sorts first), then the name. -->
+  <!-- Sort key: the pinyin letter by letter (no tone marks, no spaces,
+       hyphens or apostrophes, lower case), then a tab (so a prefix sorts
+       first), then the name. Without pinyin, the name (code-point order). -->
   <xsl:function name="tt:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="py" as="xs:string" select="string(tt:entry-pinyin($entry))"/>
-    <xsl:sequence select="lower-case(replace(normalize-unicode($py, 'NFD'), '[\p{M}\s]', '')) || '&#9;' || tt:entry-name($entry)"/>
+    <xsl:sequence select="lower-case(replace(normalize-unicode($py, 'NFD'), '[^\p{L}\p{N}]', '')) || '&#9;' || tt:entry-name($entry)"/>
   </xsl:function>
 
   <!-- Link targets: only http(s), mailto and relative references stay live. -->

@@ -30,9 +30,14 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="render.xsl"/>
+  <xsl:include href="meta.xsl"/>
+  <xsl:include href="site-render.xsl"/>
+  <xsl:include href="item-tei.xsl"/>
 
   <xsl:param name="downloads" as="xs:string*" select="()"/>
   <xsl:param name="with-search" as="xs:boolean" select="true()"/>
+  <!-- Is the plain text of each unit offered (downloads/items/{unit}.txt)? -->
+  <xsl:param name="item-texts" as="xs:boolean" select="false()"/>
 
   <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:output name="script" method="text" encoding="UTF-8"/>
@@ -58,6 +63,7 @@
     <xsl:call-template name="tt:index-page"/>
     <xsl:for-each select="$tt:units">
       <xsl:call-template name="tt:unit-page"/>
+      <xsl:call-template name="tt:item-tei"><xsl:with-param name="unit" select="."/></xsl:call-template>
     </xsl:for-each>
     <xsl:for-each select="$tt:registers">
       <xsl:call-template name="tt:register-page">
@@ -77,6 +83,8 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="kind" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
+    <!-- the unit shown on the page, if any (its citation metadata) -->
+    <xsl:param name="unit" as="element()?" select="()"/>
     <xsl:result-document href="{$file}" format="page">
       <html lang="zh-Hans">
         <head>
@@ -84,6 +92,10 @@
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
           <title>{if ($title = $tt:site-title) then $title else $title || ' · ' || $tt:site-title}</title>
           <meta name="generator" content="tei-tools"/>
+          <xsl:call-template name="tt:citation-meta">
+            <xsl:with-param name="unit" select="$unit"/>
+            <xsl:with-param name="alternates" select="tt:alternates($unit)"/>
+          </xsl:call-template>
           <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
           <link rel="stylesheet" href="assets/edition.css"/>
           <script src="assets/edition.js" defer="defer"></script>
@@ -98,6 +110,8 @@
             <xsl:sequence select="$content"/>
           </main>
           <footer class="site">
+            <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
+            <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
             <p>{$tt:edition-title}。<xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence[1]" mode="about"/>
               <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
               <a href="about{$tt:ext}#cite">引用方式</a></p>
@@ -106,6 +120,33 @@
       </html>
     </xsl:result-document>
   </xsl:template>
+
+  <!-- The other formats of a page's text: a unit's own TEI and plain text,
+       else the edition's downloads; the EPUB is always the whole book. -->
+  <xsl:function name="tt:alternates" as="map(xs:string, xs:string)*">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:variable name="whole" as="map(xs:string, xs:string)*" select="$downloads ! tt:download(.)"/>
+    <xsl:sequence select="
+        if (empty($unit)) then $whole
+        else (tt:download(tt:item-download($unit, 'xml')),
+              if ($item-texts) then tt:download(tt:item-download($unit, 'txt')) else (),
+              $whole[?type = 'application/epub+zip'])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:item-download" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:param name="ext" as="xs:string"/>
+    <xsl:sequence select="'downloads/items/' || tt:unit-file($unit) || '.' || $ext"/>
+  </xsl:function>
+
+  <xsl:function name="tt:download" as="map(xs:string, xs:string)">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:sequence select="
+        if (ends-with($href, '.xml')) then map{'href': $href, 'type': 'application/tei+xml', 'title': 'TEI P5 源文件（XML）'}
+        else if (ends-with($href, '.epub')) then map{'href': $href, 'type': 'application/epub+zip', 'title': 'EPUB 3 电子书'}
+        else if (ends-with($href, '.txt')) then map{'href': $href, 'type': 'text/plain', 'title': '纯文本（UTF-8）'}
+        else map{'href': $href, 'type': 'application/octet-stream', 'title': tokenize($href, '/')[last()]}"/>
+  </xsl:function>
 
   <xsl:template name="tt:site-nav" as="element()">
     <xsl:param name="file" as="xs:string"/>
@@ -152,6 +193,12 @@
           </xsl:for-each>
           <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
           <p class="edition-note">{$tt:edition-title}</p>
+          <xsl:for-each select="$tt:edition-subtitle">
+            <p class="edition-note">
+              <xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+              <xsl:value-of select="normalize-space(.)"/>
+            </p>
+          </xsl:for-each>
         </header>
         <nav class="toc" aria-labelledby="toc-heading">
           <h2 id="toc-heading">目录</h2>
@@ -222,6 +269,7 @@
       <xsl:with-param name="file" select="tt:unit-href(.)"/>
       <xsl:with-param name="title" select="tt:title-of(.)"/>
       <xsl:with-param name="kind" select="'unit'"/>
+      <xsl:with-param name="unit" select="."/>
       <xsl:with-param name="content" as="item()*">
         <nav class="crumbs" aria-label="位置">
           <a href="index{$tt:ext}">目录</a>
@@ -253,6 +301,7 @@
             <xsl:with-param name="notes" select=".//tei:note"/>
           </xsl:call-template>
         </article>
+        <xsl:call-template name="tt:unit-downloads"><xsl:with-param name="unit" select="."/></xsl:call-template>
         <nav class="pager" aria-label="前后篇">
           <xsl:for-each select="$tt:units[$i - 1]">
             <a rel="prev" href="{tt:unit-href(.)}">上一篇：{tt:title-of(.)}</a>
@@ -265,29 +314,87 @@
     </xsl:call-template>
   </xsl:template>
 
+  <xsl:template name="tt:unit-downloads" as="element()">
+    <xsl:param name="unit" as="element()"/>
+    <aside class="downloads" aria-labelledby="downloads-{tt:unit-file($unit)}">
+      <h2 id="downloads-{tt:unit-file($unit)}">本篇下载</h2>
+      <ul>
+        <xsl:for-each select="tt:alternates($unit)">
+          <li><a href="{?href}" type="{?type}" download="">{?title}</a><xsl:text> </xsl:text><code>{tokenize(?href, '/')[last()]}</code></li>
+        </xsl:for-each>
+      </ul>
+    </aside>
+  </xsl:template>
+
   <!-- ===== Registers ===== -->
+  <!-- A register longer than this gets a jump list of its initials. -->
+  <xsl:variable name="tt:jump-list-from" as="xs:integer" select="12"/>
+
+  <!-- The initial an entry is filed under: the first letter of its pinyin
+       ("Z"), or "#" for an entry without pinyin. -->
+  <xsl:function name="tt:initial" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="first" as="xs:string" select="upper-case(substring(tt:sort-key($entry), 1, 1))"/>
+    <xsl:sequence select="if (matches($first, '^[A-Z]$')) then $first else '#'"/>
+  </xsl:function>
+
   <xsl:template name="tt:register-page" as="empty-sequence()">
     <xsl:param name="register" as="xs:string"/>
     <xsl:variable name="entries" as="element()*" select="sort(tt:entries($register), (), function($e) { tt:sort-key($e) })"/>
+    <xsl:variable name="initials" as="xs:string*" select="distinct-values($entries ! tt:initial(.))"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:register-href($register)"/>
       <xsl:with-param name="title" select="$tt:register-labels($register) || '索引'"/>
       <xsl:with-param name="kind" select="'register'"/>
       <xsl:with-param name="content" as="item()*">
         <h1>{$tt:register-labels($register)}索引</h1>
-        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及及其上下文。</p>
-        <xsl:for-each select="$entries">
-          <xsl:call-template name="tt:register-entry"/>
-        </xsl:for-each>
+        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及、其上下文及原书页码。</p>
+        <xsl:if test="count($entries) gt $tt:jump-list-from">
+          <nav class="jump-list" aria-label="按拼音首字母跳转">
+            <span class="jump-label">拼音</span>
+            <ul>
+              <xsl:for-each select="(for $c in 65 to 90 return codepoints-to-string($c)), $initials[. = '#']">
+                <li>
+                  <xsl:choose>
+                    <xsl:when test=". = $initials"><a href="#initial-{if (. = '#') then 'other' else .}">{.}</a></xsl:when>
+                    <xsl:otherwise><span class="empty" aria-hidden="true">{.}</span></xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </xsl:if>
+        <xsl:for-each-group select="$entries" group-adjacent="tt:initial(.)">
+          <section class="initial" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}"
+              aria-labelledby="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">
+            <h2 class="initial-head" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">{current-grouping-key()}</h2>
+            <xsl:for-each select="current-group()">
+              <xsl:call-template name="tt:register-entry"/>
+            </xsl:for-each>
+          </section>
+        </xsl:for-each-group>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The print page an element of the text stands on: its last page break. -->
+  <xsl:function name="tt:page-break-of" as="element(tei:pb)?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/preceding::tei:pb[ancestor::tei:text][1]"/>
+  </xsl:function>
+
+  <!-- "第4页", "第4页（推定）" for a page break whose place is inferred. -->
+  <xsl:function name="tt:page-label" as="xs:string">
+    <xsl:param name="pb" as="element(tei:pb)"/>
+    <xsl:variable name="n" as="xs:string" select="normalize-space($pb/@n)"/>
+    <xsl:sequence select="(if ($n != '') then '第' || $n || '页' else '换页') || (if ($pb/@cert) then '（推定）' else '')"/>
+  </xsl:function>
 
   <xsl:template name="tt:register-entry" as="element()">
     <xsl:variable name="pinyin" as="xs:string?" select="tt:entry-pinyin(.)"/>
     <xsl:variable name="mentions" as="element()*" select="key('tt:mentions', string(@xml:id))"/>
     <article class="entry" id="{tt:anchor(.)}">
-      <h2>{tt:entry-name(.)}<xsl:if test="$pinyin"> <span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h2>
+      <h3>{tt:entry-name(.)}<xsl:if test="$pinyin"><xsl:text> </xsl:text><span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h3>
       <dl>
         <xsl:variable name="other-names" as="element()*"
             select="(tei:persName | tei:orgName | tei:placeName)[not(starts-with(@xml:lang, 'zh-Latn'))][normalize-space(.) != tt:entry-name(current())]"/>
@@ -297,7 +404,7 @@
         <xsl:for-each-group select="tei:occupation | tei:roleName | tei:state | tei:trait | tei:birth | tei:death | tei:location | tei:desc" group-by="local-name()">
           <dt>{map{'occupation': '身份', 'roleName': '职务', 'state': '状况', 'trait': '特征', 'birth': '生', 'death': '卒', 'location': '位置', 'desc': '说明'}(current-grouping-key())}</dt>
           <xsl:for-each select="current-group()">
-            <dd><xsl:apply-templates mode="render"/><xsl:if test="@when"> （{@when}）</xsl:if></dd>
+            <dd><xsl:apply-templates mode="render"/><xsl:if test="@when">（<time datetime="{@when}">{@when}</time>）</xsl:if></dd>
           </xsl:for-each>
         </xsl:for-each-group>
         <xsl:for-each select="tei:affiliation">
@@ -316,8 +423,18 @@
         <xsl:for-each select="tei:note">
           <dt>注</dt><dd><xsl:apply-templates mode="render"/></dd>
         </xsl:for-each>
+        <xsl:variable name="pbs" as="element(tei:pb)*" select="($mentions ! tt:page-break-of(.)) / ."/>
+        <xsl:if test="exists($pbs)">
+          <dt>页码</dt>
+          <dd class="pages">
+            <xsl:for-each select="$pbs">
+              <xsl:if test="position() gt 1">、</xsl:if>
+              <a href="{tt:page-of(.)}#{tt:page-anchor(.)}">{substring-after(tt:page-label(.), '第') => replace('页', '')}</a>
+            </xsl:for-each>
+          </dd>
+        </xsl:if>
       </dl>
-      <h3>提及（{count($mentions)}）</h3>
+      <h4>提及（{count($mentions)}）</h4>
       <xsl:choose>
         <xsl:when test="empty($mentions)"><p class="no-mentions">正文中未见提及。</p></xsl:when>
         <xsl:otherwise>
@@ -341,6 +458,9 @@
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($m)"/>
     <li>
       <a class="backlink" href="{tt:page-of($m)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
+      <xsl:for-each select="tt:page-break-of($m)">
+        <xsl:text>，</xsl:text><span class="page">{tt:page-label(.)}</span>
+      </xsl:for-each>
       <xsl:text>：</xsl:text>
       <span class="context">{$context?before}<mark>{$context?text}</mark>{$context?after}</span>
     </li>
@@ -361,7 +481,7 @@
             <xsl:if test="$fd/tei:titleStmt/tei:title">
               <dt>题名</dt>
               <xsl:for-each select="$fd/tei:titleStmt/tei:title">
-                <dd>{normalize-space(.)}</dd>
+                <dd><xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>{normalize-space(.)}</dd>
               </xsl:for-each>
             </xsl:if>
             <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
@@ -467,6 +587,92 @@
   </xsl:template>
 
   <!-- ===== Search ===== -->
+  <!-- Noncharacters around a page number inside a plain string (search segments). -->
+  <xsl:variable name="tt:PB-OPEN" as="xs:string" select="codepoints-to-string(64978)"/>
+  <xsl:variable name="tt:PB-CLOSE" as="xs:string" select="codepoints-to-string(64979)"/>
+
+  <!-- The plain string of nodes cut at their page breaks: [[page label, text], …];
+       the first segment is on the page the first node stands on. -->
+  <xsl:function name="tt:page-segments" as="array(xs:string)*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="start" as="element(tei:pb)?"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="$nodes" mode="plain">
+        <xsl:with-param name="tt:page-marks" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:variable>
+    <xsl:variable name="flat" as="xs:string" select="normalize-space(string-join($parts))"/>
+    <xsl:variable name="pieces" as="xs:string*" select="tokenize($flat, $tt:PB-OPEN)"/>
+    <xsl:sequence select="
+        (array{string($start ! tt:page-label(.)), $pieces[1]})[$pieces[1] != ''],
+        for $piece in tail($pieces)
+        return array{substring-before($piece, $tt:PB-CLOSE), substring-after($piece, $tt:PB-CLOSE)}"/>
+  </xsl:function>
+
+  <xsl:template match="tei:pb" mode="plain" as="xs:string?">
+    <xsl:param name="tt:page-marks" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:if test="$tt:page-marks">
+      <xsl:sequence select="$tt:PB-OPEN || tt:page-label(.) || $tt:PB-CLOSE"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Where a hit is shown: the unit's title, or the contents page. -->
+  <xsl:function name="tt:where" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="(tt:unit-of($e) ! tt:title-of(.), '目录页')[1]"/>
+  </xsl:function>
+
+  <!-- The anchor a hit links to: its paragraph or heading, else the nearest
+       element that keeps its id in the page ('' for the page itself). -->
+  <xsl:function name="tt:hit-anchor" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="target" as="element()?" select="(
+        $e/ancestor-or-self::*[self::tei:p or self::tei:ab or (self::tei:head and not(tt:in-phrasing(.)))][1],
+        $e/ancestor-or-self::*[@xml:id][not(tt:is-unit(.))][ancestor::tei:text][1])[1]"/>
+    <xsl:sequence select="string($target ! tt:anchor(.))"/>
+  </xsl:function>
+
+  <xsl:template name="tt:search-records" as="map(*)*">
+    <!-- every block of text that holds no other block, notes apart -->
+    <xsl:for-each select="//tei:text//*[local-name() = $tt:block-names][not(ancestor-or-self::tei:note)]
+        [not(tt:in-phrasing(.))][not(tt:has-blocks(.))][tt:plain(.) != '']">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
+          'k': if (ancestor::tei:figure) then 'caption' else 'text',
+          's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="//tei:text//tei:note[not(ancestor::tei:note)]">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 注' || tt:note-number(.),
+          'k': 'note', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="//tei:text//tei:figDesc[not(ancestor::tei:note)][normalize-space(.) != '']">
+      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.) || ' · 图片说明',
+          'k': 'caption', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$tt:registers">
+      <xsl:variable name="register" as="xs:string" select="."/>
+      <xsl:for-each select="tt:entries($register)">
+        <xsl:variable name="names" as="xs:string*" select="distinct-values((tt:entry-name(.),
+            (tei:persName | tei:orgName | tei:placeName | tei:label | tei:title | tei:eventName | tei:name) ! normalize-space(.)))[. != '']"/>
+        <xsl:sequence select="map{'f': tt:register-href($register), 'a': tt:anchor(.),
+            't': $tt:register-labels($register) || '索引', 'k': 'register',
+            's': array{array{'', string-join($names, '／')}}}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <!-- the other reading of each correction, with its context in the shown reading -->
+    <xsl:for-each select="//tei:text//(tei:choice | tei:app)[not(ancestor::tei:note)]">
+      <xsl:variable name="choice" as="element()" select="."/>
+      <xsl:variable name="other" as="xs:string" select="string-join((* except tt:shown-branch(.)) ! tt:plain(.), '／')"/>
+      <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
+      <xsl:variable name="texts" as="text()*" select="$block//text()[tt:in-reading(.)]"/>
+      <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
+      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice][not(ancestor::* intersect $choice)]))"/>
+      <xsl:if test="$other != ''">
+        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 校改前原文', 'k': 'orig',
+            'p': string(tt:page-break-of(.) ! tt:page-label(.)),
+            'x': substring($before, max((1, string-length($before) - 29))), 'o': $other, 'y': substring($after, 1, 30)}"/>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:template>
   <xsl:template name="tt:search-page" as="empty-sequence()">
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="'search' || $tt:ext"/>
@@ -479,26 +685,20 @@
           <input id="search-q" type="search" name="q" autocomplete="off"/>
           <button type="submit">检索</button>
         </form>
-        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词）。</p>
+        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词；拼音可不带声调）。检索正文、注释、图注、索引名称与拼音，以及校改前的原文。</p>
         <ol id="search-results" class="search-results"></ol>
         <script src="search-index.js"></script>
       </xsl:with-param>
     </xsl:call-template>
     <xsl:result-document href="search-index.js" format="script">
-      <xsl:text>/* Generated by tei-tools from the TEI: one record per paragraph or heading. */&#10;</xsl:text>
+      <xsl:text>/* Generated by tei-tools from the TEI. One record per block of text, note,
+   figure description, register entry and original reading of a correction:
+   f page, a anchor, t where, k kind (text | note | caption | register | orig),
+   s [[print page, text], …] the text cut at its page breaks; an orig record
+   has x (context before), o (the original reading), y (context after). */&#10;</xsl:text>
       <xsl:text>window.TT_SEARCH_INDEX = </xsl:text>
       <xsl:variable name="records" as="map(*)*">
-        <xsl:for-each select="//tei:text//(tei:p | tei:ab | tei:head[not(tt:in-phrasing(.))] | tei:item[not(tei:p)] | tei:l)
-            [not(ancestor::tei:note)][self::tei:p or self::tei:ab or not(tt:has-blocks(.))][tt:plain(.) != '']">
-          <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
-          <xsl:variable name="anchored" as="element()" select="(ancestor-or-self::*[self::tei:p or self::tei:ab
-              or (self::tei:head and not(tt:in-phrasing(.)))][1], ancestor-or-self::*[@xml:id][1], .)[1]"/>
-          <xsl:sequence select="map{
-              'f': tt:page-of(.),
-              'a': tt:anchor($anchored),
-              't': if ($unit) then tt:title-of($unit) else '目录页',
-              'x': tt:plain(.)}"/>
-        </xsl:for-each>
+        <xsl:call-template name="tt:search-records"/>
       </xsl:variable>
       <xsl:value-of select="serialize(array{$records}, map{'method': 'json', 'indent': false()})"/>
       <xsl:text>;&#10;</xsl:text>

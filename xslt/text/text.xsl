@@ -2,12 +2,23 @@
 <!--
   Plain text (dist/txt/): the whole document as one UTF-8 file and one file
   per unit (items/…txt), in the chosen reading (core $reading), NFC, LF.
-  Editorial additions are always in 〔…〕: source lines, gap markers, figure
-  descriptions, notes, optional page markers; everything else is the text.
+
+  Every file opens with a metadata header between two lines of three
+  hyphens (id, title, author, date, source, licence, rights, version,
+  reading; values are JSON strings, so the header is also YAML front
+  matter) and a blank line. Editorial matter is always in brackets: 〔…〕 for what the editors
+  add (source lines, gap markers, figure descriptions, the note anchor
+  〔注1〕 where a note is cited and the note 〔注1：…〕 after the text, page
+  markers 〔第4页〕 or 〔第4页（推定）〕 for an inferred place, readings of an
+  apparatus), ［…］ for text they supplied. With $editorial false all of it
+  is left out (supplied text stays, without brackets). A page marker never
+  splits a word: one that falls between two characters of running text
+  moves past the rest of that run and the punctuation ending it.
 
   Blocks are separated by a blank line, lines of verse by a line break;
   inside a block, runs of XML whitespace become one space.
-  Parameters: $reading (core), $page-markers as xs:boolean, $basename as xs:string.
+  Parameters: $reading (core), $page-markers as xs:boolean,
+  $editorial as xs:boolean, $basename as xs:string.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,28 +32,72 @@
 
   <xsl:param name="page-markers" as="xs:boolean" select="false()"/>
   <xsl:param name="basename" as="xs:string" select="'text'"/>
+  <xsl:param name="editorial" as="xs:boolean" select="true()"/>
 
   <xsl:output name="txt" method="text" encoding="UTF-8"/>
 
   <!-- Noncharacters used as layout marks until the final clean-up. -->
   <xsl:variable name="tt:BLOCK" as="xs:string" select="codepoints-to-string(64976)"/>
   <xsl:variable name="tt:LINE" as="xs:string" select="codepoints-to-string(64977)"/>
+  <!-- around a page marker until it is moved to a word boundary -->
+  <xsl:variable name="tt:PB" as="xs:string" select="codepoints-to-string(64980)"/>
+  <xsl:variable name="tt:PB-END" as="xs:string" select="codepoints-to-string(64981)"/>
+  <!-- marks after which a page marker may stand -->
+  <xsl:variable name="tt:BREAKS" as="xs:string" select="'，。；：！？、）》」』”’…—,.;:!?)'"/>
+
+  <xsl:variable name="tt:header" as="element()?" select="/*/tei:teiHeader"/>
+  <xsl:variable name="tt:booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
 
   <xsl:template match="/" as="item()*">
     <xsl:variable name="title" as="xs:string" select="normalize-space((/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title)[1])"/>
     <xsl:result-document href="{$basename}.txt" format="txt">
-      <xsl:value-of select="tt:finish(string-join((
-          '〔' || $title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK,
+      <xsl:value-of select="tt:text-header(()) || tt:finish(string-join((
+          if ($editorial) then ('〔' || $title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK) else (),
           tt:render(/*/tei:text),
           tt:notes-text(//tei:text//tei:note[empty(tt:unit-of(.))]))))"/>
     </xsl:result-document>
     <xsl:for-each select="$tt:units">
       <xsl:result-document href="items/{tt:unit-file(.)}.txt" format="txt">
-        <xsl:value-of select="tt:finish(tt:render(.))"/>
+        <xsl:value-of select="tt:text-header(.) || tt:finish(tt:render(.))"/>
       </xsl:result-document>
     </xsl:for-each>
     <xsl:sequence select="string-join(($basename || '.txt', $tt:units ! ('items/' || tt:unit-file(.) || '.txt')), ' ')"/>
   </xsl:template>
+
+  <!-- The metadata header of the whole text (no unit) or of a unit. -->
+  <xsl:function name="tt:text-header" as="xs:string">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
+    <xsl:variable name="s" as="element()?" select="$unit ! tt:source-of(.)"/>
+    <xsl:variable name="idno" as="xs:string" select="($fd/tei:publicationStmt/tei:idno ! normalize-space(.), $basename)[. != ''][1]"/>
+    <xsl:variable name="licence" as="element()?" select="$fd/tei:publicationStmt/tei:availability/tei:licence[1]"/>
+    <xsl:variable name="fields" as="xs:string*" select="
+        'id', (if ($unit) then $idno || '/' || tt:unit-file($unit) else $idno),
+        'title', (if ($unit) then tt:title-of($unit) else string(($fd/tei:titleStmt/tei:title)[1] ! normalize-space(.))),
+        'author', string-join(if ($unit) then $s/tei:analytic/tei:author ! tt:plain(.)
+                              else $fd/tei:titleStmt/tei:author ! normalize-space(.), '；'),
+        'date', string(if ($unit) then ($s/tei:monogr/tei:imprint/tei:date/@when, $s/tei:monogr/tei:imprint/tei:date)[1]
+                       else ($tt:booklet/tei:date/@when, $tt:booklet/tei:date)[1]),
+        'source', (if ($unit) then string(tt:source-line($unit))
+                  else string-join((($tt:booklet/tei:title)[1] ! ('《' || normalize-space(.) || '》'),
+                                    $tt:booklet/(tei:editor | tei:author) ! normalize-space(.)), '，')),
+        'licence', string-join(($licence ! normalize-space(.), $licence/@target ! string(.))[. != ''], ' '),
+        'rights', string-join($fd/tei:publicationStmt/tei:availability/tei:p ! normalize-space(.), ' '),
+        'version', tt:edition-date(),
+        'reading', $reading || (if ($editorial) then '' else ', no editorial matter')"/>
+    <xsl:sequence select="string-join((
+        '---',
+        for $i in 1 to count($fields) idiv 2
+        return $fields[2 * $i - 1] || ': ' || replace(serialize($fields[2 * $i], map{'method': 'json'}), '\\/', '/'),
+        '---', '', ''), '&#10;')"/>
+  </xsl:function>
+
+  <!-- The date of the edition: the latest change in revisionDesc, else the publication date. -->
+  <xsl:function name="tt:edition-date" as="xs:string">
+    <xsl:sequence select="
+        string((sort(($tt:header/tei:revisionDesc//tei:change/@when ! string(.)))[last()],
+                $tt:header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .)[1] ! normalize-space(.))[1])"/>
+  </xsl:function>
 
   <xsl:function name="tt:render" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
@@ -57,12 +112,26 @@
     <xsl:variable name="blocks" as="xs:string" select="replace($spaced,
         ' *[' || $tt:BLOCK || $tt:LINE || ' ]*' || $tt:BLOCK || '[' || $tt:BLOCK || $tt:LINE || ' ]*', '&#10;&#10;')"/>
     <xsl:variable name="lines" as="xs:string" select="replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;')"/>
-    <xsl:sequence select="normalize-unicode(replace($lines, '^\s+|\s+$', ''), 'NFC') || '&#10;'"/>
+    <xsl:variable name="marked" as="xs:string" select="tt:place-page-markers($lines)"/>
+    <xsl:sequence select="normalize-unicode(replace($marked, '^\s+|\s+$', ''), 'NFC') || '&#10;'"/>
+  </xsl:function>
+
+  <!-- A page marker between two characters of running text moves past the
+       rest of that run (editorial marks such as a note anchor included) and
+       the punctuation that ends it, or to the end of its line; one after a
+       punctuation mark, a space or a line start stays. -->
+  <xsl:function name="tt:place-page-markers" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="marker" as="xs:string" select="$tt:PB || '[^' || $tt:PB-END || ']*' || $tt:PB-END"/>
+    <xsl:variable name="moved" as="xs:string" select="replace($s,
+        '([^\s' || $tt:BREAKS || $tt:PB-END || '])(' || $marker || ')((?:[^\s' || $tt:BREAKS || '〔' || $tt:PB || ']|〔[^〔〕]*〕)*[' || $tt:BREAKS || ']*)',
+        '$1$3$2')"/>
+    <xsl:sequence select="translate($moved, $tt:PB || $tt:PB-END, '')"/>
   </xsl:function>
 
   <xsl:function name="tt:notes-text" as="xs:string*">
     <xsl:param name="notes" as="element()*"/>
-    <xsl:for-each select="$notes">
+    <xsl:for-each select="$notes[$editorial]">
       <xsl:sequence select="$tt:BLOCK || '〔注' || tt:note-number(.) || '：' || normalize-space(tt:render(node())) || '〕'"/>
     </xsl:for-each>
   </xsl:function>
@@ -74,7 +143,7 @@
     <xsl:sequence select="string-join((
         $tt:BLOCK,
         if ($head) then tt:render(node()[not(. >> $head)]) else (),
-        if ($source) then ($tt:BLOCK, '〔来源：' || $source || '〕', $tt:BLOCK) else (),
+        if ($source and $editorial) then ($tt:BLOCK, '〔来源：' || $source || '〕', $tt:BLOCK) else (),
         tt:render(if ($head) then node()[. >> $head] else node()),
         tt:notes-text(.//tei:note),
         $tt:BLOCK))"/>
@@ -103,7 +172,7 @@
     <xsl:param name="class" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
     <xsl:variable name="text" as="xs:string" select="string-join($content ! string(.))"/>
-    <xsl:sequence select="if ($node/self::tei:figDesc) then '〔图片说明：' || normalize-space($text) || '〕'
+    <xsl:sequence select="if ($node/self::tei:figDesc) then (if ($editorial) then '〔图片说明：' || normalize-space($text) || '〕' else '')
         else if (tokenize($class, ' ') = ('l', 'item', 'p', 'ab', 'block')) then $tt:LINE || $text || $tt:LINE
         else $text"/>
   </xsl:template>
@@ -114,13 +183,32 @@
     <xsl:param name="shown" as="item()*"/>
     <xsl:param name="other" as="item()*"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:sequence select="string-join($shown ! string(.)) || (if ($node/self::tei:app and exists($other))
+    <xsl:sequence select="string-join($shown ! string(.)) || (if ($node/self::tei:app and exists($other) and $editorial)
         then '〔' || replace($label, '[〔〕]', '') || '〕' else '')"/>
   </xsl:template>
   <xsl:template name="tt:page-break" as="xs:string">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="anchor" as="xs:string"/>
-    <xsl:sequence select="if ($page-markers) then '〔第' || normalize-space($node/@n) || '页〕' else ''"/>
+    <xsl:sequence select="if ($page-markers and $editorial) then $tt:PB || '〔第' || normalize-space($node/@n) || '页'
+        || (if ($node/@cert) then '（推定）' else '') || '〕' || $tt:PB-END else ''"/>
+  </xsl:template>
+  <xsl:template name="tt:gap" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:sequence select="if ($editorial) then '〔' || $label || '〕' else ''"/>
+  </xsl:template>
+  <xsl:template name="tt:supplied" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:param name="content" as="item()*"/>
+    <xsl:variable name="text" as="xs:string" select="string-join($content ! string(.))"/>
+    <xsl:sequence select="if ($editorial) then '［' || $text || '］' else $text"/>
+  </xsl:template>
+  <!-- Where a note is cited: 〔注1〕 (the note itself follows the text). -->
+  <xsl:template name="tt:note-anchor" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="number" as="xs:integer"/>
+    <xsl:sequence select="if ($editorial) then '〔注' || $number || '〕' else ''"/>
   </xsl:template>
   <xsl:template name="tt:line-break" as="xs:string">
     <xsl:param name="node" as="element()"/>

@@ -46,10 +46,13 @@ from tei_tools.publish.options import BuildOptions
                    f"default ${SCHEDULER_ENV} when set.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a JSON report of what was built, refused, and why.")
+@click.option("--no-editorial", is_flag=True,
+              help="Text output without editorial matter (source lines, notes, gap and page "
+                   "markers, brackets).")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress on stderr (warnings and failures still shown).")
 def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_validate: bool,
-          schema: Path | None, reading: str, page_markers: bool, jobs: int | None,
+          schema: Path | None, reading: str, page_markers: bool, no_editorial: bool, jobs: int | None,
           scheduler: str | None, report_file: Path | None, quiet: bool) -> None:
     """Validate TEI files and folders (default: the edition under tei/) and publish them.
 
@@ -58,7 +61,8 @@ def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_valida
     Progress and timings go to stderr.
     """
     options = BuildOptions(formats=parse_formats(formats), reading=reading,
-                           page_markers=page_markers, validate=not no_validate, schema=schema)
+                           page_markers=page_markers, editorial=not no_editorial,
+                           validate=not no_validate, schema=schema)
 
     def say(message: str) -> None:
         if not quiet or message.startswith("warning:"):

@@ -2,7 +2,8 @@
 
 Pages come from ``xslt/html/edition.xsl``; this module copies the static
 assets (``xslt/html/assets/``) and the downloads (the TEI itself, and the
-plain text and EPUB when the same build wrote them) next to the pages.
+plain text and EPUB when the same build wrote them, and each unit's plain
+text) next to the pages; each unit's TEI is written by the stylesheet.
 """
 
 from __future__ import annotations
@@ -31,17 +32,26 @@ def downloads(ctx: WriteContext) -> list[tuple[str, object]]:
     return offered
 
 
+def item_texts(ctx: WriteContext) -> list[tuple[str, object]]:
+    """(href under html/, source path) of each unit's plain text, when built."""
+    folder = ctx.root / "txt" / "items"
+    return [(f"downloads/items/{p.name}", p) for p in sorted(folder.glob("*.txt"))] \
+        if folder.is_dir() else []
+
+
 def write(ctx: WriteContext) -> WriterOutput:
     offered = downloads(ctx)
+    per_item = item_texts(ctx)
     result = Stylesheets.get(STYLESHEET).run(ctx.source, ctx.out_dir, {
         "reading": ctx.options.reading,
         "downloads": [href for href, _ in offered],
+        "item-texts": bool(per_item),
     })
     assets = ctx.out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name in ASSETS:
         shutil.copyfile(xslt_dir() / "html" / "assets" / name, assets / name)
-    for href, path in offered:
+    for href, path in offered + per_item:
         target = ctx.out_dir / href
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)  # type: ignore[arg-type]

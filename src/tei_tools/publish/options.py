@@ -16,6 +16,8 @@ class BuildOptions:
     formats: tuple[str, ...] = ("html", "epub", "txt", "records")
     reading: str = "regularised"
     page_markers: bool = False
+    editorial: bool = True
+    """Editorial matter in the text output (``False``: ``--no-editorial``)."""
     validate: bool = True
     schema: Path | None = None
     """RELAX NG grammar to validate with (``None``: the project's)."""

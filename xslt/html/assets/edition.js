@@ -39,12 +39,15 @@
     });
   }
 
+  // Search folds case, width (NFKC) and tone marks (so "zhonggong" finds
+  // "Zhōnggòng") and ignores whitespace.
   function norm(s) {
-    return (s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+    return (s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .normalize("NFKC").toLowerCase().replace(/\s+/g, "");
   }
 
-  function snippet(text, query) {
-    // Locate the match in the original text, skipping whitespace the same way norm() does.
+  // Every non-overlapping hit of query in text, as [start, end) offsets in text.
+  function hits(text, query) {
     var flat = "", map = [];
     for (var i = 0; i < text.length; i++) {
       var c = text.charAt(i);
@@ -52,11 +55,35 @@
       var n = norm(c);
       for (var k = 0; k < n.length; k++) { flat += n.charAt(k); map.push(i); }
     }
-    var at = flat.indexOf(query);
-    if (at < 0) { return null; }
-    var start = map[at], end = map[at + query.length - 1] + 1;
-    return { before: text.slice(Math.max(0, start - 40), start), hit: text.slice(start, end),
-             after: text.slice(end, end + 60), cut: start > 40 };
+    var found = [], at = flat.indexOf(query);
+    while (at >= 0 && query) {
+      found.push([map[at], map[at + query.length - 1] + 1]);
+      at = flat.indexOf(query, at + query.length);
+    }
+    return found;
+  }
+
+  var KINDS = { text: "正文", note: "注释", caption: "图注", register: "索引", orig: "校改前原文" };
+
+  // The hits of one record: {start, end, page, text} in the record's text.
+  function recordHits(rec, query) {
+    var text, pages = [], out = [];
+    if (rec.k === "orig") {
+      text = rec.x + rec.o + rec.y;
+      var from = rec.x.length, to = from + rec.o.length;
+      hits(text, query).forEach(function (h) {
+        if (h[0] < to && h[1] > from) { out.push({ start: h[0], end: h[1], page: rec.p, text: text }); }
+      });
+      return out;
+    }
+    text = "";
+    rec.s.forEach(function (seg) { pages.push([text.length, seg[0]]); text += seg[1]; });
+    hits(text, query).forEach(function (h) {
+      var page = "";
+      pages.forEach(function (p) { if (p[0] <= h[0]) { page = p[1]; } });
+      out.push({ start: h[0], end: h[1], page: page, text: text });
+    });
+    return out;
   }
 
   function runSearch() {
@@ -72,33 +99,47 @@
     var query = norm(raw);
     while (list.firstChild) { list.removeChild(list.firstChild); }
     if (!query) { return; }
-    var count = 0;
+    var count = 0, byKind = {};
     index.forEach(function (rec) {
-      if (norm(rec.x).indexOf(query) < 0) { return; }
-      var s = snippet(rec.x, query);
-      if (!s) { return; }
-      count++;
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = rec.f + "#" + rec.a;
-      a.className = "hit";
-      if (s.cut) { a.appendChild(document.createTextNode("…")); }
-      a.appendChild(document.createTextNode(s.before));
-      var mark = document.createElement("mark");
-      mark.textContent = s.hit;
-      a.appendChild(mark);
-      a.appendChild(document.createTextNode(s.after));
-      var where = document.createElement("span");
-      where.className = "where";
-      where.textContent = rec.t;
-      li.appendChild(where);
-      li.appendChild(a);
-      list.appendChild(li);
+      recordHits(rec, query).forEach(function (h) {
+        count++;
+        byKind[rec.k] = (byKind[rec.k] || 0) + 1;
+        var li = document.createElement("li");
+        li.className = "hit-" + rec.k;
+        var where = document.createElement("span");
+        where.className = "where";
+        where.textContent = [rec.t, h.page, KINDS[rec.k]].filter(Boolean).join("，");
+        var a = document.createElement("a");
+        a.href = rec.f + (rec.a ? "#" + rec.a : "");
+        a.className = "hit";
+        var before = h.text.slice(Math.max(0, h.start - 40), h.start);
+        if (h.start > 40) { before = "…" + before; }
+        var after = h.text.slice(h.end, h.end + 40) + (h.end + 40 < h.text.length ? "…" : "");
+        a.appendChild(document.createTextNode(before));
+        var mark = document.createElement("mark");
+        mark.textContent = h.text.slice(h.start, h.end);
+        a.appendChild(mark);
+        a.appendChild(document.createTextNode(after));
+        li.appendChild(where);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
     });
-    status.textContent = count ? "找到 " + count + " 处：“" + raw + "”" : "未找到：“" + raw + "”";
+    var parts = Object.keys(KINDS).filter(function (k) { return byKind[k]; })
+      .map(function (k) { return KINDS[k] + " " + byKind[k]; });
+    status.textContent = count
+      ? "找到 " + count + " 处：“" + raw + "”（" + parts.join("，") + "）"
+      : "未找到：“" + raw + "”";
+  }
+
+  // The printed page names its address (the page itself, without the fragment).
+  function setUpPrintUrl() {
+    var url = window.location.href.split("#")[0];
+    Array.prototype.forEach.call(document.querySelectorAll(".print-url"), function (el) { el.textContent = url; });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    setUpPrintUrl();
     setUpCitations();
     setUpReadingToggle();
     runSearch();

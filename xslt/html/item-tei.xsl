@@ -1,0 +1,73 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  One TEI document per unit (downloads/items/{unit}.xml, included by
+  edition.xsl): a header made from the edition's (title and authors of the
+  unit, the edition's responsibility, publication and encoding statements,
+  the unit's source), the unit itself as the body (with the page break it
+  starts on), and the register entries it points to in a standOff, so its
+  @ref pointers resolve inside the file.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="urn:x-tei-tools"
+    xmlns="http://www.tei-c.org/ns/1.0"
+    expand-text="yes"
+    exclude-result-prefixes="#all">
+
+  <xsl:output name="tei" method="xml" encoding="UTF-8" indent="no"/>
+  <xsl:mode name="tt:copy" on-no-match="shallow-copy" on-multiple-match="fail" warning-on-no-match="false"/>
+
+  <xsl:template name="tt:item-tei" as="empty-sequence()">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:variable name="h" as="element()?" select="$tt:header"/>
+    <xsl:variable name="source" as="element()?" select="tt:source-of($unit)"/>
+    <xsl:variable name="entries" as="element()*" select="
+        ($unit//@ref ! tt:targets(.))[exists(tt:register-of(.))] / ."/>
+    <xsl:result-document href="{tt:item-download($unit, 'xml')}" format="tei">
+      <TEI>
+        <xsl:copy-of select="/*/@xml:lang"/>
+        <teiHeader>
+          <fileDesc>
+            <titleStmt>
+              <title type="main">{tt:title-of($unit)}</title>
+              <xsl:apply-templates select="$source/tei:analytic/tei:author" mode="tt:copy"/>
+              <xsl:apply-templates select="$h/tei:fileDesc/tei:titleStmt/(tei:editor | tei:respStmt)" mode="tt:copy"/>
+            </titleStmt>
+            <publicationStmt>
+              <xsl:apply-templates select="$h/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
+              <xsl:if test="$tt:edition-idno">
+                <idno type="part">{$tt:edition-idno}/{tt:unit-file($unit)}</idno>
+              </xsl:if>
+            </publicationStmt>
+            <sourceDesc>
+              <bibl type="edition">{$tt:edition-title}<xsl:if test="$tt:edition-date != ''">, <date when="{$tt:edition-date}">{$tt:edition-date}</date></xsl:if></bibl>
+              <xsl:apply-templates select="$source" mode="tt:copy"/>
+            </sourceDesc>
+          </fileDesc>
+          <xsl:apply-templates select="$h/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
+        </teiHeader>
+        <text>
+          <body>
+            <!-- a whole body (a text without divisions) gives its content -->
+            <xsl:apply-templates select="tt:leading-pb-of($unit), if ($unit/self::tei:body) then $unit/node() else $unit" mode="tt:copy"/>
+          </body>
+        </text>
+        <xsl:if test="exists($entries)">
+          <standOff>
+            <xsl:for-each-group select="$entries" group-by="local-name(..)">
+              <xsl:element name="{current-grouping-key()}" namespace="http://www.tei-c.org/ns/1.0">
+                <xsl:apply-templates select="current-group()" mode="tt:copy"/>
+              </xsl:element>
+            </xsl:for-each-group>
+          </standOff>
+        </xsl:if>
+      </TEI>
+    </xsl:result-document>
+  </xsl:template>
+
+  <!-- Comments and processing instructions of the edition are not copied. -->
+  <xsl:template match="processing-instruction() | comment()" mode="tt:copy" as="empty-sequence()"/>
+
+</xsl:stylesheet>
