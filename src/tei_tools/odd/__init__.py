@@ -51,11 +51,11 @@ def compile_odd(odd: str | os.PathLike[str], *, source: str | os.PathLike[str] |
     """Compile one ODD customisation (``source``: another ``p5subset.xml``)."""
     src = source if isinstance(source, Source) or source is None else load_source(source)
     custom = customise(odd, src, schema_ident=schema_ident)
+    grammar = rng.serialize(rng.build_grammar(custom))
+    rules = schematron.serialize(schematron.build_schematron(custom))
     return CompiledOdd(
-        ident=custom.ident,
-        rng=rng.serialize(rng.build_grammar(custom)),
-        sch=schematron.serialize(schematron.build_schematron(custom)),
-        compiled_odd=compiled.serialize(compiled.compiled_odd(custom)),
+        ident=custom.ident, rng=grammar, sch=rules,
+        compiled_odd=compiled.serialize(compiled.compiled_odd(custom, consume=True)),
         warnings=tuple(custom.warnings))
 
 

@@ -15,14 +15,16 @@ from tei_tools.odd.customise import Customisation
 from tei_tools.odd.names import t
 
 
-def compiled_odd(custom: Customisation) -> etree._ElementTree:
+def compiled_odd(custom: Customisation, consume: bool = False) -> etree._ElementTree:
+    """The compiled ODD; with ``consume`` the customisation's specs are moved into it
+    rather than copied (faster; the customisation is not usable afterwards)."""
     tree = copy.deepcopy(custom.odd_tree)
     root = tree.getroot()
     spec = next(s for s in root.iter(t("schemaSpec")) if s.get("ident") == custom.ident)
     new = etree.Element(t("schemaSpec"), dict(spec.attrib))
     new.set("source", custom.source.path.name)
     for item in custom.specs + custom.constraints:
-        c = copy.deepcopy(item)
+        c = item if consume else copy.deepcopy(item)
         c.tail = None
         new.append(c)
     new.tail = spec.tail

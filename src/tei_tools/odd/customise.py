@@ -415,10 +415,9 @@ def _unique_in_schema(spec: etree._Element, schema_spec: etree._Element) -> tupl
 def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etree._Element]]:
     referenced: set[str] = set()
     att_referenced: set[str] = set()
+    ref_tags = [f"{{{RNG}}}ref", t("attRef")] + [t(k) for k in REF_KINDS]
     for spec in specs:
-        for el in spec.iter():
-            if not isinstance(el.tag, str):
-                continue
+        for el in spec.iter(*ref_tags):
             if is_rng(el, "ref"):
                 n = el.get("name", "")
                 inside = [local(a) for a in el.iterancestors() if is_tei(a)]
@@ -427,13 +426,13 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
                     referenced.add(n)
                 if "_" in n:
                     referenced.add(n.split("_", 1)[0])
-            elif is_tei(el, *REF_KINDS) and el.get("key"):
-                referenced.add(el.get("key"))
             elif is_tei(el, "attRef"):
                 if el.get("class"):
                     referenced.add(el.get("class"))
                 if el.get("name") and ".attribute." in el.get("name"):
                     att_referenced.add(el.get("name").split(".attribute.", 1)[0])
+            elif el.get("key"):
+                referenced.add(el.get("key"))
     idents = {s.get("ident"): s for s in reversed(specs) if local(s) in SPEC_KINDS}
     element_members: set[str] = set()
     class_members: dict[str, list[etree._Element]] = {}

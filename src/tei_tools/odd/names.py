@@ -26,20 +26,34 @@ def r(local: str) -> str:
     return f"{{{RNG}}}{local}"
 
 
+_TEI_OPEN = "{" + TEI + "}"
+_RNG_OPEN = "{" + RNG + "}"
+
+
 def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def ns_of(el: etree._Element) -> str | None:
-    return etree.QName(el).namespace if isinstance(el.tag, str) else None
+    tag = el.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return None
+    return tag[1:tag.index("}")]
 
 
 def is_tei(el: etree._Element, *names: str) -> bool:
-    return isinstance(el.tag, str) and ns_of(el) == TEI and (not names or local(el) in names)
+    tag = el.tag
+    if not isinstance(tag, str) or not tag.startswith(_TEI_OPEN):
+        return False
+    return not names or tag[len(_TEI_OPEN):] in names
 
 
 def is_rng(el: etree._Element, *names: str) -> bool:
-    return isinstance(el.tag, str) and ns_of(el) == RNG and (not names or local(el) in names)
+    tag = el.tag
+    if not isinstance(tag, str) or not tag.startswith(_RNG_OPEN):
+        return False
+    return not names or tag[len(_RNG_OPEN):] in names
 
 
 def elements(el: etree._Element) -> list[etree._Element]:
@@ -48,14 +62,11 @@ def elements(el: etree._Element) -> list[etree._Element]:
 
 
 def tei_children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if is_tei(c, name)]
+    return el.findall(_TEI_OPEN + name)
 
 
 def first(el: etree._Element, name: str) -> etree._Element | None:
-    for c in el:
-        if is_tei(c, name):
-            return c
-    return None
+    return el.find(_TEI_OPEN + name)
 
 
 def occurs(el: etree._Element) -> tuple[int, int]:
