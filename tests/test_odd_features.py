@@ -121,3 +121,23 @@ def test_output_is_deterministic(compiled):
     again = compile_odd(FEATURES)
     assert (again.rng, again.sch, again.compiled_odd) == (compiled.rng, compiled.sch,
                                                           compiled.compiled_odd)
+
+
+MINI_ODD = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>m'
+            "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+            '</sourceDesc></fileDesc></teiHeader><text><body><schemaSpec ident="mini"{source}>'
+            '<moduleRef key="mini" except="w"/></schemaSpec></body></text></TEI>')
+MINI_GOOD = '<TEI xmlns="http://www.tei-c.org/ns/1.0"><line n="1">a</line></TEI>'
+MINI_BAD = '<TEI xmlns="http://www.tei-c.org/ns/1.0"><line>a <w>b</w></line></TEI>'
+
+
+@pytest.mark.parametrize("how", ["attribute", "argument"])
+def test_another_source_by_schemaspec_source_or_argument(tmp_path, how):
+    odd = tmp_path / "mini.odd"
+    src = FIXTURES / "mini-source.xml"
+    odd.write_text(MINI_ODD.format(source=f' source="{src}"' if how == "attribute" else ""),
+                   encoding="utf-8")
+    result = compile_odd(odd, source=src if how == "argument" else None)
+    grammar = etree.RelaxNG(etree.fromstring(result.rng))
+    assert _valid(grammar, MINI_GOOD)
+    assert not _valid(grammar, MINI_BAD)  # w is left out by @except

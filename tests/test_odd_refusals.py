@@ -48,6 +48,8 @@ REFUSED = {
         "<constraint/></constraintSpec></elementSpec>", 'scheme="xsd"', 6),
     "reference to nothing": ('<elementRef key="noSuchElement"/>', "noSuchElement", 5),
     "module that does not exist": ('<moduleRef key="nosuchmodule"/>', "nosuchmodule", 5),
+    "spec from another source": ('<elementSpec ident="p" mode="change" source="x.xml"/>',
+                                 'source="…"', 5),
     "remote @source": ('<moduleRef key="core" source="https://tei-c.org/p5subset.xml"/>',
                        "never the network", 5),
 }

@@ -23,8 +23,8 @@ from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.odd.errors import OddError, located
 from tei_tools.odd.merge import OddKeys, merge_spec
-from tei_tools.odd.names import (ANN, REF_KINDS, RNG, SCH, SPEC_KINDS, TEI, elements, first,
-                                 is_rng, is_tei, local, ns_of, t, tei_children)
+from tei_tools.odd.names import (REF_KINDS, RNG, SPEC_KINDS, TEI, first, is_rng, is_tei, local,
+                                 t, tei_children)
 from tei_tools.odd.simplify import copy_spec_part, tidy_content
 from tei_tools.odd.source import Source, load_source, resolve_source
 
@@ -177,6 +177,10 @@ def _check_supported(item: etree._Element, name: str) -> None:
                           "ODD-UNSUPPORTED")
         if not item.get("ident"):
             raise located(item, name, f"<{kind}> without @ident", "ODD-UNSUPPORTED")
+        if item.get("source"):
+            raise located(item, name, f'<{kind} ident="{item.get("ident")}" source="…">: a spec '
+                                      "taken from another source is not supported (use @source "
+                                      "on moduleRef, elementRef or schemaSpec)", "ODD-UNSUPPORTED")
         for el in item.iter():
             if not isinstance(el.tag, str):
                 continue
@@ -195,7 +199,6 @@ def _check_inside(el: etree._Element, spec: etree._Element, name: str) -> None:
     if is_rng(el) and local(el) in RNG_REFUSED:
         raise located(el, name, f"<rng:{local(el)}> in {where} is not supported (only a "
                                 "self-contained pattern)", "ODD-UNSUPPORTED")
-    parent = el.getparent()
     in_content = any(is_tei(a, "content", "datatype") for a in el.iterancestors())
     if in_content and is_tei(el) and local(el) not in CONTENT_TEI:
         raise located(el, name, f"<{local(el)}> in the content model of {where} is not "
@@ -211,14 +214,11 @@ def _check_inside(el: etree._Element, spec: etree._Element, name: str) -> None:
     if is_tei(el, "content") and el.get("autoPrefix") == "false":
         raise located(el, name, f'<content autoPrefix="false"> in {where} is not supported',
                       "ODD-UNSUPPORTED")
-    del parent
 
 
 def _unique(el: etree._Element) -> tuple[str, str]:
-    kind = local(el)
-    if kind == "elementSpec":
-        return (kind + (el.get("ns") or ""), el.get("ident", ""))
-    return (kind + (el.get("ns") or ""), el.get("ident", ""))
+    """What odd2odd matches a customising spec to its original by: kind, @ns, @ident."""
+    return (local(el) + (el.get("ns") or ""), el.get("ident", ""))
 
 
 def _merge_changes(items: list[etree._Element]) -> list[etree._Element]:
@@ -389,7 +389,7 @@ def _pass2(specs: list[etree._Element], ctx: _Context) -> list[etree._Element]:
         if local(spec) not in SPEC_KINDS:
             out.append(spec)
             continue
-        key = _unique_in_schema(spec, ctx.schema_spec)
+        key = _unique(spec)
         if key in ctx.keys.delete:
             continue
         if key in ctx.keys.replace:
@@ -402,13 +402,6 @@ def _pass2(specs: list[etree._Element], ctx: _Context) -> list[etree._Element]:
         else:
             out.append(spec)
     return out
-
-
-def _unique_in_schema(spec: etree._Element, schema_spec: etree._Element) -> tuple[str, str]:
-    kind = local(spec)
-    if kind == "elementSpec":
-        return (kind + (spec.get("ns") or ""), spec.get("ident", ""))
-    return (kind + (spec.get("ns") or ""), spec.get("ident", ""))
 
 
 # -- pass 3: prune what nothing uses -------------------------------------------------------
@@ -492,4 +485,4 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
     return out, constraints
 
 
-__all__ = ["Customisation", "customise", "ANN", "RNG", "SCH", "elements", "ns_of"]
+__all__ = ["Customisation", "customise"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.odd.names import RNG, elements, first, is_rng, is_tei, local, t, tei_children
+from tei_tools.odd.names import elements, first, is_rng, local, t, tei_children
 from tei_tools.odd.simplify import copy_spec_part
 
 
