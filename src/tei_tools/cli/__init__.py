@@ -39,9 +39,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from tei_tools.cli import build, export, query, validate
+    from tei_tools.cli import build, export, odd, query, validate
 
-    for module in (validate, build, query, export):
+    for module in (validate, build, query, export, odd):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -27,6 +27,9 @@ from tei_tools.validation import validate as run_validation
                    "schema/tei-taijiang.rng; e.g. tei_all.rng for any TEI file.")
 @click.option("--schematron", "schematron", type=click.Path(dir_okay=False, path_type=Path),
               help="Schematron (queryBinding=\"xslt\") to run instead of the project's rules.")
+@click.option("--odd", "odd", type=click.Path(dir_okay=False, path_type=Path),
+              help="An ODD customisation: compiled (cached by content hash under the user's "
+                   "cache folder) to the grammar and Schematron to validate with.")
 @click.option("--no-schematron", is_flag=True,
               help="Skip Schematron. (With --schema and no --schematron it is skipped anyway: "
                    "the project's rules encode this edition's conventions.)")
@@ -38,7 +41,8 @@ from tei_tools.validation import validate as run_validation
               help="Validate on a Dask cluster (pip install \"tei-tools[dask]\"); "
                    "default $DASK_SCHEDULER_ADDRESS when set.")
 def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
-             no_schematron: bool, fmt: str, jobs: int | None, scheduler: str | None) -> None:
+             odd: Path | None, no_schematron: bool, fmt: str, jobs: int | None,
+             scheduler: str | None) -> None:
     """Validate TEI files and folders (folders: every *.xml inside, recursively).
 
     With no PATH, the edition under tei/. Checks, in order: well-formed XML
@@ -50,6 +54,16 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
         raise UsageError("tei-tools validate: error: --schematron and --no-schematron "
                          "exclude each other")
     rules: Path | bool | None = False if no_schematron else schematron
+    if odd is not None:
+        if schema is not None:
+            raise UsageError("tei-tools validate: error: --odd and --schema exclude each other")
+        from tei_tools.validation.runner import odd_rules
+
+        schema, odd_sch, note = odd_rules(odd)
+        if note and rules is None:
+            click.echo(note, err=True)
+        if rules is None:
+            rules = odd_sch if odd_sch is not None else False
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
         report = run_validation(list(paths) or None, schema=schema, schematron=rules,

@@ -63,6 +63,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]] | None) -> list[Path]:
 def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              schema: str | os.PathLike[str] | None = None,
              schematron: str | os.PathLike[str] | bool | None = None,
+             odd: str | os.PathLike[str] | None = None,
              jobs: int | None = None,
              progress: Progress | None = None,
              scheduler: str | None = None,
@@ -78,9 +79,18 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
     ``executor`` of :mod:`tei_tools.executor` the caller keeps.
 
+    ``odd``: an ODD customisation, compiled (cached, see :func:`odd_rules`) to the
+    grammar and, when the Schematron engine runs its ``queryBinding``, its rules.
+
     Raises :class:`~tei_tools.errors.UsageError` for a missing path, a folder
     without XML, or an unusable schema. Invalid documents are *results*.
     """
+    if odd is not None:
+        if schema is not None:
+            raise UsageError("tei-tools validate: error: --odd and --schema exclude each other")
+        schema, odd_sch, _ = odd_rules(odd)
+        if schematron is None or schematron is True:
+            schematron = odd_sch if odd_sch is not None else False
     files = collect_files(paths)
     rng_path, sch_path = _schemas(schema, schematron)
     relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
@@ -96,6 +106,24 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
                             names)
 
+
+
+def odd_rules(odd: str | os.PathLike[str]) -> tuple[Path, Path | None, str | None]:
+    """An ODD's compiled grammar, its Schematron if this engine can run it, and why not.
+
+    The Schematron the ODD processor writes is ``queryBinding="xslt2"``; until
+    the Schematron engine runs XSLT 2 rules, the grammar alone is used and the
+    third value says so.
+    """
+    from tei_tools.odd.cache import odd_schemas
+
+    schemas = odd_schemas(odd)
+    try:
+        rules.load_schematron(schemas.sch)
+    except UsageError as exc:
+        return schemas.rng, None, (f"{odd}: note: the ODD's Schematron ({schemas.sch}) is not run: "
+                                   + str(exc).split(": error: ", 1)[-1])
+    return schemas.rng, schemas.sch, None
 
 
 def validate_bytes(data: bytes, name: str, *,

@@ -1,0 +1,132 @@
+"""ISO Schematron (``queryBinding="xslt2"``) from a compiled ODD's ``constraintSpec``s.
+
+Every constraint of a spec the schema keeps, and those of the ``schemaSpec``
+itself, becomes a ``pattern`` (one ``rule`` with the context the TEI gives
+it when the constraint has none: the element, ``elem/@att``, ``*`` for a
+class). ``sch:ns`` declarations are collected at the top, ``sch:let`` stays
+where it was written, and a namespace prefix used in a context or test but
+declared only as an XML namespace is declared too.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+
+from tei_tools.odd.customise import Customisation
+from tei_tools.odd.names import SCH, TEI, TEIX, first, is_tei, local
+
+_S = f"{{{SCH}}}"
+_SCHEMES = (None, "schematron", "isoschematron")
+_PREFIX = re.compile(r"(?<![\w.\-$@'\"])([A-Za-z_][\w.\-]*):(?![:/=])")
+
+
+def build_schematron(custom: Customisation) -> etree._Element:
+    """The Schematron schema of a compiled customisation."""
+    schema = etree.Element(_S + "schema", nsmap={None: SCH}, queryBinding="xslt2")
+    title = etree.SubElement(schema, _S + "title")
+    title.text = f"ISO Schematron rules of {custom.ident}"
+    declared: dict[str, str] = {"tei": TEI}
+    patterns: list[etree._Element] = []
+    seen: set[bytes] = set()
+    number = 0
+    holders = list(custom.specs) + list(custom.constraints)
+    for holder in holders:
+        specs = [holder] if not is_tei(holder, "constraintSpec") else []
+        constraints = [holder] if is_tei(holder, "constraintSpec") else \
+            list(holder.iter(f"{{{TEI}}}constraintSpec"))
+        for spec_constraint in constraints:
+            if spec_constraint.get("scheme") not in _SCHEMES:
+                continue
+            if any(a.tag == f"{{{TEIX}}}egXML" for a in spec_constraint.iterancestors()):
+                continue
+            body = first(spec_constraint, "constraint")
+            if body is None:
+                continue
+            key = etree.tostring(body)
+            if key in seen:
+                continue
+            seen.add(key)
+            for ns in body.iter(_S + "ns"):
+                declared.setdefault(ns.get("prefix", ""), ns.get("uri", ""))
+            number += 1
+            owner = specs[0] if specs else None
+            pid = "-".join(p for p in ("schematron-constraint", custom.ident,
+                                       owner.get("ident") if owner is not None else "",
+                                       spec_constraint.get("ident", ""), str(number)) if p)
+            patterns.extend(_patterns(body, spec_constraint, pid, declared))
+    for prefix, uri in sorted(declared.items()):
+        etree.SubElement(schema, _S + "ns", prefix=prefix, uri=uri)
+    schema.extend(patterns)
+    return schema
+
+
+def _patterns(body: etree._Element, constraint: etree._Element, pid: str,
+              declared: dict[str, str]) -> list[etree._Element]:
+    kids = [c for c in body if isinstance(c.tag, str) and c.tag.startswith(_S)
+            and local(c) != "ns"]
+    for c in kids:
+        _declare_used(c, declared)
+    if any(local(c) == "pattern" for c in kids):
+        out = []
+        for i, c in enumerate(k for k in kids if local(k) == "pattern"):
+            p = _clean(c)
+            p.set("id", p.get("id") or f"{pid}-{i + 1}")
+            out.append(p)
+        return out
+    pattern = etree.Element(_S + "pattern", id=pid)
+    if any(local(c) == "rule" for c in kids):
+        for c in kids:
+            rule = _clean(c)
+            if local(c) == "rule" and not rule.get("context"):
+                rule.set("context", _context(constraint))
+            pattern.append(rule)
+        return [pattern]
+    rule = etree.SubElement(pattern, _S + "rule", context=_context(constraint))
+    rule.extend(_clean(c) for c in kids)
+    return [pattern]
+
+
+def _clean(el: etree._Element) -> etree._Element:
+    """A Schematron element without the TEI's namespace noise."""
+    new = copy.deepcopy(el)
+    new.tail = None
+    etree.cleanup_namespaces(new, top_nsmap={None: SCH})
+    return new
+
+
+def _declare_used(el: etree._Element, declared: dict[str, str]) -> None:
+    for e in el.iter():
+        if not isinstance(e.tag, str):
+            continue
+        for name in ("context", "test", "value", "select", "path"):
+            text = e.get(name)
+            if not text:
+                continue
+            for prefix in _PREFIX.findall(text):
+                uri = e.nsmap.get(prefix)
+                if uri and prefix not in declared and prefix not in ("xml",):
+                    declared[prefix] = uri
+
+
+def _context(constraint: etree._Element) -> str:
+    """The rule context the TEI derives for a constraint without one."""
+    att = next((a for a in constraint.iterancestors(f"{{{TEI}}}attDef")), None)
+    cls = next((a for a in constraint.iterancestors(f"{{{TEI}}}classSpec")), None)
+    element = next((a for a in constraint.iterancestors(f"{{{TEI}}}elementSpec")), None)
+    if att is not None and cls is not None:
+        return "@" + att.get("ident", "")
+    if att is not None and element is not None:
+        return f"tei:{element.get('ident')}/@{att.get('ident')}"
+    if cls is not None:
+        return "*"
+    if element is not None:
+        return f"tei:{element.get('ident')}"
+    return "/"
+
+
+def serialize(schema: etree._Element) -> bytes:
+    etree.indent(schema, space="  ")
+    return etree.tostring(schema, xml_declaration=True, encoding="UTF-8", pretty_print=True)
