@@ -9,8 +9,8 @@ console error, every same-page link has its target.
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tei_tools import xmlio
+
 from build_support import built, reading_text, squeeze
 from conftest import EDITION
-from tei_tools import xmlio
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -215,7 +216,8 @@ def test_search_counts_and_shows_every_hit_with_its_page(browser: Browser, site:
     # every hit in the text says the print page it stands on
     wheres = [w for w in page.locator("#search-results li.hit-text .where").all_inner_texts()]
     assert len(wheres) == expected["正文"]
-    assert sum(1 for w in wheres if re.search(r"第\d+页", w)) >= expected["正文"] - 2  # title page / contents have none
+    # the title page and the contents stand before page 1
+    assert sum(1 for w in wheres if re.search(r"第\d+页", w)) >= expected["正文"] - 2
     assert errors == []
 
 
@@ -224,7 +226,8 @@ def test_search_counts_and_shows_every_hit_with_its_page(browser: Browser, site:
     ("zhonggongtaijiang", "索引"),  # pinyin without tones
     ("主人公", "校改前原文"),        # the original form of a correction (the text reads 主人翁)
 ])
-def test_search_reaches_notes_pinyin_and_original_readings(browser: Browser, site: Path, query: str, kind: str) -> None:
+def test_search_reaches_notes_pinyin_and_original_readings(browser: Browser, site: Path,
+                                                            query: str, kind: str) -> None:
     page = browser.new_page()
     errors = watched(page)
     page.goto((site / "search.html").as_uri() + "?q=" + query)
@@ -311,7 +314,8 @@ def test_correction_original_is_reachable_by_keyboard_and_touch(browser: Browser
     assert not label.is_visible()
     choice.focus()  # keyboard (Tab lands here: it is focusable, see the focus test)
     assert label.is_visible() and label.inner_text().startswith("原文作“")
-    described = choice.evaluate("e => document.getElementById(e.getAttribute('aria-describedby')).textContent")
+    described = choice.evaluate(
+        "e => document.getElementById(e.getAttribute('aria-describedby')).textContent")
     assert described == label.inner_text()
     page.locator("a.brand").focus()
     assert not label.is_visible()
@@ -323,13 +327,16 @@ def test_correction_original_is_reachable_by_keyboard_and_touch(browser: Browser
 def test_page_break_is_marked_inline_and_its_target_highlighted(browser: Browser, site: Path) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto((site / "item01-feigong-dangjian.html").as_uri() + "#p4")
-    geo = page.evaluate("""() => { const pb = document.getElementById('p4'); const n = pb.querySelector('.pb-n');
-        const para = pb.closest('p'); const at = pb.getClientRects()[0]; const nb = n.getBoundingClientRect(); const pr = para.getBoundingClientRect();
+    geo = page.evaluate("""() => { const pb = document.getElementById('p4');
+        const n = pb.querySelector('.pb-n'); const para = pb.closest('p'); const at = pb.getClientRects()[0];
+        const nb = n.getBoundingClientRect(); const pr = para.getBoundingClientRect();
         const lh = parseFloat(getComputedStyle(para).lineHeight);
         const mark = getComputedStyle(pb, '::before');
-        return {atX: at.left, atY: at.top, nX: nb.left, nY: nb.top, nW: nb.width, pL: pr.left, pR: pr.right, lh: lh,
+        return {atX: at.left, atY: at.top, nX: nb.left, nY: nb.top, nW: nb.width,
+                pL: pr.left, pR: pr.right, lh: lh,
                 vh: innerHeight, text: n.textContent, markW: parseFloat(mark.borderLeftWidth),
-                outline: getComputedStyle(n).outlineStyle, targetId: document.querySelector(':target').id}; }""")
+                outline: getComputedStyle(n).outlineStyle,
+                targetId: document.querySelector(':target').id}; }""")
     assert geo["targetId"] == "p4"
     assert geo["pL"] < geo["atX"] < geo["pR"]          # the mark is inside the line, where the page turns
     assert geo["nX"] >= geo["pR"]                      # the number stands in the margin …
@@ -376,7 +383,8 @@ def test_screenshots_light_and_dark_desktop_and_mobile(browser: Browser, site: P
                 page.goto((site / f"{name}.html").as_uri() + ("?q=党支部" if name == "search" else ""))
                 png = page.screenshot(path=str(tmp_path / f"{name}-{width}-{scheme}.png"))
                 brightness = _mean_brightness(page, png)
-                assert (brightness < 80) if scheme == "dark" else (brightness > 200), (name, width, scheme, brightness)
+                dark_enough = brightness < 80 if scheme == "dark" else brightness > 200
+                assert dark_enough, (name, width, scheme, brightness)
                 overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
                 assert overflow <= 0, (name, width, overflow)
             assert errors == []

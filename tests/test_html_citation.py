@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from build_support import built, scan
-from conftest import EDITION
 from tei_tools import xmlio
 from tei_tools.publish.build import BuildOptions, build
+
+from build_support import built, scan
+from conftest import EDITION
 
 NS = {"t": xmlio.TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -49,13 +50,24 @@ def json_ld(page: Path) -> dict:
 
 
 def test_every_page_carries_highwire_dublin_core_and_json_ld(site: Path, tei) -> None:
-    title = " ".join(tei.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='main']", namespaces=NS).split())
+    title = " ".join(
+        tei.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='main']", namespaces=NS).split()
+    )
     pages = sorted(site.glob("*.html"))
     assert len(pages) >= 22
     for page in pages:
         meta = head_meta(page)
-        for name in ("citation_title", "citation_date", "citation_publisher", "citation_language",
-                     "DC.title", "DC.publisher", "DC.date", "DC.language", "DC.rights"):
+        for name in (
+            "citation_title",
+            "citation_date",
+            "citation_publisher",
+            "citation_language",
+            "DC.title",
+            "DC.publisher",
+            "DC.date",
+            "DC.language",
+            "DC.rights",
+        ):
             assert meta.get(name) and meta[name][0].strip(), (page.name, name)
         assert meta["citation_language"] == ["zh"]
         assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", meta["citation_date"][0])
@@ -86,7 +98,10 @@ def test_unit_pages_are_book_sections_with_pages_and_original_periodical(site: P
         book, issue = data["isPartOf"]
         assert book["@type"] == "Book" and book["name"] == meta["citation_book_title"][0]
         assert issue["@type"] == "PublicationIssue"
-        assert issue["isPartOf"] == {"@type": "Periodical", "name": src.findtext("t:monogr/t:title", namespaces=NS)}
+        assert issue["isPartOf"] == {
+            "@type": "Periodical",
+            "name": src.findtext("t:monogr/t:title", namespaces=NS),
+        }
         assert data["pageStart"] == scope.get("from")
         assert meta["DC.source"][0].startswith("《" + issue["isPartOf"]["name"] + "》")
     # an item with a known author and one without
@@ -98,15 +113,21 @@ def test_alternate_formats_are_linked_and_exist(site: Path, tei) -> None:
     for item in tei.xpath("//t:text//t:div[@type='item']", namespaces=NS):
         ident = item.get(XML_ID)
         page = site / f"{ident}.html"
-        alternates = {dict(a)["type"]: dict(a)["href"] for t, a in scan(page).tags
-                      if t == "link" and dict(a).get("rel") == "alternate"}
+        alternates = {
+            dict(a)["type"]: dict(a)["href"]
+            for t, a in scan(page).tags
+            if t == "link" and dict(a).get("rel") == "alternate"
+        }
         assert alternates == {
             "application/tei+xml": f"downloads/items/{ident}.xml",
             "text/plain": f"downloads/items/{ident}.txt",
-            "application/epub+zip": "downloads/taijiang-dangjian-2007.epub"}, ident
+            "application/epub+zip": "downloads/taijiang-dangjian-2007.epub",
+        }, ident
         for href in alternates.values():
             assert (site / href).is_file()
-            assert f'href="{href}"' in page.read_text(encoding="utf-8").split("</head>", 1)[1]  # also in the body
+            assert (
+                f'href="{href}"' in page.read_text(encoding="utf-8").split("</head>", 1)[1]
+            )  # also in the body
 
 
 def test_each_unit_has_its_own_tei_with_resolving_pointers(site: Path, tei) -> None:
@@ -115,14 +136,18 @@ def test_each_unit_has_its_own_tei_with_resolving_pointers(site: Path, tei) -> N
         part = xmlio.parse_file(site / "downloads" / "items" / f"{ident}.xml").getroot()
         div = part.find("t:text/t:body/t:div", NS)
         assert div.get(XML_ID) == ident
-        assert etree.tostring(div, method="c14n") == etree.tostring(item, method="c14n") or \
-            "".join(div.itertext()) == "".join(item.itertext())
+        assert etree.tostring(div, method="c14n") == etree.tostring(item, method="c14n") or "".join(
+            div.itertext()
+        ) == "".join(item.itertext())
         ids = {e.get(XML_ID) for e in part.iter() if e.get(XML_ID)}
         for el in part.xpath("//t:text//*[@ref]", namespaces=NS):
             for token in el.get("ref").split():
                 assert token[1:] in ids, (ident, token)
         assert part.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title", namespaces=NS)
-        assert part.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:biblStruct", NS).get(XML_ID) == item.get("source")[1:]
+        assert (
+            part.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:biblStruct", NS).get(XML_ID)
+            == item.get("source")[1:]
+        )
 
 
 def _ids(page: Path) -> list[str]:
@@ -160,12 +185,17 @@ def test_anchors_do_not_move_when_text_is_added_earlier(tmp_path: Path, site: Pa
 
 def test_dates_in_the_text_carry_a_machine_readable_datetime(site: Path, tei) -> None:
     html = "".join(p.read_text(encoding="utf-8") for p in sorted(site.glob("*.html")))
-    dates = [d for d in tei.xpath("//t:text//t:date[@when][not(@ref)]", namespaces=NS)
-             if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", d.get("when"))]
+    dates = [
+        d
+        for d in tei.xpath("//t:text//t:date[@when][not(@ref)]", namespaces=NS)
+        if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", d.get("when"))
+    ]
     assert len(dates) > 10
     for d in dates:
         shown = " ".join("".join(d.itertext()).split())
-        assert re.search(rf'<time[^>]* datetime="{d.get("when")}"[^>]*>{re.escape(shown)}</time>', html), d.get("when")
+        assert re.search(rf'<time[^>]* datetime="{d.get("when")}"[^>]*>{re.escape(shown)}</time>', html), (
+            d.get("when")
+        )
 
 
 @pytest.mark.slow
@@ -177,5 +207,7 @@ def test_each_unit_tei_is_valid_against_tei_all(site: Path) -> None:
 
     files = sorted((site / "downloads" / "items").glob("*.xml"))
     assert len(files) == 15
-    run = subprocess.run(["jing", str(TEI_ALL_RNG), *map(str, files)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["jing", str(TEI_ALL_RNG), *map(str, files)], capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stdout[:2000]

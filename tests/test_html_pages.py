@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from html import unescape as html_unescape
 import subprocess
 from collections import Counter
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
 
+from tei_tools import xmlio
+
 from build_support import built, scan
 from conftest import EDITION, REPO
-from tei_tools import xmlio
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HOSTILE = Path(__file__).parent / "fixtures" / "build" / "hostile.xml"
@@ -83,7 +84,8 @@ def test_unit_pages_have_source_line_paragraph_anchors_and_citation_links(site: 
         assert '<p class="source"><span class="label">来源：</span>《' in page
         for p in item.xpath(".//t:p[@xml:id]", namespaces=NS):
             pid = p.get("{http://www.w3.org/XML/1998/namespace}id")
-            assert re.search(rf'id="{pid}" class="para( has-run-in)?"><a class="cite" href="#{pid}"', page), pid
+            assert re.search(rf'id="{pid}" class="para( has-run-in)?"><a class="cite" href="#{pid}"',
+                             page), pid
 
 
 def test_every_print_page_has_one_anchor(site: Path, tei) -> None:
@@ -93,7 +95,8 @@ def test_every_print_page_has_one_anchor(site: Path, tei) -> None:
         assert ids[f"p{n}"] == 1, n
     # page 4 is in item 1, inline where the page turns, linkable as #p4, its place inferred
     item = (site / "item01-feigong-dangjian.html").read_text(encoding="utf-8")
-    assert '先后37次<span id="p4" class="pb inferred"><span class="pb-n" aria-hidden="true">4<span class="pb-cert">推定</span>' in item
+    assert ('先后37次<span id="p4" class="pb inferred"><span class="pb-n" aria-hidden="true">4'
+            '<span class="pb-cert">推定</span>') in item
     assert '<span class="visually-hidden">〔第4页（推定）〕</span></span>深入' in item
     # a page break is not a link: no empty tab stop
     assert not re.search(r'<a [^>]*class="pb', item)
@@ -144,7 +147,8 @@ def test_editorial_interventions_are_visible(site: Path, tei) -> None:
         cid = choice.get("{http://www.w3.org/XML/1998/namespace}id")
         if cid:
             m = re.search(rf'<span class="choice" tabindex="0" aria-describedby="{cid}-label" id="{cid}">'
-                          rf'<span class="reading">.*?<span class="choice-label" id="{cid}-label">([^<]+)</span>', text)
+                          rf'<span class="reading">.*?'
+                          rf'<span class="choice-label" id="{cid}-label">([^<]+)</span>', text)
             assert m and m.group(1).startswith(("原文", "编者", "规范", "全称", "异文")), cid
     assert text.count('class="gap"') >= len(tei.xpath("//t:text//t:gap", namespaces=NS))
     assert 'class="supplied" title="编者补' in text
@@ -250,7 +254,8 @@ def test_about_page_shows_both_sides_of_each_declared_normalisation(site: Path, 
 
 
 def test_the_english_subtitle_is_marked_english_wherever_it_is_shown(site: Path, tei) -> None:
-    subtitle = " ".join(tei.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='sub']", namespaces=NS).split())
+    subtitle = " ".join(tei.findtext("t:teiHeader/t:fileDesc/t:titleStmt/t:title[@type='sub']",
+                                     namespaces=NS).split())
     shown = 0
     for page in pages(site):
         body = html_unescape(page.read_text(encoding="utf-8").split("<body", 1)[1])

@@ -12,14 +12,20 @@ from pathlib import Path
 import pytest
 from pypinyin import lazy_pinyin
 
+from tei_tools import xmlio
+
 from build_support import built, scan
 from conftest import EDITION
-from tei_tools import xmlio
 
 NS = {"t": xmlio.TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-REGISTERS = {"persons": "//t:person", "organisations": "//t:org", "places": "//t:place",
-             "events": "//t:event", "works": "//t:standOff//t:listBibl/t:bibl"}
+REGISTERS = {
+    "persons": "//t:person",
+    "organisations": "//t:org",
+    "places": "//t:place",
+    "events": "//t:event",
+    "works": "//t:standOff//t:listBibl/t:bibl",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,9 @@ def entry_ids(page: str) -> list[str]:
 
 
 def shown_name(page: str, ident: str) -> str:
-    m = re.search(rf'<article class="entry" id="{re.escape(ident)}"><h3>(.*?)(?: <span class="pinyin"|</h3>)', page)
+    m = re.search(
+        rf'<article class="entry" id="{re.escape(ident)}"><h3>(.*?)(?: <span class="pinyin"|</h3>)', page
+    )
     return unescape(re.sub(r"<[^>]+>", "", m.group(1)))
 
 
@@ -57,7 +65,7 @@ def test_register_is_in_pinyin_order(site: Path, tei, register: str) -> None:
     assert sorted(shown) == sorted(expected)
     keys = [pypinyin_key(shown_name(page, i)) for i in shown]
     assert all(keys), register
-    assert keys == sorted(keys), [(shown_name(page, i), k) for i, k in zip(shown, keys)]
+    assert keys == sorted(keys), [(shown_name(page, i), k) for i, k in zip(shown, keys, strict=True)]
     assert 'lang="zh-Latn-pinyin"' in page
 
 
@@ -73,19 +81,27 @@ def test_registers_give_the_print_pages_of_every_mention(site: Path, tei) -> Non
     for register in REGISTERS:
         page = (site / f"{register}.html").read_text(encoding="utf-8")
         for ident in entry_ids(page):
-            article = re.search(rf'<article class="entry" id="{re.escape(ident)}">(.*?)</article>', page, re.S).group(1)
-            mentions = tei.xpath(f"//t:text//*[contains(concat(' ', @ref, ' '), ' #{ident} ')]", namespaces=NS)
+            article = re.search(
+                rf'<article class="entry" id="{re.escape(ident)}">(.*?)</article>', page, re.S
+            ).group(1)
+            mentions = tei.xpath(
+                f"//t:text//*[contains(concat(' ', @ref, ' '), ' #{ident} ')]", namespaces=NS
+            )
             pages: list[str] = []
             for m in mentions:
                 pb = m.xpath("preceding::t:pb[ancestor::t:text][1]", namespaces=NS)
                 if pb and pb[0].get("n") not in pages:
                     pages.append(pb[0].get("n"))
-            shown = re.findall(r'<a href="[^"#]+#p(\d+)">\d+(?:（推定）)?</a>',
-                               (re.search(r'<dd class="pages">(.*?)</dd>', article) or [None, ""])[1])
+            shown = re.findall(
+                r'<a href="[^"#]+#p(\d+)">\d+(?:（推定）)?</a>',
+                (re.search(r'<dd class="pages">(.*?)</dd>', article) or [None, ""])[1],
+            )
             assert sorted(shown, key=int) == sorted(pages, key=int), ident
             # each mention says its page, inferred ones visibly so
             labels = re.findall(r'<span class="page">第(\d+)页(（推定）)?</span>', article)
-            assert len(labels) == sum(1 for m in mentions if m.xpath("preceding::t:pb[ancestor::t:text]", namespaces=NS))
+            assert len(labels) == sum(
+                1 for m in mentions if m.xpath("preceding::t:pb[ancestor::t:text]", namespaces=NS)
+            )
             for n, inferred in labels:
                 pb = tei.xpath(f"//t:pb[@n='{n}']", namespaces=NS)[0]
                 assert bool(inferred) == (pb.get("cert") is not None), (ident, n)
@@ -112,4 +128,7 @@ def test_no_half_width_space_before_full_width_brackets(site: Path) -> None:
     for path in sorted(site.glob("*.html")):
         body = path.read_text(encoding="utf-8").split("<body", 1)[1]
         text = unescape(re.sub(r"<[^>]+>", "", body))
-        assert not re.search(r"[\u4e00-\u9fff][ \u00a0]+[（〔［]", text), (path.name, re.search(r".{8}[\u4e00-\u9fff][ \u00a0]+[（〔［].{4}", text))
+        assert not re.search(r"[\u4e00-\u9fff][ \u00a0]+[（〔［]", text), (
+            path.name,
+            re.search(r".{8}[\u4e00-\u9fff][ \u00a0]+[（〔［].{4}", text),
+        )

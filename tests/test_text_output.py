@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_support import built, reading_text, squeeze, strip_editorial, text_body, text_of
-from conftest import EDITION, MINI
 from tei_tools import xmlio
 from tei_tools.cli import main
+
+from build_support import built, reading_text, squeeze, strip_editorial, text_body, text_of
+from conftest import EDITION, MINI
 
 NS = {"t": xmlio.TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -103,20 +104,24 @@ def test_every_file_opens_with_its_metadata_header(txt_dir: Path) -> None:
         head = re.match(r"---\n(.*?)\n---\n\n", text, re.S)
         assert head, path.name
         fields = {k: json.loads(v) for k, v in (line.split(": ", 1) for line in head.group(1).split("\n"))}
-        assert list(fields) == ["id", "title", "author", "date", "source", "licence", "rights", "version", "reading"]
+        assert list(fields) == ["id", "title", "author", "date", "source", "licence", "rights", "version",
+                                "reading"]
         assert fields["version"] == "2026-11-26" and fields["reading"] == "regularised"
-        assert "CC BY 4.0" in fields["licence"] and "https://creativecommons.org/licenses/by/4.0/" in fields["licence"]
+        assert "CC BY 4.0" in fields["licence"]
+        assert "https://creativecommons.org/licenses/by/4.0/" in fields["licence"]
         if path.parent.name == "items":
             unit = tei.xpath(f"//*[@xml:id='{path.stem}']", namespaces=NS)[0]
             assert fields["id"] == f"taijiang-dangjian-2007/{path.stem}"
             assert fields["title"] == " ".join("".join(unit.find("t:head", NS).itertext()).split())
             if unit.get("source"):
                 src = tei.xpath(f"//*[@xml:id='{unit.get('source')[1:]}']", namespaces=NS)[0]
-                assert fields["author"] == "；".join("".join(a.itertext()) for a in src.iterfind("t:analytic/t:author", NS))
+                authors = src.iterfind("t:analytic/t:author", NS)
+                assert fields["author"] == "；".join("".join(a.itertext()) for a in authors)
                 assert fields["source"].startswith("《") and fields["date"][:4].isdigit()
         else:
             assert fields["author"] == "中共台江区委组织部" and fields["date"] == "2007-07"
-            assert fields["source"] == "《台江党建报道荟萃（二〇〇六年七月——二〇〇七年六月）》，中共台江区委组织部"
+            booklet = "《台江党建报道荟萃（二〇〇六年七月——二〇〇七年六月）》"
+            assert fields["source"] == booklet + "，中共台江区委组织部"
 
 
 def test_notes_are_anchored_where_they_are_cited(txt_dir: Path, whole: str) -> None:
@@ -145,7 +150,7 @@ def test_page_markers_never_split_running_text(tmp_path: Path) -> None:
     pbs = tei.xpath("//t:text//t:pb", namespaces=NS)
     markers = list(re.finditer(r"〔第(\d+)页(（推定）)?〕", text))
     assert [m.group(1) for m in markers] == [pb.get("n") for pb in pbs]
-    for m, pb in zip(markers, pbs):
+    for m, pb in zip(markers, pbs, strict=True):
         assert bool(m.group(2)) == (pb.get("cert") is not None)
         before = text[m.start() - 1] if m.start() else "\n"
         after = text[m.end()] if m.end() < len(text) else "\n"
