@@ -15,7 +15,11 @@
     mode about     the header sections of the about page;
     templates tt:index-page, tt:unit-page, tt:register-page, tt:about-page,
         tt:search-page (each writes one page through tt:page).
-  Parameters: $reading (core), $downloads as xs:string* (hrefs of the files
+  Included here (site only): meta.xsl (citation metadata of each page),
+  site-render.xsl (the site's page breaks, corrections, run-in heads, dates),
+  item-tei.xsl (downloads/items/{unit}.xml).
+  Parameters: $item-texts as xs:boolean (each unit's plain text is offered),
+  $reading (core), $downloads as xs:string* (hrefs of the files
   offered on the about page, e.g. 'downloads/taijiang-dangjian-2007.xml'),
   $with-search as xs:boolean (search page and index).
 -->
