@@ -48,7 +48,7 @@ def test_project_rules_run_only_with_the_project_grammar() -> None:
     assert default.files[0].codes() == {"TT-PB-01"}
     other = validate([fail], schema=TEI_ALL_RNG)
     assert other.schematron is None and other.ok
-    asked = validate([fail], schema=TEI_ALL_RNG, schematron=True)
+    asked = validate([fail], schema=TEI_ALL_RNG, schematron=True, embedded_schematron=False)
     assert asked.files[0].codes() == {"TT-PB-01"}
     assert validate([fail], schematron=False).ok
 

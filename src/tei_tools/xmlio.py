@@ -6,17 +6,28 @@ hostile input:
 
 * no DTD is loaded and no entity is resolved from outside the document;
 * no network access, ever (``no_network``);
-* a DOCTYPE that declares entities (the vector of "billion laughs" and of
-  ``SYSTEM "file:///etc/passwd"``) is refused before anything is expanded;
+* a DOCTYPE whose internal subset declares only internal entities (older
+  TEI: ``<!ENTITY % TEI.prose "INCLUDE">``, ``<!ENTITY mdash "&#x2014;">``) is
+  read and its entities expanded within bounds (:mod:`tei_tools.dtdsubset`);
+  an external entity (``SYSTEM "file:///etc/passwd"``), an expansion bomb
+  ("billion laughs"), a parameter-entity reference or any other declaration
+  is refused before anything is expanded, with the rule it breaks;
 * a DOCTYPE that points to an external DTD is refused (it is never fetched);
+* ``xi:include`` of local files inside the document's folder (or the
+  ``xinclude`` root given) is expanded (:mod:`tei_tools.xinclude`); never the
+  network; :func:`parse_document` says which file each line comes from;
 * files larger than :data:`MAX_BYTES` are refused without being read whole;
-* binary (NUL bytes) and empty files get a clear message, not a parser trace.
+* binary (NUL bytes) and empty files get a clear message, not a parser trace;
+* elements may nest up to :data:`MAX_DEPTH` levels (libxml2's default of 256
+  is raised: libxml2 never sees an entity declaration, so nothing can be
+  expanded by it, and the size is bounded); deeper is refused as such
+  (``XML-DEPTH``), not as "not well-formed".
 
 Errors are raised as :class:`~tei_tools.errors.XmlInputError` with the line and
 column libxml2 reports (the column only when it is known). The DOCTYPE is
-inspected *before* libxml2 sees the document, so an entity declaration is
-reported at its own line (``XML-ENTITY``) and never expanded, and a DOCTYPE
-pointing to a DTD is reported at the DOCTYPE's line (``XML-DTD``).
+inspected *before* libxml2 sees the document, so a refused declaration is
+reported at its own line (``XML-ENTITY``, ``XML-DTD``) and never expanded, and
+a DOCTYPE pointing to a DTD is reported at the DOCTYPE's line (``XML-DTD``).
 
 A document that repeats an ``xml:id`` is still parsed (libxml2 refuses it when
 it collects ids); :func:`duplicate_ids` lists the repeats for the validator.
@@ -26,25 +37,35 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from tei_tools import dtdsubset
 from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.xinclude import Expansion, Part, XIncludePolicy
+from tei_tools.xinclude import expand as expand_xincludes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYTES = 64 * 1024 * 1024
 """Largest file accepted (64 MiB); larger files are refused unread."""
+MAX_DEPTH = 2048
+"""Deepest element nesting read (libxml2's limit with XML_PARSE_HUGE)."""
+XINCLUDE = XIncludePolicy()
+"""The default: expand ``xi:include`` from the document's own folder tree."""
 
 
 def _parser(collect_ids: bool = True) -> etree.XMLParser:
+    # XML_PARSE_HUGE lifts the depth limit to 2048 (and libxml2's entity-amplification
+    # guard, which has nothing to guard: the documents it parses declare no entity).
     return etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
         dtd_validation=False,
         no_network=True,
-        huge_tree=False,
+        huge_tree=True,
         remove_blank_text=False,
         remove_comments=False,
         collect_ids=collect_ids,
@@ -84,14 +105,75 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> byte
     return data
 
 
-def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
+@dataclass(frozen=True)
+class ParsedXml:
+    """A parsed document and the files it was expanded from (XInclude)."""
+
+    tree: etree._ElementTree
+    expansion: Expansion
+    doctype: bool = False
+    """The document had a DOCTYPE (its entities are expanded in the tree)."""
+
+    @property
+    def included(self) -> bool:
+        return self.expansion.included
+
+    @property
+    def rewritten(self) -> bool:
+        """The tree is not what the file's bytes say as such (XInclude, entities):
+        whoever reads the document again must read the tree, serialised."""
+        return self.included or self.doctype
+
+    def text(self) -> str:
+        """The source text the tree's lines refer to (all files when expanded)."""
+        return self.expansion.text()
+
+    def where(self, line: int | None) -> tuple[str, int | None]:
+        """(file, line) of a line of the tree (see :class:`tei_tools.xinclude.Part`)."""
+        return self.expansion.where(line)
+
+
+def parse_document(data: bytes, name: str, xinclude: XIncludePolicy = XINCLUDE,
+                   max_bytes: int = MAX_BYTES) -> ParsedXml:
+    """Parse ``data`` (named ``name``) with the hardened parser, then expand its
+    ``xi:include`` (unless ``xinclude.enabled`` is false)."""
+    tree, doctype = _parse_checked(data, name)
+    text = _decode(data, tree)
+    if not xinclude.enabled:
+        return ParsedXml(tree, Expansion([Part(name, 0, text.count("\n") + 1, text)]), doctype)
+    return ParsedXml(tree, expand_xincludes(tree, name, text, xinclude, _parse_one,
+                                            lambda path: read_bytes(path, max_bytes), max_bytes),
+                     doctype)
+
+
+def parse_bytes(data: bytes, name: str,
+                xinclude: XIncludePolicy = XINCLUDE) -> etree._ElementTree:
     """Parse ``data`` (named ``name`` in messages) with the hardened parser."""
+    return parse_document(data, name, xinclude).tree
+
+
+def _decode(data: bytes, tree: etree._ElementTree) -> str:
+    try:
+        return data.decode(tree.docinfo.encoding or "utf-8", errors="replace").lstrip("\ufeff")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _parse_one(data: bytes, name: str) -> etree._ElementTree:
+    """One file, no XInclude: the checks of the module docstring."""
+    return _parse_checked(data, name)[0]
+
+
+def _parse_checked(data: bytes, name: str) -> tuple[etree._ElementTree, bool]:
+    """The tree, and whether the document had a DOCTYPE (removed, entities expanded)."""
     if not data.strip():
         raise XmlInputError(name, "file is empty", code="XML-EMPTY")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise XmlInputError(name, "binary content (NUL bytes): not an XML file",
                             line=1, code="XML-BINARY")
-    _prescan_prolog(data, name)
+    doctype = _prescan_prolog(data, name)
+    if doctype is not None:
+        data = _without_doctype(data, name, doctype)
     try:
         tree = _parse(data, name, collect_ids=True)
     except etree.XMLSyntaxError as exc:
@@ -104,7 +186,7 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
         except etree.XMLSyntaxError as exc2:
             raise _syntax_error(exc2, data, name) from None
     _refuse_hostile_doctype(tree, name)
-    return tree
+    return tree, doctype is not None
 
 
 def _parse(data: bytes, name: str, collect_ids: bool) -> etree._ElementTree:
@@ -134,6 +216,13 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, name: str) -> XmlInput
         return XmlInputError(
             name, f"unknown encoding '{declared or message.split(':', 1)[-1].strip()}' "
             "in the XML declaration", line=1, code="XML-ENCODING")
+    depth = re.match(r"Excessive depth in document: (\d+)", message)
+    if depth:
+        limit = int(depth.group(1))
+        return XmlInputError(
+            name, f"elements nested deeper than {limit} levels: the document is well-formed "
+            "as far as read, but tei-tools reads up to that depth", line=line or None,
+            column=column or None, code="XML-DEPTH")
     if "amplification" in message or ("entity" in message.lower() and "loop" in message.lower()):
         return XmlInputError(
             name, "entity expansion refused (an entity-expansion bomb?)",
@@ -152,17 +241,6 @@ def _declared_encoding(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _prolog_text(data: bytes) -> str:
-    """The text before the root element, decoded well enough to scan it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = data[: 2 * 1024 * 1024].decode("utf-16", errors="replace")
-    else:
-        head = data[: 1024 * 1024].decode("utf-8", errors="replace")
-    # The root start tag is the first "<" followed by a name character.
-    root = re.search(r"<[^?!/\s]", _strip_comments(head))
-    return head[: root.start()] if root else head
-
-
 def _strip_comments(text: str) -> str:
     # Blank out comments but keep offsets, so positions stay true.
     return re.sub(r"<!--.*?-->", lambda m: " " * len(m.group(0)), text, flags=re.S)
@@ -173,43 +251,105 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _prescan_prolog(data: bytes, name: str) -> None:
-    """Refuse a hostile DOCTYPE before libxml2 parses (and expands) anything."""
+@dataclass(frozen=True)
+class _Doctype:
+    """An accepted DOCTYPE: where it is in ``text`` (the decoded document)."""
+
+    start: int
+    end: int
+    subset: dtdsubset.Subset | None
+    text: str
+    encoding: str
+
+
+def _prescan_prolog(data: bytes, name: str) -> _Doctype | None:
+    """Refuse a hostile DOCTYPE before libxml2 parses (and expands) anything;
+    the accepted one, if the document has a DOCTYPE."""
     declared = (_declared_encoding(data) or "").lower()
     if declared in _UTF16 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise XmlInputError(
             name, f"the XML declaration says encoding=\"{_declared_encoding(data)}\" but the "
             "file is not UTF-16 (no byte-order mark; it reads as ASCII/UTF-8): "
             "fix the declaration", line=1, code="XML-ENCODING")
-    prolog = _prolog_text(data)
-    scan = _strip_comments(prolog)
+    if b"<!DOCTYPE" not in data[:1024 * 1024] and b"<\x00!\x00D\x00" not in data[:2097152] \
+            and b"\x00<\x00!\x00D" not in data[:2097152]:
+        return None
+    encoding, head = _document_text(data, name)
+    scan = _strip_comments(head)
     doctype = scan.find("<!DOCTYPE")
-    if doctype < 0:
-        return
-    entity = re.search(r"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s*(SYSTEM|PUBLIC)?", scan[doctype:])
-    if entity:
-        line, col = _line_col(prolog, doctype + entity.start())
-        kind = "external" if entity.group(3) else ("parameter" if entity.group(1) else "internal")
-        raise XmlInputError(
-            name, f"DOCTYPE declares an {kind} entity '{entity.group(2)}'; entity "
-            "declarations are refused unread (external-entity and expansion attacks)",
-            line=line, column=col, code="XML-ENTITY")
+    root = re.search(r"<[^?!/\s]", scan)
+    if doctype < 0 or (root is not None and root.start() < doctype):
+        return None
     external = re.match(r"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM|PUBLIC)\s+([\"'])([^\"']*)\2"
                         r"(?:\s+([\"'])([^\"']*)\4)?", scan[doctype:])
     if external:
-        line, col = _line_col(prolog, doctype)
+        line, col = _line_col(head, doctype)
         url = external.group(5) or external.group(3)
         raise XmlInputError(
             name, f"DOCTYPE points to an external DTD ({url}); DTDs are never loaded or "
             "fetched: remove the DOCTYPE", line=line, column=col, code="XML-DTD")
+    opening = re.compile(r"<!DOCTYPE\s+[^\s\[>]+\s*(\[)?").match(scan, doctype)
+    if not opening:
+        line, col = _line_col(head, doctype)
+        raise XmlInputError(name, "DOCTYPE without a root element name", line=line,
+                            column=col, code="XML-DTD")
+    subset = None
+    end = opening.end()
+    try:
+        if opening.group(1):
+            subset = dtdsubset.read_subset(scan, opening.end())
+            end = subset.end
+            if subset.general:
+                dtdsubset.check_expansion(subset, scan[end:])
+    except dtdsubset.SubsetError as exc:
+        line, col = _line_col(head, exc.offset)
+        raise XmlInputError(name, exc.message, line=line, column=col, code=exc.code) from None
+    close = re.compile(r"\s*>").match(scan, end)
+    if not close:
+        line, col = _line_col(head, doctype)
+        raise XmlInputError(name, "the DOCTYPE is not closed with >", line=line, column=col,
+                            code="XML-DTD")
+    return _Doctype(doctype, close.end(), subset, head, encoding)
 
 
-def parse_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> etree._ElementTree:
+def _document_text(data: bytes, name: str) -> tuple[str, str]:
+    """(encoding, text) of a whole document, decoded to scan its DOCTYPE."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = _declared_encoding(data) or "utf-8"
+    try:
+        return encoding, data.decode(encoding, errors="replace")
+    except LookupError:
+        raise XmlInputError(name, f"unknown encoding '{encoding}' in the XML declaration",
+                            line=1, code="XML-ENCODING") from None
+
+
+def _without_doctype(data: bytes, name: str, doctype: _Doctype) -> bytes:
+    """The document libxml2 parses: the DOCTYPE blanked (its lines kept) and the
+    references to the entities it declared expanded (:mod:`tei_tools.dtdsubset`)."""
+    text = doctype.text
+    body = text[doctype.end:]
+    if doctype.subset is not None and doctype.subset.general:
+        try:
+            body = dtdsubset.expand_references(
+                body, dtdsubset.replacement_texts(doctype.subset))
+        except dtdsubset.SubsetError as exc:
+            raise XmlInputError(name, exc.message, code=exc.code) from None
+    blank = "\n" * text.count("\n", doctype.start, doctype.end)
+    made = text[:doctype.start] + blank + body
+    return made.encode(doctype.encoding, errors="xmlcharrefreplace")
+
+
+def parse_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES,
+               xinclude: XIncludePolicy = XINCLUDE) -> etree._ElementTree:
     """Read and parse one file; see the module docstring for what is refused."""
-    return parse_bytes(read_bytes(path, max_bytes), str(path))
+    return parse_document(read_bytes(path, max_bytes), str(path), xinclude, max_bytes).tree
 
 
 def _refuse_hostile_doctype(tree: etree._ElementTree, name: str) -> None:
+    """After parsing: libxml2 must have seen no DOCTYPE with entities (a second
+    line of defence: the prescan removes every accepted DOCTYPE)."""
     docinfo = tree.docinfo
     dtd = docinfo.internalDTD
     if dtd is not None:

@@ -18,6 +18,7 @@ import click
 from tei_tools.errors import UsageError
 from tei_tools.validation import ValidationReport
 from tei_tools.validation import validate as run_validation
+from tei_tools.xinclude import XIncludePolicy
 
 
 @click.command("validate")
@@ -26,13 +27,23 @@ from tei_tools.validation import validate as run_validation
               help="RELAX NG grammar (XML syntax, .rng) instead of the project's "
                    "schema/tei-taijiang.rng; e.g. tei_all.rng for any TEI file.")
 @click.option("--schematron", "schematron", type=click.Path(dir_okay=False, path_type=Path),
-              help="Schematron (queryBinding=\"xslt\") to run instead of the project's rules.")
+              help="ISO Schematron (queryBinding xslt, xslt2 or xslt3) to run instead of the "
+                   "project's rules.")
 @click.option("--odd", "odd", type=click.Path(dir_okay=False, path_type=Path),
               help="An ODD customisation: compiled (cached by content hash under the user's "
                    "cache folder) to the grammar and Schematron to validate with.")
 @click.option("--no-schematron", is_flag=True,
-              help="Skip Schematron. (With --schema and no --schematron it is skipped anyway: "
-                   "the project's rules encode this edition's conventions.)")
+              help="Skip every Schematron check: given, project and embedded in the grammar. "
+                   "(With --schema and no --schematron the project's rules are skipped anyway: "
+                   "they encode this edition's conventions.)")
+@click.option("--no-embedded-schematron", is_flag=True,
+              help="Skip the Schematron rules embedded in the grammar (tei_all.rng has the "
+                   "TEI's own constraints, run by default).")
+@click.option("--no-xinclude", is_flag=True,
+              help="Do not expand xi:include (by default local files are included, from the "
+                   "document's folder tree only; never the network).")
+@click.option("--xinclude-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder whose files xi:include may read (default: each document's folder).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Diagnostics as text lines or as one JSON object.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -41,17 +52,23 @@ from tei_tools.validation import validate as run_validation
               help="Validate on a Dask cluster (pip install \"tei-tools[dask]\"); "
                    "default $DASK_SCHEDULER_ADDRESS when set.")
 def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
-             odd: Path | None, no_schematron: bool, fmt: str, jobs: int | None,
+             odd: Path | None, no_schematron: bool, no_embedded_schematron: bool,
+             no_xinclude: bool, xinclude_root: Path | None, fmt: str, jobs: int | None,
              scheduler: str | None) -> None:
     """Validate TEI files and folders (folders: every *.xml inside, recursively).
 
     With no PATH, the edition under tei/. Checks, in order: well-formed XML
-    (hardened parser: no DTD, no entities, no network, size limit), root
-    element TEI or teiCorpus, RELAX NG, Schematron. Exit 0 valid, 1 invalid,
+    (hardened parser: no DTD, internal entities only, bounded, no network, size
+    limit; xi:include of local files expanded), root
+    element TEI or teiCorpus, RELAX NG, Schematron (the given or project rules,
+    and those embedded in the grammar). Exit 0 valid, 1 invalid,
     2 usage or I/O error.
     """
     if schematron is not None and no_schematron:
         raise UsageError("tei-tools validate: error: --schematron and --no-schematron "
+                         "exclude each other")
+    if no_xinclude and xinclude_root is not None:
+        raise UsageError("tei-tools validate: error: --no-xinclude and --xinclude-root "
                          "exclude each other")
     rules: Path | bool | None = False if no_schematron else schematron
     if odd is not None:
@@ -64,10 +81,13 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
             click.echo(note, err=True)
         if rules is None:
             rules = odd_sch if odd_sch is not None else False
+    xinclude = XIncludePolicy(enabled=not no_xinclude, root=xinclude_root)
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
         report = run_validation(list(paths) or None, schema=schema, schematron=rules,
-                                jobs=jobs, progress=progress, scheduler=scheduler)
+                                embedded_schematron=not (no_schematron or no_embedded_schematron),
+                                xinclude=xinclude, jobs=jobs, progress=progress,
+                                scheduler=scheduler)
     finally:
         if progress is not None:
             progress.close()

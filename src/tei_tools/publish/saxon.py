@@ -71,6 +71,10 @@ HARDENING: dict[str, str] = {
     "http%3A//apache.org/xml/features/disallow-doctype-decl": "true",
     # …and never touch the network: only local files may be read.
     "http://saxon.sf.net/feature/allowedProtocols": "file",
+    # The JDK parser stops at 100 levels of elements; tei_tools.xmlio reads 2048
+    # (MAX_DEPTH): Saxon must take what the hardened parser accepted.
+    "http://saxon.sf.net/feature/parserProperty?uri="
+    "http%3A//www.oracle.com/xml/jaxp/properties/maxElementDepth": "2048",
 }
 """Saxon configuration applied to the one processor of the process."""
 
@@ -176,6 +180,58 @@ class Stylesheet:
         if principal.startswith("<?xml"):
             principal = principal.split("?>", 1)[1]
         return RunResult(principal.strip(), messages)
+
+
+def document_from_text(text: str, base_uri: str) -> object:
+    """Saxon's tree of a document already checked by :mod:`tei_tools.xmlio`
+    (serialised without DOCTYPE). A failure is a :class:`BuildError`."""
+    builder = processor().new_document_builder()
+    builder.set_base_uri(base_uri)
+    with _StderrCapture():
+        try:
+            return builder.parse_xml(xml_text=text)
+        except Exception as exc:  # saxonche.PySaxonApiError
+            failure = exc
+    raise BuildError(f"{base_uri}: error: Saxon cannot read the document: {_clean(failure)}")
+
+
+def compile_text(text: str, base_uri: str) -> object:
+    """Compile a stylesheet held in memory (generated XSLT: a compiled Schematron)
+    with the one processor; ``base_uri`` resolves its relative URIs. A static
+    error is a :class:`BuildError` with Saxon's first message and its place."""
+    proc = processor()
+    builder = proc.new_document_builder()
+    builder.set_base_uri(base_uri)
+    with _StderrCapture() as saxon_said:
+        try:
+            node = builder.parse_xml(xml_text=text)
+            executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_node=node)
+            failure = None
+        except Exception as exc:  # saxonche.PySaxonApiError
+            executable, failure = None, exc
+    if failure is not None or executable is None:
+        said = [line.strip() for line in saxon_said.text.splitlines()
+                if line.strip() and not line.lstrip().startswith("Errors were reported")]
+        thrown = _clean(failure) if failure else ""
+        # Saxon's exception names the expression and the character ("at char 9")
+        detail = thrown if "at char" in thrown or not said else said[0]
+        raise BuildError(f"{base_uri}: error: {detail or 'static error'}")
+    return executable
+
+
+def run_to_string(executable: object, node: object, name: str) -> str:
+    """Run a compiled stylesheet (from :func:`compile_text`) on a Saxon node; the
+    caller serialises calls on one executable. A dynamic error is a BuildError."""
+    with _StderrCapture() as saxon_said:
+        try:
+            result = executable.transform_to_string(xdm_node=node)  # type: ignore[attr-defined]
+            failure = None
+        except Exception as exc:  # saxonche.PySaxonApiError
+            result, failure = None, exc
+    if failure is not None:
+        where = _where(saxon_said.text)
+        raise BuildError(f"{name}: error: {_clean(failure)}" + (f" ({where})" if where else ""))
+    return result or ""
 
 
 class Stylesheets:

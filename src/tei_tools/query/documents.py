@@ -88,12 +88,18 @@ class Document:
 def load(path: str | os.PathLike[str]) -> Document:
     """Read one file through the hardened parser."""
     data = xmlio.read_bytes(path)
-    tree = xmlio.parse_bytes(data, str(path))
+    parsed = xmlio.parse_document(data, str(path))
+    tree = parsed.tree
     encoding = tree.docinfo.encoding or "UTF-8"
-    try:
-        text = data.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
-        text = etree.tostring(tree, encoding="unicode")
+    if parsed.rewritten:
+        # XInclude expanded, or internal entities: Saxon reads the expanded tree
+        # (it refuses any DOCTYPE)
+        text = etree.tostring(tree.getroot(), encoding="unicode")
+    else:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            text = etree.tostring(tree, encoding="unicode")
     return Document(Path(path), tree, text.lstrip("\ufeff"))
 
 

@@ -33,6 +33,15 @@ class SourceText:
         self._by_line: dict[int, list[etree._Element]] | None = None
         self._tree = tree
 
+    @classmethod
+    def from_text(cls, text: str, tree: etree._ElementTree) -> SourceText:
+        """From text already decoded (a document expanded from several files by
+        XInclude: the files' texts one after the other, as the tree's lines count)."""
+        made = cls(b"", tree)
+        made.text = text
+        made.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        return made
+
     def _line(self, n: int) -> str:
         if n < 1 or n > len(self.line_starts):
             return ""

@@ -8,7 +8,13 @@ Checks, per document, in this order:
 3. ``xml:id`` values are unique (``TT-ID-01``, for every schema: a repeated
    ``xml:id`` is an XML error, and libxml2 would otherwise refuse the file);
 4. RELAX NG: the project's grammar, or any ``.rng`` given;
-5. Schematron: the project's rules with the project's grammar, or the file given.
+5. Schematron (:mod:`tei_tools.validation.schematron`, one engine, XPath 1/2/3):
+   the project's rules with the project's grammar, or the file given; and the
+   rules embedded in the grammar (``sch:pattern`` inside a ``.rng``, as in
+   ``tei_all.rng``) unless ``embedded_schematron=False``.
+
+Before step 1, ``xi:include`` of local files is expanded (:mod:`tei_tools.xinclude`);
+a diagnostic on a line that came from an included file names that file.
 
 Documents are checked by the executor of :mod:`tei_tools.executor`
 (in-process, local worker processes, or a Dask cluster). The calling process
@@ -33,13 +39,14 @@ from lxml import etree
 from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
 from tei_tools.executor import DocumentRef, Executor, InProcess, open_executor
 from tei_tools.executor import collect_files as executor_files
 from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
 from tei_tools.validation.locate import SourceText
 from tei_tools.validation.report import FileResult, ValidationReport
+from tei_tools.xinclude import XIncludePolicy
 
 PROJECT_RNG = "tei-taijiang.rng"
 PROJECT_SCH = "tei-taijiang.sch"
@@ -64,6 +71,8 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              schema: str | os.PathLike[str] | None = None,
              schematron: str | os.PathLike[str] | bool | None = None,
              odd: str | os.PathLike[str] | None = None,
+             embedded_schematron: bool | None = None,
+             xinclude: XIncludePolicy = xmlio.XINCLUDE,
              jobs: int | None = None,
              progress: Progress | None = None,
              scheduler: str | None = None,
@@ -78,6 +87,11 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     processes (``None``: all cores; 1: in-process). ``scheduler``: a Dask
     scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
     ``executor`` of :mod:`tei_tools.executor` the caller keeps.
+
+    ``embedded_schematron``: run the Schematron embedded in the grammar
+    (``None``: yes, unless ``schematron`` is ``False``). ``xinclude``: whether and
+    from which folder ``xi:include`` is expanded (default: each document's own
+    folder tree).
 
     ``odd``: an ODD customisation, compiled (cached, see :func:`odd_rules`) to the
     grammar and, when the Schematron engine runs its ``queryBinding``, its rules.
@@ -94,15 +108,16 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     files = collect_files(paths)
     rng_path, sch_path = _schemas(schema, schematron)
     relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
-    if sch_path:
-        rules.load_schematron(sch_path)
-    checks = _checks(rng_path, sch_path)
+    loaded = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
+    checks = _checks(rng_path, sch_path, embedded=any(c.embedded for c in loaded),
+                     xinclude=xinclude)
     if executor is not None:
         results = _run([str(f) for f in files], checks, executor, progress)
     else:
         with open_executor(jobs, scheduler, items=len(files)) as own:
             results = _run([str(f) for f in files], checks, own, progress)
-    names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
+    names = ("well-formed", "tei-root", "relaxng",
+             *("embedded-schematron" if c.embedded else "schematron" for c in loaded))
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
                             names)
 
@@ -111,9 +126,9 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
 def odd_rules(odd: str | os.PathLike[str]) -> tuple[Path, Path | None, str | None]:
     """An ODD's compiled grammar, its Schematron if this engine can run it, and why not.
 
-    The Schematron the ODD processor writes is ``queryBinding="xslt2"``; until
-    the Schematron engine runs XSLT 2 rules, the grammar alone is used and the
-    third value says so.
+    The Schematron the ODD processor writes is ``queryBinding="xslt2"``, which
+    the Schematron engine runs; if it does not compile there, the grammar alone
+    is used and the third value says why.
     """
     from tei_tools.odd.cache import odd_schemas
 
@@ -128,25 +143,52 @@ def odd_rules(odd: str | os.PathLike[str]) -> tuple[Path, Path | None, str | Non
 
 def validate_bytes(data: bytes, name: str, *,
                    schema: str | os.PathLike[str] | None = None,
-                   schematron: str | os.PathLike[str] | bool | None = None) -> FileResult:
+                   schematron: str | os.PathLike[str] | bool | None = None,
+                   embedded_schematron: bool | None = None,
+                   xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     """Validate one in-memory document (e.g. a build's intermediate TEI)."""
     rng_path, sch_path = _schemas(schema, schematron)
     compiled_rng = relaxng.load_relaxng(rng_path)
-    compiled_sch = rules.load_schematron(sch_path) if sch_path else None
-    return _check_data(data, name, compiled_rng, compiled_sch)
+    compiled_sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
+    return _check_data(data, name, compiled_rng, compiled_sch, xinclude=xinclude)
 
 
 def validate_document(data: bytes, tree: etree._ElementTree, name: str, *,
                       schema: str | os.PathLike[str] | None = None,
-                      schematron: str | os.PathLike[str] | bool | None = None) -> ValidationReport:
+                      schematron: str | os.PathLike[str] | bool | None = None,
+                      embedded_schematron: bool | None = None) -> ValidationReport:
     """Validate a document already read (``data``) and parsed (``tree``, by
-    :mod:`tei_tools.xmlio`): what a build does, without reading it again."""
+    :mod:`tei_tools.xmlio`): what a build does, without reading it again. (Lines
+    of a tree expanded from several files by XInclude are those of
+    :func:`tei_tools.xmlio.parse_document`; this names the document only.)"""
     rng_path, sch_path = _schemas(schema, schematron)
     rng = relaxng.load_relaxng(rng_path)
-    sch = rules.load_schematron(sch_path) if sch_path else None
-    names = ("well-formed", "tei-root", "relaxng") + (("schematron",) if sch_path else ())
+    sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
+    names = ("well-formed", "tei-root", "relaxng",
+             *("embedded-schematron" if c.embedded else "schematron" for c in sch))
     return ValidationReport((_check_tree(data, tree, name, rng, sch),), str(rng_path),
                             str(sch_path) if sch_path else None, names)
+
+
+Rules = tuple[rules.CompiledSchematron, ...]
+"""The Schematrons a run applies: the given or project rules, then the embedded."""
+
+
+def _load_rules(rng_path: Path, sch_path: Path | None,
+                schematron: str | os.PathLike[str] | bool | None,
+                embedded: bool | None) -> Rules:
+    """Read (once per process) the Schematrons of a run; a file given is compiled
+    now, so that a static error is a usage error before any document."""
+    loaded: list[rules.CompiledSchematron] = []
+    if sch_path is not None:
+        loaded.append(rules.load_schematron(sch_path))
+    if embedded is None:
+        embedded = schematron is not False
+    if embedded:
+        inside = rules.load_embedded(rng_path)
+        if inside is not None:
+            loaded.append(inside)
+    return tuple(loaded)
 
 
 def _schemas(schema: str | os.PathLike[str] | None,
@@ -177,32 +219,52 @@ class DocumentChecks:
     """Run the project's Schematron (then ``sch`` is ``None``)."""
     explain: bool = True
     """Explain an invalid document with the whole grammar (else it is only marked)."""
+    embedded: bool = False
+    """Run the Schematron embedded in the grammar."""
+    xinclude: XIncludePolicy = xmlio.XINCLUDE
 
-    def schemas(self) -> tuple[relaxng.CompiledRelaxNG, rules.CompiledSchematron | None]:
-        rng = relaxng.load_relaxng(self.rng if self.rng is not None else project_schema())
+    def schemas(self) -> tuple[relaxng.CompiledRelaxNG, Rules]:
+        rng_path = Path(self.rng) if self.rng is not None else project_schema()
+        rng = relaxng.load_relaxng(rng_path)
+        sch: list[rules.CompiledSchematron] = []
         if self.project_rules:
-            return rng, rules.load_schematron(project_schematron())
-        return rng, (rules.load_schematron(self.sch) if self.sch is not None else None)
+            sch.append(rules.load_schematron(project_schematron()))
+        elif self.sch is not None:
+            sch.append(rules.load_schematron(self.sch))
+        if self.embedded:
+            inside = rules.load_embedded(rng_path)
+            if inside is not None:
+                sch.append(inside)
+        return rng, tuple(sch)
 
     def prepare(self) -> None:
-        rng, _ = self.schemas()
+        rng, sch = self.schemas()
         if self.explain:
             rng.relaxng  # compiled whole once per worker, before the first document
+        for compiled in sch:
+            compiled.compile()  # a worker sees many documents: each Schematron whole, once
 
     def __call__(self, document: DocumentRef) -> FileResult:
         rng, sch = self.schemas()
         if document.data is not None:
-            return _check_data(document.data, document.path, rng, sch, self.explain)
-        return validate_file(document.location, rng, sch, self.explain, name=document.path)
+            return _check_data(document.data, document.path, rng, sch, self.explain,
+                               self.xinclude)
+        return validate_file(document.location, rng, sch, self.explain, name=document.path,
+                             xinclude=self.xinclude)
 
 
-def _checks(rng_path: Path, sch_path: Path | None) -> DocumentChecks:
+def _checks(rng_path: Path, sch_path: Path | None, embedded: bool = False,
+            xinclude: XIncludePolicy = xmlio.XINCLUDE) -> DocumentChecks:
     """The checks as they travel: the project's schemas by role, others by absolute path
     (a worker's current folder is not the caller's)."""
     rng = None if rng_path.resolve() == project_schema().resolve() else str(rng_path.resolve())
+    if xinclude.root is not None:
+        xinclude = replace(xinclude, root=xinclude.root.resolve())
     if sch_path is not None and sch_path.resolve() == project_schematron().resolve():
-        return DocumentChecks(rng, None, project_rules=True)
-    return DocumentChecks(rng, str(sch_path.resolve()) if sch_path is not None else None)
+        return DocumentChecks(rng, None, project_rules=True, embedded=embedded,
+                              xinclude=xinclude)
+    return DocumentChecks(rng, str(sch_path.resolve()) if sch_path is not None else None,
+                          embedded=embedded, xinclude=xinclude)
 
 
 def _run(files: list[str], checks: DocumentChecks, executor: Executor,
@@ -223,8 +285,9 @@ def _run(files: list[str], checks: DocumentChecks, executor: Executor,
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: rules.CompiledSchematron | None, explain: bool = True,
-                  name: str | None = None) -> FileResult:
+                  sch: Rules, explain: bool = True,
+                  name: str | None = None,
+                  xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     """All checks on one file, with compiled schemas; ``name``: how results name it
     (default ``path``)."""
     name = name or path
@@ -236,21 +299,36 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
         message = str(exc).split(": error: ", 1)[-1]
         return FileResult(name, (Diagnostic("IO", "error", name, None, None, message),),
                           io_error=True)
-    return _check_data(data, name, rng, sch, explain)
+    return _check_data(data, name, rng, sch, explain, xinclude)
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
+                sch: Rules, explain: bool = True,
+                xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     try:
-        tree = xmlio.parse_bytes(data, name)
+        parsed = xmlio.parse_document(data, name, xinclude)
     except XmlInputError as exc:
         return FileResult(name, (exc.diagnostic(),))
-    return _check_tree(data, tree, name, rng, sch, explain)
+    if not parsed.included:
+        return _check_tree(data, parsed.tree, name, rng, sch, explain)
+    source = SourceText.from_text(parsed.text(), parsed.tree)
+    result = _check_tree(data, parsed.tree, name, rng, sch, explain, source)
+    return FileResult(name, tuple(_relocated(d, parsed, name) for d in result.diagnostics),
+                      result.io_error)
+
+
+def _relocated(d: Diagnostic, parsed: xmlio.ParsedXml, name: str) -> Diagnostic:
+    """A diagnostic on a line that came from an included file names that file."""
+    if d.file != name:
+        return d
+    file, line = parsed.where(d.line)
+    return d if file == name and line == d.line else replace(d, file=file, line=line)
 
 
 def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: rules.CompiledSchematron | None, explain: bool = True) -> FileResult:
-    source = SourceText(data, tree)
+                sch: Rules, explain: bool = True,
+                source: SourceText | None = None) -> FileResult:
+    source = source if source is not None else SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
         root = tree.getroot()
         line, column = source.element(root)
@@ -273,16 +351,33 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
                 f'xml:id "{value}" is already used on line {first_line}; ids must be unique'))
     diagnostics.extend(relaxng.check(rng, tree, source, name,
                                      frozenset(v for v, _ in duplicates), explain))
-    if sch is not None:
-        for d in rules.check(sch, tree, source, name):
+    if sch:
+        diagnostics.extend(_schematron(sch, tree, source, name, duplicates))
+        diagnostics = _drop_repeated_dates(diagnostics)
+    diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+    return FileResult(name, tuple(diagnostics))
+
+
+def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
+                duplicates: list[tuple[str, list[etree._Element]]]) -> list[Diagnostic]:
+    """Every Schematron of the run on one document (Saxon's tree built once)."""
+    sch = tuple(c for c in sch if c.for_document(tree) is not None)
+    if not sch:
+        return []
+    try:
+        document = rules.saxon_document(tree, name)
+    except TeiToolsError as exc:
+        return [Diagnostic("SCH", "error", name, None, None,
+                           f"the Schematron could not be run: {str(exc).split(': error: ', 1)[-1]}")]
+    out: list[Diagnostic] = []
+    for compiled in sch:
+        for d in rules.check(compiled, tree, source, name, document):
             if d.code == "TT-ID-01" and duplicates:
                 # already reported by the parser-level check (each repeat once)
                 if any(d.line == el.sourceline for _, els in duplicates for el in els):
                     continue
-            diagnostics.append(d)
-        diagnostics = _drop_repeated_dates(diagnostics)
-    diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
-    return FileResult(name, tuple(diagnostics))
+            out.append(d)
+    return out
 
 
 def _drop_repeated_dates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -1,99 +1,302 @@
-"""Schematron (ISO, ``queryBinding="xslt"``) run in-process with lxml.isoschematron.
+"""The one Schematron engine of tei-tools: ISO Schematron with XPath 1, 2 and 3
+(``queryBinding`` ``xslt``, ``xslt2``, ``xslt3``), run in-process by Saxon.
 
-The schema is compiled to XSLT once per process. Each ``failed-assert`` and
-``successful-report`` of the SVRL report becomes a :class:`Diagnostic`: code
-from the assert's ``@id`` (``SCH`` when it has none), severity from ``@role``
-(``warning``/``warn``/``info`` are warnings, everything else an error), line and
-column of the context node, found from the SVRL ``@location`` XPath.
+::
+
+    compiled = load_schematron("rules.sch")            # a Schematron file
+    compiled = load_embedded("tei_all.rng")             # the rules inside a grammar (or None)
+    diagnostics = check(compiled, tree, source, "x.xml")
+
+A schema is read into a model (:mod:`~tei_tools.validation.schematron_schema`:
+includes, abstract patterns and rules, phases), compiled to XSLT 3.0 by the
+project's own compiler (:mod:`~tei_tools.validation.schematron_xslt`) and that
+by saxonche (the project's one processor, :mod:`tei_tools.publish.saxon`) —
+once per process for each file content (path, SHA-256 of the bytes, phase).
+
+Running it gives SVRL; each ``svrl:failed-assert`` / ``svrl:successful-report``
+becomes a :class:`~tei_tools.diagnostics.Diagnostic`: the code and the
+severity of its check (see :mod:`~tei_tools.validation.schematron_schema`),
+the message with whitespace normalised (and the texts of its
+``diagnostics``), and the ``file:line:col`` of its subject, found by walking the
+SVRL ``location`` (``fn:path()``) down the lxml tree. A check whose XPath
+raises a dynamic error on a node (``xs:float('x')``) is reported there as an
+error, ``cannot evaluate …``, and the other checks go on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.errors import UsageError
-from tei_tools.validation.compiled import cache_key, read_schema
+from tei_tools.errors import BuildError, TeiToolsError, UsageError
 from tei_tools.validation.locate import SourceText, written_name
+from tei_tools.validation.schematron_prune import document_names, relevant_patterns
+from tei_tools.validation.schematron_schema import (
+    Check,
+    SchematronSchema,
+    read_embedded,
+    read_schema,
+)
+from tei_tools.validation.schematron_xslt import SVRL_NS, TTSCH_NS, compile_to_xslt, probes
 
-SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
-_WARNING_ROLES = {"warning", "warn", "info", "information"}
+_CHECK = f"{{{TTSCH_NS}}}check"
+_ERROR = f"{{{TTSCH_NS}}}error"
+
+
+PRUNE_MIN = 20
+"""A schema with more patterns than this is compiled, for one document, with
+only the patterns that can fire on it (:mod:`~tei_tools.validation.schematron_prune`)."""
 
 
 @dataclass
 class CompiledSchematron:
+    """A Schematron for Saxon, with the model that maps results back.
+
+    A schema read from a file is compiled at once (a static error is a usage
+    error before any document); the big one embedded in a grammar is compiled
+    on first use, whole (:meth:`compile`, before workers fork) or, for one
+    document, only its patterns that can fire there (:meth:`for_document`).
+    """
+
     path: Path
-    schematron: isoschematron.Schematron
+    schema: SchematronSchema
+    embedded: bool = False
+    _executable: object | None = field(default=None, repr=False)
+    _pruned: dict[tuple[int, ...], CompiledSchematron] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def checks(self) -> dict[int, Check]:
+        return {c.index: c for c in self.schema.checks}
+
+    @property
+    def xslt(self) -> str:
+        """The XSLT 3.0 the project's compiler writes for this schema."""
+        return compile_to_xslt(self.schema)
+
+    @property
+    def executable(self) -> object:
+        return self.compile()
+
+    def compile(self) -> object:
+        """Compile the whole schema with Saxon (once)."""
+        with self._lock:
+            if self._executable is None:
+                self._executable = _compile(compile_to_xslt(self.schema), self.path, self.schema)
+            return self._executable
+
+    def for_document(self, tree: etree._ElementTree) -> CompiledSchematron | None:
+        """What to run on ``tree``: this schema, or (big schema not compiled whole)
+        only its patterns that can fire there; ``None`` if none can."""
+        if self._executable is not None or len(self.schema.patterns) <= PRUNE_MIN:
+            return self
+        keep = relevant_patterns(self.schema, document_names(tree))
+        if not keep:
+            return None
+        if len(keep) == len(self.schema.patterns):
+            return self
+        with self._lock:
+            pruned = self._pruned.get(keep)
+            if pruned is None:
+                schema = replace(self.schema, patterns=tuple(self.schema.patterns[i] for i in keep))
+                pruned = CompiledSchematron(self.path, schema, self.embedded)
+                if len(self._pruned) >= 64:
+                    self._pruned.pop(next(iter(self._pruned)))
+                self._pruned[keep] = pruned
+        return pruned
 
 
-_CACHE: dict[tuple[str, float], CompiledSchematron] = {}
+_CACHE: dict[tuple[str, str, str, str], CompiledSchematron] = {}
+_CACHE_LOCK = threading.Lock()
 
 
-def load_schematron(path: str | os.PathLike[str]) -> CompiledSchematron:
-    """Compile a Schematron schema once per process per file version."""
+def load_schematron(path: str | os.PathLike[str], phase: str | None = None) -> CompiledSchematron:
+    """Compile a Schematron file once per process per content and phase."""
     p = Path(path)
-    key = cache_key(p, "Schematron schema")
-    if key in _CACHE:
-        return _CACHE[key]
-    source = read_schema(p, "Schematron schema")
-    binding = (source.getroot().get("queryBinding") or "xslt").lower()
-    if binding not in ("xslt", "xslt1", "exslt", "xpath"):
-        raise UsageError(f"{p}: error: queryBinding=\"{binding}\" is not supported "
-                         "(lxml runs XSLT 1.0 Schematron: use queryBinding=\"xslt\")")
+    key = ("sch", *_content_key(p, "Schematron schema"), phase or "")
+    compiled = _cached(key, lambda: read_schema(p, phase), p, embedded=False)
+    compiled.compile()  # a static error is reported now, before any document
+    return compiled
+
+
+def load_embedded(grammar_path: str | os.PathLike[str],
+                  grammar: etree._ElementTree | None = None) -> CompiledSchematron | None:
+    """The Schematron embedded in a RELAX NG grammar, compiled; ``None`` if it has none."""
+    p = Path(grammar_path)
+    key = ("rng", *_content_key(p, "RELAX NG grammar"), "")
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    if grammar is None:
+        from tei_tools.validation.compiled import read_schema as read_xml
+
+        grammar = read_xml(p, "RELAX NG grammar")
+    schema = read_embedded(p, grammar)
+    if schema is None:
+        return None
+    return _cached(key, lambda: schema, p, embedded=True)
+
+
+def _content_key(path: Path, what: str) -> tuple[str, str]:
     try:
-        compiled = isoschematron.Schematron(source, store_report=True)
-    except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "cannot compile"
-        raise UsageError(f"{p}: error: not a usable Schematron schema: {message}") from None
-    result = CompiledSchematron(p, compiled)
-    _CACHE[key] = result
-    return result
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: error: {what} not found") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: error: cannot read the {what} ({exc.strerror})") from None
+    return str(path.resolve()), hashlib.sha256(data).hexdigest()
+
+
+def _cached(key: tuple[str, str, str, str], read: Callable[[], SchematronSchema], path: Path,
+            embedded: bool) -> CompiledSchematron:
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    compiled = CompiledSchematron(path, read(), embedded)
+    with _CACHE_LOCK:
+        return _CACHE.setdefault(key, compiled)
+
+
+def _compile(xslt: str, path: Path, schema: SchematronSchema) -> object:
+    from tei_tools.publish import saxon
+
+    try:
+        return saxon.compile_text(xslt, path.resolve().as_uri())
+    except BuildError as exc:
+        detail = str(exc).split(": error: ", 1)[-1]
+    # Which XPath is it? Compile each on its own (only now: this is rare and slower).
+    for where, what, probe in probes(schema):
+        try:
+            saxon.compile_text(probe, path.resolve().as_uri())
+        except BuildError as exc:
+            said = str(exc).split(": error: ", 1)[-1]
+            char = re.search(r"\bat char (\d+)", said)
+            said = re.sub(r"^Error (?:in|at) .*?: (?=[A-Z]{4}\d{4})", "", said)
+            raise UsageError(f"{where}: error: the Schematron does not compile: {what}"
+                             + (f" (at character {char.group(1)})" if char else "")
+                             + f": {said}") from None
+    raise UsageError(f"{path}: error: the Schematron does not compile: {detail}")
+
+
+# -- running ---------------------------------------------------------------------
+def saxon_document(tree: etree._ElementTree, name: str) -> object:
+    """The document as Saxon's tree (built once, shared by every Schematron run on it)."""
+    from tei_tools.publish import saxon
+
+    text = etree.tostring(tree.getroot(), encoding="unicode")
+    return saxon.document_from_text(text, Path(name).resolve().as_uri())
 
 
 def check(compiled: CompiledSchematron, tree: etree._ElementTree, source: SourceText,
-          file: str) -> list[Diagnostic]:
-    """Run the Schematron on ``tree``; every failed assert / report as a diagnostic."""
+          file: str, document: object | None = None) -> list[Diagnostic]:
+    """Run the Schematron on ``tree``; every failed assert / report as a diagnostic.
+
+    ``source`` locates nodes (line, column) in ``file``; ``document``: Saxon's
+    tree of ``tree`` if the caller has it already (:func:`saxon_document`).
+    """
+    use = compiled.for_document(tree)
+    if use is None:
+        return []
     try:
-        compiled.schematron.validate(tree)
-    except (etree.XSLTApplyError, etree.XPathError) as exc:
+        node = document if document is not None else saxon_document(tree, file)
+        svrl = run_svrl(use, node)
+    except TeiToolsError as exc:
+        message = str(exc).split(": error: ", 1)[-1]
         return [Diagnostic("SCH", "error", file, None, None,
-                           f"the Schematron could not be run on this document: {exc}")]
-    report = compiled.schematron.validation_report
+                           f"the Schematron could not be run on this document: {message}")]
+    return diagnostics_from_svrl(compiled, svrl, tree, source, file)
+
+
+def run_svrl(compiled: CompiledSchematron, document: object) -> etree._Element:
+    """The SVRL report of one run (an ``svrl:schematron-output`` element)."""
+    from tei_tools.publish import saxon
+
+    executable = compiled.compile()
+    with compiled._lock:
+        text = saxon.run_to_string(executable, document, str(compiled.path))
+    if text.startswith("<?xml"):
+        text = text.split("?>", 1)[1]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(text.strip().encode("utf-8"), parser)
+
+
+def diagnostics_from_svrl(compiled: CompiledSchematron, svrl: etree._Element,
+                          tree: etree._ElementTree, source: SourceText,
+                          file: str) -> list[Diagnostic]:
+    checks = compiled.checks
     out: list[Diagnostic] = []
-    if report is None:
-        return out
-    for node in report.getroot().iter(f"{{{SVRL_NS}}}failed-assert",
-                                      f"{{{SVRL_NS}}}successful-report"):
-        role = (node.get("role") or node.get("flag") or "error").lower()
-        severity = "warning" if role in _WARNING_ROLES else "error"
-        text = node.find(f"{{{SVRL_NS}}}text")
-        message = " ".join("".join(text.itertext()).split()) if text is not None else ""
+    for node in svrl.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+        check_ = checks.get(int(node.get(_CHECK) or 0))
+        code = check_.code if check_ else (node.get("id") or "SCH")
+        severity = check_.severity if check_ else "error"
         line, column = _locate(tree, node.get("location"), source)
-        out.append(Diagnostic(node.get("id") or "SCH", severity, file, line, column,
-                              message or f"assertion failed: {node.get('test')}"))
+        if node.get(_ERROR):
+            kind = check_.kind if check_ else "assert"
+            out.append(Diagnostic(code, "error", file, line, column,
+                                  f"cannot evaluate this {kind} here ({node.get(_ERROR)}: "
+                                  f"{_text(node.find(f'{{{SVRL_NS}}}text'))}); its test is: "
+                                  f"{' '.join((check_.test if check_ else '').split())}"))
+            continue
+        message = _text(node.find(f"{{{SVRL_NS}}}text"))
+        extra = [_text(d) for d in node.findall(f"{{{SVRL_NS}}}diagnostic-reference")]
+        extra = [e for e in extra if e]
+        if extra:
+            message = " ".join([message, *extra]) if message else " ".join(extra)
+        if not message:
+            message = ("assertion failed: " if str(node.tag).endswith("failed-assert")
+                       else "report: ") + " ".join((node.get("test") or "").split())
+        out.append(Diagnostic(code, severity, file, line, column, message))  # type: ignore[arg-type]
     return out
+
+
+def _text(node: etree._Element | None) -> str:
+    return " ".join("".join(node.itertext()).split()) if node is not None else ""
+
+
+_STEP = re.compile(r"""(?:Q\{(?P<ns>[^}]*)\})?(?P<local>[^\[/{]+)\[(?P<n>\d+)\]""")
 
 
 def _locate(tree: etree._ElementTree, location: str | None,
             source: SourceText) -> tuple[int | None, int | None]:
-    if not location:
+    """Line and column of the node at ``location`` (an ``fn:path()``)."""
+    if not location or not location.startswith("/"):
         return None, None
-    try:
-        found = tree.xpath(location)
-    except etree.XPathError:
+    el: etree._Element | None = None
+    rest = location[1:]
+    while rest:
+        if rest.startswith("@"):
+            attr = rest[1:]
+            match = re.match(r"Q\{([^}]*)\}(.+)", attr)
+            clark = f"{{{match.group(1)}}}{match.group(2)}" if match and match.group(1) else (
+                match.group(2) if match else attr)
+            if el is None:
+                break
+            return source.attribute(el, written_name(el, clark))
+        match = _STEP.match(rest)
+        if not match:
+            break  # text(), comment(), processing-instruction(): its element
+        rest = rest[match.end():].lstrip("/")
+        tag = (f"{{{match.group('ns')}}}{match.group('local')}" if match.group("ns")
+               else match.group("local"))
+        n = int(match.group("n"))
+        if el is None:
+            root = tree.getroot()
+            if root.tag != tag:
+                break
+            el = root
+            continue
+        same = [c for c in el if c.tag == tag]
+        if n > len(same):
+            break
+        el = same[n - 1]
+    if el is None:
         return None, None
-    if not found:
-        return None, None
-    node = found[0]
-    if isinstance(node, etree._Element):
-        return source.element(node)
-    parent = getattr(node, "getparent", lambda: None)()
-    if isinstance(parent, etree._Element):
-        if getattr(node, "is_attribute", False):
-            return source.attribute(parent, written_name(parent, str(getattr(node, "attrname", ""))))
-        return source.element(parent)
-    return None, None
+    return source.element(el)
