@@ -1,7 +1,5 @@
-"""``validate --odd``: compile in memory, cache by content hash, validate with the grammar.
-
-The ODD's Schematron is ``queryBinding="xslt2"``; until the Schematron engine
-runs XSLT 2, the grammar alone is used and the CLI says so on stderr.
+"""``validate --odd``: compile in memory, cache by content hash, validate with the grammar
+and the ODD's Schematron (``queryBinding="xslt2"``, run by the project's engine, #10).
 """
 
 from __future__ import annotations
@@ -39,7 +37,8 @@ def test_validate_api_with_an_odd(tmp_path):
     good, bad = _docs(tmp_path, "valList closed (shape)")
     report = validate([good, bad], odd=FEATURES, jobs=1)
     assert report.files[0].ok and not report.files[1].ok
-    assert report.schema.endswith("features.rng") and report.schematron is None
+    assert report.schema.endswith("features.rng") and report.schematron.endswith("features.sch")
+    assert "schematron" in report.checks
     assert [d.code for d in report.files[1].diagnostics if d.severity == "error"]
 
 
@@ -56,13 +55,14 @@ def test_compiled_once_then_read_from_the_cache(tmp_path, cache):
     assert validate([bad], odd=edited, jobs=1).ok  # oval is now in the list
 
 
-def test_cli_says_the_schematron_is_not_run(tmp_path):
+def test_cli_runs_the_odds_schematron(tmp_path):
     good, bad = _docs(tmp_path, "elementSpec delete (note)")
-    result = CliRunner().invoke(main, ["validate", "--odd", str(FEATURES), str(good)])
+    result = CliRunner().invoke(main, ["validate", "--odd", str(FEATURES), "--format", "json",
+                                       str(good)])
     assert result.exit_code == 0, result.output
-    assert "note: the ODD's Schematron" in result.output and "is not run" in result.output
+    assert '"schematron"' in result.output and "is not run" not in result.output
     result = CliRunner().invoke(main, ["validate", "--odd", str(FEATURES), str(bad)])
-    assert result.exit_code == 1 and "note" in result.output
+    assert result.exit_code == 1 and "note" not in result.output
 
 
 def test_cli_odd_and_schema_exclude_each_other(tmp_path):
@@ -77,3 +77,17 @@ def test_an_odd_and_a_document_nobody_here_wrote():
     report = validate([CORPUS / "ex__tei_simplePrint.xml", CORPUS / "sstest__test25.xml"],
                       odd=odd, jobs=1)
     assert [f.ok for f in report.files] == [True, False]  # jing's verdicts with the reference
+
+
+def test_the_odds_own_constraint_is_checked(tmp_path):
+    """The ODD's constraintSpec "one-title" (XPath 2: ``eq``), run on the project's engine."""
+    from odd_features_cases import document
+
+    good, bad = tmp_path / "one.xml", tmp_path / "two.xml"
+    good.write_text(document("<p>x</p>"), encoding="utf-8")
+    bad.write_text(document("<p>x</p>", header="<title>T</title><title>U</title>"),
+                   encoding="utf-8")
+    report = validate([good, bad], odd=FEATURES, jobs=1)
+    assert report.files[0].ok
+    messages = [d.message for d in report.files[1].diagnostics]
+    assert "One title only." in messages
