@@ -201,3 +201,17 @@ def test_the_grammars_rules_agree_with_the_teis_extracted_schematron(
         assert ours == theirs, path
         compared += len(ours)
     assert compared >= len(RULES)
+
+
+def test_validate_over_the_fixture_folder_in_two_workers() -> None:
+    """The batch path: every fixture at once, two worker processes (each compiles the
+    embedded rules whole, once); the verdicts of the per-file tests above."""
+    report = validate([FIXTURES], schema=TEI_ALL_RNG, jobs=2)
+    assert len(report.files) == 2 * len(RULES)
+    for result in report.files:
+        rule, kind = Path(result.path).name.rsplit("-", 1)
+        codes = result.codes()
+        if kind == "fail.xml":
+            assert codes == {rule} | ALSO.get(rule, set()), result.path
+        else:
+            assert codes == set(), result.path
