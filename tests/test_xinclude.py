@@ -177,3 +177,12 @@ def test_relative_names_stay_relative(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
     report = validate(["main.xml"], schema=TEI_ALL_RNG, jobs=1)
     assert {d.file for d in report.diagnostics()} == {os.path.join("chapters", "three.xml")}
+
+
+def test_build_names_the_included_file_too(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(MAIN), "--schema", str(TEI_ALL_RNG),
+                                       "-f", "txt", "-o", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    three = os.path.relpath(FIXTURES / "chapters" / "three.xml")
+    assert f"{three}:6:10: error: You may not nest one s element" in result.output

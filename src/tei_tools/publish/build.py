@@ -35,8 +35,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from tei_tools import paths, xmlio, xmlmodel
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
@@ -101,9 +99,10 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     result = BuildResult(source, out_dir)
     started = time.perf_counter()
     data = xmlio.read_bytes(source)  # read and parsed once: validated and transformed as is
-    tree = xmlio.parse_bytes(data, str(source))
+    parsed = xmlio.parse_document(data, str(source))
+    tree = parsed.tree
     if options.validate:
-        result.diagnostics = _validate(source, data, tree, options, say)
+        result.diagnostics = _validate(source, data, parsed, options, say)
     if not xmlio.is_tei_root(tree):
         raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
                          "not a TEI document")
@@ -194,11 +193,11 @@ def check_out_dir(out_dir: Path) -> None:
                 "is replaced on each build, so choose an empty or new --out folder")
 
 
-def _validate(source: Path, data: bytes, tree: etree._ElementTree, options: BuildOptions,
+def _validate(source: Path, data: bytes, parsed: xmlio.ParsedXml, options: BuildOptions,
               say: Progress) -> list[Diagnostic]:
     t0 = time.perf_counter()
-    schema = options.schema or xmlmodel.schema_for(tree, source)
-    report = validate_document(data, tree, str(source), schema=schema)
+    schema = options.schema or xmlmodel.schema_for(parsed.tree, source)
+    report = validate_document(data, parsed.tree, str(source), schema=schema, parsed=parsed)
     diagnostics = list(report.diagnostics())
     if not report.ok:
         raise InvalidDocument(source, diagnostics)

@@ -156,18 +156,25 @@ def validate_bytes(data: bytes, name: str, *,
 def validate_document(data: bytes, tree: etree._ElementTree, name: str, *,
                       schema: str | os.PathLike[str] | None = None,
                       schematron: str | os.PathLike[str] | bool | None = None,
-                      embedded_schematron: bool | None = None) -> ValidationReport:
+                      embedded_schematron: bool | None = None,
+                      parsed: xmlio.ParsedXml | None = None) -> ValidationReport:
     """Validate a document already read (``data``) and parsed (``tree``, by
-    :mod:`tei_tools.xmlio`): what a build does, without reading it again. (Lines
-    of a tree expanded from several files by XInclude are those of
-    :func:`tei_tools.xmlio.parse_document`; this names the document only.)"""
+    :mod:`tei_tools.xmlio`): what a build does, without reading it again.
+    ``parsed``: what :func:`tei_tools.xmlio.parse_document` said of it, so that a
+    diagnostic in an XInclude'd file names that file."""
     rng_path, sch_path = _schemas(schema, schematron)
     rng = relaxng.load_relaxng(rng_path)
     sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
     names = ("well-formed", "tei-root", "relaxng",
              *("embedded-schematron" if c.embedded else "schematron" for c in sch))
-    return ValidationReport((_check_tree(data, tree, name, rng, sch),), str(rng_path),
-                            str(sch_path) if sch_path else None, names)
+    if parsed is not None and parsed.included:
+        source = SourceText.from_text(parsed.text(), tree)
+        found = _check_tree(data, tree, name, rng, sch, source=source)
+        result = FileResult(name, tuple(_relocated(d, parsed, name) for d in found.diagnostics))
+    else:
+        result = _check_tree(data, tree, name, rng, sch)
+    return ValidationReport((result,), str(rng_path), str(sch_path) if sch_path else None,
+                            names)
 
 
 Rules = tuple[rules.CompiledSchematron, ...]
