@@ -52,7 +52,7 @@ def test_root_language_and_stable_idno(tei: etree._ElementTree) -> None:
     assert root.get(f"{{{XML_NS}}}lang") == "zh-Hans"
     assert [i.text for i in xp(tei, "//t:publicationStmt/t:idno[@type='local']")] == [
         "taijiang-dangjian-2007"]
-    assert xp(tei, "//t:revisionDesc/t:change/@when") == ["2026-11-26"]
+    assert xp(tei, "//t:revisionDesc/t:change/@when") == ["2026-12-01", "2026-11-26"]
     assert xp(tei, "//t:availability/t:licence/@target") == [
         "https://creativecommons.org/licenses/by/4.0/"]
 
@@ -283,8 +283,9 @@ def test_dates_are_normalised(tei: etree._ElementTree) -> None:
     years = [d.get("when") for d in dates if d.getparent().get(XML_ID, "").startswith("toc-item") and d.text.endswith("年")]
     assert years == ["2006", "2006", "2006", "2007", "2007", "2007", "2007"]
     issues = [(b.get("from"), b.get("to"), b.text) for b in xp(tei, "//t:sourceDesc//t:biblScope[@unit='issue']")]
-    assert issues == [("3", "3", "第3期"), ("4", "4", "第4期"), ("5", "5", "第5期"), ("1", "2", "第1·2期"),
-                      ("3", "3", "第3期"), ("9", "9", "第9期"), ("11", "11", "第11期")]
+    assert issues == [("3", "3", "2006年第3期"), ("4", "4", "2006年第4期"), ("5", "5", "2006年第5期"),
+                      ("1", "2", "2007年第1·2期"), ("3", "3", "2007年第3期"), ("9", "9", "2007年第9期"),
+                      ("11", "11", "2007年第11期")]
     relative = {d.text: d.get("when") for d in dates if d.get("cert")}
     assert relative == {"今年5月25日": "2007-05-25", "7月20日": "2007-07-20", "去年": "2005",
                         "3月份": "2007-03"}
