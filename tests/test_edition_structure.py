@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 
 import pytest
 from lxml import etree
 
-from conftest import EDITION
+from conftest import EDITION, SOURCE_TXT
 from tei_tools.xmlio import TEI_NS, XML_NS, parse_file
 
 NS = {"t": TEI_NS}
@@ -53,8 +54,36 @@ def test_root_language_and_stable_idno(tei: etree._ElementTree) -> None:
     assert [i.text for i in xp(tei, "//t:publicationStmt/t:idno[@type='local']")] == [
         "taijiang-dangjian-2007"]
     assert xp(tei, "//t:revisionDesc/t:change/@when") == ["2026-12-01", "2026-11-26"]
+    # rights in three parts: the encoding CC BY 4.0, the code MIT, the booklet's text restricted
+    assert xp(tei, "//t:availability/@status") == ["restricted"]
     assert xp(tei, "//t:availability/t:licence/@target") == [
-        "https://creativecommons.org/licenses/by/4.0/"]
+        "https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT"]
+    assert "原书文本" in "".join(xp(tei, "//t:availability/t:p//text()"))
+
+
+def test_digital_source_is_identified(tei: etree._ElementTree) -> None:
+    """The header names the file the edition was transcribed from, by size and SHA-256."""
+
+    (source,) = xp(tei, "//t:sourceDesc/t:bibl[@type='digital-source']")
+    data = SOURCE_TXT.read_bytes()
+    assert xp(source, "t:idno[@type='filename']/text()") == [SOURCE_TXT.name]
+    assert xp(source, "t:idno[@type='sha256']/text()") == [hashlib.sha256(data).hexdigest()]
+    extent = "".join(xp(source, "t:extent//text()"))
+    assert f"{len(data):,} 字节".replace(",", " ") in extent
+    newlines = data.count(b"\n")
+    assert f"{newlines} 行" in extent
+
+
+def test_edition_statement_and_responsibilities(tei: etree._ElementTree) -> None:
+    (edition,) = xp(tei, "//t:editionStmt/t:edition")
+    latest = xp(tei, "//t:revisionDesc/t:change[1]")[0]
+    assert edition.get("n") == latest.get("n") == "1.0.0"
+    assert xp(edition, "t:date/@when") == [latest.get("when")] == xp(tei, "//t:publicationStmt/t:date/@when")
+    roles = [r.split("/")[-1] for r in xp(tei, "//t:titleStmt/t:respStmt/t:resp/@ref")]
+    assert roles == ["edt", "mrk", "rev"]
+    scheme = xp(tei, "//t:keywords/@scheme")[0]
+    categories = {c.get(XML_ID) for c in xp(tei, f"//t:taxonomy[@xml:id='{scheme[1:]}']/t:category")}
+    assert {r[1:] for r in xp(tei, "//t:keywords/t:term/@ref")} == categories
 
 
 def test_fourteen_items_in_toc_order(tei: etree._ElementTree) -> None:
