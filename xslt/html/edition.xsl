@@ -471,6 +471,12 @@
   </xsl:template>
 
   <!-- ===== About (from the header) ===== -->
+  <!-- The about page: every statement of the header a review asks for
+       (edition, responsibility, identifiers and URL patterns, the booklet, the
+       digital source, rights, principles, sources) and one citation, generated
+       here from the header, in Chinese (GB/T 7714-2015) and English. The access
+       date and the URL are placeholders in the file (deterministic output); the
+       page's script fills them in and copies a citation (also from file://). -->
   <xsl:template name="tt:about-page" as="empty-sequence()">
     <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
     <xsl:call-template name="tt:page">
@@ -491,20 +497,40 @@
             <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
               <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
             </xsl:for-each>
-            <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt">
-              <dt>{normalize-space(tei:resp[1])}</dt><dd>{string-join((tei:name | tei:persName | tei:orgName) ! normalize-space(.), '、')}</dd>
+            <xsl:apply-templates select="$fd/tei:editionStmt/tei:edition" mode="about"/>
+            <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt">
+              <dt>{normalize-space(tei:resp[1])}</dt><dd>{string-join((tei:name | tei:persName | tei:orgName) ! normalize-space(.), '、')}<xsl:apply-templates select="tei:resp[1]/@ref" mode="about"/></dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:extent">
+              <dt>规模</dt><dd>{tt:plain(.)}</dd>
             </xsl:for-each>
             <xsl:for-each select="$fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority)">
               <dt>发布者</dt><dd>{normalize-space(.)}</dd>
+            </xsl:for-each>
+            <xsl:for-each select="$fd/tei:publicationStmt/tei:pubPlace">
+              <dt>发布地</dt><dd>{normalize-space(.)}</dd>
             </xsl:for-each>
             <xsl:for-each select="$fd/tei:publicationStmt/tei:date">
               <dt>发布日期</dt><dd>{normalize-space(.)}</dd>
             </xsl:for-each>
             <xsl:for-each select="$fd/tei:publicationStmt/tei:idno">
-              <dt>标识</dt><dd>{normalize-space(.)}</dd>
+              <dt>标识{if (@type) then '（' || @type || '）' else ''}</dt><dd><code>{normalize-space(.)}</code></dd>
+            </xsl:for-each>
+            <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords">
+              <xsl:variable name="scheme" as="element()?" select="tt:targets(@scheme)[1]"/>
+              <dt>主题词{if ($scheme/tei:desc) then '（' || tt:plain($scheme/tei:desc[1]/node()) || '）' else if (@scheme) then '（' || @scheme || '）' else ''}</dt>
+              <dd>{string-join(tei:term ! normalize-space(.), '；')}</dd>
             </xsl:for-each>
           </dl>
         </section>
+        <xsl:if test="$tt:header/tei:encodingDesc/tei:refsDecl">
+          <section id="identifiers">
+            <h2>标识与网址</h2>
+            <xsl:for-each select="$tt:header/tei:encodingDesc/tei:refsDecl/tei:p">
+              <p>{tt:plain(.)}</p>
+            </xsl:for-each>
+          </section>
+        </xsl:if>
         <xsl:if test="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:editorialDecl | tei:samplingDecl)">
           <section id="principles">
             <h2>编辑原则</h2>
@@ -513,10 +539,9 @@
         </xsl:if>
         <section id="sources">
           <h2>底本与来源</h2>
-          <xsl:for-each select="$fd/tei:sourceDesc/(tei:bibl | tei:biblFull | tei:biblStruct | tei:p | tei:msDesc)">
-            <p class="bibl">{tt:plain(.)}</p>
-          </xsl:for-each>
+          <xsl:apply-templates select="$fd/tei:sourceDesc/(tei:bibl | tei:biblFull | tei:biblStruct | tei:p | tei:msDesc)" mode="about"/>
           <xsl:for-each select="$fd/tei:sourceDesc/tei:listBibl">
+            <xsl:if test="tei:head"><h3>{tt:plain(tei:head[1])}</h3></xsl:if>
             <ol class="sources">
               <xsl:for-each select="tei:biblStruct | tei:bibl">
                 <xsl:variable name="unit" as="element()?" select="$tt:units[tt:targets(@source) intersect current()][1]"/>
@@ -525,6 +550,7 @@
                     <xsl:when test="$unit"><a href="{tt:unit-href($unit)}">{tt:plain((tei:analytic/tei:title, tei:title)[1])}</a>，{tt:source-line($unit)}</xsl:when>
                     <xsl:otherwise>{tt:plain(.)}</xsl:otherwise>
                   </xsl:choose>
+                  <xsl:for-each select="tei:relatedItem//tei:biblScope[@cert = ('low', 'medium')]">（{normalize-space(.)}；编者推定，可信度：{@cert}）</xsl:for-each>
                 </li>
               </xsl:for-each>
             </ol>
@@ -537,10 +563,7 @@
             <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
           </xsl:for-each>
         </section>
-        <section id="cite">
-          <h2>引用方式</h2>
-          <p class="citation">{string-join(($fd/tei:titleStmt/tei:respStmt/(tei:name | tei:persName | tei:orgName) ! normalize-space(.))[1], '')}：《{$tt:edition-title}》，{($fd/tei:publicationStmt/tei:publisher ! normalize-space(.), '')[1]}，{$tt:edition-date}。引用某一段落时，请使用该段的“¶”链接。</p>
-        </section>
+        <xsl:apply-templates select="$tt:header" mode="about"/>
         <section id="downloads">
           <h2>下载</h2>
           <ul>
@@ -558,13 +581,140 @@
             <h2>修订记录</h2>
             <ul>
               <xsl:for-each select="$tt:header/tei:revisionDesc//tei:change">
-                <li><span class="when">{@when}</span> {tt:plain(.)}</li>
+                <li><span class="when">{@when}</span>{if (@n) then ' （' || @n || '）' else ''} {tt:plain(.)}</li>
               </xsl:for-each>
             </ul>
           </section>
         </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:edition" mode="about" as="element()+">
+    <dt>版本</dt>
+    <dd>{(@n ! ('第' || . || '版'), tt:plain(.))[1]}<xsl:if test="@n and tei:date">（{normalize-space(tei:date[1])}）</xsl:if></dd>
+  </xsl:template>
+
+  <!-- A role given as a MARC relator URI: its code, linked. -->
+  <xsl:template match="tei:resp/@ref" mode="about" as="item()*">
+    <xsl:variable name="href" as="xs:string?" select="tt:safe-href(.)"/>
+    <xsl:if test="exists($href) and matches($href, '^https?:')">
+      <xsl:text> </xsl:text><a class="role" href="{$href}" rel="noopener noreferrer">{tokenize($href, '/')[last()]}</a>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- A bibliographic description of the source: its parts as a list. -->
+  <xsl:template match="tei:sourceDesc/tei:bibl" mode="about" as="element()">
+    <div class="bibl" id="{tt:anchor(.)}">
+      <h3>{if (@type = 'digital-source') then '数字来源' else '原书'}：{tt:plain(tei:title[1])}</h3>
+      <dl>
+        <xsl:for-each select="tei:author | tei:editor">
+          <dt>{if (@role = 'compiler') then '编者' else if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:pubPlace">
+          <dt>出版地</dt><dd>{normalize-space(.)}{if (@cert) then '（编者推定，可信度：' || @cert || '）' else ''}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:publisher">
+          <dt>出版者</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:date">
+          <dt>日期</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:idno">
+          <dt>{if (@type = 'filename') then '文件名' else if (@type = 'sha256') then 'SHA-256' else '标识'}</dt><dd><code>{normalize-space(.)}</code></dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:extent">
+          <dt>规模</dt><dd>{tt:plain(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="tei:note">
+          <dt>说明</dt><dd>{tt:plain(node())}</dd>
+        </xsl:for-each>
+      </dl>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="tei:sourceDesc/*" mode="about" as="element()" priority="-1">
+    <p class="bibl">{tt:plain(.)}</p>
+  </xsl:template>
+
+  <!-- The one citation of the edition, generated from the header. -->
+  <xsl:template match="tei:teiHeader" mode="about" as="element()">
+    <xsl:variable name="fd" as="element()?" select="tei:fileDesc"/>
+    <xsl:variable name="creator" as="element()?" select="($fd/tei:titleStmt/tei:author, $fd/tei:titleStmt/tei:editor)[1]"/>
+    <xsl:variable name="creator-zh" as="xs:string" select="normalize-space($creator)"/>
+    <xsl:variable name="creator-en" as="xs:string?"
+        select="(tt:targets($creator/@ref)/*[@xml:lang = 'en'] ! normalize-space(.))[1]"/>
+    <xsl:variable name="title-en" as="xs:string?"
+        select="($fd/tei:titleStmt/tei:title[@xml:lang = 'en'] ! normalize-space(.))[1]"/>
+    <xsl:variable name="encoders" as="xs:string"
+        select="string-join(distinct-values(($fd/tei:titleStmt/tei:respStmt)[1]/(tei:name | tei:persName | tei:orgName) ! normalize-space(.)), '、')"/>
+    <xsl:variable name="version" as="xs:string?" select="$fd/tei:editionStmt/tei:edition[1]/@n ! string(.)"/>
+    <xsl:variable name="publisher" as="xs:string" select="string(($fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1] ! normalize-space(.))"/>
+    <xsl:variable name="place" as="xs:string?" select="($fd/tei:publicationStmt/tei:pubPlace ! normalize-space(.))[1]"/>
+    <section id="cite">
+      <h2>引用方式</h2>
+      <p>请引用本版（而非来源文本），并注明版本与引用日期；引用某一段落时，可用该段的“¶”链接，其网址模式见“标识与网址”。</p>
+      <h3 id="cite-zh-heading">中文（GB/T 7714—2015）</h3>
+      <p class="citation" id="cite-zh" lang="zh-Hans">{
+        string-join((
+          $creator-zh[. != ''] ! (. || '. '),
+          $tt:edition-title, '[EB/OL]. ',
+          $encoders[. != ''] ! (. || ', 编码. '),
+          $version ! (. || '版. '),
+          (if ($place) then $place else '[出版地不详]'), ': ',
+          $publisher[. != ''] ! (. || ', '),
+          $tt:edition-date), '')}<span class="cite-accessed">[引用日期]</span>. <span class="cite-url">〈本版网址〉</span>.</p>
+      <p><button type="button" class="copy-citation" data-copy="cite-zh" hidden="">复制中文引文</button></p>
+      <h3 id="cite-en-heading">English</h3>
+      <p class="citation" id="cite-en" lang="en">{
+        string-join((
+          if ($creator-en) then $creator-en || ' (' || $creator-zh || '), comp. ' else $creator-zh[. != ''] ! (. || ', comp. '),
+          $tt:edition-title,
+          $title-en ! (' [' || . || ']'), '. ',
+          $encoders[. != ''] ! ('Encoded and edited by ' || . || '. '),
+          $version ! ('Version ' || . || '. '),
+          $place ! (. || ': '),
+          $publisher[. != ''] ! (. || ', '),
+          $tt:edition-date, '. '), '')}<span class="cite-url">〈URL〉</span> (accessed <span class="cite-accessed">〈date〉</span>).</p>
+      <p><button type="button" class="copy-citation" data-copy="cite-en" hidden="">Copy the English citation</button></p>
+      <script data-index="index{$tt:ext}" xsl:expand-text="no">
+(function () {
+  var script = document.currentScript;
+  var index = script ? script.getAttribute('data-index') : 'index.html';
+  var url = location.href.replace(/[#?].*$/, '').replace(/[^\/]*$/, '') + index;
+  var now = new Date();
+  var pad = function (n) { return (n &lt; 10 ? '0' : '') + n; };
+  var today = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate());
+  Array.prototype.forEach.call(document.querySelectorAll('#cite .cite-url'), function (e) { e.textContent = url; });
+  Array.prototype.forEach.call(document.querySelectorAll('#cite-zh .cite-accessed'), function (e) { e.textContent = '[' + today + ']'; });
+  Array.prototype.forEach.call(document.querySelectorAll('#cite-en .cite-accessed'), function (e) { e.textContent = today; });
+  Array.prototype.forEach.call(document.querySelectorAll('button.copy-citation'), function (button) {
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var text = document.getElementById(button.getAttribute('data-copy')).textContent;
+      var done = function () { button.textContent = label + ' ✓'; button.setAttribute('data-copied', 'yes'); };
+      var fallback = function () {
+        var area = document.createElement('textarea');
+        area.value = text;
+        area.setAttribute('readonly', '');
+        area.style.position = 'fixed';
+        area.style.opacity = '0';
+        document.body.appendChild(area);
+        area.select();
+        try { if (document.execCommand('copy')) { done(); } } catch (e) { /* nothing to do */ }
+        document.body.removeChild(area);
+      };
+      if (navigator.clipboard &amp;&amp; window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
+})();
+      </script>
+    </section>
   </xsl:template>
 
   <xsl:template match="tei:projectDesc | tei:samplingDecl | tei:editorialDecl" mode="about" as="item()*">
