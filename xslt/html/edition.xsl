@@ -725,11 +725,44 @@
         <xsl:otherwise>
           <h4>{(map{'correction': '校勘', 'normalization': '规范化', 'punctuation': '标点', 'quotation': '引号',
                'hyphenation': '连字符', 'segmentation': '分段', 'interpretation': '阐释', 'stdVals': '标准值'}(local-name()), local-name())[1]}</h4>
-          <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
+          <xsl:apply-templates select="tei:p" mode="about"/>
           <xsl:if test="empty(tei:p) and normalize-space(.) != ''"><p>{tt:plain(.)}</p></xsl:if>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- A declaration's paragraph; a list inside it (the list of corrections, the
+       punctuation map) becomes a list, each pointer a link to the passage. -->
+  <xsl:template match="tei:encodingDesc//tei:p" mode="about" as="element()+">
+    <xsl:choose>
+      <xsl:when test="tei:list">
+        <xsl:for-each-group select="node()" group-adjacent="boolean(self::tei:list)">
+          <xsl:choose>
+            <xsl:when test="current-grouping-key()">
+              <xsl:for-each select="current-group()">
+                <ul class="declared">
+                  <xsl:for-each select="tei:item">
+                    <li>{tt:plain(.)}<xsl:apply-templates select=".//tei:ptr" mode="about"/></li>
+                  </xsl:for-each>
+                </ul>
+              </xsl:for-each>
+            </xsl:when>
+            <xsl:when test="normalize-space(tt:plain(current-group())) != ''"><p>{tt:plain(current-group())}</p></xsl:when>
+          </xsl:choose>
+        </xsl:for-each-group>
+      </xsl:when>
+      <xsl:otherwise><p>{tt:plain(.)}</p></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A pointer to a decision in the text: a link to its paragraph. -->
+  <xsl:template match="tei:ptr" mode="about" as="item()*">
+    <xsl:variable name="target" as="element()?" select="tt:targets(@target)[1]"/>
+    <xsl:variable name="passage" as="element()?" select="$target/ancestor-or-self::*[self::tei:p or self::tei:head][1]"/>
+    <xsl:if test="$passage/ancestor::tei:text">
+      <xsl:text> </xsl:text><a class="decision" href="{tt:internal-href($passage)}">{substring(@target, 2)}</a>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:licence" mode="about" as="item()*">
