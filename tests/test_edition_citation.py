@@ -130,3 +130,13 @@ def test_copy_button_works_from_file_url(about: str) -> None:
             assert errors == []
         finally:
             browser.close()
+
+
+def test_every_decision_listed_on_the_about_page_links_to_its_passage(about: str, header: etree._Element) -> None:
+    out, _ = built(EDITION)
+    links = re.findall(r'<a class="decision" href="([^"#]+)#([^"]+)">([^<]+)</a>', about)
+    listed = header.xpath(".//t:editorialDecl/t:correction//t:ptr/@target", namespaces=NS)
+    assert [text for _, _, text in links] == [t[1:] for t in listed]
+    for page, anchor, decision in links:
+        target = (out / "html" / page).read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in target, (decision, page, anchor)
