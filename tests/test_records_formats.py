@@ -68,7 +68,9 @@ def test_marc_title_compiler_and_relators() -> None:
     assert [f["a"] for f in rec.get_fields("246")] == header_text(
         EDITION, "//t:titleStmt/t:title[@xml:lang='en']")
     encoders = rec.get_fields("720")
-    assert [(f["a"], f["4"]) for f in encoders] == [("tei-tools 编辑组", "mrk")]
+    # the roles are the header's MARC relators (resp/@ref)
+    assert [(f["a"], f["4"]) for f in encoders] == [
+        ("tei-tools 编辑组", "edt"), ("tei-tools 编辑组（编码）", "mrk"), ("tei-tools 编辑组（审校）", "rev")]
 
 
 def test_marc_fixed_fields_dates_and_language() -> None:
@@ -81,7 +83,7 @@ def test_marc_fixed_fields_dates_and_language() -> None:
     assert fixed[23] == "o" and fixed[35:38] == "chi"
     assert rec["041"].get_subfields("a") == ["chi", "eng"]
     assert rec["264"]["c"] == "2026" and rec["264"]["b"].startswith("tei-tools 编辑组")
-    assert rec["005"].data == "20261126000000.0"
+    assert rec["005"].data == "20261201000000.0"
 
 
 def test_marc_subjects_notes_rights_and_original() -> None:
@@ -158,7 +160,7 @@ def test_mods_content() -> None:
         EDITION, "//t:titleStmt/t:title[@type='main']")
     assert x("m:titleInfo[@type='translated']/@lang") == ["eng"]
     assert x("m:name[@usage='primary'][@type='corporate']/m:role/m:roleTerm[@type='code']/text()") == ["aut", "com"]
-    assert x("m:originInfo/m:dateIssued[@keyDate='yes']/text()") == ["2026-11-26"]
+    assert x("m:originInfo/m:dateIssued[@keyDate='yes']/text()") == ["2026-12-01"]
     assert x("m:language/m:languageTerm/text()") == ["chi", "eng"]
     assert x("m:language[1]/m:scriptTerm/text()") == ["Hans"]
     assert x("m:relatedItem[@type='original']/m:originInfo/m:dateIssued/text()") == ["2007-07"]
@@ -169,9 +171,9 @@ def test_mods_content() -> None:
 def test_dc_content() -> None:
     dc = etree.fromstring(record(EDITION, "dc").data)
     d = lambda name: [e.text for e in dc.iterfind(f"{{http://purl.org/dc/elements/1.1/}}{name}")]  # noqa: E731
-    assert d("creator") == ["中共台江区委组织部"] and d("contributor") == ["tei-tools 编辑组"]
+    assert d("creator") == ["中共台江区委组织部"] and d("contributor") == ["tei-tools 编辑组", "tei-tools 编辑组（编码）", "tei-tools 编辑组（审校）"]
     assert d("title")[0] == header_text(EDITION, "//t:titleStmt/t:title[@type='main']")[0]
-    assert d("type") == ["Text"] and d("date") == ["2026-11-26"]
+    assert d("type") == ["Text"] and d("date") == ["2026-12-01"]
     assert built_epub(EDITION).identifier in d("identifier")
     assert d("language")[0] == "zh-Hans" and len(d("subject")) == 7
 

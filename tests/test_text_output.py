@@ -106,7 +106,7 @@ def test_every_file_opens_with_its_metadata_header(txt_dir: Path) -> None:
         fields = {k: json.loads(v) for k, v in (line.split(": ", 1) for line in head.group(1).split("\n"))}
         assert list(fields) == ["id", "title", "author", "date", "source", "licence", "rights", "version",
                                 "reading"]
-        assert fields["version"] == "2026-11-26" and fields["reading"] == "regularised"
+        assert fields["version"] == "2026-12-01" and fields["reading"] == "regularised"
         assert "CC BY 4.0" in fields["licence"]
         assert "https://creativecommons.org/licenses/by/4.0/" in fields["licence"]
         if path.parent.name == "items":

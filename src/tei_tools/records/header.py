@@ -34,6 +34,7 @@ UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-tei-tools:epub")
 
 _XML_LANG = f"{{{XML_NS}}}lang"
 _ENCODERS = re.compile(r"编码|encod|mark-?up|transcri", re.I)
+_RELATOR_URI = re.compile(r"https?://id\.loc\.gov/vocabulary/relators/([a-z]{3})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +214,15 @@ def _is_corporate(name: etree._Element, tree: etree._ElementTree) -> bool | None
     return None
 
 
+def _resp_role(resp: etree._Element | None) -> str:
+    """The relator of a ``resp``: its MARC relator URI (``@ref``) if it has one,
+    else ``mrk`` for encoding work, else ``ctb``."""
+    relator = _RELATOR_URI.fullmatch((resp.get("ref") or "").strip()) if resp is not None else None
+    if relator:
+        return relator.group(1)
+    return "mrk" if _ENCODERS.search(plain(resp)) else "ctb"
+
+
 def _names(tree: etree._ElementTree, title_stmt: etree._Element | None,
            source: etree._Element | None) -> tuple[Name, ...]:
     if title_stmt is None:
@@ -231,7 +241,7 @@ def _names(tree: etree._ElementTree, title_stmt: etree._Element | None,
         if plain(editor):
             names.append(Name(plain(editor), _is_corporate(editor, tree), ("edt",), False))
     for resp_stmt in title_stmt.xpath("t:respStmt", namespaces=NS):
-        role = "mrk" if _ENCODERS.search(plain(_first(resp_stmt, "t:resp"))) else "ctb"
+        role = _resp_role(_first(resp_stmt, "t:resp"))
         for n in resp_stmt.xpath("t:name|t:persName|t:orgName", namespaces=NS):
             if plain(n):
                 names.append(Name(plain(n), _is_corporate(n, tree), (role,), False))
@@ -341,7 +351,8 @@ def describe(tree: etree._ElementTree) -> Description:
         "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS)]
     subjects = []
     for keywords in root.xpath("t:teiHeader/t:profileDesc/t:textClass/t:keywords", namespaces=NS):
-        scheme = keywords.get("scheme", "")
+        # a scheme inside the document ("#keywords") is the project's own list: uncontrolled
+        scheme = "" if keywords.get("scheme", "").startswith("#") else keywords.get("scheme", "")
         for term in keywords.xpath(".//t:term", namespaces=NS):
             if plain(term):
                 subjects.append((plain(term), scheme))

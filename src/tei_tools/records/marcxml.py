@@ -38,7 +38,7 @@ from tei_tools.records.languages import marc_code, marc_codes
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 RELATOR_TERMS = {"aut": "author", "com": "compiler", "edt": "editor", "mrk": "markup editor",
-                 "ctb": "contributor", "pbl": "publisher"}
+                 "ctb": "contributor", "pbl": "publisher", "rev": "reviewer"}
 
 
 def _subfields(field: etree._Element, pairs: list[tuple[str, str]]) -> None:
