@@ -578,17 +578,29 @@ def _has(el: etree._Element, names: tuple[str, ...]) -> bool:
 def _tidy(body: list[etree._Element]) -> list[etree._Element]:
     out = []
     for d in body:
+        live = _live(d)
         new = etree.Element(d.tag, dict(d.attrib))
         for child in d:
-            new.extend(_tidy_one(child))
-        if is_rng(d, "start"):
-            out.append(new)
-            continue
+            new.extend(_tidy_one(child, live))
         out.append(new)
     return out
 
 
-def _tidy_one(el: etree._Element) -> list[etree._Element]:
+_LIVE_TAGS = {_R + n for n in ("ref", "text", "data")}
+
+
+def _live(root: etree._Element) -> set[etree._Element]:
+    """The elements of ``root`` with a ``ref``, ``text`` or ``data`` below them (one pass)."""
+    live: set[etree._Element] = set()
+    for el in root.iter(*_LIVE_TAGS):
+        for anc in el.iterancestors():
+            if anc in live:
+                break
+            live.add(anc)
+    return live
+
+
+def _tidy_one(el: etree._Element, live: set[etree._Element]) -> list[etree._Element]:
     if not isinstance(el.tag, str):
         return []
     if not is_rng(el):
@@ -599,7 +611,7 @@ def _tidy_one(el: etree._Element) -> list[etree._Element]:
         new = etree.Element(el.tag, dict(el.attrib))
         new.text = el.text
         for c in el:
-            new.extend(_tidy_one(c))
+            new.extend(_tidy_one(c, live))
         if _has(new, _MEANINGFUL):
             return [new]
         keep = [c for c in new if ns_of(c) == ANN or is_rng(c, "anyName", "name", "nsName")]
@@ -608,12 +620,12 @@ def _tidy_one(el: etree._Element) -> list[etree._Element]:
         bare.append(R("empty"))
         return [bare]
     if kind == "group" and len(kids) == 1:
-        return _tidy_one(kids[0])
+        return _tidy_one(kids[0], live)
     if kind in ("choice", "group"):
-        if any(is_rng(c, "value", "name") for c in kids) or _has(el, ("ref", "text", "data")):
+        if any(is_rng(c, "value", "name") for c in kids) or el in live:
             new = etree.Element(el.tag, dict(el.attrib))
             for c in el:
-                new.extend(_tidy_one(c))
+                new.extend(_tidy_one(c, live))
             return [new]
         return [R("empty")]
     if kind in ("optional", "zeroOrMore", "oneOrMore"):
@@ -639,18 +651,18 @@ def _tidy_one(el: etree._Element) -> list[etree._Element]:
                 if what in names:
                     return []
             if is_rng(only, "zeroOrMore"):
-                return [p for c in el for p in _tidy_one(c)]
+                return [p for c in el for p in _tidy_one(c, live)]
             if is_rng(only, "group") and len(elements(only)) == 1 and \
                     is_rng(elements(only)[0], "zeroOrMore"):
-                return [p for c in el for p in _tidy_one(c)]
+                return [p for c in el for p in _tidy_one(c, live)]
         new = etree.Element(el.tag, dict(el.attrib))
         for c in el:
-            new.extend(_tidy_one(c))
+            new.extend(_tidy_one(c, live))
         return [new]
     new = etree.Element(el.tag, dict(el.attrib))
     new.text = el.text
     for c in el:
-        new.extend(_tidy_one(c))
+        new.extend(_tidy_one(c, live))
     return [new]
 
 
