@@ -444,6 +444,8 @@ def _copy_rng(el: etree._Element, b: _Build, spec: etree._Element) -> etree._Ele
 def _any_element(el: etree._Element, b: _Build, spec: etree._Element) -> str:
     b.any_count += 1
     name = f"anyElement_{spec.get('ident', '')}{b.any_count:02d}"
+    # @except as the Guidelines define it (the TEI's odd2relax reads an @exclude instead,
+    # so there an @except is ignored); else schemaSpec/@defaultExceptions, else p5subset's
     exclude = el.get("except") or b.custom.default_exceptions
     except_ = R("except")
     for token in dict.fromkeys(exclude.split()):
