@@ -31,8 +31,9 @@ _R = f"{{{RNG}}}"
 
 def R(tag: str, /, *children: etree._Element, **attrs: str) -> etree._Element:
     """A RELAX NG element ``tag`` with ``children`` and attributes."""
-    el = etree.Element(_R + tag, {k.rstrip("_"): v for k, v in attrs.items()})
-    el.extend(children)
+    el = etree.Element(_R + tag, attrs) if attrs else etree.Element(_R + tag)
+    if children:
+        el.extend(children)
     return el
 
 
@@ -606,6 +607,10 @@ def _tidy_one(el: etree._Element, live: set[etree._Element]) -> list[etree._Elem
     if not isinstance(el.tag, str):
         return []
     if not is_rng(el):
+        if len(el) == 0:  # a:documentation: text only, cheaper than a deep copy
+            leaf = etree.Element(el.tag, dict(el.attrib))
+            leaf.text = el.text
+            return [leaf]
         return [copy.deepcopy(el)]
     kind = local(el)
     kids = elements(el)
