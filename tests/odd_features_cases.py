@@ -56,6 +56,13 @@ CASES: dict[str, tuple[str, str]] = {
         "<seal><title>t</title><hi>h</hi></seal>", "<seal><hi>h</hi></seal>"),
     "dataRef as content (tally)": ("<tally>12</tally>", "<tally>twelve</tally>"),
     "valList as content (mood)": ("<mood>happy</mood>", "<mood>angry</mood>"),
+    "sequence preserveOrder=false (pair: head and p, any order)": (
+        "<div><pair><p>x</p><head>h</head></pair></div>", "<div><pair><p>x</p></pair></div>"),
+    "anyElement (blob: XML of another namespace, not TEI)": (
+        '<blob><x:any xmlns:x="urn:x" x:a="1">t<x:b/></x:any></blob>', "<blob><p>x</p></blob>"),
+    "schemaSpec @defaultExceptions (blob: not the box namespace either)": (
+        '<blob><x:any xmlns:x="urn:x"/></blob>',
+        '<blob><bx:box shape="round"><p>x</p></bx:box></blob>'),
     # attributes
     "attDef usage=req (shape)": (
         '<div><bx:box shape="round"><p>x</p></bx:box></div>',

@@ -70,3 +70,11 @@ def test_nu_html_checker_accepts_every_page(site, tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[:3000]
     assert "No errors found" in run.stderr
+
+
+def test_pages_are_deterministic(site, tmp_path):
+    again = tmp_path / "again"
+    write_documentation(FEATURES, again)
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    assert all((site / n).read_bytes() == (again / n).read_bytes() for n in names)

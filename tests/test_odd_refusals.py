@@ -103,3 +103,18 @@ def test_what_the_tei_skips_is_a_warning(tmp_path):
     result = compile_odd(odd)
     codes = [(w.code, w.line) for w in result.warnings]
     assert codes == [("ODD-SPECGRP", 5), ("ODD-MODULE", 6)]
+
+
+def test_adding_a_value_that_is_already_there(tmp_path):
+    odd = _odd(tmp_path, '<elementSpec ident="p" mode="change"><attList><attDef ident="x" '
+                         'mode="add"/></attList></elementSpec>\n'
+                         '<elementSpec ident="list" mode="change"><attList>'
+                         '<attDef ident="type" mode="change"><valList type="semi" mode="change">\n'
+                         '<valItem ident="gloss" mode="add"/></valList></attDef></attList>'
+                         "</elementSpec>", extra="")
+    odd.write_text(odd.read_text(encoding="utf-8").replace('include="p"', 'include="p list item"'),
+                   encoding="utf-8")
+    with pytest.raises(OddError) as info:
+        compile_odd(odd)
+    assert info.value.line == 7 and 'valItem ident="gloss" mode="add"' in info.value.message
+    assert info.value.file == str(odd)

@@ -107,6 +107,7 @@ def customise(odd_path: str | os.PathLike[str], source: Source | None = None, *,
         _check_supported(item, name)
     items = _merge_changes(items)
     keys = _keys(items)
+    keys.file = name
     context = _Context(name, path, source, load, keys, schema_spec, items, warnings)
     pass1 = _pass1(context)
     pass2 = _pass2(pass1, context)

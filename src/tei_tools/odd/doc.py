@@ -24,7 +24,7 @@ from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError
 from tei_tools.odd.classes import AttRef, element_attributes
 from tei_tools.odd.customise import Customisation, customise
-from tei_tools.odd.names import TEI, TEIX, elements, first, is_rng, is_tei, local, occurs, t
+from tei_tools.odd.names import TEIX, elements, first, is_rng, is_tei, local, occurs, t
 from tei_tools.odd.source import Source, load_source
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -437,4 +437,4 @@ def _example_text(eg: etree._Element) -> str:
     return "".join(parts).strip("\n")
 
 
-__all__ = ["Documentation", "write_documentation", "render", "page_name", "TEI"]
+__all__ = ["Documentation", "write_documentation", "render", "page_name"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tei_tools.odd.errors import OddError
 from tei_tools.odd.names import elements, first, is_rng, local, t, tei_children
 from tei_tools.odd.simplify import copy_spec_part
 
@@ -21,6 +22,7 @@ from tei_tools.odd.simplify import copy_spec_part
 class OddKeys:
     """What the customisation says, indexed the way odd2odd looks it up."""
 
+    file: str = ""
     delete: set[tuple[str, str]] = field(default_factory=set)     # (kind, ident)
     replace: dict[tuple[str, str], etree._Element] = field(default_factory=dict)
     change: dict[tuple[str, str], etree._Element] = field(default_factory=dict)
@@ -227,12 +229,12 @@ def _one_attribute(a: etree._Element, spec: str, keys: OddKeys,
     if key in keys.replace_att:
         return None
     if key in keys.change_att:
-        return merge_attribute(keys.change_att[key], a)
+        return merge_attribute(keys.change_att[key], a, file=keys.file)
     return _copy(a)
 
 
 def merge_attribute(new: etree._Element, old: etree._Element,
-                    class_override: bool = False) -> etree._Element:
+                    class_override: bool = False, file: str = "") -> etree._Element:
     """One attribute changed: each part from the change if present, else the original."""
     out = etree.Element(t("attDef"), ident=old.get("ident", ""))
     if not class_override and old.get("mode"):
@@ -250,7 +252,7 @@ def merge_attribute(new: etree._Element, old: etree._Element,
                                 "defaultVal", "valDesc")
     for name in order:
         out.extend(_from(new, old, name))
-    vl = _merge_vallist(new, old, class_override)
+    vl = _merge_vallist(new, old, class_override, file)
     if vl is not None:
         out.append(vl)
     for name in ("exemplum", "remarks"):
@@ -262,7 +264,7 @@ def merge_attribute(new: etree._Element, old: etree._Element,
 
 
 def _merge_vallist(new: etree._Element, old: etree._Element,
-                   class_override: bool) -> etree._Element | None:
+                   class_override: bool, file: str) -> etree._Element | None:
     new_lists = tei_children(new, "valList")
     old_list = first(old, "valList")
     if new_lists and new_lists[0].get("mode") == "delete" or \
@@ -289,10 +291,9 @@ def _merge_vallist(new: etree._Element, old: etree._Element,
             if mine is not None and mine.get("mode") in ("delete", "replace"):
                 continue
             if mine is not None and mine.get("mode") == "add" and not class_override:
-                from tei_tools.odd.errors import OddError
-                raise OddError("", f'valItem "{item.get("ident")}" is added but already exists; '
-                                   "use mode=\"change\" or \"replace\"", line=mine.sourceline,
-                               code="ODD-VALITEM")
+                raise OddError(file, f'<valItem ident="{item.get("ident")}" mode="add">: the value '
+                                     'is already in the list; use mode="change" or "replace"',
+                               line=mine.sourceline, code="ODD-VALITEM")
             out.append(_copy(item))
         for mode in ("add", "replace"):
             out.extend(_copy(i) for i in tei_children(nl, "valItem") if i.get("mode") == mode)

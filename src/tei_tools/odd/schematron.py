@@ -20,6 +20,7 @@ from tei_tools.odd.names import SCH, TEI, TEIX, first, is_tei, local
 
 _S = f"{{{SCH}}}"
 _SCHEMES = (None, "schematron", "isoschematron")
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PREFIX = re.compile(r"(?<![\w.\-$@'\"])([A-Za-z_][\w.\-]*):(?![:/=])")
 
 
@@ -30,7 +31,6 @@ def build_schematron(custom: Customisation) -> etree._Element:
     title.text = f"ISO Schematron rules of {custom.ident}"
     declared: dict[str, str] = {"tei": TEI}
     patterns: list[etree._Element] = []
-    seen: set[bytes] = set()
     number = 0
     holders = list(custom.specs) + list(custom.constraints)
     for holder in holders:
@@ -40,15 +40,13 @@ def build_schematron(custom: Customisation) -> etree._Element:
         for spec_constraint in constraints:
             if spec_constraint.get("scheme") not in _SCHEMES:
                 continue
+            if (spec_constraint.get(_LANG) or "en").split("-")[0] != "en":
+                continue  # a translation of an English rule (the TEI extracts lang="en")
             if any(a.tag == f"{{{TEIX}}}egXML" for a in spec_constraint.iterancestors()):
                 continue
             body = first(spec_constraint, "constraint")
             if body is None:
                 continue
-            key = etree.tostring(body)
-            if key in seen:
-                continue
-            seen.add(key)
             for ns in body.iter(_S + "ns"):
                 declared.setdefault(ns.get("prefix", ""), ns.get("uri", ""))
             number += 1
@@ -57,10 +55,70 @@ def build_schematron(custom: Customisation) -> etree._Element:
                                        owner.get("ident") if owner is not None else "",
                                        spec_constraint.get("ident", ""), str(number)) if p)
             patterns.extend(_patterns(body, spec_constraint, pid, declared))
+    patterns.extend(_param_lists(custom))
+    patterns.extend(_deprecated(custom))
     for prefix, uri in sorted(declared.items()):
         etree.SubElement(schema, _S + "ns", prefix=prefix, uri=uri)
     schema.extend(patterns)
     return schema
+
+
+def _deprecated(custom: Customisation) -> list[etree._Element]:
+    """Warnings (``role="nonfatal"``) for what the TEI will remove (``@validUntil``)."""
+    out = []
+    members: dict[str, list[str]] = {}
+    for spec in custom.specs:
+        if local(spec) == "elementSpec":
+            for m in spec.iter(f"{{{TEI}}}memberOf"):
+                members.setdefault(m.get("key", ""), []).append("tei:" + spec.get("ident", ""))
+
+    def pattern(context: str, test: str, message: str) -> etree._Element:
+        p = etree.Element(_S + "pattern")
+        rule = etree.SubElement(p, _S + "rule", context=context)
+        report = etree.SubElement(rule, _S + "report", test=test, role="nonfatal")
+        report.text = message
+        return p
+
+    for spec in custom.specs:
+        kind, ident = local(spec), spec.get("ident", "")
+        if kind == "elementSpec" and spec.get("validUntil"):
+            out.append(pattern(f"tei:{ident}", "true()",
+                               f"WARNING: use of deprecated element — <{ident}> will be removed "
+                               f"from the TEI on {spec.get('validUntil')}."))
+        for att in spec.iter(f"{{{TEI}}}attDef"):
+            if not att.get("validUntil") or kind not in ("elementSpec", "classSpec"):
+                continue
+            name = att.get("ident", "")
+            context = f"tei:{ident}" if kind == "elementSpec" else (
+                "tei:*" if "global" in ident else "|".join(members.get(ident, [])))
+            if context:
+                out.append(pattern(context, f"@{name}",
+                                   f"WARNING: use of deprecated attribute — @{name} will be "
+                                   f"removed from the TEI on {att.get('validUntil')}."))
+    return out
+
+
+def _param_lists(custom: Customisation) -> list[etree._Element]:
+    """A processing model's ``param/@name`` must be one its behaviour declares (``paramList``)."""
+    out = []
+    for spec in custom.specs:
+        for number, params in enumerate(spec.iter(f"{{{TEI}}}paramList"), 1):
+            item = params.getparent()
+            names = [p.get("ident", "") for p in params.iter(f"{{{TEI}}}paramSpec")]
+            if item is None or not names:
+                continue
+            pattern = etree.Element(_S + "pattern",
+                                    id=f"teipm-{spec.get('ident')}-paramList-{number}")
+            rule = etree.SubElement(pattern, _S + "rule", context=(
+                f"tei:param[parent::tei:model/@behaviour='{item.get('ident')}']"))
+            check = etree.SubElement(rule, _S + "assert", role="error",
+                                     test="  or  ".join(f"@name='{n}'" for n in names))
+            check.text = "Parameter name '"
+            value = etree.SubElement(check, _S + "value-of", select="@name")
+            value.tail = (f"' not allowed on behaviour '{item.get('ident')}': must be one of "
+                          + ", ".join(names) + ".")
+            out.append(pattern)
+    return out
 
 
 def _patterns(body: etree._Element, constraint: etree._Element, pid: str,
@@ -69,6 +127,8 @@ def _patterns(body: etree._Element, constraint: etree._Element, pid: str,
             and local(c) != "ns"]
     for c in kids:
         _declare_used(c, declared)
+    if not kids:  # only namespace declarations
+        return []
     if any(local(c) == "pattern" for c in kids):
         out = []
         for i, c in enumerate(k for k in kids if local(k) == "pattern"):
