@@ -84,7 +84,7 @@ def _font(weight: str, size: int, suffix: str):  # type: ignore[no-untyped-def]
             font = ImageFont.truetype(path, size, index=index)
         except OSError:
             break
-        if font.getname()[0].endswith(" " + suffix):
+        if (font.getname()[0] or "").endswith(" " + suffix):
             return font
     return ImageFont.truetype(path, size, index=0)
 
