@@ -20,9 +20,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from conftest import EDITION, MINI
 from tei_tools import xmlio
 from tei_tools.publish.epub import EpubResult, write
+
+from conftest import EDITION, MINI
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -45,7 +46,7 @@ def main_document() -> Path:
     return EDITION if EDITION.exists() else MINI
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def built(source: Path, tag: str = "a") -> EpubResult:
     """The EPUB of ``source`` (built once per ``tag``; two tags → two builds)."""
     return write(source, _ROOT / tag / source.stem.replace(".", "_"))
@@ -81,7 +82,7 @@ class Opened:
         return [n for n in self.spine_files() if n != "EPUB/nav.xhtml"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def opened(path: Path) -> Opened:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
@@ -89,7 +90,7 @@ def opened(path: Path) -> Opened:
     return Opened(path, names, data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def book_of(source: Path) -> Opened:
     """The EPUB built from ``source``, opened, remembering its source."""
     book = opened(built(source).path)

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITION
-from epub_support import built
 from tei_tools import xmlio
 from tei_tools.records.header import describe
+
+from conftest import EDITION
+from epub_support import built
 
 pytestmark = pytest.mark.slow
 

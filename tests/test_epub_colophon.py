@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from epub_support import NS, book_of, editions
 from tei_tools import xmlio
+
+from epub_support import NS, book_of, editions
 
 T = {"t": xmlio.TEI_NS}
 COLOPHON = "EPUB/text/colophon.xhtml"
@@ -45,7 +46,7 @@ def test_colophon_gives_licence_rights_and_identifiers(book) -> None:
     package_id = book.package.find(".//{http://purl.org/dc/elements/1.1/}identifier").text
     dds = [text(d) for d in root.iterfind(".//h:dd", NS)]
     assert package_id in dds
-    assert [text(i) for i in header(book, "//t:publicationStmt/t:idno")][0] in dds
+    assert next(text(i) for i in header(book, "//t:publicationStmt/t:idno")) in dds
 
 
 def test_colophon_gives_principles_citation_and_version(book) -> None:

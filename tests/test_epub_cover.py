@@ -9,10 +9,11 @@ import io
 import pytest
 from PIL import Image
 
-from epub_support import NS, OPF, book_of, built, editions, opened
 from tei_tools import xmlio
 from tei_tools.publish import epub_cover
 from tei_tools.records.header import describe
+
+from epub_support import NS, OPF, book_of, built, editions, opened
 
 COVER = "EPUB/images/cover.png"
 
@@ -61,5 +62,6 @@ def test_the_title_is_split_and_wrapped_by_the_font() -> None:
     font = epub_cover._font("bold", epub_cover._px(92), "SC")
     assert font is not None and font.getname() == ("Noto Serif CJK SC", "Bold")
     lines = epub_cover._wrap("台江党建报道荟萃台江党建报道荟萃台江党建报道荟萃", font, 900)
-    assert len(lines) > 1 and all(font.getlength(l) <= 900 for l in lines)
-    assert not any(l.startswith("，") for l in epub_cover._wrap("一二三四五六七八九，十" * 3, font, 900))
+    assert len(lines) > 1 and all(font.getlength(line) <= 900 for line in lines)
+    wrapped = epub_cover._wrap("一二三四五六七八九，十" * 3, font, 900)
+    assert not any(line.startswith("，") for line in wrapped)

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tei_tools import xmlio
+
 from conftest import EDITION
 from epub_support import EPUB_NS, NS, XHTML, book_of, editions
-from tei_tools import xmlio
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, REPO
-from epub_support import DC, OPF, book_of, built, editions, opened
 from tei_tools import xmlio
 from tei_tools.errors import BuildError
 from tei_tools.publish import epub as epub_writer
 from tei_tools.publish.epub_check import check_package
 from tei_tools.publish.epub_ocf import MIMETYPE, ZIP_EPOCH, ocf_bytes
 
+from conftest import MINI, REPO
+from epub_support import DC, OPF, book_of, built, editions, opened
 
 FIXTURES = REPO / "tests" / "fixtures" / "epub"
 
@@ -98,7 +98,8 @@ def test_descriptive_metadata_from_the_header(book) -> None:
     roles = package.findall(f"{{{OPF}}}metadata/{{{OPF}}}meta[@refines='#{creators[0].get('id')}']")
     assert [(r.get("property"), r.get("scheme"), r.text) for r in roles] == [
         ("role", "marc:relators", "aut"), ("role", "marc:relators", "com"),
-        ("file-as", None, "Zhōnggòng Táijiāng Qūwěi Zǔzhībù"), ("display-seq", None, "1")], "author for every reader, compiler for role-aware ones"
+        ("file-as", None, "Zhōnggòng Táijiāng Qūwěi Zǔzhībù"), ("display-seq", None, "1")], \
+        "author for every reader, compiler for role-aware ones"
     description = dc(package, "description")
     assert len(description) == 1 and description[0].text == " ".join(
         " ".join("".join(p.itertext()).split()) for p in xmlio.parse_file(book.source).xpath(
@@ -149,7 +150,7 @@ def test_accessibility_metadata(book) -> None:
 
 
 def test_every_content_document_declares_its_language(book) -> None:
-    for name in book.content_files() + ["EPUB/nav.xhtml"]:
+    for name in [*book.content_files(), "EPUB/nav.xhtml"]:
         root = book.xml(name).getroot()
         assert root.get("lang") == "zh-Hans", name
         assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans", name

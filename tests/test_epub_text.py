@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from epub_support import T, book_of, editions, epub_text, lost_from, spine_text, squeeze, tei_reading
 from tei_tools import xmlio
+
+from epub_support import T, book_of, editions, epub_text, lost_from, spine_text, squeeze, tei_reading
 
 
 @pytest.fixture(scope="module", params=editions(), ids=lambda p: p.stem)

@@ -73,7 +73,7 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> E
         source = load_source(Path(source))
     root = source.tree.getroot()
     if root.tag != f"{{{xmlio.TEI_NS}}}TEI":
-        what = "a teiCorpus" if root.tag == f"{{{xmlio.TEI_NS}}}teiCorpus" else f"<{root.tag}>"
+        what = "a teiCorpus" if root.tag == f"{{{xmlio.TEI_NS}}}teiCorpus" else f"<{root.tag!s}>"
         raise BuildError(f"{source.name}: error: the root is {what}; an EPUB is built from one "
                          "TEI document (build each TEI of a corpus on its own)")
     if not root.xpath("t:text", namespaces={"t": xmlio.TEI_NS}):

@@ -9,8 +9,8 @@
 The image carries the title (the part before the first "（" or "：" large,
 the rest smaller), the creators, the publisher and the date. The font is the
 system's Noto Serif CJK (Debian ``fonts-noto-cjk``, installed by
-scripts/install-system-deps.sh), found by fontconfig (``fc-match``) or at
-Debian's path. Without Pillow or a CJK font there is no cover: the EPUB is
+scripts/install-system-deps.sh), at Debian's path or found by fontconfig
+(``fc-match``). Without Pillow or a CJK font there is no cover: the EPUB is
 still built, and :func:`render_cover` says why in :attr:`Cover.missing`.
 
 Deterministic: no clock, no randomness; PNG written without time chunks.
@@ -56,6 +56,10 @@ def _face_suffix(language: str) -> str:
 
 @lru_cache(maxsize=8)
 def _font_file(weight: str) -> str | None:
+    """Debian's file, else what fontconfig finds (a subprocess: only when needed)."""
+    candidate = DEBIAN_FONTS / f"NotoSerifCJK-{'Bold' if weight == 'bold' else 'Regular'}.ttc"
+    if candidate.is_file():
+        return str(candidate)
     fc = shutil.which("fc-match")
     if fc:
         try:
@@ -65,8 +69,7 @@ def _font_file(weight: str) -> str | None:
             found = ""
         if found and "CJK" in found and Path(found).is_file():
             return found
-    candidate = DEBIAN_FONTS / f"NotoSerifCJK-{'Bold' if weight == 'bold' else 'Regular'}.ttc"
-    return str(candidate) if candidate.is_file() else None
+    return None
 
 
 @lru_cache(maxsize=16)
@@ -81,7 +84,7 @@ def _font(weight: str, size: int, suffix: str):  # type: ignore[no-untyped-def]
             font = ImageFont.truetype(path, size, index=index)
         except OSError:
             break
-        if font.getname()[0].endswith(" " + suffix):
+        if (font.getname()[0] or "").endswith(" " + suffix):
             return font
     return ImageFont.truetype(path, size, index=0)
 

@@ -140,7 +140,8 @@ def marcxml(d: Description) -> etree._Element:
         r.data("246", "31", [("a", text)])
     r.data("250", "  ", [("a", d.edition)])
     unknown_place = "[出版地不详]" if d.language.startswith("zh") else "[Place of publication not identified]"
-    r.data("264", " 1", [("a", (d.place or unknown_place) + " :"), ("b", (d.publisher or "[publisher not identified]") + ","),
+    r.data("264", " 1", [("a", (d.place or unknown_place) + " :"),
+                         ("b", (d.publisher or "[publisher not identified]") + ","),
                          ("c", _year(d.date) or d.date_text or "[date of publication not identified]")])
     r.data("300", "  ", [("a", "1 online resource")])
     r.data("336", "  ", [("a", "text"), ("b", "txt"), ("2", "rdacontent")])
