@@ -10,9 +10,10 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHARED
 from tei_tools.cli import main
 from tei_tools.odd.doc import write_documentation
+
+from conftest import SHARED
 
 REPO = Path(__file__).resolve().parents[1]
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

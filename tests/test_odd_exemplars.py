@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tei_tools.odd import compile_odd, load_source
+
 from conftest import CORPUS, SHARED, TEI_ALL_RNG
 from odd_support import jing_verdicts, mutants, seed_documents, vocabulary
-from tei_tools.odd import compile_odd, load_source
 
 ODDS = SHARED / "tei-odd"
 EXEMPLARS = ["tei_bare", "tei_minimal", "tei_lite", "tei_simplePrint", "tei_speech",

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tei_tools.odd import compile_odd
+
 from odd_features_cases import CASES, document
 from odd_support import jing_verdicts
-from tei_tools.odd import compile_odd
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odd"
 FEATURES = FIXTURES / "features.odd"

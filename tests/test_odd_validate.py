@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, SHARED
-from odd_features_cases import CASES, document
 from tei_tools.cli import main
 from tei_tools.odd.cache import odd_schemas
 from tei_tools.validation import validate
+
+from conftest import CORPUS, SHARED
+from odd_features_cases import CASES, document
 
 FEATURES = Path(__file__).parent / "fixtures" / "odd" / "features.odd"
 

@@ -27,8 +27,17 @@ from tei_tools.odd.customise import Customisation, customise
 from tei_tools.odd.errors import OddError
 from tei_tools.odd.source import Source, default_source, load_source
 
-__all__ = ["CompiledOdd", "OddError", "compile_odd", "write_compiled", "Source", "load_source",
-           "default_source", "Customisation", "customise"]
+__all__ = [
+    "CompiledOdd",
+    "Customisation",
+    "OddError",
+    "Source",
+    "compile_odd",
+    "customise",
+    "default_source",
+    "load_source",
+    "write_compiled",
+]
 
 
 @dataclass(frozen=True)

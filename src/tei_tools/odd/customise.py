@@ -23,8 +23,7 @@ from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.odd.errors import OddError, located
 from tei_tools.odd.merge import OddKeys, merge_spec
-from tei_tools.odd.names import (REF_KINDS, RNG, SPEC_KINDS, TEI, first, is_rng, is_tei, local,
-                                 t, tei_children)
+from tei_tools.odd.names import REF_KINDS, RNG, SPEC_KINDS, TEI, first, is_rng, is_tei, local, t, tei_children
 from tei_tools.odd.simplify import copy_spec_part, tidy_content
 from tei_tools.odd.source import Source, load_source, resolve_source
 
@@ -447,9 +446,7 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
         path = path | {k}
         kind = cls.get("type")
         result = False
-        if kind == "model" and k in referenced:
-            result = True
-        elif kind == "atts" and (k in att_referenced or k in element_members):
+        if (kind == "model" and k in referenced) or (kind == "atts" and (k in att_referenced or k in element_members)):
             result = True
         elif kind == "atts" and k in class_members:
             result = any(needed(c, path) for c in class_members[k])

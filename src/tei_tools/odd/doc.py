@@ -437,4 +437,4 @@ def _example_text(eg: etree._Element) -> str:
     return "".join(parts).strip("\n")
 
 
-__all__ = ["Documentation", "write_documentation", "render", "page_name"]
+__all__ = ["Documentation", "page_name", "render", "write_documentation"]

@@ -267,7 +267,7 @@ def _merge_vallist(new: etree._Element, old: etree._Element,
                    class_override: bool, file: str) -> etree._Element | None:
     new_lists = tei_children(new, "valList")
     old_list = first(old, "valList")
-    if new_lists and new_lists[0].get("mode") == "delete" or \
+    if (new_lists and new_lists[0].get("mode") == "delete") or \
             any(v.get("mode") == "delete" for v in new_lists):
         return None
     nl = next((v for v in new_lists if v.get("mode") in ("add", "replace")), None)

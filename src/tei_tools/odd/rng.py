@@ -21,8 +21,22 @@ from lxml import etree
 
 from tei_tools.odd.classes import AttRef, class_members, element_attributes
 from tei_tools.odd.customise import Customisation
-from tei_tools.odd.names import (ANN, RNG, TEI, TEIX, XSD_TYPES, elements, first, is_rng, is_tei,
-                                 local, ns_of, occurs, t, tei_children)
+from tei_tools.odd.names import (
+    ANN,
+    RNG,
+    TEI,
+    TEIX,
+    XSD_TYPES,
+    elements,
+    first,
+    is_rng,
+    is_tei,
+    local,
+    ns_of,
+    occurs,
+    t,
+    tei_children,
+)
 
 MODEL_FORMS = ("", "alternation", "sequence", "sequenceOptional", "sequenceOptionalRepeatable",
                "sequenceRepeatable")

@@ -64,11 +64,7 @@ def simplify_odd(el: etree._Element) -> list[etree._Element]:
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        if ns_of(child) == ANN:
-            contents.append(copy.deepcopy(child))
-        elif is_rng(child, "element", "name", "attribute"):
-            contents.append(copy.deepcopy(child))
-        elif is_tei(child, *_KEEP_AS_IS) or is_tei(child, *_REFS):
+        if ns_of(child) == ANN or is_rng(child, "element", "name", "attribute") or is_tei(child, *_KEEP_AS_IS) or is_tei(child, *_REFS):
             contents.append(copy.deepcopy(child))
         else:
             contents.extend(simplify_odd(child))
@@ -169,9 +165,7 @@ def _tidy(el: etree._Element, parent: etree._Element) -> None:
         unwrap = True
     elif len(kids) == 1:
         only = kids[0]
-        if local(only) == local(el) and ns_of(only) == ns_of(el):
-            unwrap = True
-        elif is_rng(el, "optional") and is_rng(only, "zeroOrMore", "oneOrMore"):
+        if (local(only) == local(el) and ns_of(only) == ns_of(el)) or (is_rng(el, "optional") and is_rng(only, "zeroOrMore", "oneOrMore")):
             unwrap = True
     if unwrap:
         if len(parent) == 0:
