@@ -12,6 +12,7 @@ import copy
 from lxml import etree
 
 from tei_tools.odd.customise import Customisation
+from tei_tools.odd.errors import located
 from tei_tools.odd.names import t
 
 
@@ -21,16 +22,26 @@ def compiled_odd(custom: Customisation, consume: bool = False) -> etree._Element
     tree = copy.deepcopy(custom.odd_tree)
     root = tree.getroot()
     spec = next(s for s in root.iter(t("schemaSpec")) if s.get("ident") == custom.ident)
-    new = etree.Element(t("schemaSpec"), dict(spec.attrib))
+    holder = spec.getparent()
+    # a schemaSpec that is the document itself keeps its namespace declarations
+    new = etree.Element(t("schemaSpec"), dict(spec.attrib), nsmap=spec.nsmap if holder is None else None)
     new.set("source", custom.source.path.name)
     for item in custom.specs + custom.constraints:
         c = item if consume else copy.deepcopy(item)
         c.tail = None
         new.append(c)
     new.tail = spec.tail
-    spec.getparent().replace(spec, new)
+    if holder is None:
+        tree._setroot(new)
+        return tree
+    holder.replace(spec, new)
     for grp in list(root.iter(t("specGrp"))):
-        grp.getparent().remove(grp)  # applied above; a second copy would be read again
+        outer = grp.getparent()
+        if outer is None:
+            raise located(grp, custom.file, "a <specGrp> cannot be the document element of an ODD "
+                                            "(its specs are compiled into the schemaSpec)",
+                          "ODD-SPECGRP")
+        outer.remove(grp)  # applied above; a second copy would be read again
     return tree
 
 

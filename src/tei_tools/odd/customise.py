@@ -23,7 +23,19 @@ from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.odd.errors import OddError, located
 from tei_tools.odd.merge import OddKeys, merge_spec
-from tei_tools.odd.names import REF_KINDS, RNG, SPEC_KINDS, TEI, first, is_rng, is_tei, local, t, tei_children
+from tei_tools.odd.names import (
+    REF_KINDS,
+    RNG,
+    SPEC_KINDS,
+    TEI,
+    first,
+    is_rng,
+    is_tei,
+    local,
+    parent_of,
+    t,
+    tei_children,
+)
 from tei_tools.odd.simplify import copy_spec_part, tidy_content
 from tei_tools.odd.source import Source, load_source, resolve_source
 
@@ -92,9 +104,8 @@ def customise(odd_path: str | os.PathLike[str], source: Source | None = None, *,
             cache[key] = loader(p) if loader is not None else load_source(p)
         return cache[key]
 
-    if schema_spec.get("source"):
-        source = load(resolve_source(schema_spec.get("source"), path, name,
-                                     schema_spec.sourceline))
+    if source_attr := schema_spec.get("source"):
+        source = load(resolve_source(source_attr, path, name, schema_spec.sourceline))
     elif source is None:
         from tei_tools.odd.source import default_source
         source = load(default_source())
@@ -253,7 +264,8 @@ def _keys(items: list[etree._Element]) -> OddKeys:
                 keys.change.setdefault(_unique(item), item)
         for el in item.iter(t("attDef")):
             mode = el.get("mode")
-            grand = el.getparent().getparent() if el.getparent() is not None else None
+            att_list = el.getparent()
+            grand = att_list.getparent() if att_list is not None else None
             owner = grand.get("ident", "") if grand is not None and local(grand) in SPEC_KINDS \
                 else ""
             if mode == "change":
@@ -264,8 +276,9 @@ def _keys(items: list[etree._Element]) -> OddKeys:
                 for anc in el.iterancestors(t("classSpec"), t("elementSpec")):
                     keys.delete_att.setdefault((anc.get("ident", ""), el.get("ident", "")), el)
         for el in item.iter(t("constraintSpec")):
-            if el.get("mode") in ("delete", "replace", "change"):
-                keys.constraint_modes.setdefault(el.get("ident", ""), el.get("mode"))
+            mode = el.get("mode")
+            if mode in ("delete", "replace", "change"):
+                keys.constraint_modes.setdefault(el.get("ident", ""), mode)
         for el in item.iter(t("memberOf")):
             classes = el.getparent()
             spec = classes.getparent() if classes is not None else None
@@ -289,9 +302,8 @@ class _Context:
     warnings: list[Diagnostic]
 
     def source_for(self, el: etree._Element) -> Source:
-        if el.get("source"):
-            return self.load(resolve_source(el.get("source"), self.path, self.file,
-                                            el.sourceline))
+        if source_attr := el.get("source"):
+            return self.load(resolve_source(source_attr, self.path, self.file, el.sourceline))
         return self.source
 
 
@@ -307,7 +319,7 @@ def _include(ident: str, include: str | None, except_: str | None) -> bool:
 def _pass1(ctx: _Context) -> list[etree._Element]:
     ref_objects = {i.get("key") for i in ctx.items
                    if local(i) in ("elementRef", "classRef", "macroRef")}
-    att_filters = {i.get("key"): i for i in ctx.items
+    att_filters = {i.get("key", ""): i for i in ctx.items
                    if local(i) in REF_KINDS and (i.get("include") or i.get("except"))}
     out: list[etree._Element] = []
     modules = [i for i in ctx.items if is_tei(i, "moduleRef")]
@@ -345,11 +357,11 @@ def _pass1(ctx: _Context) -> list[etree._Element]:
             if item.get("name"):
                 continue
             src = ctx.source_for(item)
-            spec = src.spec(item.get("key", ""))
-            if spec is None:
+            found = src.spec(item.get("key", ""))
+            if found is None:
                 raise located(item, ctx.file, f'<{kind} key="{item.get("key")}">: not found in '
                                               f"the source {src.path.name}", "ODD-REF")
-            out.append(_from_source(spec, att_filters))
+            out.append(_from_source(found, att_filters))
         elif kind == "constraintSpec":
             out.append(copy.deepcopy(item))
     return out
@@ -358,7 +370,7 @@ def _pass1(ctx: _Context) -> list[etree._Element]:
 def _from_source(spec: etree._Element, att_filters: dict[str, etree._Element]) -> etree._Element:
     new = copy.deepcopy(spec)
     new.tail = None
-    ref = att_filters.get(spec.get("ident"))
+    ref = att_filters.get(spec.get("ident", ""))
     if local(spec) == "classSpec" and ref is not None:
         att_list = first(new, "attList")
         if att_list is not None:
@@ -420,13 +432,13 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
                 if "_" in n:
                     referenced.add(n.split("_", 1)[0])
             elif is_tei(el, "attRef"):
-                if el.get("class"):
-                    referenced.add(el.get("class"))
-                if el.get("name") and ".attribute." in el.get("name"):
-                    att_referenced.add(el.get("name").split(".attribute.", 1)[0])
-            elif el.get("key"):
-                referenced.add(el.get("key"))
-    idents = {s.get("ident"): s for s in reversed(specs) if local(s) in SPEC_KINDS}
+                if cls := el.get("class"):
+                    referenced.add(cls)
+                if (att_name := el.get("name")) and ".attribute." in att_name:
+                    att_referenced.add(att_name.split(".attribute.", 1)[0])
+            elif key := el.get("key"):
+                referenced.add(key)
+    idents = {s.get("ident", ""): s for s in reversed(specs) if local(s) in SPEC_KINDS}
     element_members: set[str] = set()
     class_members: dict[str, list[etree._Element]] = {}
     for s in specs:
@@ -446,13 +458,14 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
         path = path | {k}
         kind = cls.get("type")
         result = False
-        if (kind == "model" and k in referenced) or (kind == "atts" and (k in att_referenced or k in element_members)):
+        if (kind == "model" and k in referenced) or \
+                (kind == "atts" and (k in att_referenced or k in element_members)):
             result = True
         elif kind == "atts" and k in class_members:
             result = any(needed(c, path) for c in class_members[k])
         elif kind == "model":
             classes = first(cls, "classes")
-            parents = [idents.get(m.get("key")) for m in tei_children(classes, "memberOf")] \
+            parents = [idents.get(m.get("key", "")) for m in tei_children(classes, "memberOf")] \
                 if classes is not None else []
             result = any(p is not None and local(p) == "classSpec" and needed(p, path)
                          for p in parents)
@@ -474,9 +487,9 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
         if kind == "dataSpec" and ident not in referenced:
             continue
         for m in list(spec.iter(t("memberOf"))):
-            target = idents.get(m.get("key"))
+            target = idents.get(m.get("key", ""))
             if target is None or (local(target) == "classSpec" and not needed(target)):
-                m.getparent().remove(m)
+                parent_of(m).remove(m)
         for content in tei_children(spec, "content"):
             spec.replace(content, tidy_content(content))
         out.append(spec)

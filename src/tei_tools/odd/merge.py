@@ -52,8 +52,8 @@ def merge_spec(original: etree._Element, change: etree._Element, keys: OddKeys) 
         out.set(key, value)
     out.set("rend", "change")
     if kind == "elementSpec":
-        if change.get("ns") is not None:
-            out.set("ns", change.get("ns"))
+        if (ns := change.get("ns")) is not None:
+            out.set("ns", ns)
         out.extend(_copy(e) for e in tei_children(change, "altIdent"))
         for name in ("equiv", "gloss", "desc"):
             out.extend(_from(change, original, name))
@@ -73,8 +73,8 @@ def merge_spec(original: etree._Element, change: etree._Element, keys: OddKeys) 
         if first(change, "attList") is not None or first(original, "attList") is not None:
             att_list = etree.SubElement(out, t("attList"))
             new_list = first(change, "attList")
-            if new_list is not None and new_list.get("org"):
-                att_list.set("org", new_list.get("org"))
+            if new_list is not None and (org := new_list.get("org")):
+                att_list.set("org", org)
             att_list.extend(_attributes(original, change, keys, element=True))
         for name in ("exemplum", "remarks"):
             out.extend(_from(change, original, name))
@@ -97,7 +97,10 @@ def merge_spec(original: etree._Element, change: etree._Element, keys: OddKeys) 
         elif tei_children(change, "content"):
             out.extend(_copy(e) for e in tei_children(change, "content"))
         elif tei_children(original, "dataRef"):
-            out.extend(copy_spec_part(e) for e in tei_children(original, "dataRef"))
+            for e in tei_children(original, "dataRef"):
+                part = copy_spec_part(e)
+                if part is not None:
+                    out.append(part)
         else:
             for e in tei_children(original, "content"):
                 part = copy_spec_part(e)
@@ -135,8 +138,8 @@ def _classes(original: etree._Element, change: etree._Element, keys: OddKeys) ->
         m = etree.SubElement(out, t("memberOf"), key=key)
         if source is not None:
             for a in ("min", "max"):
-                if source.get(a) is not None:
-                    m.set(a, source.get(a))
+                if (value := source.get(a)) is not None:
+                    m.set(a, value)
 
     old = first(original, "classes")
     old_members = tei_children(old, "memberOf") if old is not None else []
@@ -161,7 +164,7 @@ def _classes(original: etree._Element, change: etree._Element, keys: OddKeys) ->
 
 def _constraints(original: etree._Element, change: etree._Element,
                  keys: OddKeys) -> list[etree._Element]:
-    out = []
+    out: list[etree._Element] = []
     mine = tei_children(change, "constraintSpec")
     for mode in ((None, "add"), ("replace",), ("change",)):
         out.extend(_copy(c) for c in mine if c.get("mode") in mode)
@@ -200,8 +203,8 @@ def _attributes(original: etree._Element, change: etree._Element, keys: OddKeys,
         return out
     for nested in tei_children(orig_list, "attList"):
         group = etree.Element(t("attList"))
-        if nested.get("org"):
-            group.set("org", nested.get("org"))
+        if value := nested.get("org"):
+            group.set("org", value)
         for a in tei_children(nested, "attDef"):
             kept = _one_attribute(a, spec, keys, element)
             if kept is not None:
@@ -212,8 +215,8 @@ def _attributes(original: etree._Element, change: etree._Element, keys: OddKeys,
         kept = _one_attribute(a, spec, keys, element)
         if kept is not None:
             defs.append(kept)
-    if orig_list.get("org"):
-        group = etree.Element(t("attList"), org=orig_list.get("org"))
+    if org := orig_list.get("org"):
+        group = etree.Element(t("attList"), org=org)
         group.extend(defs)
         out.append(group)
     else:
@@ -237,15 +240,15 @@ def merge_attribute(new: etree._Element, old: etree._Element,
                     class_override: bool = False, file: str = "") -> etree._Element:
     """One attribute changed: each part from the change if present, else the original."""
     out = etree.Element(t("attDef"), ident=old.get("ident", ""))
-    if not class_override and old.get("mode"):
-        out.set("mode", old.get("mode"))
-        out.set("rend", old.get("mode"))
+    if not class_override and (mode := old.get("mode")):
+        out.set("mode", mode)
+        out.set("rend", mode)
     usage = new.get("usage") or old.get("usage")
     if usage:
         out.set("usage", usage)
     for a in ("ns",):
-        if old.get(a) is not None:
-            out.set(a, old.get(a))
+        if (value := old.get(a)) is not None:
+            out.set(a, value)
     out.extend(_copy(e) for e in tei_children(new, "altIdent"))
     order = ("equiv", "gloss", "desc", "constraintSpec", "datatype", "defaultVal", "valDesc") \
         if class_override else ("equiv", "gloss", "desc", "datatype", "constraintSpec",
@@ -276,10 +279,10 @@ def _merge_vallist(new: etree._Element, old: etree._Element,
         nl = new_lists[0]
         out = etree.Element(t("valList"))
         for a in ("type", "repeatable"):
-            if nl.get(a) is not None:
-                out.set(a, nl.get(a))
-        if not class_override and old_list is not None and old_list.get("mode"):
-            out.set("mode", old_list.get("mode"))
+            if (value := nl.get(a)) is not None:
+                out.set(a, value)
+        if not class_override and old_list is not None and (mode := old_list.get("mode")):
+            out.set("mode", mode)
         out.extend(_copy(e) for e in elements(nl))
         return out
     if new_lists and new_lists[0].get("mode") == "change":

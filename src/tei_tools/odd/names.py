@@ -61,6 +61,15 @@ def elements(el: etree._Element) -> list[etree._Element]:
     return [c for c in el if isinstance(c.tag, str)]
 
 
+def parent_of(el: etree._Element) -> etree._Element:
+    """``el``'s parent, for an element reached by iterating *below* some other element, so
+    that it has one by construction; a missing parent is a bug here, never bad input."""
+    parent = el.getparent()
+    if parent is None:
+        raise RuntimeError(f"<{local(el)}> (line {el.sourceline}) was expected inside another element")
+    return parent
+
+
 def tei_children(el: etree._Element, name: str) -> list[etree._Element]:
     return el.findall(_TEI_OPEN + name)
 

@@ -34,6 +34,7 @@ from tei_tools.odd.names import (
     local,
     ns_of,
     occurs,
+    parent_of,
     t,
     tei_children,
 )
@@ -63,8 +64,7 @@ class _Build:
     def name(self, ident: str) -> str:
         spec = self.idents.get(re.sub(r"_(alternation|sequenceOptionalRepeatable|"
                                       r"sequenceOptional|sequenceRepeatable|sequence)$", "", ident))
-        if spec is not None and spec.get("prefix"):
-            p = spec.get("prefix")
+        if spec is not None and (p := spec.get("prefix")):
             return ident if ident.startswith(p) else p + ident
         if spec is not None:
             return self.prefix + ident
@@ -88,15 +88,15 @@ def build_grammar(custom: Customisation) -> etree._Element:
             _model_class(spec, b)
         elif kind == "classSpec" and spec.get("type") == "atts":
             _att_class(spec, b)
-    start = R("start")
-    if custom.start is not None and custom.start.strip() == "":
-        start = None
-    elif custom.start:
-        start.append(R("choice", *(R("ref", name=b.name(n)) for n in custom.start.split())))
-    elif "teiCorpus" in idents:
-        start.append(R("choice", R("ref", name=b.name("TEI")), R("ref", name=b.name("teiCorpus"))))
-    else:
-        start.append(R("ref", name=b.name("TEI")))
+    start: etree._Element | None = None  # a blank @start: no start pattern
+    if custom.start is None or custom.start.strip():
+        start = R("start")
+        if custom.start:
+            start.append(R("choice", *(R("ref", name=b.name(n)) for n in custom.start.split())))
+        elif "teiCorpus" in idents:
+            start.append(R("choice", R("ref", name=b.name("TEI")), R("ref", name=b.name("teiCorpus"))))
+        else:
+            start.append(R("ref", name=b.name("TEI")))
     body = list(b.defines) + ([start] if start is not None else [])
     body = _zap(body)
     body = [_swap(el) for el in body]
@@ -132,8 +132,8 @@ def _element(spec: etree._Element, b: _Build, att_classes: dict[str, etree._Elem
     alt = first(spec, "altIdent")
     name = " ".join((alt.text or "").split()) if alt is not None else ident
     el = R("element", name=name)
-    if spec.get("ns"):
-        el.set("ns", spec.get("ns"))
+    if value := spec.get("ns"):
+        el.set("ns", value)
     doc = _documentation(spec)
     if doc is not None:
         el.append(doc)
@@ -165,12 +165,12 @@ def _attribute_part(part: AttRef | etree._Element, b: _Build,
             return [R("ref", name=b.name(part.cls) + ".attributes")]
         return [R("ref", name=b.name(part.cls) + ".attribute." + part.name.replace(":", ""))]
     if is_tei(part, "attRef"):
-        if part.get("class"):
-            if part.get("class") not in b.idents:
+        if cls := part.get("class"):
+            if cls not in b.idents:
                 return []
-            suffix = (".attribute." + part.get("name").replace(":", "")) if part.get("name") \
-                else ".attributes"
-            return [R("ref", name=b.name(part.get("class")) + suffix)]
+            att_name = part.get("name")
+            suffix = (".attribute." + att_name.replace(":", "")) if att_name else ".attributes"
+            return [R("ref", name=b.name(cls) + suffix)]
         return [R("ref", name=part.get("name", ""))]
     if is_tei(part, "attList"):
         return _att_list(part, b, spec)
@@ -190,8 +190,9 @@ def _att_list(att_list: etree._Element, b: _Build, spec: etree._Element) -> list
         return []
     if att_list.get("org") == "choice":
         return [R("choice", *parts)]
-    if att_list.get("org") == "group" and att_list.getparent() is not None and \
-            is_tei(att_list.getparent(), "attList") and att_list.getparent().get("org") == "choice":
+    outer = att_list.getparent()
+    if att_list.get("org") == "group" and outer is not None and \
+            is_tei(outer, "attList") and outer.get("org") == "choice":
         return [R("group", *parts)]
     return parts
 
@@ -493,11 +494,12 @@ def _attribute(att: etree._Element, b: _Build, spec: etree._Element) -> etree._E
     name = " ".join((alt.text or "").split()) if alt is not None else (
         ("xml:" if att.get("ns") == "http://www.w3.org/XML/1998/namespace" else "") + ident)
     attribute = R("attribute", name=name)
-    if att.get("ns"):
-        attribute.set("ns", att.get("ns"))
+    if value := att.get("ns"):
+        attribute.set("ns", value)
     default = first(att, "defaultVal")
-    if default is not None and (default.text or "").strip():
-        attribute.set(f"{{{ANN}}}defaultValue", " ".join(default.text.split()))
+    default_text = (default.text or "") if default is not None else ""
+    if default_text.strip():
+        attribute.set(f"{{{ANN}}}defaultValue", " ".join(default_text.split()))
     doc = _documentation(att)
     if doc is not None:
         attribute.append(doc)
@@ -560,10 +562,11 @@ def _zap(body: list[etree._Element]) -> list[etree._Element]:
         if is_rng(d, "define") and d.get("name") not in referenced:
             continue
         for ref in list(d.iter(_R + "ref")):
-            parent = ref.getparent()
+            parent = parent_of(ref)  # a descendant of the define or start d
             if ref.get("name") in defined:
                 continue
-            if is_rng(parent, "choice") and is_rng(parent.getparent(), "start"):
+            grand = parent.getparent()
+            if is_rng(parent, "choice") and grand is not None and is_rng(grand, "start"):
                 continue
             if len(elements(parent)) == 1:
                 parent.replace(ref, R("empty"))

@@ -39,8 +39,8 @@ def copy_spec_part(el: etree._Element) -> etree._Element | None:
     if is_tei(el, "memberOf"):
         m = etree.Element(t("memberOf"), key=el.get("key", ""))
         for a in ("min", "max"):
-            if el.get(a) is not None:
-                m.set(a, el.get(a))
+            if (value := el.get(a)) is not None:
+                m.set(a, value)
         return m
     new = etree.Element(el.tag, dict(el.attrib), nsmap=el.nsmap)
     new.text = el.text

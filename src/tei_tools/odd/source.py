@@ -59,7 +59,8 @@ def load_source(path: str | os.PathLike[str]) -> Source:
         source.modules.setdefault(el.get("module") or "", []).append(el)
     for att in root.iter(t("attDef")):
         if att.get("ident") == "defaultExceptions":
-            spec = att.getparent().getparent() if att.getparent() is not None else None
+            att_list = att.getparent()
+            spec = att_list.getparent() if att_list is not None else None
             value = first(att, "defaultVal")
             if spec is not None and spec.get("ident") == "schemaSpec" and value is not None:
                 source.default_exceptions = " ".join((value.text or "").split())
