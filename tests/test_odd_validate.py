@@ -52,7 +52,7 @@ def test_compiled_once_then_read_from_the_cache(tmp_path, cache):
     edited.write_bytes(FEATURES.read_bytes().replace(b'ident="round"', b'ident="oval"'))
     third = odd_schemas(edited)
     assert not third.cached and third.rng != first.rng
-    good, bad = _docs(tmp_path, "valList closed (shape)")
+    _good, bad = _docs(tmp_path, "valList closed (shape)")
     assert validate([bad], odd=edited, jobs=1).ok  # oval is now in the list
 
 

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 from lxml import etree
 from lxml.html import builder as H
@@ -26,6 +27,9 @@ from tei_tools.odd.classes import AttRef, element_attributes
 from tei_tools.odd.customise import Customisation, customise
 from tei_tools.odd.names import TEIX, elements, first, is_rng, is_tei, local, occurs, t
 from tei_tools.odd.source import Source, load_source
+
+Content: TypeAlias = etree._Element | str
+"""What the pages are built of: an element or a run of text (the ``ElementMaker``'s children)."""
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5}code,pre{font-family:ui-monospace,monospace}pre{background:#f4f4f4;padding:.5rem;
@@ -104,8 +108,8 @@ def _index(custom: Customisation, specs: list[etree._Element]) -> bytes:
                                                    f" — {len(specs)} specifications, compiled "
                                                    f"from {custom.source.edition or 'TEI P5'}.")]
     text = custom.odd_tree.getroot().find(t("text"))
-    prose = _blocks(text.find(t("body")), custom) if text is not None and \
-        text.find(t("body")) is not None else []
+    prose_body = text.find(t("body")) if text is not None else None
+    prose = _blocks(prose_body, custom) if prose_body is not None else []
     if prose:
         body.append(H.H2("About this customisation"))
         body.extend(prose)
@@ -175,7 +179,7 @@ def _spec_page(custom: Customisation, spec: etree._Element, by_ident: dict[str, 
     atts = _attributes(spec, att_classes) if kind in ("element", "class") else []
     if atts:
         body.append(H.H2("Attributes"))
-        rows = [H.TR(H.TH("Attribute"), H.TH("Usage"), H.TH("Datatype"), H.TH("Values"),
+        rows: list[etree._Element] = [H.TR(H.TH("Attribute"), H.TH("Usage"), H.TH("Datatype"), H.TH("Values"),
                      H.TH("Description"))]
         for owner, att in atts:
             rows.append(_attribute_row(owner, att, custom, by_ident))
@@ -193,8 +197,8 @@ def _spec_page(custom: Customisation, spec: etree._Element, by_ident: dict[str, 
     return _html(f"{heading} — {custom.ident}", body, _lang(custom))
 
 
-def _links(idents: list[str], by_ident: dict[str, etree._Element]) -> list[object]:
-    out: list[object] = []
+def _links(idents: list[str], by_ident: dict[str, etree._Element]) -> list[Content]:
+    out: list[Content] = []
     for i, ident in enumerate(idents):
         if i:
             out.append(", ")
@@ -241,12 +245,12 @@ _USAGE = {"req": "required", "rec": "recommended", "opt": "optional", None: "opt
 
 def _attribute_row(owner: str, att: etree._Element, custom: Customisation,
                    by_ident: dict[str, etree._Element]) -> etree._Element:
-    name: list[object] = [H.CODE("@" + att.get("ident", ""))]
+    name: list[Content] = [H.CODE("@" + att.get("ident", ""))]
     if owner and owner in by_ident:
         name += [H.BR(), H.SMALL("from ", H.A(owner, href=page_name(by_ident[owner])))]
     datatype = first(att, "datatype")
     dt = _model(datatype, by_ident) if datatype is not None else []
-    values: list[object] = []
+    values: list[Content] = []
     vl = first(att, "valList")
     if vl is not None:
         kind = vl.get("type") or "open"
@@ -266,8 +270,8 @@ def _attribute_row(owner: str, att: etree._Element, custom: Customisation,
 
 
 # -- content models in a compact notation ------------------------------------------------
-def _model(holder: etree._Element, by_ident: dict[str, etree._Element]) -> list[object]:
-    parts: list[object] = []
+def _model(holder: etree._Element, by_ident: dict[str, etree._Element]) -> list[Content]:
+    parts: list[Content] = []
     kids = elements(holder)
     for i, el in enumerate(kids):
         if i:
@@ -282,29 +286,28 @@ def _suffix(el: etree._Element) -> str:
         return ""
     low, high = occurs(el)
     return {(1, 1): "", (0, 1): "?", (0, -1): "*", (1, -1): "+"}.get(
-        (low, high), "{%d,%s}" % (low, "" if high == -1 else high))
+        (low, high), f"{{{low},{'' if high == -1 else high}}}")
 
 
-def _term(el: etree._Element, by_ident: dict[str, etree._Element]) -> list[object]:
+def _term(el: etree._Element, by_ident: dict[str, etree._Element]) -> list[Content]:
     sfx = _suffix(el)
     if is_tei(el, "sequence", "alternate", "interleave") or is_rng(el, "group", "choice",
                                                                     "interleave"):
         sep = " | " if local(el) in ("alternate", "choice") else (
             " & " if local(el) == "interleave" else ", ")
-        out: list[object] = ["("]
+        out: list[Content] = ["("]
         for i, c in enumerate(elements(el)):
             if i:
                 out.append(sep)
             out.extend(_term(c, by_ident))
-        return out + [")" + sfx]
+        return [*out, ")" + sfx]
     if is_rng(el, "optional", "zeroOrMore", "oneOrMore"):
         mark = {"optional": "?", "zeroOrMore": "*", "oneOrMore": "+"}[local(el)]
-        return ["("] + _model(el, by_ident) + [")" + mark]
+        return ["(", *_model(el, by_ident), ")" + mark]
     if is_tei(el, "elementRef", "classRef", "macroRef") or is_rng(el, "ref"):
         key = el.get("key") or el.get("name") or ""
         spec = by_ident.get(key)
-        label = key if not is_tei(el, "elementRef") else key
-        return [H.A(label, href=page_name(spec)) if spec is not None else label, sfx]
+        return [H.A(key, href=page_name(spec)) if spec is not None else key, sfx]
     if is_tei(el, "textNode") or is_rng(el, "text"):
         return ["text"]
     if is_tei(el, "empty") or is_rng(el, "empty"):
@@ -312,7 +315,7 @@ def _term(el: etree._Element, by_ident: dict[str, etree._Element]) -> list[objec
     if is_tei(el, "anyElement"):
         return ["any element" + sfx]
     if is_tei(el, "dataRef"):
-        key = el.get("key")
+        key = el.get("key") or ""
         if key:
             spec = by_ident.get(key)
             return [H.A(key, href=page_name(spec)) if spec is not None else key, sfx]
@@ -346,8 +349,8 @@ def _blocks(parent: etree._Element, custom: Customisation) -> list[etree._Elemen
             out.extend(_blocks(el, custom))
         elif is_tei(el, "p"):
             if any(isinstance(c.tag, str) and local(c) in _BLOCK for c in el):
-                inner: list[object] = []
-                run: list[object] = [el.text or ""]
+                inner: list[Content] = []
+                run: list[Content] = [el.text or ""]
                 for c in el:
                     if isinstance(c.tag, str) and local(c) in _BLOCK:
                         if "".join(str(x) for x in run if isinstance(x, str)).strip() or \
@@ -375,7 +378,8 @@ def _blocks_one(el: etree._Element, custom: Customisation) -> list[etree._Elemen
     if el.tag == f"{{{TEIX}}}egXML":
         return [H.PRE(H.CODE(_example_text(el)))]
     if is_tei(el, "specGrp", "schemaSpec"):
-        return [H.P(H.EM(f"(Specifications {el.get('{http://www.w3.org/XML/1998/namespace}id') or el.get('ident') or ''}: see the pages listed below.)"))]
+        name = el.get("{http://www.w3.org/XML/1998/namespace}id") or el.get("ident") or ""
+        return [H.P(H.EM(f"(Specifications {name}: see the pages listed below.)"))]
     if is_tei(el, "head"):
         return []
     if is_tei(el, "table"):
@@ -386,32 +390,32 @@ def _blocks_one(el: etree._Element, custom: Customisation) -> list[etree._Elemen
     return [H.P(*text)] if text else []
 
 
-def _spec_link(ident: str, custom: Customisation) -> object:
+def _spec_link(ident: str, custom: Customisation) -> Content:
     spec = custom.by_ident().get(ident)
     return H.A(ident, href=page_name(spec)) if spec is not None else ident
 
 
-def _inline(el: etree._Element, custom: Customisation) -> list[object]:
-    out: list[object] = [el.text or ""]
+def _inline(el: etree._Element, custom: Customisation) -> list[Content]:
+    out: list[Content] = [el.text or ""]
     for c in el:
         out.extend(_inline_one(c, custom))
     return out
 
 
-def _inline_one(c: etree._Element, custom: Customisation) -> list[object]:
+def _inline_one(c: etree._Element, custom: Customisation) -> list[Content]:
     tail = c.tail or ""
     if not isinstance(c.tag, str):
         return [tail]
     text = "".join(c.itertext())
     name = local(c) if is_tei(c) else ""
     if name == "gi":
-        node: object = H.CODE(f"<{text}>")
+        node: Content = H.CODE(f"<{text}>")
     elif name == "att":
         node = H.CODE(f"@{text}")
     elif name in ("code", "ident", "val", "tag"):
         node = H.CODE(text)
-    elif name in ("ref", "ptr") and (c.get("target") or "").startswith(("http://", "https://")):
-        node = H.A(text or c.get("target"), href=c.get("target"))
+    elif name in ("ref", "ptr") and (target := c.get("target") or "").startswith(("http://", "https://")):
+        node = H.A(text or target, href=target)
     elif name in ("hi", "emph", "term", "foreign", "mentioned"):
         node = H.EM(*_inline(c, custom))
     elif name == "title":

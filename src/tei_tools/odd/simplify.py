@@ -64,7 +64,8 @@ def simplify_odd(el: etree._Element) -> list[etree._Element]:
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        if ns_of(child) == ANN or is_rng(child, "element", "name", "attribute") or is_tei(child, *_KEEP_AS_IS) or is_tei(child, *_REFS):
+        if ns_of(child) == ANN or is_rng(child, "element", "name", "attribute") or \
+                is_tei(child, *_KEEP_AS_IS) or is_tei(child, *_REFS):
             contents.append(copy.deepcopy(child))
         else:
             contents.extend(simplify_odd(child))
@@ -165,7 +166,8 @@ def _tidy(el: etree._Element, parent: etree._Element) -> None:
         unwrap = True
     elif len(kids) == 1:
         only = kids[0]
-        if (local(only) == local(el) and ns_of(only) == ns_of(el)) or (is_rng(el, "optional") and is_rng(only, "zeroOrMore", "oneOrMore")):
+        if (local(only) == local(el) and ns_of(only) == ns_of(el)) or \
+                (is_rng(el, "optional") and is_rng(only, "zeroOrMore", "oneOrMore")):
             unwrap = True
     if unwrap:
         if len(parent) == 0:
