@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from tei_tools.cli import main
 from tei_tools.errors import XmlInputError
@@ -118,3 +119,29 @@ def test_adding_a_value_that_is_already_there(tmp_path):
         compile_odd(odd)
     assert info.value.line == 7 and 'valItem ident="gloss" mode="add"' in info.value.message
     assert info.value.file == str(odd)
+
+
+_BARE_SCHEMA = ('<schemaSpec xmlns="http://www.tei-c.org/ns/1.0" ident="c" start="TEI">'
+                '<moduleRef key="tei"/><moduleRef key="core" include="p"/><moduleRef key="header"/>'
+                '<moduleRef key="textstructure"/></schemaSpec>')
+
+
+def test_a_schemaspec_that_is_the_whole_file_compiles(tmp_path):
+    f = tmp_path / "bare.odd"
+    f.write_text(_BARE_SCHEMA, encoding="utf-8")
+    result = compile_odd(f)
+    root = etree.fromstring(result.compiled_odd)
+    assert root.tag == "{http://www.tei-c.org/ns/1.0}schemaSpec" and root.get("ident") == "c"
+    assert root.nsmap.get(None) == "http://www.tei-c.org/ns/1.0"  # written as it was, no ns0:
+    assert root.find("{http://www.tei-c.org/ns/1.0}elementSpec[@ident='p']") is not None
+    assert b'name="p"' in result.rng
+
+
+def test_a_specgrp_as_the_whole_file_is_refused_with_its_line(tmp_path):
+    f = tmp_path / "grp.odd"
+    f.write_text('<specGrp xmlns="http://www.tei-c.org/ns/1.0" xml:id="g">\n'
+                 + _BARE_SCHEMA + "</specGrp>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["odd", "compile", str(f), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith(f"{f}:1: error: a <specGrp> cannot be the document element")
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
