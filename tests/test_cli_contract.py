@@ -26,8 +26,9 @@ import pytest
 from click.testing import CliRunner
 
 import tei_tools
-from conftest import CORPUS, EDITION, MINI
 from tei_tools.cli import main
+
+from conftest import CORPUS, EDITION, MINI
 
 SCHEMAS = resources.files("tei_tools") / "schemas"
 
@@ -112,6 +113,16 @@ def test_json_outputs_follow_their_schema(name: str, args: list[str],
     assert data  # a schema check on an empty answer would prove little
 
 
+def test_a_usage_error_still_gives_json_on_stdout(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(tmp_path / "none.xml")],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, _schema("validate"), cls=jsonschema.Draft202012Validator)
+    assert data["valid"] is False and "none.xml" in data["error"]["message"]
+    assert result.stderr.count("\n") == 1 and "error:" in result.stderr
+
+
 def test_a_schema_rejects_what_it_should() -> None:
     schema = _schema("stats")
     with pytest.raises(jsonschema.ValidationError):
@@ -135,7 +146,7 @@ def test_interrupt_exits_130_with_one_line(tmp_path: Path) -> None:
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
     try:
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         raise

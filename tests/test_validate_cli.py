@@ -4,7 +4,9 @@ actionable messages on a deliberately broken copy of the mini edition."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,16 +206,21 @@ def test_help_explains_the_command() -> None:
         assert word in result.output
 
 
-def test_progress_bar_draws_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_draws_and_clears(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal (a real pty here), click's bar counts to 100 %."""
     from tei_tools.cli.validate import _progress_bar
 
-    bar = _progress_bar()
-    bar(1, 4, "a.xml")
-    bar(4, 4, "d.xml")
-    bar.close()
-    err = capsys.readouterr().err
-    assert "] 1/4" in err and "[" + "#" * 30 + "] 4/4" in err
-    assert err.endswith("\r")
+    master, replica = os.openpty()
+    with os.fdopen(replica, "w", encoding="utf-8") as tty:
+        monkeypatch.setattr(sys, "stderr", tty)
+        bar = _progress_bar()
+        bar(1, 4, "a.xml")
+        bar(4, 4, "d.xml")
+        bar.close()
+        tty.flush()
+        shown = os.read(master, 65536).decode("utf-8", "replace")
+    os.close(master)
+    assert "validate" in shown and "25%" in shown and "100%" in shown
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from tei_tools.errors import UsageError
 from tei_tools.validation import ValidationReport
 from tei_tools.validation import validate as run_validation
 from tei_tools.xinclude import XIncludePolicy
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
 @click.command("validate")
@@ -64,6 +68,21 @@ def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | No
     and those embedded in the grammar). Exit 0 valid, 1 invalid,
     2 usage or I/O error.
     """
+    try:
+        _validate(paths, schema, schematron, odd, no_schematron, no_embedded_schematron,
+                  no_xinclude, xinclude_root, fmt, jobs, scheduler)
+    except UsageError as exc:
+        if fmt == "json":  # a program reading stdout still gets one JSON object
+            click.echo(json.dumps({"valid": False, "error": {"exit_code": exc.exit_code,
+                                                             "message": str(exc)}},
+                                  ensure_ascii=False, indent=2))
+        raise
+
+
+def _validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
+              odd: Path | None, no_schematron: bool, no_embedded_schematron: bool,
+              no_xinclude: bool, xinclude_root: Path | None, fmt: str, jobs: int | None,
+              scheduler: str | None) -> None:
     if schematron is not None and no_schematron:
         raise UsageError("tei-tools validate: error: --schematron and --no-schematron "
                          "exclude each other")
@@ -106,24 +125,25 @@ def _emit(report: ValidationReport, fmt: str) -> None:
 
 
 class _progress_bar:
-    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+    """click's progress bar on stderr (only when stderr is a terminal), made on the
+    first report, when the number of files is known."""
 
     def __init__(self) -> None:
-        self.shown = False
+        self._bar: ProgressBar[int] | None = None
+        self._done = 0
 
     def __call__(self, done: int, total: int, path: str) -> None:
         if total < 2:
             return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        sys.stderr.flush()
-        self.shown = True
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, file=sys.stderr, label="validate")
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
 
     def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 50 + "\r")
-            sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
 
 
 COMMANDS: list[click.Command] = [validate]
