@@ -1,0 +1,372 @@
+"""Walking a document through the derivatives: the verdict and the raw errors.
+
+:func:`validate` takes each start tag, attribute, text and end tag of an
+lxml tree in document order (iteratively: any depth) and keeps one pattern,
+the derivative so far. When a derivative is ``notAllowed`` the event is an
+error; the error records what the pattern expected at that point, then the
+walk recovers as jing does (an element not allowed is checked against its
+own definitions and skipped; an attribute not allowed is ignored; an
+incomplete element is closed) so that one document yields all its errors.
+
+ID, IDREF and IDREFS attributes get RELAX NG DTD-compatibility checks:
+IDs are unique (after whitespace collapsing), IDREFs name an ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.validation.rng.derivative import Derivatives, is_whitespace
+from tei_tools.validation.rng.patterns import (
+    AFTER,
+    ATTRIBUTE,
+    CHOICE,
+    DATA,
+    ELEMENT,
+    GROUP,
+    INTERLEAVE,
+    NOT_ALLOWED,
+    ONE_OR_MORE,
+    TEXT,
+    VALUE,
+    LIST,
+    NameClass,
+    Pattern,
+    QName,
+)
+from tei_tools.validation.rng.simplify import Grammar
+
+MAX_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class RngError:
+    """One error, with what the grammar expected where it was found.
+
+    ``kind``: ``element`` (not allowed here), ``attribute`` (not allowed),
+    ``value`` (bad attribute value), ``missing-attribute``, ``incomplete``
+    (the element ends too early), ``text`` (text not allowed), ``content``
+    (bad text or data content), ``duplicate-id``, ``idref``.
+    """
+
+    kind: str
+    element: etree._Element
+    name: QName | None = None
+    value: str | None = None
+    expected: tuple[NameClass, ...] = ()
+    """Element name classes allowed at that point."""
+    attributes: tuple[QName, ...] = ()
+    """Attributes: required and missing (``missing-attribute``)."""
+    end_allowed: bool = False
+    """Whether the end of the element was allowed at that point."""
+    datatypes: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    """For a bad value: the datatypes and the literal values allowed."""
+    first: etree._Element | None = None
+    """For a duplicate ID: the element holding the first."""
+
+
+@dataclass
+class Outcome:
+    errors: list[RngError] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def qname(tag: str) -> QName:
+    if tag[:1] == "{":
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
+class Validator:
+    """Validates documents against one grammar; the caches live as long as it does."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        self.P = grammar.patterns
+        self.d = Derivatives(grammar.patterns)
+        self._by_name: dict[QName, Pattern] | None = None
+        self._qnames: dict[str, QName] = {}
+
+    def _q(self, tag: str) -> QName:
+        q = self._qnames.get(tag)
+        if q is None:
+            q = self._qnames[tag] = qname(tag)
+        return q
+
+    # -- the walk ------------------------------------------------------------------
+    def validate(self, root: etree._Element, first_error_only: bool = False) -> Outcome:
+        out = Outcome()
+        ids: dict[str, etree._Element] = {}
+        refs: list[tuple[etree._Element, QName, str]] = []
+        p, frame = self._start(root, self.grammar.start, out, ids, refs)
+        # a frame: [element, children iterator, has element children, resume state, texts,
+        #           skipped (an unknown element: its content is not checked)]
+        stack = [frame]
+        while stack:
+            if (first_error_only and out.errors) or len(out.errors) >= MAX_ERRORS:
+                break
+            frame = stack[-1]
+            el, children, has_elements, resume, texts, skipped = frame
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if skipped:
+                    p = resume  # type: ignore[assignment]
+                else:
+                    p = self._text(el, p, "".join(texts), has_elements, out, final=True)
+                    p = self._end(el, p, resume, out)
+                if stack:
+                    stack[-1][4] = [el.tail or ""]
+                continue
+            if not isinstance(child.tag, str):  # comment, processing instruction
+                texts.append(child.tail or "")
+                continue
+            p = self._text(el, p, "".join(texts), has_elements, out, final=False)
+            frame[4] = []
+            p, child_frame = self._start(child, p, out, ids, refs)
+            stack.append(child_frame)
+        for el, name, value in refs:
+            for token in value.split():
+                if token not in ids:
+                    out.errors.append(RngError("idref", el, name, token))
+        return out
+
+    def _start(self, el: etree._Element, p: Pattern, out: Outcome,
+               ids: dict[str, etree._Element],
+               refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, list]:
+        d, P = self.d, self.P
+        q = self._q(el.tag)
+        resume: Pattern | None = None
+        opened = d.start_tag_open(p, q)
+        if opened.kind == NOT_ALLOWED:
+            out.errors.append(RngError("element", el, q, expected=tuple(self.expected(p)),
+                                       end_allowed=self.end_allowed(p)))
+            resume = p
+            definition = self.definitions().get(q)
+            if definition is None:  # unknown here and everywhere: skip its content
+                return p, [el, iter(()), False, resume, [], True]
+            opened = P.after(definition, P.empty)
+        state = opened
+        for name, value in el.attrib.items():
+            aq = self._q(name)
+            candidates = d.attribute_candidates(state, aq)
+            ctx = el.nsmap if any(c.ctx for c in candidates) else {}
+            matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
+            if matched:
+                state = d.attribute(state, aq, matched)
+                self._ids(el, aq, value, candidates, matched, ids, refs, out)
+                continue
+            if candidates:
+                out.errors.append(RngError("value", el, aq, value,
+                                           datatypes=self._datatypes(candidates),
+                                           values=self._values(candidates)))
+            else:
+                out.errors.append(RngError("attribute", el, aq, value))
+            # recover: as if the attribute were not there
+        closed = d.start_tag_close(state)
+        if closed.kind == NOT_ALLOWED:
+            missing = self.required_attributes(state)
+            out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
+            closed = d.start_tag_close(state, lenient=True)
+        has_elements = any(isinstance(c.tag, str) for c in el)
+        return closed, [el, iter(el), has_elements, resume, [el.text or ""], False]
+
+    def _text(self, el: etree._Element, p: Pattern, text: str, has_elements: bool,
+              out: Outcome, final: bool) -> Pattern:
+        d, P = self.d, self.P
+        if has_elements:
+            if is_whitespace(text):
+                return p
+            after = d.text(p, text, el.nsmap if p.ctx else {})
+            if after.kind == NOT_ALLOWED:
+                out.errors.append(RngError("text", el, self._q(el.tag), text,
+                                           expected=tuple(self.expected(p))))
+                return p
+            return after
+        if not final:
+            return p
+        # no child element: the whole content is one text (possibly empty)
+        after = d.text(p, text, el.nsmap if p.ctx else {})
+        if is_whitespace(text):
+            after = P.choice(p, after)
+        if after.kind == NOT_ALLOWED:
+            kind = "content" if self._data_like(p) else "text"
+            out.errors.append(RngError(kind, el, self._q(el.tag), text,
+                                       expected=tuple(self.expected(p)),
+                                       datatypes=self._content_datatypes(p),
+                                       values=self._content_values(p)))
+            return self._drop_text(p)
+        return after
+
+    def _end(self, el: etree._Element, p: Pattern, resume: Pattern | None, out: Outcome) -> Pattern:
+        d = self.d
+        after = d.end_tag(p)
+        if after.kind == NOT_ALLOWED:
+            out.errors.append(RngError("incomplete", el, self._q(el.tag),
+                                       expected=tuple(self.expected(p))))
+            after = d.end_tag(p, lenient=True)
+        return resume if resume is not None else after
+
+    def _drop_text(self, p: Pattern) -> Pattern:
+        """After bad text content: the state as if the content were right."""
+        P = self.P
+        if p.kind == AFTER:
+            return P.after(P.empty, p.b)
+        if p.kind == CHOICE:
+            return P.choices([self._drop_text(m) for m in p.members])
+        return p
+
+    # -- IDs -------------------------------------------------------------------------
+    def _ids(self, el: etree._Element, name: QName, value: str, candidates: tuple[Pattern, ...],
+             matched: frozenset[int], ids: dict[str, etree._Element],
+             refs: list[tuple[etree._Element, QName, str]], out: Outcome) -> None:
+        for c in candidates:
+            if c.n not in matched or c.b.kind != DATA or not c.b.a.id_type:
+                continue
+            kind = c.b.a.id_type
+            token = " ".join(value.split())
+            if kind == "ID":
+                if token in ids:
+                    out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
+                else:
+                    ids[token] = el
+            else:
+                refs.append((el, name, token))
+            return
+
+    # -- what was expected -----------------------------------------------------------
+    def expected(self, p: Pattern) -> list[NameClass]:
+        """The element name classes a start tag could match in state ``p``."""
+        found: dict[int, NameClass] = {}
+        order: list[NameClass] = []
+        seen: set[int] = set()
+        todo = [p]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            k = x.kind
+            if k == ELEMENT:
+                if id(x.a) not in found:
+                    found[id(x.a)] = x.a
+                    order.append(x.a)
+            elif k == CHOICE:
+                todo.extend(reversed(x.members))
+            elif k == INTERLEAVE:
+                todo.extend((x.b, x.a))
+            elif k == GROUP:
+                if x.a.nullable:
+                    todo.append(x.b)
+                todo.append(x.a)
+            elif k in (ONE_OR_MORE, AFTER):
+                todo.append(x.a)
+        return order
+
+    def end_allowed(self, p: Pattern) -> bool:
+        return self.d.end_tag(p).kind != NOT_ALLOWED
+
+    def required_attributes(self, p: Pattern) -> list[QName]:
+        from tei_tools.validation.rng.patterns import names_of
+
+        def req(x: Pattern) -> set[QName] | None:
+            k = x.kind
+            if k == ATTRIBUTE:
+                names = names_of(x.a)
+                return {(n.ns, n.local) for n in names} if names else set()
+            if k in (GROUP, INTERLEAVE):
+                a, b = req(x.a), req(x.b)
+                return (a or set()) | (b or set())
+            if k == CHOICE:
+                parts = [req(m) for m in x.members]
+                if any(not part for part in parts):
+                    return set()
+                common = set.intersection(*parts)  # type: ignore[arg-type]
+                return common or set.union(*parts)  # type: ignore[arg-type]
+            if k in (ONE_OR_MORE, AFTER):
+                return req(x.a)
+            return set()
+
+        return sorted(req(p) or set())
+
+    def _datatypes(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for c in candidates:
+            self._leaf_types(c.b, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _values(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for c in candidates:
+            self._leaf_values(c.b, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _content_values(self, p: Pattern) -> tuple[str, ...]:
+        out: list[str] = []
+        self._leaf_values(p, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _content_datatypes(self, p: Pattern) -> tuple[str, ...]:
+        out: list[str] = []
+        self._leaf_types(p, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _leaf_types(self, x: Pattern, out: list[str], seen: set[int]) -> None:
+        if x.n in seen:
+            return
+        seen.add(x.n)
+        if x.kind == DATA:
+            out.append(x.a.describe())
+        elif x.kind == TEXT:
+            out.append("text")
+        elif x.kind == LIST:
+            self._leaf_types(x.a, out, seen)
+        elif x.kind == CHOICE:
+            for m in x.members:
+                self._leaf_types(m, out, seen)
+        elif x.kind in (GROUP, INTERLEAVE):
+            self._leaf_types(x.a, out, seen)
+            self._leaf_types(x.b, out, seen)
+        elif x.kind in (ONE_OR_MORE, AFTER):
+            self._leaf_types(x.a, out, seen)
+
+    def _leaf_values(self, x: Pattern, out: list[str], seen: set[int]) -> None:
+        if x.n in seen:
+            return
+        seen.add(x.n)
+        if x.kind == VALUE:
+            out.append(str(x.extra))
+        elif x.kind == CHOICE:
+            for m in x.members:
+                self._leaf_values(m, out, seen)
+        elif x.kind in (GROUP, INTERLEAVE):
+            self._leaf_values(x.a, out, seen)
+            self._leaf_values(x.b, out, seen)
+        elif x.kind in (ONE_OR_MORE, LIST, AFTER):
+            self._leaf_values(x.a, out, seen)
+
+    def _data_like(self, p: Pattern) -> bool:
+        out: list[str] = []
+        self._leaf_types(p, out, set())
+        values: list[str] = []
+        self._leaf_values(p, values, set())
+        return bool(values) or any(t != "text" for t in out)
+
+    # -- the grammar's elements ------------------------------------------------------
+    def definitions(self) -> dict[QName, Pattern]:
+        """Per element name, the choice of the contents of its definitions."""
+        if self._by_name is None:
+            by_name: dict[QName, list[Pattern]] = {}
+            for e in self.grammar.elements():
+                from tei_tools.validation.rng.patterns import names_of
+                for n in names_of(e.a) or []:
+                    by_name.setdefault((n.ns, n.local), []).append(e.content)
+            self._by_name = {k: self.P.choices(v) for k, v in by_name.items()}
+        return self._by_name
