@@ -34,13 +34,16 @@ class DatatypeError(ValueError):
     """An unknown datatype or a bad parameter (the grammar is unusable)."""
 
 
-def collapse(s: str) -> str:
-    return " ".join(s.replace("\t", " ").replace("\n", " ").replace("\r", " ").split(" ")).strip(" ") \
-        if any(c in s for c in " \t\n\r") else s
+_XML_SPACES = re.compile(r"[ \t\n\r]+")
+
+
+def xml_tokens(s: str) -> list[str]:
+    """``s`` split at XML whitespace only (not at U+00A0 or U+3000, as ``str.split`` would)."""
+    return [t for t in _XML_SPACES.split(s) if t]
 
 
 def _collapse(s: str) -> str:
-    return " ".join(t for t in re.split(r"[ \t\n\r]+", s) if t)
+    return " ".join(xml_tokens(s))
 
 
 def _replace(s: str) -> str:
@@ -270,7 +273,7 @@ def _facet_ok(dt: Datatype, name: str, arg: str, lexical: str, v: object) -> boo
 
 def _length(dt: Datatype, lexical: str, v: object) -> int:
     if dt.base in ("NMTOKENS", "IDREFS", "ENTITIES"):
-        return len(lexical.split())
+        return len(xml_tokens(lexical))
     if dt.base == "hexBinary":
         return len(lexical) // 2
     if dt.base == "base64Binary":
@@ -363,7 +366,7 @@ def _checked(test):  # noqa: ANN001, ANN202
 
 def _list_of(test):  # noqa: ANN001, ANN202
     def parse(s: str, ctx: object) -> object:
-        items = s.split()
+        items = xml_tokens(s)
         return tuple(items) if items and all(test(t) for t in items) else None
     return parse
 

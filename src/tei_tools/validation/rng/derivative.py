@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tei_tools.validation.rng.datatypes import xml_tokens
 from tei_tools.validation.rng.patterns import (
     AFTER,
     ATTRIBUTE,
@@ -93,7 +94,7 @@ class Derivatives:
             return P.empty
         if k == LIST:
             q = p.a
-            for token in s.split():
+            for token in xml_tokens(s):
                 q = self.text(q, token, ctx)
             return P.empty if q.nullable else P.not_allowed
         return P.not_allowed

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tei_tools.validation.rng.datatypes import xml_tokens
 from tei_tools.validation.rng.derivative import Derivatives, is_whitespace
 from tei_tools.validation.rng.patterns import (
     AFTER,
@@ -133,7 +134,7 @@ class Validator:
             p, child_frame = self._start(child, p, out, ids, refs)
             stack.append(child_frame)
         for el, name, value in refs:
-            for token in value.split():
+            for token in xml_tokens(value):
                 if token not in ids:
                     out.errors.append(RngError("idref", el, name, token))
         return out
@@ -231,7 +232,7 @@ class Validator:
             if c.n not in matched or c.b.kind != DATA or not c.b.a.id_type:
                 continue
             kind = c.b.a.id_type
-            token = " ".join(value.split())
+            token = " ".join(xml_tokens(value))
             if kind == "ID":
                 if token in ids:
                     out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
