@@ -16,7 +16,6 @@ document uses.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,17 +72,19 @@ class Grammar:
 
     start: Pattern
     patterns: Patterns
-    elements: Callable[[], list[Pattern]]
-    """All element patterns of the grammar (builds every definition; for messages)."""
+    definition: Callable[[tuple[str, str]], Pattern | None]
+    """The content an element name has wherever the grammar defines it (or ``None``)."""
+    element_names: Callable[[], list[tuple[str, str]]]
+    """The names of the elements the grammar defines (with a literal name)."""
 
 
 class _Builder:
     def __init__(self) -> None:
         self.P = Patterns()
         self._docs: dict[Path, etree._Element] = {}
-        self._keys = itertools.count()
-        self._element_nodes: list[tuple[etree._Element, _Scope, str, str]] = []
-        self._all_elements: list[Pattern] | None = None
+        self._components_seen: dict[etree._Element, tuple[_Scope, str]] = {}
+        self._index: dict[tuple[str, str], list[tuple[etree._Element, _Scope, str, str]]] | None = None
+        self._definitions: dict[tuple[str, str], Pattern | None] = {}
 
     # -- files -----------------------------------------------------------------
     def document(self, path: Path, where: str) -> etree._Element:
@@ -126,10 +127,12 @@ class _Builder:
             if kind == "start":
                 if overrides is None or not overrides[1]:
                     scope.start.append((child, child.get("combine"), ns))
+                    self._components_seen[child] = (scope, ns)
             elif kind == "define":
                 name = (child.get("name") or "").strip()
                 if overrides is None or name not in overrides[0]:
                     scope.defines.setdefault(name, []).append((child, child.get("combine"), ns))
+                    self._components_seen[child] = (scope, ns)
             elif kind == "div":
                 self._components(child, scope, ns, overrides)
             elif kind == "include":
@@ -265,8 +268,7 @@ class _Builder:
         def content() -> Pattern:
             return self.group(kids, scope, ns, lib)
 
-        self._element_nodes.append((node, scope, ns, lib))
-        return self.P.element(nc, content, next(self._keys))
+        return self.P.element(nc, content, (node, id(scope)))
 
     def _data(self, node: etree._Element, kids: list[etree._Element], scope: _Scope,
               ns: str, lib: str) -> Pattern:
@@ -321,30 +323,49 @@ class _Builder:
             return result
         raise GrammarError(f"{_where(node)}: error: <{kind}> is not a name class")
 
-    def all_elements(self) -> list[Pattern]:
-        """Every element pattern of the grammar (builds every definition once)."""
-        if self._all_elements is None:
-            found: dict[int, Pattern] = {}
-            done = 0
-            while True:
-                scopes = {id(s): s for _, s, _, _ in self._element_nodes}
-                for s in list(scopes.values()):
-                    for name in list(s.defines):
-                        try:
-                            self.ref(name, s, etree.Element("ref"))
-                        except GrammarError:
-                            pass
-                # content of elements found so far may reach further elements
-                patterns = [p for p in self.P._table.values() if p.kind == 11]
-                for p in patterns:
-                    if p.n not in found:
-                        found[p.n] = p
-                        p.content  # noqa: B018 (builds it)
-                if len(found) == done:
-                    break
-                done = len(found)
-            self._all_elements = list(found.values())
-        return self._all_elements
+    # -- element definitions by name (to go on after an element not allowed) --------
+    def element_index(self) -> dict[tuple[str, str], list[tuple[etree._Element, _Scope, str, str]]]:
+        """Element definitions with a literal name: (node, scope, inherited ns, library)."""
+        if self._index is None:
+            index: dict[tuple[str, str], list[tuple[etree._Element, _Scope, str, str]]] = {}
+            for component, (scope, ns) in self._components_seen.items():
+                for node in component.iter(f"{_R}element"):
+                    name = node.get("name")
+                    if name is None or any(_local(a) == "grammar" for a in _between(node, component)):
+                        continue
+                    inherited = ns
+                    for a in _between(node, component):
+                        if a.get("ns") is not None:
+                            inherited = a.get("ns", "")
+                            break
+                    else:
+                        inherited = component.get("ns", ns)
+                    try:
+                        q = _qname(node, name, node.get("ns", inherited))
+                    except GrammarError:
+                        continue
+                    index.setdefault((q.ns, q.local), []).append(
+                        (node, scope, inherited, _library(node)))
+            self._index = index
+        return self._index
+
+    def definition(self, q: tuple[str, str]) -> Pattern | None:
+        """The choice of the contents of every definition of the element ``q``."""
+        if q not in self._definitions:
+            parts = [self.pattern(node, scope, ns, lib).content
+                     for node, scope, ns, lib in self.element_index().get(q, [])]
+            self._definitions[q] = self.P.choices(parts) if parts else None
+        return self._definitions[q]
+
+
+def _between(node: etree._Element, top: etree._Element) -> list[etree._Element]:
+    """The ancestors of ``node`` below ``top``, nearest first."""
+    out = []
+    a = node.getparent()
+    while a is not None and a is not top:
+        out.append(a)
+        a = a.getparent()
+    return out
 
 
 def _override_parts(node: etree._Element) -> list[etree._Element]:
@@ -396,4 +417,5 @@ def read_grammar(path: Path) -> Grammar:
         start = builder.grammar(root, None, root.get("ns", ""))
     else:
         start = builder.pattern(root, _Scope(None), "", "")
-    return Grammar(start, builder.P, builder.all_elements)
+    return Grammar(start, builder.P, builder.definition,
+                   lambda: sorted(builder.element_index()))

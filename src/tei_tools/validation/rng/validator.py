@@ -92,7 +92,6 @@ class Validator:
         self.grammar = grammar
         self.P = grammar.patterns
         self.d = Derivatives(grammar.patterns)
-        self._by_name: dict[QName, Pattern] | None = None
         self._qnames: dict[str, QName] = {}
 
     def _q(self, tag: str) -> QName:
@@ -150,7 +149,7 @@ class Validator:
             out.errors.append(RngError("element", el, q, expected=tuple(self.expected(p)),
                                        end_allowed=self.end_allowed(p)))
             resume = p
-            definition = self.definitions().get(q)
+            definition = self.definition(q)
             if definition is None:  # unknown here and everywhere: skip its content
                 return p, [el, iter(()), False, resume, [], True]
             opened = P.after(definition, P.empty)
@@ -361,13 +360,6 @@ class Validator:
         return bool(values) or any(t != "text" for t in out)
 
     # -- the grammar's elements ------------------------------------------------------
-    def definitions(self) -> dict[QName, Pattern]:
-        """Per element name, the choice of the contents of its definitions."""
-        if self._by_name is None:
-            by_name: dict[QName, list[Pattern]] = {}
-            for e in self.grammar.elements():
-                from tei_tools.validation.rng.patterns import names_of
-                for n in names_of(e.a) or []:
-                    by_name.setdefault((n.ns, n.local), []).append(e.content)
-            self._by_name = {k: self.P.choices(v) for k, v in by_name.items()}
-        return self._by_name
+    def definition(self, q: QName) -> Pattern | None:
+        """The content of element ``q`` wherever the grammar defines it."""
+        return self.grammar.definition(q)
