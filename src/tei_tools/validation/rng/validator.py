@@ -167,8 +167,11 @@ class Validator:
                 out.errors.append(RngError("value", el, aq, value,
                                            datatypes=self._datatypes(candidates),
                                            values=self._values(candidates)))
-            else:
-                out.errors.append(RngError("attribute", el, aq, value))
+                # recover: as if the value were right
+                state = d.attribute(state, aq, frozenset(c.n for c in candidates))
+                continue
+            out.errors.append(RngError("attribute", el, aq, value,
+                                       attributes=tuple(self.attribute_names(opened))))
             # recover: as if the attribute were not there
         closed = d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
@@ -269,6 +272,52 @@ class Validator:
             elif k in (ONE_OR_MORE, AFTER):
                 todo.append(x.a)
         return order
+
+    def attribute_names(self, p: Pattern) -> list[QName]:
+        """The attribute names (literal ones) the start tag in state ``p`` may carry."""
+        from tei_tools.validation.rng.patterns import names_of
+
+        found: dict[QName, None] = {}
+        seen: set[int] = set()
+        todo = [p]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            if x.kind == ATTRIBUTE:
+                for n in names_of(x.a) or []:
+                    found[(n.ns, n.local)] = None
+            elif x.kind == CHOICE:
+                todo.extend(x.members)
+            elif x.kind in (GROUP, INTERLEAVE):
+                todo.extend((x.a, x.b))
+            elif x.kind in (ONE_OR_MORE, AFTER):
+                todo.append(x.a)
+        return sorted(found)
+
+    def children(self, q: QName) -> list[NameClass]:
+        """The element name classes the content of element ``q`` may hold, in any order."""
+        content = self.definition(q)
+        if content is None:
+            return []
+        found: dict[int, NameClass] = {}
+        seen: set[int] = set()
+        todo = [content]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            if x.kind == ELEMENT:
+                found.setdefault(id(x.a), x.a)
+            elif x.kind == CHOICE:
+                todo.extend(x.members)
+            elif x.kind in (GROUP, INTERLEAVE, AFTER):
+                todo.extend((x.a, x.b))
+            elif x.kind == ONE_OR_MORE:
+                todo.append(x.a)
+        return list(found.values())
 
     def end_allowed(self, p: Pattern) -> bool:
         return self.d.end_tag(p).kind != NOT_ALLOWED
