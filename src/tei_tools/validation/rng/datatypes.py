@@ -238,8 +238,11 @@ class Datatype:
         return self.value(s, ctx) is not None
 
     def describe(self) -> str:
+        """``xsd:token`` or, with facets, ``xsd:token matching [^\p{C}\p{Z}]+``."""
         prefix = "xsd:" if self.library == XSD else ""
-        return prefix + self.name
+        facets = [f"matching {arg}" if name == "pattern" else f"{name} {arg}"
+                  for name, arg in self.params]
+        return prefix + self.name + (" " + ", ".join(facets) if facets else "")
 
 
 def _facet_ok(dt: Datatype, name: str, arg: str, lexical: str, v: object) -> bool:

@@ -121,13 +121,15 @@ class Wording:
     def _at_element(self, code: str, el: etree._Element, message: str,
                     expected: list[str] | tuple[str, ...] = ()) -> Explained:
         line, col = self.source.element(el)
-        return Explained(Diagnostic(code, "error", self.file, line, col, message), tuple(expected))
+        return Explained(Diagnostic(code, "error", self.file, line, col, message, tuple(expected)),
+                         tuple(expected))
 
     def _at_attribute(self, code: str, el: etree._Element, q: QName, message: str,
                       expected: list[str] | tuple[str, ...] = ()) -> Explained:
         clark = f"{{{q[0]}}}{q[1]}" if q[0] else q[1]
         line, col = self.source.attribute(el, written_name(el, clark))
-        return Explained(Diagnostic(code, "error", self.file, line, col, message), tuple(expected))
+        return Explained(Diagnostic(code, "error", self.file, line, col, message, tuple(expected)),
+                         tuple(expected))
 
     def explain(self, error: RngError) -> Explained:
         return getattr(self, "_" + error.kind.replace("-", "_"))(error)
@@ -137,7 +139,7 @@ class Wording:
         parent = el.getparent()
         label = element_label(el)
         where = f" inside {element_label(parent)}" if parent is not None else ""
-        expected = [t for nc in e.expected for t in _name_class_text(nc)]
+        expected = _sorted_names(e.expected)
         q = e.name or ("", "")
         if q not in self.names:  # nowhere in the grammar
             ns = q[0]
@@ -168,6 +170,10 @@ class Wording:
         else:
             text = f"expected {_short(choices)}"
         parent_q = _qname(parent.tag)
+        if len(expected) == 1 and not e.end_allowed:
+            return self._at_element("RNG-ELEMENT", el, (
+                f"{label} is not allowed yet{where}{after}; missing required element "
+                f"{expected[0]}"), choices)
         if any(nc.contains(q) for nc in self.children(parent_q)):
             return self._at_element("RNG-ELEMENT", el, (
                 f"{label} is allowed inside {element_label(parent)} but not here{after}; {text} "
@@ -214,7 +220,7 @@ class Wording:
             close = difflib.get_close_matches(token, values, n=1, cutoff=0.6)
             return self._at_attribute("RNG-ATTRIBUTE", el, q, (
                 f"@{name}=\"{e.value}\" on {label} is not allowed: the value must be "
-                f"{'one of: ' + ', '.join(values) if len(values) > 1 else values[0]}"
+                f"{'one of: ' + ', '.join(map(_literal, values)) if len(values) > 1 else _literal(values[0])}"
                 + (f" (did you mean \"{close[0]}\"?)" if close else "")), expected)
         return self._at_attribute("RNG-ATTRIBUTE", el, q, (
             f"@{name}=\"{e.value}\" on {label} is not valid: expected {_describe(values, types)}"),
@@ -232,7 +238,7 @@ class Wording:
 
     def _incomplete(self, e: RngError) -> Explained:
         el = e.element
-        expected = [t for nc in e.expected for t in _name_class_text(nc)]
+        expected = _sorted_names(e.expected)
         if len(expected) == 1:
             text = f"{element_label(el)} is incomplete: missing required element {expected[0]}"
         else:
@@ -243,7 +249,7 @@ class Wording:
         el = e.element
         text = (e.value or "").strip()
         excerpt = text[:24] + ("…" if len(text) > 24 else "")
-        expected = [t for nc in e.expected for t in _name_class_text(nc)]
+        expected = _sorted_names(e.expected)
         return self._at_element("RNG-TEXT", el, (
             f"text \"{excerpt}\" is not allowed directly inside {element_label(el)}: "
             "wrap it in an allowed element"), expected)
@@ -271,12 +277,22 @@ class Wording:
             "which is the ID of no element"))
 
 
+def _sorted_names(classes: tuple[NameClass, ...]) -> list[str]:
+    return sorted(dict.fromkeys(t for nc in classes for t in _name_class_text(nc)),
+                  key=lambda t: (t.lower(), t))
+
+
+def _literal(value: str) -> str:
+    return value if value and value.strip() == value and " " not in value else f'"{value}"'
+
+
 def _describe(values: list[str], types: list[str]) -> str:
     parts = []
     if values:
-        parts.append("one of: " + ", ".join(values))
+        parts.append("one of: " + ", ".join(_literal(v) for v in values))
     if types:
-        hints = [DATATYPE_HINTS[t] for t in types if t in DATATYPE_HINTS]
+        hints = list(dict.fromkeys(DATATYPE_HINTS[t.split(" ")[0]] for t in types
+                                   if t.split(" ")[0] in DATATYPE_HINTS))
         parts.append("a value of type " + " or ".join(types)
                      + (f" ({'; '.join(hints)})" if hints else ""))
     return "; or ".join(parts) or "a different value"
