@@ -238,7 +238,7 @@ class Datatype:
         return self.value(s, ctx) is not None
 
     def describe(self) -> str:
-        """``xsd:token`` or, with facets, ``xsd:token matching [^\p{C}\p{Z}]+``."""
+        """``xsd:token`` or, with facets, ``xsd:token matching [^\\p{C}\\p{Z}]+``."""
         prefix = "xsd:" if self.library == XSD else ""
         facets = [f"matching {arg}" if name == "pattern" else f"{name} {arg}"
                   for name, arg in self.params]
