@@ -57,13 +57,14 @@ class Derivatives:
 
     # -- text ------------------------------------------------------------------
     def text(self, p: Pattern, s: str, ctx: dict[str | None, str]) -> Pattern:
-        key = (p.n, s)
-        if len(s) <= MEMO_TEXT_MAX and not p.ctx:
+        key = (p.n, s if p.reads else "")
+        memo = not p.ctx and (len(s) <= MEMO_TEXT_MAX or not p.reads)
+        if memo:
             hit = self._text.get(key)
             if hit is not None:
                 return hit
         result = self._text_deriv(p, s, ctx)
-        if len(s) <= MEMO_TEXT_MAX and not p.ctx:
+        if memo:
             self._text[key] = result
         return result
 

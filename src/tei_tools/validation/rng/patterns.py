@@ -73,7 +73,8 @@ def names_of(nc: NameClass) -> list[Name] | None:
 class Pattern:
     """One simplified pattern; build them with :class:`Patterns`, compare with ``is``."""
 
-    __slots__ = ("kind", "a", "b", "n", "nullable", "members", "extra", "ctx", "_content")
+    __slots__ = ("kind", "a", "b", "n", "nullable", "members", "extra", "ctx", "reads",
+                 "_content")
 
     def __init__(self, kind: int, a: object, b: object, n: int, nullable: bool,
                  members: tuple[Pattern, ...] = (), extra: object = None) -> None:
@@ -91,6 +92,18 @@ class Pattern:
             self.ctx = b.ctx  # type: ignore[union-attr]
         else:
             self.ctx = False
+        # whether its text derivative depends on the text (data, value, list); if not,
+        # all texts have the same derivative and one cache entry serves them
+        if kind in (DATA, VALUE, LIST):
+            self.reads = True
+        elif kind == CHOICE:
+            self.reads = any(m.reads for m in members)
+        elif kind in (GROUP, INTERLEAVE):
+            self.reads = a.reads or b.reads  # type: ignore[union-attr]
+        elif kind in (ONE_OR_MORE, AFTER):
+            self.reads = a.reads  # type: ignore[union-attr]
+        else:
+            self.reads = False
         self.a = a
         self.b = b
         self.n = n
@@ -143,24 +156,30 @@ class Patterns:
             return a
         if a.kind == NOT_ALLOWED:
             return b
-        members: dict[int, Pattern] = {}
-        for p in (a, b):
-            if p.kind == CHOICE:
-                for m in p.members:
-                    members[m.n] = m
-            else:
-                members[p.n] = p
-        if len(members) == 1:
-            return next(iter(members.values()))
-        ordered = tuple(members[k] for k in sorted(members))
-        key = (CHOICE, *(m.n for m in ordered))
-        return self._interned(key, CHOICE, None, None, any(m.nullable for m in ordered), ordered)
+        return self.choices([a, b])
 
     def choices(self, patterns: list[Pattern]) -> Pattern:
-        result = self.not_allowed
+        """The choice of ``patterns``: flattened, without ``notAllowed``, deduplicated, ordered."""
+        members: dict[int, Pattern] = {}
         for p in patterns:
-            result = self.choice(result, p)
-        return result
+            k = p.kind
+            if k == CHOICE:
+                for m in p.members:
+                    members[m.n] = m
+            elif k != NOT_ALLOWED:
+                members[p.n] = p
+        if not members:
+            return self.not_allowed
+        if len(members) == 1:
+            return next(iter(members.values()))
+        keys = sorted(members)
+        key = (CHOICE, *keys)
+        found = self._table.get(key)
+        if found is None:
+            ordered = tuple(members[k] for k in keys)
+            found = self._table[key] = self._new(CHOICE, None, None,
+                                                 any(m.nullable for m in ordered), ordered)
+        return found
 
     def group(self, a: Pattern, b: Pattern) -> Pattern:
         if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
