@@ -78,6 +78,14 @@ class Outcome:
         return not self.errors
 
 
+def _id_type(candidates: tuple[Pattern, ...], matched: frozenset[int]) -> str:
+    """``ID``, ``IDREF``, ``IDREFS`` when a matched attribute pattern is so typed."""
+    for c in candidates:
+        if c.n in matched and c.b.kind == DATA and c.b.a.id_type:
+            return c.b.a.id_type
+    return ""
+
+
 def qname(tag: str) -> QName:
     if tag[:1] == "{":
         ns, _, local = tag[1:].partition("}")
@@ -93,6 +101,8 @@ class Validator:
         self.P = grammar.patterns
         self.d = Derivatives(grammar.patterns)
         self._qnames: dict[str, QName] = {}
+        # (state, tag, attributes) → (state after the start tag, ID-typed attributes)
+        self._start_memo: dict[tuple[object, ...], tuple[Pattern, tuple[tuple[QName, str, str], ...]]] = {}
 
     def _q(self, tag: str) -> QName:
         q = self._qnames.get(tag)
@@ -105,33 +115,44 @@ class Validator:
         out = Outcome()
         ids: dict[str, etree._Element] = {}
         refs: list[tuple[etree._Element, QName, str]] = []
-        p, frame = self._start(root, self.grammar.start, out, ids, refs)
-        # a frame: [element, children iterator, has element children, resume state, texts,
-        #           skipped (an unknown element: its content is not checked)]
-        stack = [frame]
-        while stack:
-            if (first_error_only and out.errors) or len(out.errors) >= MAX_ERRORS:
-                break
-            frame = stack[-1]
-            el, children, has_elements, resume, texts, skipped = frame
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                if skipped:
-                    p = resume  # type: ignore[assignment]
-                else:
-                    p = self._text(el, p, "".join(texts), has_elements, out, final=True)
-                    p = self._end(el, p, resume, out)
+        p = self.grammar.start
+        # one frame per open element: [resume state or None, texts, has element children]
+        stack: list[list] = []
+        skipping = 0  # depth inside an unknown element, whose content is not checked
+        errors = out.errors
+        for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            if skipping:
+                if event == "start":
+                    skipping += 1
+                elif event == "end":
+                    skipping -= 1
+                    if not skipping:
+                        p = stack.pop()[0]
+                        if stack:
+                            stack[-1][1] = [node.tail or ""]
+                continue
+            if event == "start":
                 if stack:
-                    stack[-1][4] = [el.tail or ""]
-                continue
-            if not isinstance(child.tag, str):  # comment, processing instruction
-                texts.append(child.tail or "")
-                continue
-            p = self._text(el, p, "".join(texts), has_elements, out, final=False)
-            frame[4] = []
-            p, child_frame = self._start(child, p, out, ids, refs)
-            stack.append(child_frame)
+                    frame = stack[-1]
+                    text = "".join(frame[1])
+                    if text:
+                        p = self._text(node.getparent(), p, text, True, out, final=False)
+                    frame[1] = []
+                    frame[2] = True
+                if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
+                    break
+                p, resume, skipped = self._start(node, p, out, ids, refs)
+                stack.append([resume, [node.text or ""], False])
+                if skipped:
+                    skipping = 1
+            elif event == "end":
+                resume, texts, has_elements = stack.pop()
+                p = self._text(node, p, "".join(texts), has_elements, out, final=True)
+                p = self._end(node, p, resume, out)
+                if stack:
+                    stack[-1][1] = [node.tail or ""]
+            elif stack:  # a comment or processing instruction: its tail is text
+                stack[-1][1].append(node.tail or "")
         for el, name, value in refs:
             for token in xml_tokens(value):
                 if token not in ids:
@@ -140,10 +161,21 @@ class Validator:
 
     def _start(self, el: etree._Element, p: Pattern, out: Outcome,
                ids: dict[str, etree._Element],
-               refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, list]:
+               refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, Pattern | None, bool]:
+        """The state after ``el``'s start tag, the state to resume after it (when it
+        was not allowed) and whether its content is skipped (unknown element)."""
+        attrib = el.attrib
+        key = (p.n, el.tag, tuple(attrib.items()) if attrib else ())
+        hit = self._start_memo.get(key)
+        if hit is not None:
+            closed, typed = hit
+            for name, value, kind in typed:
+                self._record_id(el, name, value, kind, ids, refs, out)
+            return closed, None, False
         d, P = self.d, self.P
         q = self._q(el.tag)
         resume: Pattern | None = None
+        errors_before = len(out.errors)
         opened = d.start_tag_open(p, q)
         if opened.kind == NOT_ALLOWED:
             out.errors.append(RngError("element", el, q, expected=tuple(self.expected(p)),
@@ -151,17 +183,21 @@ class Validator:
             resume = p
             definition = self.definition(q)
             if definition is None:  # unknown here and everywhere: skip its content
-                return p, [el, iter(()), False, resume, [], True]
+                return p, resume, True
             opened = P.after(definition, P.empty)
         state = opened
-        for name, value in el.attrib.items():
+        typed: list[tuple[QName, str, str]] = []
+        for name, value in attrib.items():
             aq = self._q(name)
             candidates = d.attribute_candidates(state, aq)
             ctx = el.nsmap if any(c.ctx for c in candidates) else {}
             matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
             if matched:
                 state = d.attribute(state, aq, matched)
-                self._ids(el, aq, value, candidates, matched, ids, refs, out)
+                kind = _id_type(candidates, matched)
+                if kind:
+                    typed.append((aq, value, kind))
+                    self._record_id(el, aq, value, kind, ids, refs, out)
                 continue
             if candidates:
                 out.errors.append(RngError("value", el, aq, value,
@@ -178,8 +214,10 @@ class Validator:
             missing = self.required_attributes(state)
             out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
             closed = d.start_tag_close(state, lenient=True)
-        has_elements = any(isinstance(c.tag, str) for c in el)
-        return closed, [el, iter(el), has_elements, resume, [el.text or ""], False]
+        if len(out.errors) == errors_before and not any(
+                e.kind == "duplicate-id" for e in out.errors[errors_before:]):
+            self._start_memo[key] = (closed, tuple(typed))
+        return closed, resume, False
 
     def _text(self, el: etree._Element, p: Pattern, text: str, has_elements: bool,
               out: Outcome, final: bool) -> Pattern:
@@ -227,22 +265,17 @@ class Validator:
         return p
 
     # -- IDs -------------------------------------------------------------------------
-    def _ids(self, el: etree._Element, name: QName, value: str, candidates: tuple[Pattern, ...],
-             matched: frozenset[int], ids: dict[str, etree._Element],
-             refs: list[tuple[etree._Element, QName, str]], out: Outcome) -> None:
-        for c in candidates:
-            if c.n not in matched or c.b.kind != DATA or not c.b.a.id_type:
-                continue
-            kind = c.b.a.id_type
-            token = " ".join(xml_tokens(value))
-            if kind == "ID":
-                if token in ids:
-                    out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
-                else:
-                    ids[token] = el
+    def _record_id(self, el: etree._Element, name: QName, value: str, kind: str,
+                   ids: dict[str, etree._Element],
+                   refs: list[tuple[etree._Element, QName, str]], out: Outcome) -> None:
+        token = " ".join(xml_tokens(value))
+        if kind == "ID":
+            if token in ids:
+                out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
             else:
-                refs.append((el, name, token))
-            return
+                ids[token] = el
+        else:
+            refs.append((el, name, token))
 
     # -- what was expected -----------------------------------------------------------
     def expected(self, p: Pattern) -> list[NameClass]:
