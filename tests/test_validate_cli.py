@@ -98,7 +98,11 @@ def test_json_format_carries_the_same_diagnostics(broken: tuple[Path, str]) -> N
     codes = sorted(d["code"] for d in entry["diagnostics"])
     assert codes == sorted([b[4] for b in BREAKS] + ["TT-REG-01"])
     first = entry["diagnostics"][0]
-    assert set(first) == {"code", "severity", "file", "line", "column", "message"}
+    assert set(first) == {"code", "severity", "file", "line", "column", "message", "expected"}
+    assert first["code"] == "RNG-ATTRIBUTE" and first["expected"] == [
+        "contents", "item", "part", "preface", "section"]  # the full list of what was allowed
+    assert all(set(d) == {"code", "severity", "file", "line", "column", "message"}
+               for d in entry["diagnostics"] if not d["code"].startswith("RNG"))
     assert all(d["column"] is None or d["column"] > 0 for d in entry["diagnostics"])
     _, text_out, _ = run(str(path))
     assert [f"{d['file']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']} [{d['code']}]"
