@@ -82,7 +82,10 @@ def load_relaxng(path: str | os.PathLike[str]) -> CompiledRelaxNG:
 def explain(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
             file: str) -> list[Explained]:
     """Validate ``tree``; every error located and worded, with its full expected list."""
-    outcome = compiled.validator.validate(tree.getroot())
+    try:
+        outcome = compiled.validator.validate(tree.getroot())
+    except GrammarError as exc:  # a part of the grammar only a document reaches
+        raise UsageError(f"{compiled.path}: error: not a usable RELAX NG grammar: {exc}") from None
     if outcome.valid:
         return []
     wording = Wording(source, file, compiled.rng.element_names(), compiled.validator.children)

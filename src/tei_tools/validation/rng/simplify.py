@@ -37,6 +37,9 @@ from tei_tools.validation.rng.patterns import (
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = f"{{{RNG_NS}}}"
+_REF, _PARENT_REF, _DATA, _VALUE, _ELEMENT, _ATTRIBUTE, _EXTERNAL_REF, _GRAMMAR, _DEFINE, \
+    _PARAM = (_R + t for t in ("ref", "parentRef", "data", "value", "element", "attribute",
+                               "externalRef", "grammar", "define", "param"))
 COMBINE = ("choice", "interleave")
 
 
@@ -85,6 +88,7 @@ class _Builder:
         self._components_seen: dict[etree._Element, tuple[_Scope, str]] = {}
         self._index: dict[tuple[str, str], list[tuple[etree._Element, _Scope, str, str]]] | None = None
         self._definitions: dict[tuple[str, str], Pattern | None] = {}
+        self._checked_types: dict[tuple[object, ...], datatypes.Datatype] = {}
 
     # -- files -----------------------------------------------------------------
     def document(self, path: Path, where: str) -> etree._Element:
@@ -323,6 +327,104 @@ class _Builder:
             return result
         raise GrammarError(f"{_where(node)}: error: <{kind}> is not a name class")
 
+    # -- checking the whole grammar without building it ----------------------------
+    def check(self) -> None:
+        """Find, without building patterns, what would make the grammar unusable when
+        a document reaches it: undefined references, recursion not through an
+        element, unknown datatypes or parameters, bad values, undeclared prefixes,
+        missing or non-local files."""
+        done: set[etree._Element] = set()
+        while True:
+            todo = [c for c in self._components_seen if c not in done]
+            if not todo:
+                break
+            for component in todo:
+                done.add(component)
+                self._check_component(component, *self._components_seen[component])
+        self._check_recursion()
+
+    def _check_component(self, component: etree._Element, scope: _Scope, ns: str) -> None:
+        nested = component.find(f".//{_R}grammar") is not None
+        for node in component.iter(_REF, _PARENT_REF, _DATA, _VALUE, _ELEMENT, _ATTRIBUTE,
+                                   _EXTERNAL_REF):
+            if nested and any(a.tag == _GRAMMAR for a in _between(node, component)):
+                continue  # a nested grammar: checked when built
+            tag = node.tag
+            if tag == _REF:
+                self._defined(node, scope)
+            elif tag == _PARENT_REF:
+                self._defined(node, scope.parent)
+            elif tag in (_DATA, _VALUE):
+                self._check_datatype(node, ns)
+            elif tag == _EXTERNAL_REF:
+                root = self.document(self._href(node), _where(node))
+                if _local(root) == "grammar":
+                    self._components(root, _Scope(None), root.get("ns", ns), None)
+            elif node.get("name") is not None and ":" in node.get("name", ""):
+                _qname(node, node.get("name", ""), "")
+
+    def _check_datatype(self, node: etree._Element, ns: str) -> None:
+        lib = _library(node)
+        if node.tag == _VALUE and node.get("type") is None:
+            lib, type_ = "", "token"
+        else:
+            type_ = (node.get("type") or "").strip()
+        params = tuple(((k.get("name") or "").strip(), k.text or "")
+                       for k in node.iterchildren(_PARAM))
+        key = (lib, type_, params)
+        if key not in self._checked_types:
+            try:
+                self._checked_types[key] = datatypes.lookup(lib, type_, params)
+            except datatypes.DatatypeError as exc:
+                raise GrammarError(f"{_where(node)}: error: {exc}") from None
+        dt = self._checked_types[key]
+        if node.tag == _VALUE and dt.value(node.text or "", {None: ns, **node.nsmap}) is None:
+            raise GrammarError(f"{_where(node)}: error: \"{node.text}\" is not a valid {type_}")
+
+    def _defined(self, node: etree._Element, scope: _Scope | None) -> None:
+        name = (node.get("name") or "").strip()
+        if scope is None or name not in scope.defines:
+            raise GrammarError(f"{_where(node)}: error: reference to undefined pattern \"{name}\"")
+
+    def _check_recursion(self) -> None:
+        """A define may refer to itself only through an element (section 4.19)."""
+        edges: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        where: dict[tuple[int, str], etree._Element] = {}
+        for component, (scope, _) in self._components_seen.items():
+            if component.tag != _DEFINE:
+                continue
+            key = (id(scope), (component.get("name") or "").strip())
+            where.setdefault(key, component)
+            out = edges.setdefault(key, [])
+            for node in component.iter(_REF, _PARENT_REF):
+                a = node.getparent()
+                while a is not None and a is not component and a.tag not in (_ELEMENT, _GRAMMAR):
+                    a = a.getparent()
+                if a is not component:
+                    continue  # inside an element (or a nested grammar)
+                if node.tag == _REF:
+                    out.append((id(scope), (node.get("name") or "").strip()))
+                elif scope.parent is not None:
+                    out.append((id(scope.parent), (node.get("name") or "").strip()))
+        state: dict[tuple[int, str], int] = {}  # 1: on the path, 2: done
+        for start in edges:
+            if start in state:
+                continue
+            stack = [(start, iter(edges.get(start, ())))]
+            state[start] = 1
+            while stack:
+                key, it = stack[-1]
+                nxt = next(it, None)
+                if nxt is None:
+                    state[key] = 2
+                    stack.pop()
+                elif state.get(nxt) == 1:
+                    raise GrammarError(f"{_where(where.get(nxt, where[key]))}: error: pattern "
+                                       f"\"{nxt[1]}\" refers to itself other than through an element")
+                elif nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(edges.get(nxt, ()))))
+
     # -- element definitions by name (to go on after an element not allowed) --------
     def element_index(self) -> dict[tuple[str, str], list[tuple[etree._Element, _Scope, str, str]]]:
         """Element definitions with a literal name: (node, scope, inherited ns, library)."""
@@ -417,5 +519,7 @@ def read_grammar(path: Path) -> Grammar:
         start = builder.grammar(root, None, root.get("ns", ""))
     else:
         start = builder.pattern(root, _Scope(None), "", "")
+        builder._components_seen.setdefault(root, (_Scope(None), root.get("ns", "")))
+    builder.check()
     return Grammar(start, builder.P, builder.definition,
                    lambda: sorted(builder.element_index()))
