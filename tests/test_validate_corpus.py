@@ -51,8 +51,7 @@ def test_messages_name_what_is_wrong(report) -> None:
         "this schema has no element in namespace http://myAlienNamespace.com [RNG-ELEMENT]")
     render = by_name["sstest__test20.xml"].diagnostics[0]
     assert render.message.startswith(
-        "attribute @render is not allowed on <tagUsage>; did you mean @rend? allowed: @ana, ")
-    assert "@datcat" in render.message  # the allowed ones are read from the grammar
+        "attribute @render is not allowed on <tagUsage>; did you mean @rend? allowed: @datcat,")
     kopf = by_name["p5test__testi18n.xml"].diagnostics[0]
     assert (kopf.line, kopf.column) == (3, 3)
     assert kopf.message == "<TeiKopf> is not an element of this schema inside <TEI>"

@@ -88,7 +88,8 @@ def explain(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceT
         raise UsageError(f"{compiled.path}: error: not a usable RELAX NG grammar: {exc}") from None
     if outcome.valid:
         return []
-    wording = Wording(source, file, compiled.rng.element_names(), compiled.validator.children)
+    wording = Wording(source, file, compiled.rng.element_names(), compiled.validator.children,
+                      compiled.validator.attributes_of)
     # an element ending too early because a child was out of place: one error is enough
     misplaced = {id(e.element.getparent()) for e in outcome.errors if e.kind == "element"}
     keep = [e for e in outcome.errors if not (e.kind == "incomplete" and id(e.element) in misplaced)]

@@ -112,11 +112,13 @@ class Wording:
     """Turns :class:`RngError` s of one document into located diagnostics."""
 
     def __init__(self, source: SourceText, file: str, element_names: list[QName],
-                 children: Callable[[QName], list[NameClass]]) -> None:
+                 children: Callable[[QName], list[NameClass]],
+                 attributes: Callable[[QName], list[QName]]) -> None:
         self.source = source
         self.file = file
         self.names = element_names
         self.children = children
+        self.attributes = attributes
 
     def _at_element(self, code: str, el: etree._Element, message: str,
                     expected: list[str] | tuple[str, ...] = ()) -> Explained:
@@ -201,11 +203,22 @@ class Wording:
         allowed = [attribute_display(a) for a in e.attributes]
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
         hint = f"did you mean @{close[0]}? " if close else ""
-        listed = ("allowed: " + _short(["@" + a for a in allowed], "and") if allowed
-                  else f"{element_label(el)} takes no attributes")
+        # the attributes its parent takes too (TEI's global ones) are listed last, briefly
+        parent = el.getparent()
+        common = set(self.attributes(_qname(parent.tag))) if parent is not None else set()
+        specific = ["@" + attribute_display(a) for a in e.attributes if a not in common]
+        shared = ["@" + attribute_display(a) for a in e.attributes if a in common]
+        if not allowed:
+            listed = f"{element_label(el)} takes no attributes"
+        elif specific and shared:
+            listed = ("allowed: " + ", ".join(specific[:MAX_LISTED])
+                      + (" …" if len(specific) > MAX_LISTED else "") + " and the common ones ("
+                      + ", ".join(shared[:6]) + (", …" if len(shared) > 6 else "") + ")")
+        else:
+            listed = "allowed: " + _short(specific or shared, "and")
         return self._at_attribute("RNG-ATTRIBUTE", el, q, (
             f"attribute @{name} is not allowed on {element_label(el)}; {hint}{listed}"),
-            ["@" + a for a in allowed])
+            specific + shared)
 
     def _value(self, e: RngError) -> Explained:
         el = e.element

@@ -329,6 +329,11 @@ class Validator:
                 todo.append(x.a)
         return sorted(found)
 
+    def attributes_of(self, q: QName) -> list[QName]:
+        """The attributes element ``q`` may carry wherever the grammar defines it."""
+        content = self.definition(q)
+        return self.attribute_names(content) if content is not None else []
+
     def children(self, q: QName) -> list[NameClass]:
         """The element name classes the content of element ``q`` may hold, in any order."""
         content = self.definition(q)
