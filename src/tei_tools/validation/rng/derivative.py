@@ -21,7 +21,6 @@ from tei_tools.validation.rng.patterns import (
     CHOICE,
     DATA,
     ELEMENT,
-    EMPTY,
     GROUP,
     INTERLEAVE,
     LIST,

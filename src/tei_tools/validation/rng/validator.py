@@ -214,8 +214,7 @@ class Validator:
             missing = self.required_attributes(state)
             out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
             closed = d.start_tag_close(state, lenient=True)
-        if len(out.errors) == errors_before and not any(
-                e.kind == "duplicate-id" for e in out.errors[errors_before:]):
+        if len(out.errors) == errors_before:  # a start tag without errors is cached
             self._start_memo[key] = (closed, tuple(typed))
         return closed, resume, False
 
