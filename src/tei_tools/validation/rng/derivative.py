@@ -35,6 +35,8 @@ from tei_tools.validation.rng.patterns import (
 XML_SPACE = " \t\r\n"
 MEMO_TEXT_MAX = 200
 """Texts longer than this are not cached (they rarely repeat)."""
+MEMO_VALUES_MAX = 200_000
+"""Entries of the caches keyed by a text or a value, at most (then they start again)."""
 
 
 def is_whitespace(s: str) -> bool:
@@ -64,6 +66,8 @@ class Derivatives:
                 return hit
         result = self._text_deriv(p, s, ctx)
         if memo:
+            if len(self._text) >= MEMO_VALUES_MAX:
+                self._text.clear()  # bounded memory; only speed depends on it
             self._text[key] = result
         return result
 
@@ -106,6 +110,8 @@ class Derivatives:
         if hit is None:
             hit = (p.nullable and is_whitespace(s)) or self.text(p, s, ctx).nullable
             if not p.ctx:
+                if len(self._value_ok) >= MEMO_VALUES_MAX:
+                    self._value_ok.clear()
                 self._value_ok[key] = hit
         return hit
 

@@ -40,6 +40,8 @@ from tei_tools.validation.rng.patterns import (
 from tei_tools.validation.rng.simplify import Grammar
 
 MAX_ERRORS = 1000
+MEMO_MAX = 200_000
+"""Start tags cached per validator at most (then the cache starts again)."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,10 @@ class Validator:
             missing = self.required_attributes(state)
             out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
             closed = d.start_tag_close(state, lenient=True)
-        if len(out.errors) == errors_before:  # a start tag without errors is cached
+        # a start tag without errors is cached, unless it holds an ID (never seen twice)
+        if len(out.errors) == errors_before and not any(k == "ID" for _, _, k in typed):
+            if len(self._start_memo) >= MEMO_MAX:
+                self._start_memo.clear()  # bounded memory; only speed depends on it
             self._start_memo[key] = (closed, tuple(typed))
         return closed, resume, False
 
