@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus  # noqa: E402
+import corpus
 
 REPO = Path(__file__).resolve().parents[1]
 TT = str(REPO / ".venv" / "bin" / "tei-tools")

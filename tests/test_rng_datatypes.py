@@ -64,7 +64,8 @@ def test_regex_syntax() -> None:
     assert compile_regex(r"[\d]+(\.[\d]+){0,2}").matches("1.2.3")
     assert not compile_regex(r"[\d]+(\.[\d]+){0,2}").matches("1.2.3.4")
     assert compile_regex("a^b$").matches("a^b$")  # no anchors in XML Schema
-    assert compile_regex(r"[a-z-[aeiou]]+").matches("xyz") and not compile_regex(r"[a-z-[aeiou]]+").matches("xa")
+    consonants = compile_regex(r"[a-z-[aeiou]]+")  # subtraction
+    assert consonants.matches("xyz") and not consonants.matches("xa")
     assert compile_regex("(a|b)*c").matches("ababc")
     assert compile_regex("x{2,}").matches("xxxx") and not compile_regex("x{2,}").matches("x")
     for bad in ("[a", "(a", "a{2,1}", r"\p{Xx}", r"\q", "[]"):

@@ -8,11 +8,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rng_mutants import jing_verdicts, mutants
 
 from tei_tools.validation import validate
 
 from conftest import CORPUS, TEI_ALL_RNG
-from rng_mutants import jing_verdicts, mutants
 
 COUNT = 1600
 

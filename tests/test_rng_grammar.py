@@ -32,7 +32,9 @@ def test_interleave_group_choice_and_repetition(tmp_path: Path) -> None:
     g = grammar(tmp_path, f"""<element name="r" {RNG}><interleave>
       <element name="a"><empty/></element>
       <zeroOrMore><element name="b"><text/></element></zeroOrMore>
-      <optional><group><element name="c"><empty/></element><element name="d"><empty/></element></group></optional>
+      <optional><group>
+        <element name="c"><empty/></element><element name="d"><empty/></element>
+      </group></optional>
     </interleave></element>""")
     assert ok(g, "<r><b>x</b><a/><b/></r>")
     assert ok(g, "<r><c/><a/><d/></r>")  # interleave lets a fall between c and d
@@ -45,7 +47,9 @@ def test_mixed_list_data_value_and_except(tmp_path: Path) -> None:
     g = grammar(tmp_path, f"""<element name="r" {RNG} {XSD}>
       <attribute name="n"><list><oneOrMore><data type="integer"/></oneOrMore></list></attribute>
       <attribute name="k"><choice><value>one</value><value type="integer">2</value></choice></attribute>
-      <mixed><zeroOrMore><element name="w"><data type="token"><except><value>bad</value></except></data></element></zeroOrMore></mixed>
+      <mixed><zeroOrMore><element name="w">
+        <data type="token"><except><value>bad</value></except></data>
+      </element></zeroOrMore></mixed>
     </element>""")
     assert ok(g, '<r n="1 2  3" k=" one ">text <w>fine</w> more</r>')
     assert ok(g, '<r n="4" k="+02"/>')  # values compare in the value space
@@ -62,7 +66,9 @@ def test_defines_combine_and_include_overrides(tmp_path: Path) -> None:
       <define name="extra" combine="choice"><element name="x"><empty/></element></define>
     </grammar>"""
     g = grammar(tmp_path, f"""<grammar {RNG}>
-      <include href="base.rng"><define name="body"><oneOrMore><ref name="extra"/></oneOrMore></define></include>
+      <include href="base.rng">
+        <define name="body"><oneOrMore><ref name="extra"/></oneOrMore></define>
+      </include>
       <define name="extra" combine="choice"><element name="y"><empty/></element></define>
     </grammar>""", base_rng=base)
     assert ok(g, "<doc><x/><y/><x/></doc>")
@@ -71,7 +77,8 @@ def test_defines_combine_and_include_overrides(tmp_path: Path) -> None:
 
 def test_nested_grammar_parent_ref_and_external_ref(tmp_path: Path) -> None:
     g = grammar(tmp_path, f"""<grammar {RNG}>
-      <start><element name="r"><grammar><start><element name="inner"><parentRef name="leaf"/></element></start>
+      <start><element name="r">
+        <grammar><start><element name="inner"><parentRef name="leaf"/></element></start>
         <define name="leaf"><element name="wrong"><empty/></element></define></grammar>
         <externalRef href="ext.rng"/></element></start>
       <define name="leaf"><element name="leaf"><empty/></element></define>

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from tei_tools.validation.rng.xsdregex import RegexError, compile_regex
 
@@ -33,6 +35,9 @@ PRESERVE, REPLACE, COLLAPSE = range(3)
 class DatatypeError(ValueError):
     """An unknown datatype or a bad parameter (the grammar is unusable)."""
 
+
+Parser = Callable[[str, Any], object]
+"""The value of a (whitespace-normalised) lexical form, or ``None`` when not allowed."""
 
 _XML_SPACES = re.compile(r"[ \t\n\r]+")
 
@@ -103,7 +108,7 @@ _HEX = set("0123456789abcdefABCDEF")
 
 
 def _escape_for_java(s: str) -> str:
-    out = []
+    out: list[str] = []
     for c in s:
         o = ord(c)
         if (o < 0x20 or c in " <>\"{}|\\^`" or 0x7F <= o <= 0x9F
@@ -152,7 +157,7 @@ def _server_ok(a: str) -> bool:
         if end < 0 or not re.fullmatch(r"[0-9A-Fa-f:.]+", a[1:end]) or ":" not in a[1:end]:
             return False
         rest = a[end + 1:]
-        return rest == "" or (rest.startswith(":") and rest[1:].isdigit() or rest == ":")
+        return rest == "" or ((rest.startswith(":") and rest[1:].isdigit()) or rest == ":")
     host, colon, port = a.rpartition(":") if ":" in a else (a, "", "")
     if colon and port and not port.isascii():
         return False
@@ -254,16 +259,17 @@ def _facet_ok(dt: Datatype, name: str, arg: str, lexical: str, v: object) -> boo
         return (size == limit if name == "length" else
                 size >= limit if name == "minLength" else size <= limit)
     if name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-        bound = _VALUE[dt.base](_collapse(arg), None)
+        bound: Any = _VALUE[dt.base](_collapse(arg), None)
+        value: Any = v
         try:
             # as jing: inclusive bounds hold when strictly beyond or the same value
             if name == "minInclusive":
-                return bound < v or v == bound  # type: ignore[operator]
+                return bool(bound < value or value == bound)
             if name == "maxInclusive":
-                return v < bound or v == bound  # type: ignore[operator]
+                return bool(value < bound or value == bound)
             if name == "minExclusive":
-                return bound < v  # type: ignore[operator]
-            return v < bound  # type: ignore[operator]
+                return bool(bound < value)
+            return bool(value < bound)
         except TypeError:
             return False
     if name == "totalDigits":  # jing: the precision of the BigDecimal
@@ -303,9 +309,9 @@ def _integer(s: str, ctx: object) -> object:
     return Decimal(s)
 
 
-def _bounded(low: int | None, high: int | None):  # noqa: ANN202
+def _bounded(low: int | None, high: int | None) -> Parser:
     def parse(s: str, ctx: object) -> object:
-        v = _integer(s, ctx)
+        v: Any = _integer(s, ctx)
         if v is None or (low is not None and v < low) or (high is not None and v > high):
             return None
         return v
@@ -361,20 +367,20 @@ def _boolean(s: str, ctx: object) -> object:
     return {"true": True, "1": True, "false": False, "0": False}.get(s)
 
 
-def _checked(test):  # noqa: ANN001, ANN202
+def _checked(test: Callable[[str], bool]) -> Parser:
     def parse(s: str, ctx: object) -> object:
         return s if test(s) else None
     return parse
 
 
-def _list_of(test):  # noqa: ANN001, ANN202
+def _list_of(test: Callable[[str], bool]) -> Parser:
     def parse(s: str, ctx: object) -> object:
         items = xml_tokens(s)
         return tuple(items) if items and all(test(t) for t in items) else None
     return parse
 
 
-def _qname_value(s: str, ctx: dict[str | None, str] | None) -> object:
+def _qname_value(s: str, ctx: Any) -> object:
     if not is_qname(s):
         return None
     prefix, colon, local = s.partition(":")
@@ -421,7 +427,7 @@ _TEMPLATES = {
 _MAX_YEAR = 292278994  # the last year java.util.GregorianCalendar knows
 
 
-def _date_value(kind: str):  # noqa: ANN202
+def _date_value(kind: str) -> Parser:
     template = _TEMPLATES[kind]
 
     def parse(s: str, ctx: object) -> object:

@@ -20,8 +20,8 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validation.locate import SourceText, written_name
-from tei_tools.validation.rng.patterns import AnyName, NameChoice, NameClass, NsName, names_of
-from tei_tools.validation.rng.validator import QName, RngError
+from tei_tools.validation.rng.patterns import AnyName, NameChoice, NameClass, NsName, QName, names_of
+from tei_tools.validation.rng.validator import RngError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -65,7 +65,7 @@ def display(q: QName, prefix: str | None = None) -> str:
 def element_label(el: etree._Element) -> str:
     """``<div xml:id="item01">``: prefix-free TEI name and the id when there is one."""
     ident = el.get(f"{{{XML_NS}}}id")
-    tag = el.tag
+    tag = str(el.tag)
     q = (tag[1:].split("}")[0], tag.split("}")[1]) if tag[:1] == "{" else ("", tag)
     name = display(q, el.prefix)
     return f'<{name} xml:id="{ident}">' if ident else f"<{name}>"
@@ -134,7 +134,8 @@ class Wording:
                          tuple(expected))
 
     def explain(self, error: RngError) -> Explained:
-        return getattr(self, "_" + error.kind.replace("-", "_"))(error)
+        explained: Explained = getattr(self, "_" + error.kind.replace("-", "_"))(error)
+        return explained
 
     def _element(self, e: RngError) -> Explained:
         el = e.element
@@ -171,7 +172,7 @@ class Wording:
             text = f"{element_label(parent)} takes no more child elements here"
         else:
             text = f"expected {_short(choices)}"
-        parent_q = _qname(parent.tag)
+        parent_q = _qname(str(parent.tag))
         if len(expected) == 1 and not e.end_allowed:
             return self._at_element("RNG-ELEMENT", el, (
                 f"{label} is not allowed yet{where}{after}; missing required element "
@@ -205,7 +206,7 @@ class Wording:
         hint = f"did you mean @{close[0]}? " if close else ""
         # the attributes its parent takes too (TEI's global ones) are listed last, briefly
         parent = el.getparent()
-        common = set(self.attributes(_qname(parent.tag))) if parent is not None else set()
+        common = set(self.attributes(_qname(str(parent.tag)))) if parent is not None else set()
         specific = ["@" + attribute_display(a) for a in e.attributes if a not in common]
         shared = ["@" + attribute_display(a) for a in e.attributes if a in common]
         if not allowed:

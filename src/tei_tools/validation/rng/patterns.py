@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 EMPTY, NOT_ALLOWED, TEXT, CHOICE, GROUP, INTERLEAVE, ONE_OR_MORE, LIST, DATA, VALUE, \
     ATTRIBUTE, ELEMENT, AFTER = range(13)
@@ -73,11 +74,33 @@ def names_of(nc: NameClass) -> list[Name] | None:
 class Pattern:
     """One simplified pattern; build them with :class:`Patterns`, compare with ``is``."""
 
-    __slots__ = ("kind", "a", "b", "n", "nullable", "members", "extra", "ctx", "reads",
-                 "_content")
+    __slots__ = (
+        "_content",
+        "a",
+        "b",
+        "ctx",
+        "extra",
+        "kind",
+        "members",
+        "n",
+        "nullable",
+        "reads",
+    )
 
-    def __init__(self, kind: int, a: object, b: object, n: int, nullable: bool,
-                 members: tuple[Pattern, ...] = (), extra: object = None) -> None:
+    kind: int
+    a: Any
+    """The first child (a pattern), the name class, or the datatype, by kind."""
+    b: Any
+    """The second child, the content builder of an element, or a value, by kind."""
+    n: int
+    nullable: bool
+    members: tuple[Pattern, ...]
+    extra: Any
+    ctx: bool
+    reads: bool
+
+    def __init__(self, kind: int, a: Any, b: Any, n: int, nullable: bool,
+                 members: tuple[Pattern, ...] = (), extra: Any = None) -> None:
         self.kind = kind
         # whether matching text against it reads the namespace context (QName values)
         if kind in (DATA, VALUE):
@@ -85,11 +108,11 @@ class Pattern:
         elif kind == CHOICE:
             self.ctx = any(m.ctx for m in members)
         elif kind in (GROUP, INTERLEAVE, AFTER):
-            self.ctx = a.ctx or b.ctx  # type: ignore[union-attr]
+            self.ctx = a.ctx or b.ctx
         elif kind in (ONE_OR_MORE, LIST):
-            self.ctx = a.ctx  # type: ignore[union-attr]
+            self.ctx = a.ctx
         elif kind == ATTRIBUTE:
-            self.ctx = b.ctx  # type: ignore[union-attr]
+            self.ctx = b.ctx
         else:
             self.ctx = False
         # whether its text derivative depends on the text (data, value, list); if not,
@@ -99,9 +122,9 @@ class Pattern:
         elif kind == CHOICE:
             self.reads = any(m.reads for m in members)
         elif kind in (GROUP, INTERLEAVE):
-            self.reads = a.reads or b.reads  # type: ignore[union-attr]
+            self.reads = a.reads or b.reads
         elif kind in (ONE_OR_MORE, AFTER):
-            self.reads = a.reads  # type: ignore[union-attr]
+            self.reads = a.reads
         else:
             self.reads = False
         self.a = a
@@ -116,7 +139,7 @@ class Pattern:
     @property
     def content(self) -> Pattern:
         if self._content is None:
-            build: Callable[[], Pattern] = self.b  # type: ignore[assignment]
+            build: Callable[[], Pattern] = self.b
             self._content = build()
         return self._content
 
@@ -138,14 +161,14 @@ class Patterns:
         self.not_allowed = self._new(NOT_ALLOWED, None, None, False)
         self.text = self._new(TEXT, None, None, True)
 
-    def _new(self, kind: int, a: object, b: object, nullable: bool,
-             members: tuple[Pattern, ...] = (), extra: object = None) -> Pattern:
+    def _new(self, kind: int, a: Any, b: Any, nullable: bool,
+             members: tuple[Pattern, ...] = (), extra: Any = None) -> Pattern:
         self._count += 1
         return Pattern(kind, a, b, self._count, nullable, members, extra)
 
-    def _interned(self, key: tuple[object, ...], kind: int, a: object, b: object,
+    def _interned(self, key: tuple[object, ...], kind: int, a: Any, b: Any,
                   nullable: bool, members: tuple[Pattern, ...] = (),
-                  extra: object = None) -> Pattern:
+                  extra: Any = None) -> Pattern:
         found = self._table.get(key)
         if found is None:
             found = self._table[key] = self._new(kind, a, b, nullable, members, extra)

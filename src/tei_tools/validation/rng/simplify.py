@@ -482,11 +482,12 @@ def _override_parts(node: etree._Element) -> list[etree._Element]:
 
 def _library(node: etree._Element) -> str:
     """``datatypeLibrary`` of a node: its own or its nearest ancestor's (same file)."""
-    while node is not None:
-        lib = node.get("datatypeLibrary")
+    at: etree._Element | None = node
+    while at is not None:
+        lib = at.get("datatypeLibrary")
         if lib is not None:
             return lib
-        node = node.getparent()
+        at = at.getparent()
     return ""
 
 

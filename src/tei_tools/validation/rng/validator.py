@@ -15,6 +15,7 @@ IDs are unique (after whitespace collapsing), IDREFs name an ID.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -28,11 +29,11 @@ from tei_tools.validation.rng.patterns import (
     ELEMENT,
     GROUP,
     INTERLEAVE,
+    LIST,
     NOT_ALLOWED,
     ONE_OR_MORE,
     TEXT,
     VALUE,
-    LIST,
     NameClass,
     Pattern,
     QName,
@@ -84,7 +85,7 @@ def _id_type(candidates: tuple[Pattern, ...], matched: frozenset[int]) -> str:
     """``ID``, ``IDREF``, ``IDREFS`` when a matched attribute pattern is so typed."""
     for c in candidates:
         if c.n in matched and c.b.kind == DATA and c.b.a.id_type:
-            return c.b.a.id_type
+            return str(c.b.a.id_type)
     return ""
 
 
@@ -119,7 +120,7 @@ class Validator:
         refs: list[tuple[etree._Element, QName, str]] = []
         p = self.grammar.start
         # one frame per open element: [resume state or None, texts, has element children]
-        stack: list[list] = []
+        stack: list[list[Any]] = []
         skipping = 0  # depth inside an unknown element, whose content is not checked
         errors = out.errors
         for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
@@ -138,7 +139,9 @@ class Validator:
                     frame = stack[-1]
                     text = "".join(frame[1])
                     if text:
-                        p = self._text(node.getparent(), p, text, True, out, final=False)
+                        parent = node.getparent()
+                        p = self._text(parent if parent is not None else node, p, text, True,
+                                       out, final=False)
                     frame[1] = []
                     frame[2] = True
                 if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
@@ -167,15 +170,16 @@ class Validator:
         """The state after ``el``'s start tag, the state to resume after it (when it
         was not allowed) and whether its content is skipped (unknown element)."""
         attrib = el.attrib
-        key = (p.n, el.tag, tuple(attrib.items()) if attrib else ())
+        tag = str(el.tag)
+        key = (p.n, tag, tuple(attrib.items()) if attrib else ())
         hit = self._start_memo.get(key)
         if hit is not None:
-            closed, typed = hit
-            for name, value, kind in typed:
-                self._record_id(el, name, value, kind, ids, refs, out)
+            closed, recorded = hit
+            for attribute, text, id_kind in recorded:
+                self._record_id(el, attribute, text, id_kind, ids, refs, out)
             return closed, None, False
         d, P = self.d, self.P
-        q = self._q(el.tag)
+        q = self._q(tag)
         resume: Pattern | None = None
         errors_before = len(out.errors)
         opened = d.start_tag_open(p, q)
@@ -190,7 +194,7 @@ class Validator:
         state = opened
         typed: list[tuple[QName, str, str]] = []
         for name, value in attrib.items():
-            aq = self._q(name)
+            aq = self._q(str(name))
             candidates = d.attribute_candidates(state, aq)
             ctx = el.nsmap if any(c.ctx for c in candidates) else {}
             matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
@@ -231,7 +235,7 @@ class Validator:
                 return p
             after = d.text(p, text, el.nsmap if p.ctx else {})
             if after.kind == NOT_ALLOWED:
-                out.errors.append(RngError("text", el, self._q(el.tag), text,
+                out.errors.append(RngError("text", el, self._q(str(el.tag)), text,
                                            expected=tuple(self.expected(p))))
                 return p
             return after
@@ -243,7 +247,7 @@ class Validator:
             after = P.choice(p, after)
         if after.kind == NOT_ALLOWED:
             kind = "content" if self._data_like(p) else "text"
-            out.errors.append(RngError(kind, el, self._q(el.tag), text,
+            out.errors.append(RngError(kind, el, self._q(str(el.tag)), text,
                                        expected=tuple(self.expected(p)),
                                        datatypes=self._content_datatypes(p),
                                        values=self._content_values(p)))
@@ -254,7 +258,7 @@ class Validator:
         d = self.d
         after = d.end_tag(p)
         if after.kind == NOT_ALLOWED:
-            out.errors.append(RngError("incomplete", el, self._q(el.tag),
+            out.errors.append(RngError("incomplete", el, self._q(str(el.tag)),
                                        expected=tuple(self.expected(p))))
             after = d.end_tag(p, lenient=True)
         return resume if resume is not None else after

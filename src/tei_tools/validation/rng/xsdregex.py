@@ -233,7 +233,7 @@ class _Parser:
 
     def branch(self) -> tuple[_Piece, ...]:
         pieces = []
-        while self.peek() is not None and self.peek() not in "|)":
+        while (c := self.peek()) is not None and c not in "|)":
             atom = self.atom()
             low, high = self.quantifier()
             pieces.append(_Piece(atom, low, high))
