@@ -25,7 +25,7 @@ from tei_tools.errors import UsageError
 from tei_tools.validation.compiled import cache_key
 from tei_tools.validation.grammar import Grammar
 from tei_tools.validation.locate import SourceText
-from tei_tools.validation.rng.messages import Explained, Wording
+from tei_tools.validation.rng.messages import Wording
 from tei_tools.validation.rng.simplify import Grammar as RngGrammar
 from tei_tools.validation.rng.simplify import GrammarError, read_grammar
 from tei_tools.validation.rng.validator import Validator
@@ -79,9 +79,10 @@ def load_relaxng(path: str | os.PathLike[str]) -> CompiledRelaxNG:
     return result
 
 
-def explain(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
-            file: str) -> list[Explained]:
-    """Validate ``tree``; every error located and worded, with its full expected list."""
+def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
+          file: str) -> list[Diagnostic]:
+    """Validate ``tree``; every error located and worded, with its full expected list
+    (empty when valid)."""
     try:
         outcome = compiled.validator.validate(tree.getroot())
     except GrammarError as exc:  # a part of the grammar only a document reaches
@@ -93,15 +94,7 @@ def explain(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceT
     # an element ending too early because a child was out of place: one error is enough
     misplaced = {id(e.element.getparent()) for e in outcome.errors if e.kind == "element"}
     keep = [e for e in outcome.errors if not (e.kind == "incomplete" and id(e.element) in misplaced)]
-    explained = [wording.explain(e) for e in keep]
-    unique: dict[tuple[object, ...], Explained] = {}
-    for x in explained:
-        d = x.diagnostic
-        unique.setdefault((d.line, d.column, d.message), x)
+    unique: dict[tuple[object, ...], Diagnostic] = {}
+    for d in (wording.explain(e) for e in keep):
+        unique.setdefault((d.line, d.column, d.message), d)
     return list(unique.values())
-
-
-def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
-          file: str) -> list[Diagnostic]:
-    """Validate ``tree``; located diagnostics (empty when valid)."""
-    return [x.diagnostic for x in explain(compiled, tree, source, file)]

@@ -6,7 +6,7 @@ or of the attribute, and says what the grammar expected at that point, read
 from the derivative (:class:`~.validator.RngError`): the elements allowed
 there (and whether the element could end), the required attribute or
 element that is missing, the allowed attributes, values and datatypes. The
-text keeps lists short (:data:`MAX_LISTED`); :attr:`Explained.expected`
+text keeps lists short (:data:`MAX_LISTED`); the diagnostic's ``expected``
 carries them whole (``--format json``).
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from lxml import etree
 
@@ -42,14 +41,6 @@ DATATYPE_HINTS = {
     "xsd:double": "a number such as 1.5 or 2E3",
     "xsd:boolean": "true or false",
 }
-
-
-@dataclass(frozen=True)
-class Explained:
-    diagnostic: Diagnostic
-    expected: tuple[str, ...] = ()
-    """Everything that was allowed where the error is (element or attribute names,
-    values, datatypes), in full."""
 
 
 # -- names -------------------------------------------------------------------------
@@ -121,23 +112,21 @@ class Wording:
         self.attributes = attributes
 
     def _at_element(self, code: str, el: etree._Element, message: str,
-                    expected: list[str] | tuple[str, ...] = ()) -> Explained:
+                    expected: list[str] | tuple[str, ...] = ()) -> Diagnostic:
         line, col = self.source.element(el)
-        return Explained(Diagnostic(code, "error", self.file, line, col, message, tuple(expected)),
-                         tuple(expected))
+        return Diagnostic(code, "error", self.file, line, col, message, tuple(expected))
 
     def _at_attribute(self, code: str, el: etree._Element, q: QName, message: str,
-                      expected: list[str] | tuple[str, ...] = ()) -> Explained:
+                      expected: list[str] | tuple[str, ...] = ()) -> Diagnostic:
         clark = f"{{{q[0]}}}{q[1]}" if q[0] else q[1]
         line, col = self.source.attribute(el, written_name(el, clark))
-        return Explained(Diagnostic(code, "error", self.file, line, col, message, tuple(expected)),
-                         tuple(expected))
+        return Diagnostic(code, "error", self.file, line, col, message, tuple(expected))
 
-    def explain(self, error: RngError) -> Explained:
-        explained: Explained = getattr(self, "_" + error.kind.replace("-", "_"))(error)
-        return explained
+    def explain(self, error: RngError) -> Diagnostic:
+        diagnostic: Diagnostic = getattr(self, "_" + error.kind.replace("-", "_"))(error)
+        return diagnostic
 
-    def _element(self, e: RngError) -> Explained:
+    def _element(self, e: RngError) -> Diagnostic:
         el = e.element
         parent = el.getparent()
         label = element_label(el)
@@ -197,7 +186,7 @@ class Wording:
         close = difflib.get_close_matches(local, locals_, n=1, cutoff=0.75)
         return close[0] if close else None
 
-    def _attribute(self, e: RngError) -> Explained:
+    def _attribute(self, e: RngError) -> Diagnostic:
         el = e.element
         q = e.name or ("", "")
         name = attribute_display(q)
@@ -221,7 +210,7 @@ class Wording:
             f"attribute @{name} is not allowed on {element_label(el)}; {hint}{listed}"),
             specific + shared)
 
-    def _value(self, e: RngError) -> Explained:
+    def _value(self, e: RngError) -> Diagnostic:
         el = e.element
         q = e.name or ("", "")
         name = attribute_display(q)
@@ -240,7 +229,7 @@ class Wording:
             f"@{name}=\"{e.value}\" on {label} is not valid: expected {_describe(values, types)}"),
             expected)
 
-    def _missing_attribute(self, e: RngError) -> Explained:
+    def _missing_attribute(self, e: RngError) -> Diagnostic:
         el = e.element
         names = ["@" + attribute_display(a) for a in e.attributes]
         if not names:
@@ -250,7 +239,7 @@ class Wording:
                     f"{'s' if len(names) > 1 else ''} {_short(names, 'and')}")
         return self._at_element("RNG-ATTRIBUTE-MISSING", el, text, names)
 
-    def _incomplete(self, e: RngError) -> Explained:
+    def _incomplete(self, e: RngError) -> Diagnostic:
         el = e.element
         expected = _sorted_names(e.expected)
         if len(expected) == 1:
@@ -259,7 +248,7 @@ class Wording:
             text = f"{element_label(el)} is incomplete: expected {_short(expected)}"
         return self._at_element("RNG-CONTENT", el, text, expected)
 
-    def _text(self, e: RngError) -> Explained:
+    def _text(self, e: RngError) -> Diagnostic:
         el = e.element
         text = (e.value or "").strip()
         excerpt = text[:24] + ("…" if len(text) > 24 else "")
@@ -268,7 +257,7 @@ class Wording:
             f"text \"{excerpt}\" is not allowed directly inside {element_label(el)}: "
             "wrap it in an allowed element"), expected)
 
-    def _content(self, e: RngError) -> Explained:
+    def _content(self, e: RngError) -> Diagnostic:
         el = e.element
         values = sorted(set(e.values))
         types = sorted({t for t in e.datatypes if t != "text"})
@@ -276,14 +265,14 @@ class Wording:
             f"the content \"{(e.value or '').strip()[:40]}\" of {element_label(el)} is not valid: "
             f"expected {_describe(values, types)}"), values + types)
 
-    def _duplicate_id(self, e: RngError) -> Explained:
+    def _duplicate_id(self, e: RngError) -> Diagnostic:
         el = e.element
         first = e.first.sourceline if e.first is not None else "?"
         return self._at_attribute("TT-ID-01", el, e.name or ("", "id"), (
             f"{attribute_display(e.name or ('', 'id'))} \"{e.value}\" is already used on line "
             f"{first}; ids must be unique"))
 
-    def _idref(self, e: RngError) -> Explained:
+    def _idref(self, e: RngError) -> Diagnostic:
         el = e.element
         q = e.name or ("", "")
         return self._at_attribute("RNG-IDREF", el, q, (
