@@ -92,7 +92,9 @@ def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceTex
     wording = Wording(source, file, compiled.rng.element_names(), compiled.validator.children,
                       compiled.validator.attributes_of)
     # an element ending too early because a child was out of place: one error is enough
-    misplaced = {id(e.element.getparent()) for e in outcome.errors if e.kind == "element"}
+    # (the dict keeps the parents' proxies alive, so their ids stay theirs)
+    misplaced = {id(parent): parent for e in outcome.errors if e.kind == "element"
+                 if (parent := e.element.getparent()) is not None}
     keep = [e for e in outcome.errors if not (e.kind == "incomplete" and id(e.element) in misplaced)]
     unique: dict[tuple[object, ...], Diagnostic] = {}
     for d in (wording.explain(e) for e in keep):
