@@ -26,7 +26,9 @@ def test_verdicts_equal_jings_on_seeded_mutants(tmp_path: Path) -> None:
         path.write_bytes(m.data)
         files.append(path)
     jing = jing_verdicts(TEI_ALL_RNG, files)
-    ours = {Path(f.path).name: f.ok for f in validate(files, schema=TEI_ALL_RNG, jobs=2).files}
+    # the grammar's verdict: jing runs no Schematron, so neither do we here
+    report = validate(files, schema=TEI_ALL_RNG, embedded_schematron=False, jobs=2)
+    ours = {Path(f.path).name: f.ok for f in report.files}
     how = {m.name: m.how for m in batch}
     differ = [f"{name}: jing {'valid' if jing[name] else 'invalid'}, ours "
               f"{'valid' if ours[name] else 'invalid'} ({how[name]})"
