@@ -3,7 +3,7 @@
 Measures validation, publishing and querying of the edition (cold process and
 warm in-process), jing and a bare lxml parse side by side, scaling over
 generated corpora of N documents with 1 and 2 workers, growth with document
-size, and the pruned-grammar research. Writes ``results.json`` and
+size. Writes ``results.json`` and
 ``results.md`` into ``--out`` (default ``bench/results/``); a full run also
 refreshes the generated block of ``BENCHMARKS.md``.
 
@@ -56,10 +56,6 @@ def edition_cases(edition: Path, out: Path) -> list[Case]:
              ("validate", "--schema"), warm=lambda: cli_call(["validate", "--schema", TEI_ALL, e])),
         Case("edition.jing.cold", "edition", "jing tei_all.rng (cold, side by side)",
              (), cold=["jing", TEI_ALL, e], memory=True),
-        Case("edition.proto.cold", "edition", "prototype: lxml + pruned tei_all (cold)",
-             (), cold=[python(), str(BENCH / "proto_validate.py"), TEI_ALL, e], memory=True),
-        Case("edition.proto.warm", "edition", "prototype: prune + compile + validate (warm)",
-             (), warm=lambda: _proto_warm(edition)),
         Case("edition.floor.cold", "edition", "floor: python + lxml parse, no validation (cold)",
              (), cold=[python(), "-c", FLOOR_COLD, e], memory=True),
         Case("edition.floor.warm", "edition", "floor: lxml parse of the bytes (warm)",
@@ -95,12 +91,6 @@ def _floor_warm(path: Path):
     return lambda: xmlio.parse_bytes(data, str(path))
 
 
-def _proto_warm(path: Path):
-    import proto_validate
-
-    return lambda: proto_validate.validate_chunk((TEI_ALL, [str(path)], False))
-
-
 def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]) -> list[Case]:
     lst = work / f"list-{n}.txt"
     lst.write_text("\n".join(map(str, files)) + "\n", encoding="utf-8")
@@ -126,9 +116,6 @@ def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]
             how = "tei-tools validate in bench/pool.py workers"
         cases.append(Case(f"scale.{n}.validate.w{k}", "scaling", f"validate --schema tei_all ({how})", req,
                           cold=cmd, memory=True, workers=k))
-        cases.append(Case(f"scale.{n}.proto.w{k}", "scaling", "prototype: lxml + pruned tei_all", (),
-                          cold=[python(), str(BENCH / "proto_validate.py"), "--workers", str(k),
-                                TEI_ALL, *map(str, files)], memory=True, workers=k))
         cases.append(Case(f"scale.{n}.build.w{k}", "scaling", "build --no-validate all formats (bench/pool.py workers)",
                           ("build", "--format", "--no-validate"),
                           cold=pool + ["--workers", str(k), "--chunk", "10",
@@ -153,7 +140,6 @@ def size_cases(docs: list[tuple[str, Path]], out: Path) -> list[Case]:
             ("validate.teiall", "validate --schema tei_all.rng", ("validate", "--schema"),
              [tt, "validate", "--schema", TEI_ALL, p]),
             ("jing", "jing tei_all.rng", (), ["jing", TEI_ALL, p]),
-            ("proto", "prototype: lxml + pruned tei_all", (), [python(), str(BENCH / "proto_validate.py"), TEI_ALL, p]),
             ("floor", "floor: lxml parse only", (), [python(), "-c", FLOOR_COLD, p]),
             ("build.txt", "build --format txt --no-validate", ("build", "--format", "--no-validate"),
              [tt, "build", p, "--no-validate", "--format", "txt", "--out", str(out / label / "txt")]),
@@ -335,11 +321,6 @@ def main(argv: list[str] | None = None) -> int:
         if not (ns.quick or ns.only):
             print("  breakdown of a cold build", file=sys.stderr)
             breakdown = build_breakdown(edition, ns.runs)
-        if not (ns.quick or ns.no_research or ns.only):
-            import prune_check
-
-            print("  research: pruned-grammar verdict check", file=sys.stderr)
-            research = prune_check.run(ns.mutants)
     info["elapsed_s"] = round(time.perf_counter() - started, 1)
     info["load_at_end"] = measure.loadavg()
     results = {"machine": info, "cases": rows, "research": research, "breakdown": breakdown,

@@ -25,8 +25,8 @@ def quick_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, 
     before = benchmarks.read_bytes() if benchmarks.exists() else None
     res = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--out", str(out),
-         "--only", "edition.jing.cold", "--only", "edition.floor.*", "--only", "edition.proto.cold",
-         "--only", "scale.3.floor", "--only", "scale.3.proto.*", "--only", "edition.nonexistent.*"],
+         "--only", "edition.jing.cold", "--only", "edition.floor.*", "--only", "edition.validate.teiall.cold",
+         "--only", "scale.3.floor", "--only", "scale.3.validate.*", "--only", "edition.nonexistent.*"],
         capture_output=True, text=True, cwd=REPO, timeout=600,
     )
     assert res.returncode == 0, res.stderr
@@ -48,14 +48,14 @@ def test_quick_run_records_machine_and_settings(quick_results: tuple[dict, str, 
 def test_quick_run_measures_each_selected_case_once(quick_results: tuple[dict, str, Path]) -> None:
     results, _, _ = quick_results
     ids = [row["id"] for row in results["cases"]]
-    assert ids == ["edition.jing.cold", "edition.proto.cold", "edition.floor.cold", "edition.floor.warm",
-                   "scale.3.floor", "scale.3.proto.w1", "scale.3.proto.w2"]
+    assert ids == ["edition.validate.teiall.cold", "edition.jing.cold", "edition.floor.cold",
+                   "edition.floor.warm", "scale.3.floor", "scale.3.validate.w1", "scale.3.validate.w2"]
     for row in results["cases"]:
         assert row["status"] == "ok", row
         stats = row["stats"]
         assert stats["n"] == 1 and len(stats["times"]) == 1
         assert 0 < stats["min"] <= stats["median"] <= stats["max"]
-        assert row["exit_code"] == 0, row  # jing and the prototype judge these documents valid
+        assert row["exit_code"] == 0, row  # jing and tei-tools judge these documents valid
         if row["kind"] == "cold":
             assert row["memory"]["tree_peak_mib"] > 0 and row["memory"]["max_process_mib"] > 0
     scale = [r for r in results["cases"] if r["id"].startswith("scale.")]

@@ -20,6 +20,8 @@ class Diagnostic:
     line: int | None
     column: int | None
     message: str
+    expected: tuple[str, ...] = ()
+    """What was allowed where the error is, in full (the message may shorten it)."""
 
     def location(self) -> str:
         where = self.file
@@ -33,4 +35,9 @@ class Diagnostic:
         return f"{self.location()}: {self.severity}: {self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        if not self.expected:
+            del out["expected"]  # only RELAX NG errors carry the list
+        else:
+            out["expected"] = list(self.expected)
+        return out

@@ -10,8 +10,9 @@ definitions of
 * its attributes: which are required, their closed value lists, their datatypes.
 
 This is a summary of the grammar (order and co-occurrence constraints are not
-kept): it is used only to *word* an error libxml2 has already found, never to
-decide validity.
+kept), never used to decide validity nor to word errors (the validator reads
+what was expected from its derivatives): the schema tests compare the
+project's grammar with tei_all's through it.
 """
 
 from __future__ import annotations
@@ -258,3 +259,20 @@ def _inherited_ns(el: etree._Element | None) -> str:
             return ns
         el = el.getparent()
     return ""
+
+
+def display_name(clark: str) -> str:
+    """An element's name for people: no prefix in TEI's namespace."""
+    qname = etree.QName(clark)
+    if qname.namespace in (None, "http://www.tei-c.org/ns/1.0"):
+        return qname.localname
+    return f"{qname.localname} (namespace {qname.namespace})"
+
+
+def attribute_display(clark: str) -> str:
+    qname = etree.QName(clark)
+    if qname.namespace == XML_NS:
+        return f"xml:{qname.localname}"
+    if qname.namespace:
+        return f"{{{qname.namespace}}}{qname.localname}"
+    return qname.localname

@@ -1,7 +1,8 @@
 """Prune a RELAX NG grammar to the names a document uses (fast ``tei_all``).
 
-Used by :mod:`tei_tools.validation.relaxng` for big self-contained grammars
-(research and measurements: BENCHMARKS.md, issue 7). libxml2 spends most
+No longer used to validate (the project's own validator decides, #10); kept
+for the ODD tests (``tests/odd_support.py``), which cut TEI grammars down for
+libxml2 to sample documents quickly (research: BENCHMARKS.md, issue 7). libxml2 spends most
 of the ~7 s of compiling ``tei_all.rng`` building automata for content models
 that offer hundreds of alternatives. A document only ever uses a few dozen of
 TEI's ~590 elements, and validity of a document depends only on the

@@ -5,10 +5,11 @@ Checks, per document, in this order:
 1. well-formed XML, read with the hardened parser (:mod:`tei_tools.xmlio`);
    a failure stops the checks of that document;
 2. the root element is TEI ``TEI`` or ``teiCorpus`` (else stop);
-3. ``xml:id`` values are unique (``TT-ID-01``, for every schema: a repeated
-   ``xml:id`` is an XML error, and libxml2 would otherwise refuse the file);
-4. RELAX NG: the project's grammar, or any ``.rng`` given;
-5. Schematron (:mod:`tei_tools.validation.schematron`, one engine, XPath 1/2/3):
+3. RELAX NG: the project's grammar, or any ``.rng`` given, with the project's
+   own validator (:mod:`tei_tools.validation.relaxng`); IDs are checked as
+   the grammar types them (``TT-ID-01`` for a repeated ``xml:id``; none inside
+   TEI's ``egXML`` examples, which are not ID-typed);
+4. Schematron (:mod:`tei_tools.validation.schematron`, one engine, XPath 1/2/3):
    the project's rules with the project's grammar, or the file given; and the
    rules embedded in the grammar (``sch:pattern`` inside a ``.rng``, as in
    ``tei_all.rng``) unless ``embedded_schematron=False``.
@@ -19,10 +20,8 @@ a diagnostic on a line that came from an included file names that file.
 Documents are checked by the executor of :mod:`tei_tools.executor`
 (in-process, local worker processes, or a Dask cluster). The calling process
 reads the schemas first, so a bad schema is reported before any work; each
-worker compiles them once (:class:`DocumentChecks`). A big grammar such as
-``tei_all.rng`` is not compiled whole: each worker compiles it pruned to each
-document's names in milliseconds (:mod:`tei_tools.validation.prune`), and
-whole only to explain an invalid document. Results come back in input order.
+worker reads them once (:class:`DocumentChecks`; ``tei_all.rng``: ~0.2 s).
+Results come back in input order.
 Nothing here prints.
 """
 
@@ -40,7 +39,7 @@ from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
-from tei_tools.executor import DocumentRef, Executor, InProcess, open_executor
+from tei_tools.executor import DocumentRef, Executor, open_executor
 from tei_tools.executor import collect_files as executor_files
 from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
@@ -224,8 +223,6 @@ class DocumentChecks:
     """The Schematron (``None``: none)."""
     project_rules: bool = False
     """Run the project's Schematron (then ``sch`` is ``None``)."""
-    explain: bool = True
-    """Explain an invalid document with the whole grammar (else it is only marked)."""
     embedded: bool = False
     """Run the Schematron embedded in the grammar."""
     xinclude: XIncludePolicy = xmlio.XINCLUDE
@@ -245,18 +242,15 @@ class DocumentChecks:
         return rng, tuple(sch)
 
     def prepare(self) -> None:
-        rng, sch = self.schemas()
-        if self.explain:
-            rng.relaxng  # compiled whole once per worker, before the first document
+        _, sch = self.schemas()  # the grammar is read once per worker, here
         for compiled in sch:
             compiled.compile()  # a worker sees many documents: each Schematron whole, once
 
     def __call__(self, document: DocumentRef) -> FileResult:
         rng, sch = self.schemas()
         if document.data is not None:
-            return _check_data(document.data, document.path, rng, sch, self.explain,
-                               self.xinclude)
-        return validate_file(document.location, rng, sch, self.explain, name=document.path,
+            return _check_data(document.data, document.path, rng, sch, self.xinclude)
+        return validate_file(document.location, rng, sch, name=document.path,
                              xinclude=self.xinclude)
 
 
@@ -277,22 +271,11 @@ def _checks(rng_path: Path, sch_path: Path | None, embedded: bool = False,
 def _run(files: list[str], checks: DocumentChecks, executor: Executor,
          progress: Progress | None) -> list[FileResult]:
     documents = [DocumentRef(f) for f in files]
-    if isinstance(executor, InProcess):
-        return list(executor.map(checks, documents, progress))
-    # workers only mark an invalid document judged with a pruned grammar; the
-    # few marked are then redone with the whole grammar, compiled once per worker
-    results = list(executor.map(replace(checks, explain=False), documents, progress))
-    pending = [i for i, r in enumerate(results)
-               if any(d.code == relaxng.UNEXPLAINED for d in r.diagnostics)]
-    if pending:
-        redone = executor.map(checks, [documents[i] for i in pending])
-        for i, result in zip(pending, redone):
-            results[i] = result
-    return results
+    return list(executor.map(checks, documents, progress))
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: Rules, explain: bool = True,
+                  sch: Rules,
                   name: str | None = None,
                   xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     """All checks on one file, with compiled schemas; ``name``: how results name it
@@ -306,20 +289,20 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
         message = str(exc).split(": error: ", 1)[-1]
         return FileResult(name, (Diagnostic("IO", "error", name, None, None, message),),
                           io_error=True)
-    return _check_data(data, name, rng, sch, explain, xinclude)
+    return _check_data(data, name, rng, sch, xinclude)
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: Rules, explain: bool = True,
+                sch: Rules,
                 xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     try:
         parsed = xmlio.parse_document(data, name, xinclude)
     except XmlInputError as exc:
         return FileResult(name, (exc.diagnostic(),))
     if not parsed.included:
-        return _check_tree(data, parsed.tree, name, rng, sch, explain)
+        return _check_tree(data, parsed.tree, name, rng, sch)
     source = SourceText.from_text(parsed.text(), parsed.tree)
-    result = _check_tree(data, parsed.tree, name, rng, sch, explain, source)
+    result = _check_tree(data, parsed.tree, name, rng, sch, source)
     return FileResult(name, tuple(_relocated(d, parsed, name) for d in result.diagnostics),
                       result.io_error)
 
@@ -333,7 +316,7 @@ def _relocated(d: Diagnostic, parsed: xmlio.ParsedXml, name: str) -> Diagnostic:
 
 
 def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: Rules, explain: bool = True,
+                sch: Rules,
                 source: SourceText | None = None) -> FileResult:
     source = source if source is not None else SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
@@ -345,28 +328,17 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
             "TEI-ROOT", "error", name, line, column,
             f"the root element is <{root.tag.split('}')[-1]}>{where}, not a TEI document "
             f"(<TEI> or <teiCorpus> in {xmlio.TEI_NS})"),))
-    diagnostics: list[Diagnostic] = []
-    duplicates = xmlio.duplicate_ids(tree)
-    id_lines: set[int | None] = set()
-    for value, elements in duplicates:
-        first_line = elements[0].sourceline
-        for el in elements[1:]:
-            line, column = source.attribute(el, "xml:id")
-            id_lines.add(line)
-            diagnostics.append(Diagnostic(
-                "TT-ID-01", "error", name, line, column,
-                f'xml:id "{value}" is already used on line {first_line}; ids must be unique'))
-    diagnostics.extend(relaxng.check(rng, tree, source, name,
-                                     frozenset(v for v, _ in duplicates), explain))
+    diagnostics: list[Diagnostic] = list(relaxng.check(rng, tree, source, name))
+    ids_reported = any(d.code == "TT-ID-01" for d in diagnostics)
     if sch:
-        diagnostics.extend(_schematron(sch, tree, source, name, duplicates))
+        diagnostics.extend(_schematron(sch, tree, source, name, ids_reported))
         diagnostics = _drop_repeated_dates(diagnostics)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     return FileResult(name, tuple(diagnostics))
 
 
 def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
-                duplicates: list[tuple[str, list[etree._Element]]]) -> list[Diagnostic]:
+                ids_reported: bool) -> list[Diagnostic]:
     """Every Schematron of the run on one document (Saxon's tree built once)."""
     sch = tuple(c for c in sch if c.for_document(tree) is not None)
     if not sch:
@@ -379,10 +351,8 @@ def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: 
     out: list[Diagnostic] = []
     for compiled in sch:
         for d in rules.check(compiled, tree, source, name, document):
-            if d.code == "TT-ID-01" and duplicates:
-                # already reported by the parser-level check (each repeat once)
-                if any(d.line == el.sourceline for _, els in duplicates for el in els):
-                    continue
+            if d.code == "TT-ID-01" and ids_reported:
+                continue  # the grammar's ID check has reported each repeat already
             out.append(d)
     return out
 

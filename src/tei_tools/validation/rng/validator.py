@@ -1,0 +1,460 @@
+"""Walking a document through the derivatives: the verdict and the raw errors.
+
+:func:`validate` takes each start tag, attribute, text and end tag of an
+lxml tree in document order (iteratively: any depth) and keeps one pattern,
+the derivative so far. When a derivative is ``notAllowed`` the event is an
+error; the error records what the pattern expected at that point, then the
+walk recovers as jing does (an element not allowed is checked against its
+own definitions and skipped; an attribute not allowed is ignored; an
+incomplete element is closed) so that one document yields all its errors.
+
+ID, IDREF and IDREFS attributes get RELAX NG DTD-compatibility checks:
+IDs are unique (after whitespace collapsing), IDREFs name an ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from tei_tools.validation.rng.datatypes import xml_tokens
+from tei_tools.validation.rng.derivative import Derivatives, is_whitespace
+from tei_tools.validation.rng.patterns import (
+    AFTER,
+    ATTRIBUTE,
+    CHOICE,
+    DATA,
+    ELEMENT,
+    GROUP,
+    INTERLEAVE,
+    LIST,
+    NOT_ALLOWED,
+    ONE_OR_MORE,
+    TEXT,
+    VALUE,
+    NameClass,
+    Pattern,
+    QName,
+)
+from tei_tools.validation.rng.simplify import Grammar
+
+MAX_ERRORS = 1000
+MEMO_MAX = 200_000
+"""Start tags cached per validator at most (then the cache starts again)."""
+
+
+@dataclass(frozen=True)
+class RngError:
+    """One error, with what the grammar expected where it was found.
+
+    ``kind``: ``element`` (not allowed here), ``attribute`` (not allowed),
+    ``value`` (bad attribute value), ``missing-attribute``, ``incomplete``
+    (the element ends too early), ``text`` (text not allowed), ``content``
+    (bad text or data content), ``duplicate-id``, ``idref``.
+    """
+
+    kind: str
+    element: etree._Element
+    name: QName | None = None
+    value: str | None = None
+    expected: tuple[NameClass, ...] = ()
+    """Element name classes allowed at that point."""
+    attributes: tuple[QName, ...] = ()
+    """Attributes: required and missing (``missing-attribute``)."""
+    end_allowed: bool = False
+    """Whether the end of the element was allowed at that point."""
+    datatypes: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    """For a bad value: the datatypes and the literal values allowed."""
+    first: etree._Element | None = None
+    """For a duplicate ID: the element holding the first."""
+
+
+@dataclass
+class Outcome:
+    errors: list[RngError] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def _id_type(candidates: tuple[Pattern, ...], matched: frozenset[int]) -> str:
+    """``ID``, ``IDREF``, ``IDREFS`` when a matched attribute pattern is so typed."""
+    for c in candidates:
+        if c.n in matched and c.b.kind == DATA and c.b.a.id_type:
+            return str(c.b.a.id_type)
+    return ""
+
+
+def qname(tag: str) -> QName:
+    if tag[:1] == "{":
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
+class Validator:
+    """Validates documents against one grammar; the caches live as long as it does."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        self.P = grammar.patterns
+        self.d = Derivatives(grammar.patterns)
+        self._qnames: dict[str, QName] = {}
+        # (state, tag, attributes) → (state after the start tag, ID-typed attributes)
+        self._start_memo: dict[tuple[object, ...], tuple[Pattern, tuple[tuple[QName, str, str], ...]]] = {}
+
+    def _q(self, tag: str) -> QName:
+        q = self._qnames.get(tag)
+        if q is None:
+            q = self._qnames[tag] = qname(tag)
+        return q
+
+    # -- the walk ------------------------------------------------------------------
+    def validate(self, root: etree._Element, first_error_only: bool = False) -> Outcome:
+        out = Outcome()
+        ids: dict[str, etree._Element] = {}
+        refs: list[tuple[etree._Element, QName, str]] = []
+        p = self.grammar.start
+        # one frame per open element: [resume state or None, texts, has element children]
+        stack: list[list[Any]] = []
+        skipping = 0  # depth inside an unknown element, whose content is not checked
+        errors = out.errors
+        for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            if skipping:
+                if event == "start":
+                    skipping += 1
+                elif event == "end":
+                    skipping -= 1
+                    if not skipping:
+                        p = stack.pop()[0]
+                        if stack:
+                            stack[-1][1] = [node.tail or ""]
+                continue
+            if event == "start":
+                if stack:
+                    frame = stack[-1]
+                    text = "".join(frame[1])
+                    if text:
+                        parent = node.getparent()
+                        p = self._text(parent if parent is not None else node, p, text, True,
+                                       out, final=False)
+                    frame[1] = []
+                    frame[2] = True
+                if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
+                    break
+                p, resume, skipped = self._start(node, p, out, ids, refs)
+                stack.append([resume, [node.text or ""], False])
+                if skipped:
+                    skipping = 1
+            elif event == "end":
+                resume, texts, has_elements = stack.pop()
+                p = self._text(node, p, "".join(texts), has_elements, out, final=True)
+                p = self._end(node, p, resume, out)
+                if stack:
+                    stack[-1][1] = [node.tail or ""]
+            elif stack:  # a comment or processing instruction: its tail is text
+                stack[-1][1].append(node.tail or "")
+        for el, name, value in refs:
+            for token in xml_tokens(value):
+                if token not in ids:
+                    out.errors.append(RngError("idref", el, name, token))
+        return out
+
+    def _start(self, el: etree._Element, p: Pattern, out: Outcome,
+               ids: dict[str, etree._Element],
+               refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, Pattern | None, bool]:
+        """The state after ``el``'s start tag, the state to resume after it (when it
+        was not allowed) and whether its content is skipped (unknown element)."""
+        attrib = el.attrib
+        tag = str(el.tag)
+        key = (p.n, tag, tuple(attrib.items()) if attrib else ())
+        hit = self._start_memo.get(key)
+        if hit is not None:
+            closed, recorded = hit
+            for attribute, text, id_kind in recorded:
+                self._record_id(el, attribute, text, id_kind, ids, refs, out)
+            return closed, None, False
+        d, P = self.d, self.P
+        q = self._q(tag)
+        resume: Pattern | None = None
+        errors_before = len(out.errors)
+        opened = d.start_tag_open(p, q)
+        if opened.kind == NOT_ALLOWED:
+            out.errors.append(RngError("element", el, q, expected=tuple(self.expected(p)),
+                                       end_allowed=self.end_allowed(p)))
+            resume = p
+            definition = self.definition(q)
+            if definition is None:  # unknown here and everywhere: skip its content
+                return p, resume, True
+            opened = P.after(definition, P.empty)
+        state = opened
+        typed: list[tuple[QName, str, str]] = []
+        for name, value in attrib.items():
+            aq = self._q(str(name))
+            candidates = d.attribute_candidates(state, aq)
+            ctx = el.nsmap if any(c.ctx for c in candidates) else {}
+            matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
+            if matched:
+                state = d.attribute(state, aq, matched)
+                kind = _id_type(candidates, matched)
+                if kind:
+                    typed.append((aq, value, kind))
+                    self._record_id(el, aq, value, kind, ids, refs, out)
+                continue
+            if candidates:
+                out.errors.append(RngError("value", el, aq, value,
+                                           datatypes=self._datatypes(candidates),
+                                           values=self._values(candidates)))
+                # recover: as if the value were right
+                state = d.attribute(state, aq, frozenset(c.n for c in candidates))
+                continue
+            out.errors.append(RngError("attribute", el, aq, value,
+                                       attributes=tuple(self.attribute_names(opened))))
+            # recover: as if the attribute were not there
+        closed = d.start_tag_close(state)
+        if closed.kind == NOT_ALLOWED:
+            missing = self.required_attributes(state)
+            out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
+            closed = d.start_tag_close(state, lenient=True)
+        # a start tag without errors is cached, unless it holds an ID (never seen twice)
+        if len(out.errors) == errors_before and not any(k == "ID" for _, _, k in typed):
+            if len(self._start_memo) >= MEMO_MAX:
+                self._start_memo.clear()  # bounded memory; only speed depends on it
+            self._start_memo[key] = (closed, tuple(typed))
+        return closed, resume, False
+
+    def _text(self, el: etree._Element, p: Pattern, text: str, has_elements: bool,
+              out: Outcome, final: bool) -> Pattern:
+        d, P = self.d, self.P
+        if has_elements:
+            if is_whitespace(text):
+                return p
+            after = d.text(p, text, el.nsmap if p.ctx else {})
+            if after.kind == NOT_ALLOWED:
+                out.errors.append(RngError("text", el, self._q(str(el.tag)), text,
+                                           expected=tuple(self.expected(p))))
+                return p
+            return after
+        if not final:
+            return p
+        # no child element: the whole content is one text (possibly empty)
+        after = d.text(p, text, el.nsmap if p.ctx else {})
+        if is_whitespace(text):
+            after = P.choice(p, after)
+        if after.kind == NOT_ALLOWED:
+            kind = "content" if self._data_like(p) else "text"
+            out.errors.append(RngError(kind, el, self._q(str(el.tag)), text,
+                                       expected=tuple(self.expected(p)),
+                                       datatypes=self._content_datatypes(p),
+                                       values=self._content_values(p)))
+            return self._drop_text(p)
+        return after
+
+    def _end(self, el: etree._Element, p: Pattern, resume: Pattern | None, out: Outcome) -> Pattern:
+        d = self.d
+        after = d.end_tag(p)
+        if after.kind == NOT_ALLOWED:
+            out.errors.append(RngError("incomplete", el, self._q(str(el.tag)),
+                                       expected=tuple(self.expected(p))))
+            after = d.end_tag(p, lenient=True)
+        return resume if resume is not None else after
+
+    def _drop_text(self, p: Pattern) -> Pattern:
+        """After bad text content: the state as if the content were right."""
+        P = self.P
+        if p.kind == AFTER:
+            return P.after(P.empty, p.b)
+        if p.kind == CHOICE:
+            return P.choices([self._drop_text(m) for m in p.members])
+        return p
+
+    # -- IDs -------------------------------------------------------------------------
+    def _record_id(self, el: etree._Element, name: QName, value: str, kind: str,
+                   ids: dict[str, etree._Element],
+                   refs: list[tuple[etree._Element, QName, str]], out: Outcome) -> None:
+        token = " ".join(xml_tokens(value))
+        if kind == "ID":
+            if token in ids:
+                out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
+            else:
+                ids[token] = el
+        else:
+            refs.append((el, name, token))
+
+    # -- what was expected -----------------------------------------------------------
+    def expected(self, p: Pattern) -> list[NameClass]:
+        """The element name classes a start tag could match in state ``p``."""
+        found: dict[int, NameClass] = {}
+        order: list[NameClass] = []
+        seen: set[int] = set()
+        todo = [p]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            k = x.kind
+            if k == ELEMENT:
+                if id(x.a) not in found:
+                    found[id(x.a)] = x.a
+                    order.append(x.a)
+            elif k == CHOICE:
+                todo.extend(reversed(x.members))
+            elif k == INTERLEAVE:
+                todo.extend((x.b, x.a))
+            elif k == GROUP:
+                if x.a.nullable:
+                    todo.append(x.b)
+                todo.append(x.a)
+            elif k in (ONE_OR_MORE, AFTER):
+                todo.append(x.a)
+        return order
+
+    def attribute_names(self, p: Pattern) -> list[QName]:
+        """The attribute names (literal ones) the start tag in state ``p`` may carry."""
+        from tei_tools.validation.rng.patterns import names_of
+
+        found: dict[QName, None] = {}
+        seen: set[int] = set()
+        todo = [p]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            if x.kind == ATTRIBUTE:
+                for n in names_of(x.a) or []:
+                    found[(n.ns, n.local)] = None
+            elif x.kind == CHOICE:
+                todo.extend(x.members)
+            elif x.kind in (GROUP, INTERLEAVE):
+                todo.extend((x.a, x.b))
+            elif x.kind in (ONE_OR_MORE, AFTER):
+                todo.append(x.a)
+        return sorted(found)
+
+    def attributes_of(self, q: QName) -> list[QName]:
+        """The attributes element ``q`` may carry wherever the grammar defines it."""
+        content = self.definition(q)
+        return self.attribute_names(content) if content is not None else []
+
+    def children(self, q: QName) -> list[NameClass]:
+        """The element name classes the content of element ``q`` may hold, in any order."""
+        content = self.definition(q)
+        if content is None:
+            return []
+        found: dict[int, NameClass] = {}
+        seen: set[int] = set()
+        todo = [content]
+        while todo:
+            x = todo.pop()
+            if x.n in seen:
+                continue
+            seen.add(x.n)
+            if x.kind == ELEMENT:
+                found.setdefault(id(x.a), x.a)
+            elif x.kind == CHOICE:
+                todo.extend(x.members)
+            elif x.kind in (GROUP, INTERLEAVE, AFTER):
+                todo.extend((x.a, x.b))
+            elif x.kind == ONE_OR_MORE:
+                todo.append(x.a)
+        return list(found.values())
+
+    def end_allowed(self, p: Pattern) -> bool:
+        return self.d.end_tag(p).kind != NOT_ALLOWED
+
+    def required_attributes(self, p: Pattern) -> list[QName]:
+        from tei_tools.validation.rng.patterns import names_of
+
+        def req(x: Pattern) -> set[QName] | None:
+            k = x.kind
+            if k == ATTRIBUTE:
+                names = names_of(x.a)
+                return {(n.ns, n.local) for n in names} if names else set()
+            if k in (GROUP, INTERLEAVE):
+                a, b = req(x.a), req(x.b)
+                return (a or set()) | (b or set())
+            if k == CHOICE:
+                parts = [req(m) for m in x.members]
+                if any(not part for part in parts):
+                    return set()
+                common = set.intersection(*parts)  # type: ignore[arg-type]
+                return common or set.union(*parts)  # type: ignore[arg-type]
+            if k in (ONE_OR_MORE, AFTER):
+                return req(x.a)
+            return set()
+
+        return sorted(req(p) or set())
+
+    def _datatypes(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for c in candidates:
+            self._leaf_types(c.b, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _values(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for c in candidates:
+            self._leaf_values(c.b, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _content_values(self, p: Pattern) -> tuple[str, ...]:
+        out: list[str] = []
+        self._leaf_values(p, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _content_datatypes(self, p: Pattern) -> tuple[str, ...]:
+        out: list[str] = []
+        self._leaf_types(p, out, set())
+        return tuple(dict.fromkeys(out))
+
+    def _leaf_types(self, x: Pattern, out: list[str], seen: set[int]) -> None:
+        if x.n in seen:
+            return
+        seen.add(x.n)
+        if x.kind == DATA:
+            out.append(x.a.describe())
+        elif x.kind == TEXT:
+            out.append("text")
+        elif x.kind == LIST:
+            self._leaf_types(x.a, out, seen)
+        elif x.kind == CHOICE:
+            for m in x.members:
+                self._leaf_types(m, out, seen)
+        elif x.kind in (GROUP, INTERLEAVE):
+            self._leaf_types(x.a, out, seen)
+            self._leaf_types(x.b, out, seen)
+        elif x.kind in (ONE_OR_MORE, AFTER):
+            self._leaf_types(x.a, out, seen)
+
+    def _leaf_values(self, x: Pattern, out: list[str], seen: set[int]) -> None:
+        if x.n in seen:
+            return
+        seen.add(x.n)
+        if x.kind == VALUE:
+            out.append(str(x.extra))
+        elif x.kind == CHOICE:
+            for m in x.members:
+                self._leaf_values(m, out, seen)
+        elif x.kind in (GROUP, INTERLEAVE):
+            self._leaf_values(x.a, out, seen)
+            self._leaf_values(x.b, out, seen)
+        elif x.kind in (ONE_OR_MORE, LIST, AFTER):
+            self._leaf_values(x.a, out, seen)
+
+    def _data_like(self, p: Pattern) -> bool:
+        out: list[str] = []
+        self._leaf_types(p, out, set())
+        values: list[str] = []
+        self._leaf_values(p, values, set())
+        return bool(values) or any(t != "text" for t in out)
+
+    # -- the grammar's elements ------------------------------------------------------
+    def definition(self, q: QName) -> Pattern | None:
+        """The content of element ``q`` wherever the grammar defines it."""
+        return self.grammar.definition(q)
