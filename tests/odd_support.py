@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.validation import prune
+import grammar_prune as prune
 
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"

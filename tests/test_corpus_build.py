@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from build_support import tree_digest
-from conftest import MINI, REPO
 from corpus_support import make_corpus
+
 from tei_tools.cli import main
 from tei_tools.errors import UsageError
 from tei_tools.publish.build import build
 from tei_tools.publish.corpus import build_corpus
 from tei_tools.publish.options import BuildOptions
+
+from build_support import tree_digest
+from conftest import MINI, REPO
 
 PROJECT_RNG = REPO / "schema" / "tei-taijiang.rng"
 TXT = BuildOptions(formats=("txt",), schema=PROJECT_RNG)
@@ -128,7 +129,7 @@ def test_two_builds_in_one_process_into_one_folder_do_not_delete_each_other(tmp_
     def one() -> None:
         try:
             build(MINI, out, BuildOptions(formats=("txt", "html")))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=one) for _ in range(3)]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from corpus_support import make_corpus
+
 from tei_tools.cli import main
 from tei_tools.errors import QueryError, TeiToolsError, UsageError
 from tei_tools.query.corpus import evaluate_files

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from build_support import tree_digest
-from conftest import MINI, REPO
 from corpus_support import make_corpus
 from dask_support import LoopbackCluster
+
 from tei_tools.cli import main
 from tei_tools.executor import SCHEDULER_ENV, DaskCluster, DocumentRef
 from tei_tools.publish.corpus import build_corpus
@@ -25,6 +23,9 @@ from tei_tools.publish.options import BuildOptions
 from tei_tools.query.corpus import evaluate_files
 from tei_tools.validation import validate
 from tei_tools.validation.runner import DocumentChecks
+
+from build_support import tree_digest
+from conftest import MINI, REPO
 
 OPTIONS = BuildOptions(formats=("txt", "html"), schema=REPO / "schema" / "tei-taijiang.rng")
 

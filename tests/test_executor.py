@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from corpus_support import make_corpus
 from executor_work import DieOnce, Echo, Prepared
+
 from tei_tools import executor as ex
 from tei_tools.errors import TeiToolsError, UsageError
 

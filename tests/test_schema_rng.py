@@ -33,17 +33,26 @@ def test_mini_edition_is_valid() -> None:
 
 
 TYPOS = [
-    ('<div type="item" xml:id="item01-feigong-dangjian"', '<div type="iten" xml:id="item01-feigong-dangjian"', "RNG-ATTRIBUTE"),
-    ('<persName ref="#per-chen-wenliang">陈文亮</persName>', '<persname ref="#per-chen-wenliang">陈文亮</persname>', "RNG-ELEMENT"),
+    ('<div type="item" xml:id="item01-feigong-dangjian"',
+     '<div type="iten" xml:id="item01-feigong-dangjian"',
+     "RNG-ATTRIBUTE"),
+    ('<persName ref="#per-chen-wenliang">陈文亮</persName>',
+     '<persname ref="#per-chen-wenliang">陈文亮</persname>',
+     "RNG-ELEMENT"),
     ('<pb n="20" xml:id="pb-20"/>', '<pb xml:id="pb-20"/>', "RNG-ATTRIBUTE-MISSING"),
     ('<pb n="4" cert="medium"', '<pb n="4" cert="maybe"', "RNG-ATTRIBUTE"),
     ('<gap reason="not-in-source" unit="item">', '<gap reason="not in source" unit="item">', "RNG-ATTRIBUTE"),
-    ('<gap reason="not-in-source" unit="item">', '<gap reason="not-in-source" unit="items">', "RNG-ATTRIBUTE"),
+    ('<gap reason="not-in-source" unit="item">',
+     '<gap reason="not-in-source" unit="items">',
+     "RNG-ATTRIBUTE"),
     ('<note type="correction"', '<note type="corection"', "RNG-ATTRIBUTE"),
-    ('<title level="j" ref="#wrk-fjrb">福建日报</title>', '<title level="journal" ref="#wrk-fjrb">福建日报</title>', "RNG-ATTRIBUTE"),
+    ('<title level="j" ref="#wrk-fjrb">福建日报</title>',
+     '<title level="journal" ref="#wrk-fjrb">福建日报</title>',
+     "RNG-ATTRIBUTE"),
     ('<p xml:id="item01-feigong-dangjian-p1">', '<p xml:di="item01-feigong-dangjian-p1">', "RNG-ATTRIBUTE"),
     ('source="#src-item06"', '', "RNG-ATTRIBUTE-MISSING"),
-    ('<figDesc>照片（原书未随来源文本保存）。</figDesc>', '<figdesc>照片（原书未随来源文本保存）。</figdesc>', "RNG-ELEMENT"),
+    ('<figDesc>照片（原书未随来源文本保存）。</figDesc>',
+     '<figdesc>照片（原书未随来源文本保存）。</figdesc>', "RNG-ELEMENT"),
     ('<head>目录</head>', '<heading>目录</heading>', "RNG-ELEMENT"),
     ('<list type="toc" xml:id="contents-list">', '<list type="toc" xml:id="contents-list">目录', "RNG-TEXT"),
 ]
@@ -71,7 +80,7 @@ def test_closed_value_lists_sit_together_at_the_top() -> None:
     lists = closed_value_lists()
     assert len(lists) >= 20
     lines = RNC.read_text(encoding="utf-8").splitlines()
-    positions = [i for i, l in enumerate(lines) if l.startswith("values.")]
+    positions = [i for i, ln in enumerate(lines) if ln.startswith("values.")]
     assert positions == list(range(positions[0], positions[0] + len(positions)))
     assert positions[0] < 40
 

@@ -76,7 +76,7 @@ def test_results_are_typed_and_picklable() -> None:
 def test_usage_errors_raise(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file or folder"):
         validate([tmp_path / "missing.xml"])
-    with pytest.raises(UsageError, match="folder holds no .xml file"):
+    with pytest.raises(UsageError, match=r"folder holds no \.xml file"):
         validate([tmp_path])
     bad = tmp_path / "bad.rng"
     bad.write_text("<grammar xmlns='http://relaxng.org/ns/structure/1.0'/>", encoding="utf-8")

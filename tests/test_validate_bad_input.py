@@ -40,7 +40,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_folder_without_xml_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not xml", encoding="utf-8")
-    code, out, err = run(str(tmp_path))
+    code, _out, err = run(str(tmp_path))
     assert code == 2
     assert err.strip() == f"{tmp_path}: error: folder holds no .xml file"
 
@@ -64,7 +64,7 @@ def test_binary_file(tmp_path: Path) -> None:
 
 def test_encoding_declaration_that_lies() -> None:
     path = FIXTURES / "wrong-encoding-declaration.xml"
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     line = only_line(out)
     assert line.startswith(f"{path}:1: error: the XML declaration says encoding=\"UTF-16\"")
@@ -73,14 +73,14 @@ def test_encoding_declaration_that_lies() -> None:
 
 def test_bytes_not_in_the_declared_encoding() -> None:
     path = FIXTURES / "latin1-declared-utf8.xml"
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     assert only_line(out).startswith(f"{path}:2:48: error: bytes that are not valid UTF-8")
 
 
 def test_malformed_xml_is_located() -> None:
     path = FIXTURES / "malformed.xml"
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     line = only_line(out)
     assert line.startswith(f"{path}:8:")
@@ -94,7 +94,7 @@ def test_malformed_xml_is_located() -> None:
 ])
 def test_non_tei_root(name: str, root: str) -> None:
     path = FIXTURES / name
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     assert only_line(out) == (f"{path}:2:1: error: the root element is {root}, not a TEI document "
                               "(<TEI> or <teiCorpus> in http://www.tei-c.org/ns/1.0) [TEI-ROOT]")
@@ -108,7 +108,7 @@ def test_external_entities_are_refused_unread(name: str, line: int, what: str) -
     path = FIXTURES / name
     code, out, err = run(str(path), "--format", "json")
     assert code == 1
-    code_text, out_text, err_text = run(str(path))
+    _code_text, out_text, err_text = run(str(path))
     assert only_line(out_text) == (
         f"{path}:{line}:3: error: DOCTYPE declares {what}; entity declarations are refused "
         "unread (external-entity and expansion attacks) [XML-ENTITY]")
@@ -135,7 +135,7 @@ def test_entity_expansion_bomb_is_refused_before_expansion() -> None:
 
 def test_network_dtd_is_never_fetched() -> None:
     path = FIXTURES / "network-dtd.xml"
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     # The DOCTYPE is on line 3 (after a blank line): the message says so.
     assert only_line(out) == (f"{path}:3:1: error: DOCTYPE points to an external DTD "
@@ -150,7 +150,7 @@ def test_hundred_megabyte_file_is_refused_by_the_size_limit(tmp_path: Path) -> N
         f.seek(100 * 1024 * 1024)
         f.write(b"</TEI>\n")
     assert big.stat().st_size > 100 * 1024 * 1024
-    code, out, err = run(str(big))
+    code, out, _err = run(str(big))
     assert code == 1
     assert only_line(out) == (f"{big}: error: file is 100.0 MiB, larger than the limit of 64 MiB; "
                               "refused unread [XML-TOO-LARGE]")
@@ -162,8 +162,8 @@ def test_duplicate_ids_are_located_not_a_crash(tmp_path: Path) -> None:
     assert anchor in text
     broken = tmp_path / "dup.xml"
     broken.write_text(text.replace(anchor, 'xml:id="pb-19"'), encoding="utf-8")
-    first = next(i for i, l in enumerate(text.splitlines(), 1) if 'xml:id="pb-19"' in l)
-    second = next(i for i, l in enumerate(text.splitlines(), 1) if anchor in l)
+    first = next(i for i, ln in enumerate(text.splitlines(), 1) if 'xml:id="pb-19"' in ln)
+    second = next(i for i, ln in enumerate(text.splitlines(), 1) if anchor in ln)
     code, out, err = run(str(broken))
     assert code == 1
     assert_clean(out, err)
@@ -186,7 +186,7 @@ def test_bad_files_among_good_ones_keep_their_order(tmp_path: Path) -> None:
 
 def test_unknown_encoding() -> None:
     path = FIXTURES / "unknown-encoding.xml"
-    code, out, err = run(str(path))
+    code, out, _err = run(str(path))
     assert code == 1
     assert only_line(out) == (f"{path}:1: error: unknown encoding 'KOI8-XYZ' in the XML "
                               "declaration [XML-ENCODING]")

@@ -76,12 +76,12 @@ def test_broken_copy_gives_located_actionable_errors(broken: tuple[Path, str]) -
     lines = out.splitlines()
     source_lines = text.splitlines()
     for _, _, locator, message, rule in BREAKS:
-        line_no = next(i for i, l in enumerate(source_lines, 1) if locator in l)
+        line_no = next(i for i, ln in enumerate(source_lines, 1) if locator in ln)
         column = source_lines[line_no - 1].index(locator) + 1
         expected = f"{path}:{line_no}:{column}: error: {message} [{rule}]"
         assert expected in lines, f"missing {expected!r} in\n{out}"
     # the broken pointer leaves its register entry unused: a warning
-    line_no = next(i for i, l in enumerate(source_lines, 1) if '<place xml:id="pla-luoyuan"' in l)
+    line_no = next(i for i, ln in enumerate(source_lines, 1) if '<place xml:id="pla-luoyuan"' in ln)
     assert (f'{path}:{line_no}:7: warning: register entry <place xml:id="pla-luoyuan"> is never '
             "referenced (no @ref, @target, @source … points to #pla-luoyuan) [TT-REG-01]") in lines
     assert len(lines) == len(BREAKS) + 1, out
@@ -90,7 +90,7 @@ def test_broken_copy_gives_located_actionable_errors(broken: tuple[Path, str]) -
 
 def test_json_format_carries_the_same_diagnostics(broken: tuple[Path, str]) -> None:
     path, _ = broken
-    code, out, err = run("--format", "json", str(path))
+    code, out, _err = run("--format", "json", str(path))
     assert code == 1
     data = json.loads(out)
     assert data["valid"] is False
@@ -140,8 +140,8 @@ def test_custom_schematron(tmp_path: Path) -> None:
         "</sch:rule></sch:pattern></sch:schema>", encoding="utf-8")
     code, out, _ = run("--schematron", str(sch), str(MINI))
     assert code == 0
-    line_no = next(i for i, l in enumerate(MINI.read_text(encoding="utf-8").splitlines(), 1)
-                   if '<pb n="20"' in l)
+    line_no = next(i for i, ln in enumerate(MINI.read_text(encoding="utf-8").splitlines(), 1)
+                   if '<pb n="20"' in ln)
     assert len(out.splitlines()) == 1
     assert out.startswith(f"{MINI}:{line_no}:") and out.rstrip().endswith(
         ": warning: page 20 [X-PB]")
@@ -158,7 +158,7 @@ def test_other_schema_skips_the_project_rules(broken: tuple[Path, str]) -> None:
 
 
 def test_conflicting_schematron_options() -> None:
-    code, out, err = run("--schematron", "x.sch", "--no-schematron", str(MINI))
+    code, _out, err = run("--schematron", "x.sch", "--no-schematron", str(MINI))
     assert code == 2
     assert "--schematron and --no-schematron exclude each other" in err
 
@@ -241,7 +241,7 @@ def test_datatype_errors_name_the_attribute_and_the_expected_form(tmp_path: Path
     assert anchor in text
     path = tmp_path / "lang.xml"
     path.write_text(text.replace(anchor, '<language ident="zh Hans">'), encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if anchor in l)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if anchor in ln)
     column = text.splitlines()[line - 1].index("ident=") + 1
     code, out, _ = run("--no-schematron", str(path))
     assert code == 1
@@ -271,7 +271,7 @@ def test_an_element_out_of_order_is_placed(tmp_path: Path) -> None:
     moved = moved.replace("</sourceDesc>", "</sourceDesc>" + block, 1)
     path = tmp_path / "order.xml"
     path.write_text(moved, encoding="utf-8")
-    line = next(i for i, l in enumerate(moved.splitlines(), 1) if "<sourceDesc>" in l)
+    line = next(i for i, ln in enumerate(moved.splitlines(), 1) if "<sourceDesc>" in ln)
     column = moved.splitlines()[line - 1].index("<sourceDesc>") + 1
     code, out, _ = run("--no-schematron", str(path))
     assert code == 1

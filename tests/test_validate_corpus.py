@@ -64,7 +64,7 @@ def test_text_where_elements_belong_is_named(tmp_path) -> None:
     assert "<listPerson>序言" in text
     path = tmp_path / "text.xml"
     path.write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "<listPerson>序言" in l)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "<listPerson>序言" in ln)
     column = text.splitlines()[line - 1].index("<listPerson>") + 1
     (result,) = validate([path], schema=TEI_ALL_RNG, jobs=1).files
     assert [d.format() for d in result.diagnostics] == [

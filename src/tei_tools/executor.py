@@ -276,13 +276,14 @@ class DaskCluster(_Base):
         self.address = address
         self.shared_fs = shared_fs
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
+            self.client = Client(address, timeout=timeout,  # type: ignore[no-untyped-call]
+                                 set_as_default=False)
         except OSError as exc:
             raise UsageError(f"{address}: error: no Dask scheduler answers ({exc})") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
 
     def sees_files(self, items: Sequence[object]) -> bool:
         """Whether every worker reads the first documents as the client does."""

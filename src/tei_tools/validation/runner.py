@@ -326,7 +326,7 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
         where = f" in namespace {ns}" if ns else " in no namespace"
         return FileResult(name, (Diagnostic(
             "TEI-ROOT", "error", name, line, column,
-            f"the root element is <{root.tag.split('}')[-1]}>{where}, not a TEI document "
+            f"the root element is <{etree.QName(root).localname}>{where}, not a TEI document "
             f"(<TEI> or <teiCorpus> in {xmlio.TEI_NS})"),))
     diagnostics: list[Diagnostic] = list(relaxng.check(rng, tree, source, name))
     ids_reported = any(d.code == "TT-ID-01" for d in diagnostics)
