@@ -37,7 +37,7 @@ test-fast: $(VENV)/.installed
 lock: $(VENV)/.installed
 	$(VENV)/bin/pip install -q pip-tools
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links \
-	  --extra test --extra lint -o requirements.lock pyproject.toml
+	  --extra test --extra lint --extra dask -o requirements.lock pyproject.toml
 
 bench: setup
 	$(VENV)/bin/python bench/run.py
