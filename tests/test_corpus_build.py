@@ -132,7 +132,7 @@ def test_two_builds_in_one_process_into_one_folder_do_not_delete_each_other(tmp_
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=one) for _ in range(3)]
+    threads = [threading.Thread(target=one) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:

@@ -148,10 +148,7 @@ def install(tmp: Path, out_dir: Path) -> None:
     meanwhile, it is replaced too (the last build wins, whole). On failure the
     previous output is put back and ``tmp`` is left for the caller to remove.
     """
-    if out_dir.is_dir():  # keep the formats this build did not redo
-        for kept in sorted(out_dir.iterdir()):
-            if kept.is_dir() and kept.name in registry.WRITERS and not (tmp / kept.name).exists():
-                shutil.copytree(kept, tmp / kept.name)
+    _carry_over(tmp, out_dir)
     for _ in range(_SWAP_ATTEMPTS):
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
         moved = False
@@ -180,17 +177,43 @@ def install(tmp: Path, out_dir: Path) -> None:
 _SWAP_ATTEMPTS = 5
 
 
+def _carry_over(tmp: Path, out_dir: Path) -> None:
+    """Copy into ``tmp`` the formats of the previous output this build did not redo.
+
+    Another build may swap ``out_dir`` away meanwhile: then the copy starts again
+    from what is there now."""
+    built = {p.name for p in tmp.iterdir()}
+    for _ in range(_SWAP_ATTEMPTS):
+        try:
+            for kept in sorted(_entries(out_dir)):
+                if kept.is_dir() and kept.name in registry.WRITERS and kept.name not in built:
+                    shutil.copytree(kept, tmp / kept.name)
+            return
+        except FileNotFoundError:
+            for copied in tmp.iterdir():
+                if copied.name not in built:
+                    _remove(copied)
+    raise BuildError(f"{out_dir}: error: other builds keep replacing this folder; not installed")
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of ``folder``; none if it is not there (or just renamed away)."""
+    try:
+        return list(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def check_out_dir(out_dir: Path) -> None:
     """Refuse an output folder that is not ours: replacing it would delete the rest."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: error: exists and is not a folder; choose another --out")
-    if out_dir.is_dir():
-        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in registry.WRITERS)
-        if foreign:
-            shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
-            raise UsageError(
-                f"{out_dir}: error: holds files a build did not write ({shown}); the whole folder "
-                "is replaced on each build, so choose an empty or new --out folder")
+    foreign = sorted(p.name for p in _entries(out_dir) if p.name not in registry.WRITERS)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise UsageError(
+            f"{out_dir}: error: holds files a build did not write ({shown}); the whole folder "
+            "is replaced on each build, so choose an empty or new --out folder")
 
 
 def _validate(source: Path, data: bytes, parsed: xmlio.ParsedXml, options: BuildOptions,
