@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -102,6 +103,7 @@ class LoopbackCluster:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=STOP_TIMEOUT)
+        shutil.rmtree(self.folder, ignore_errors=True)  # logs and scheduler file
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

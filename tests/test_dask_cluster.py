@@ -27,6 +27,8 @@ from tei_tools.validation.runner import DocumentChecks
 from build_support import tree_digest
 from conftest import MINI, REPO
 
+pytestmark = pytest.mark.slow  # real processes and ports: in `make test` (CI), not in test-fast
+
 OPTIONS = BuildOptions(formats=("txt", "html"), schema=REPO / "schema" / "tei-taijiang.rng")
 
 
