@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus  # noqa: E402
-import measure  # noqa: E402
-import report  # noqa: E402
-from cases import REPO, Case, cli_call, python, tei_tools, workers_option  # noqa: E402
+import corpus
+import measure
+import report
+from cases import REPO, Case, cli_call, python, tei_tools, workers_option
 
 BENCH = Path(__file__).resolve().parent
 TEI_ALL = str(corpus.TEI_ALL)
@@ -258,7 +258,7 @@ def machine() -> dict:
         pass
     git = version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
     return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

@@ -74,7 +74,8 @@ def test_quick_run_writes_markdown_tables(quick_results: tuple[dict, str, Path])
 
 
 def test_missing_command_or_option_is_reported_not_available() -> None:
-    assert cases.missing(("no-such-command",)) == "not available yet: `tei-tools no-such-command` does not exist"
+    assert cases.missing(("no-such-command",)) == \
+        "not available yet: `tei-tools no-such-command` does not exist"
     assert cases.missing(("query", "--no-such-option")) == \
         "not available yet: `tei-tools query` has no `--no-such-option` option"
     assert cases.missing(()) is None
