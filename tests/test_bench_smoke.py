@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 
+# bench/ is a folder of scripts, not a package: it is importable only once on sys.path
 import cases  # noqa: E402
 import corpus  # noqa: E402
 import report  # noqa: E402
