@@ -119,11 +119,12 @@ def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]
             how = "tei-tools validate in bench/pool.py workers"
         cases.append(Case(f"scale.{n}.validate.w{k}", "scaling", f"validate --schema tei_all ({how})", req,
                           cold=cmd, memory=True, workers=k))
-        cases.append(Case(f"scale.{n}.build.w{k}", "scaling", "build --no-validate all formats (bench/pool.py workers)",
+        cases.append(Case(f"scale.{n}.build.w{k}", "scaling",
+                          "build --no-validate all formats (bench/pool.py workers)",
                           ("build", "--format", "--no-validate"),
-                          cold=pool + ["--workers", str(k), "--chunk", "10",
-                                       "build {file} --no-validate --format html,epub,txt --out {out}",
-                                       str(lst), str(work / f"b{n}w{k}")], memory=True, workers=k))
+                          cold=[*pool, "--workers", str(k), "--chunk", "10",
+                                "build {file} --no-validate --format html,epub,txt --out {out}",
+                                str(lst), str(work / f"b{n}w{k}")], memory=True, workers=k))
     for c in cases:
         c.docs = n
         c.size_bytes = size
