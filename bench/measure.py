@@ -38,7 +38,7 @@ class Stats:
     times: list[float] = field(default_factory=list)
 
     @classmethod
-    def of(cls, times: Sequence[float]) -> "Stats":
+    def of(cls, times: Sequence[float]) -> Stats:
         xs = sorted(times)
         if len(xs) >= 4:
             q1, _, q3 = statistics.quantiles(xs, n=4, method="inclusive")

@@ -1,11 +1,12 @@
-"""Run a ``tei-tools`` sub-command over many documents with K worker processes.
+r"""Run a ``tei-tools`` sub-command over many documents with K worker processes.
 
 Used for the scaling measurements when the command itself takes one document
 (``build``) or has no worker option: each worker is a long-lived process that
 calls the CLI in-process (``CliRunner``), so schemas and stylesheets are
 compiled once per worker, as they would be in a batch job.
 
-    python bench/pool.py --workers K --per-file "build {file} --no-validate --format txt --out {out}" LISTFILE OUTDIR
+    python bench/pool.py --workers K \
+        --per-file "build {file} --no-validate --format txt --out {out}" LISTFILE OUTDIR
     python bench/pool.py --workers K --chunk 25 "validate --schema X {files}" LISTFILE OUTDIR
 
 ``{file}`` runs the command once per document, ``{files}`` once per chunk of

@@ -55,7 +55,8 @@ def _status(row: dict) -> str | None:
 
 
 def _table(rows: list[dict], by_id: dict, jing_id: str | None, floor_id: str | None) -> list[str]:
-    out = ["| case | median | spread | runs | memory PSS / RSS | ÷ jing | ÷ floor |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    out = ["| case | median | spread | runs | memory PSS / RSS | ÷ jing | ÷ floor |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         st = _status(r)
         if st:
@@ -64,7 +65,9 @@ def _table(rows: list[dict], by_id: dict, jing_id: str | None, floor_id: str | N
         s = r["stats"]
         cold = r["kind"] == "cold"
         jing = _median(by_id, jing_id) if (jing_id and cold) else None
-        floor_ = _median(by_id, floor_id.replace(".cold", ".warm") if (floor_id and not cold) else floor_id) if floor_id else None
+        floor_ = None
+        if floor_id:
+            floor_ = _median(by_id, floor_id if cold else floor_id.replace(".cold", ".warm"))
         note = f" (exit {r['exit_code']})" if r.get("exit_code") else ""
         out.append(f"| {r['title']}{note} | **{_s(s['median'])}** | {_spread(s)} | {s['n']} | {_mem(r)} | "
                    f"{_ratio(s['median'], jing)} | {_ratio(s['median'], floor_)} |")
@@ -93,7 +96,8 @@ def render(res: dict) -> str:
     for key in ("cpu", "cores", "memory", "os", "python", "lxml", "libxml2", "saxonche", "click",
                 "tei_tools", "jing", "java", "hyperfine"):
         L.append(f"| {key} | {m.get(key)} |")
-    L.append(f"| load average (1 min) at start / end | {m['load_at_start']:.2f} / {m.get('load_at_end', 0):.2f} |")
+    L.append(f"| load average (1 min) at start / end | {m['load_at_start']:.2f} / "
+             f"{m.get('load_at_end', 0):.2f} |")
     L.append(f"| edition measured | `{m['edition']}` ({m['edition_bytes'] / 1024:.0f} KiB) |")
     L.append("")
     L.append("Times are wall-clock. \"÷ jing\" divides by jing's cold median on the same file, "
@@ -105,7 +109,8 @@ def render(res: dict) -> str:
 
     L.append("### The edition: validation, side by side with jing and the floor")
     L.append("")
-    L += _table([r for r in rows if r["section"] == "edition"], by_id, "edition.jing.cold", "edition.floor.cold")
+    L += _table([r for r in rows if r["section"] == "edition"], by_id,
+                "edition.jing.cold", "edition.floor.cold")
     L.append("")
     L.append("### Build (`tei-tools build`)")
     L.append("")
@@ -133,7 +138,8 @@ def render(res: dict) -> str:
     if scale:
         L.append("### Scaling over N generated documents (1 and 2 workers)")
         L.append("")
-        L.append("| N | MB | case | workers | wall median | spread | docs/s | speed-up 2÷1 | memory PSS / RSS |")
+        L.append("| N | MB | case | workers | wall median | spread | docs/s | speed-up 2÷1 "
+                 "| memory PSS / RSS |")
         L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in scale:
             mb = f"{(r['size_bytes'] or 0) / 1e6:.1f}"
@@ -157,8 +163,8 @@ def render(res: dict) -> str:
         L.append("")
         labels = list(dict.fromkeys(r["tags"]["doc"] for r in size))
         kinds = list(dict.fromkeys(r["id"].split(".", 2)[2] for r in size))
-        L.append("| case | " + " | ".join(
-            f"{lab} ({next(r['size_bytes'] for r in size if r['tags']['doc'] == lab) / 1e6:.2f} MB)" for lab in labels) + " |")
+        size_of = {lab: next(r["size_bytes"] for r in size if r["tags"]["doc"] == lab) for lab in labels}
+        L.append("| case | " + " | ".join(f"{lab} ({size_of[lab] / 1e6:.2f} MB)" for lab in labels) + " |")
         L.append("| --- |" + " --- |" * len(labels))
         for k in kinds:
             cells = []
@@ -174,7 +180,8 @@ def render(res: dict) -> str:
                     cells.append(f"{_s(r['stats']['median'])} / {_mem(r)}{note}")
             L.append(f"| {title} | " + " | ".join(cells) + " |")
         L.append("")
-        L.append("Cells: median wall time / memory (PSS total / largest RSS). n/a = the command is not available yet.")
+        L.append("Cells: median wall time / memory (PSS total / largest RSS). "
+                 "n/a = the command is not available yet.")
         L.append("")
 
     L.append("### Targets")
@@ -190,13 +197,15 @@ def render(res: dict) -> str:
         L.append("| --- | --- |")
         L.append(f"| tei_all.rng as shipped | {_s(r['compile_full_s'])} |")
         if "compile_simplified_s" in r:
-            L.append(f"| `jing -s` simplified ({r['simplified_bytes'] / 1e6:.1f} MB, made in {_s(r['jing_simplify_s'])}) "
-                     f"| {_s(r['compile_simplified_s'])} |")
+            L.append(f"| `jing -s` simplified ({r['simplified_bytes'] / 1e6:.1f} MB, "
+                     f"made in {_s(r['jing_simplify_s'])}) | {_s(r['compile_simplified_s'])} |")
         L.append(f"| pruned per document (`tei_tools.validation.prune`; prune {_s(r.get('prune_median_s'))}) "
-                 f"| median {_s(r.get('compile_pruned_median_s'))}, max {_s(r.get('compile_pruned_max_s'))} |")
+                 f"| median {_s(r.get('compile_pruned_median_s'))}, "
+                 f"max {_s(r.get('compile_pruned_max_s'))} |")
         L.append("")
-        L.append(f"Verdicts on {r['documents']} documents ({r['originals']} originals: `../shared/corpus/` and the "
-                 f"edition; {r['mutants']} random mutants; {r['invalid_by_jing']} invalid according to jing): "
+        L.append(f"Verdicts on {r['documents']} documents ({r['originals']} originals: "
+                 f"`../shared/corpus/` and the edition; {r['mutants']} random mutants; "
+                 f"{r['invalid_by_jing']} invalid according to jing): "
                  f"pruned = full lxml on {r['pruned_eq_full']}, pruned = jing on {r['pruned_eq_jing']}, "
                  f"full lxml = jing on {r['full_eq_jing']}; disagreements: {len(r['disagreements'])}.")
         for d in r["disagreements"][:10]:
@@ -209,12 +218,13 @@ def _targets(by_id: dict, sizes: list[int]) -> list[str]:
     out = ["| target | measured | verdict |", "| --- | --- | --- |"]
     build = _median(by_id, "edition.build.all.cold")
     if build is None:
-        out.append(f"| build all three formats, cold, validation included ≤ {TARGET_BUILD_S} s | not measured "
-                   f"(command not available) | – |")
+        out.append(f"| build all three formats, cold, validation included ≤ {TARGET_BUILD_S} s "
+                   "| not measured (command not available) | – |")
     else:
-        ok = build <= TARGET_BUILD_S
-        out.append(f"| build all three formats, cold, validation included ≤ {TARGET_BUILD_S} s ({BASELINE}) | "
-                   f"{_s(build)} | {'met' if ok else f'missed by {_s(build - TARGET_BUILD_S)} ({build / TARGET_BUILD_S:.2f}× the target)'} |")
+        verdict = "met" if build <= TARGET_BUILD_S else (
+            f"missed by {_s(build - TARGET_BUILD_S)} ({build / TARGET_BUILD_S:.2f}× the target)")
+        out.append(f"| build all three formats, cold, validation included ≤ {TARGET_BUILD_S} s "
+                   f"({BASELINE}) | {_s(build)} | {verdict} |")
     v1 = _median(by_id, "edition.validate.teiall.cold")
     j1 = _median(by_id, "edition.jing.cold")
     out.append(_vs_jing("validate --schema tei_all, 1 file, cold", v1, j1))
@@ -227,10 +237,12 @@ def _targets(by_id: dict, sizes: list[int]) -> list[str]:
         for what in ("validate", "build"):
             one, two = (_median(by_id, f"scale.{nmax}.{what}.w{k}") for k in (1, 2))
             if one is None or two is None:
-                out.append(f"| {what}: 2 workers ≥ {TARGET_SPEEDUP}× throughput of 1 on {nmax} docs | not measured | – |")
+                out.append(f"| {what}: 2 workers ≥ {TARGET_SPEEDUP}× throughput of 1 on {nmax} docs "
+                           "| not measured | – |")
             else:
                 sp = one / two
-                out.append(f"| {what}: 2 workers ≥ {TARGET_SPEEDUP}× throughput of 1 on {nmax} docs | {sp:.2f}× | "
+                out.append(f"| {what}: 2 workers ≥ {TARGET_SPEEDUP}× throughput of 1 on {nmax} docs "
+                           f"| {sp:.2f}× | "
                            f"{'met' if sp >= TARGET_SPEEDUP else f'missed by {TARGET_SPEEDUP - sp:.2f}×'} |")
         for what in ("validate", "build"):
             mems = []

@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus  # noqa: E402
-import measure  # noqa: E402
-import report  # noqa: E402
-from cases import REPO, Case, cli_call, python, tei_tools, workers_option  # noqa: E402
+import corpus
+import measure
+import report
+from cases import REPO, Case, cli_call, python, tei_tools, workers_option
 
 BENCH = Path(__file__).resolve().parent
 TEI_ALL = str(corpus.TEI_ALL)
@@ -62,19 +62,22 @@ def edition_cases(edition: Path, out: Path) -> list[Case]:
              (), warm=lambda: _floor_warm(edition)),
     ]
     for fmt in ("html", "epub", "txt"):
-        cases.append(Case(f"edition.build.{fmt}.cold", "build", f"build --format {fmt} (cold, validation included)",
-                          ("build", "--format"), cold=[tt, "build", e, "--format", fmt, "--out", str(out / fmt)],
-                          memory=True))
-    cases.append(Case("edition.build.all.cold", "build", "build all three formats (cold, validation included)",
-                      ("build", "--format"), cold=[tt, "build", e, "--format", "html,epub,txt", "--out", str(out / "all")],
+        cases.append(Case(f"edition.build.{fmt}.cold", "build",
+                          f"build --format {fmt} (cold, validation included)", ("build", "--format"),
+                          cold=[tt, "build", e, "--format", fmt, "--out", str(out / fmt)], memory=True))
+    cases.append(Case("edition.build.all.cold", "build",
+                      "build all three formats (cold, validation included)", ("build", "--format"),
+                      cold=[tt, "build", e, "--format", "html,epub,txt", "--out", str(out / "all")],
                       memory=True))
     for fmt in ("html", "epub", "txt"):
-        cases.append(Case(f"edition.build.{fmt}.warm", "build", f"build --format {fmt} (warm, validation included)",
-                          ("build", "--format"),
-                          warm=lambda fmt=fmt: cli_call(["build", e, "--format", fmt, "--out", str(out / f"warm-{fmt}")])))
+        cases.append(Case(f"edition.build.{fmt}.warm", "build",
+                          f"build --format {fmt} (warm, validation included)", ("build", "--format"),
+                          warm=lambda fmt=fmt: cli_call(["build", e, "--format", fmt,
+                                                         "--out", str(out / f"warm-{fmt}")])))
     cases.append(Case("edition.build.all.warm", "build", "build all three formats (warm)",
                       ("build", "--format"),
-                      warm=lambda: cli_call(["build", e, "--format", "html,epub,txt", "--out", str(out / "warm")])))
+                      warm=lambda: cli_call(["build", e, "--format", "html,epub,txt",
+                                             "--out", str(out / "warm")])))
     cases.append(Case("edition.query.xpath.cold", "query", f"query XPath `{QUERY_XPATH}` (cold)",
                       ("query",), cold=[tt, "query", QUERY_XPATH, e], memory=True))
     cases.append(Case("edition.query.xquery.cold", "query", "query --xquery (FLWOR over items) (cold)",
@@ -110,17 +113,18 @@ def scaling_cases(n: int, files: list[Path], work: Path, workers_list: list[int]
             req: tuple[str, ...] = ("validate", "--schema", "--no-schematron")
             how = f"tei-tools validate {opt} {k}"
         else:
-            cmd = pool + ["--workers", str(k), "--chunk", "25",
-                          f"validate --schema {TEI_ALL} --no-schematron {{files}}", str(lst), str(work / "v")]
+            cmd = [*pool, "--workers", str(k), "--chunk", "25",
+                   f"validate --schema {TEI_ALL} --no-schematron {{files}}", str(lst), str(work / "v")]
             req = ("validate", "--schema", "--no-schematron")
             how = "tei-tools validate in bench/pool.py workers"
         cases.append(Case(f"scale.{n}.validate.w{k}", "scaling", f"validate --schema tei_all ({how})", req,
                           cold=cmd, memory=True, workers=k))
-        cases.append(Case(f"scale.{n}.build.w{k}", "scaling", "build --no-validate all formats (bench/pool.py workers)",
+        cases.append(Case(f"scale.{n}.build.w{k}", "scaling",
+                          "build --no-validate all formats (bench/pool.py workers)",
                           ("build", "--format", "--no-validate"),
-                          cold=pool + ["--workers", str(k), "--chunk", "10",
-                                       "build {file} --no-validate --format html,epub,txt --out {out}",
-                                       str(lst), str(work / f"b{n}w{k}")], memory=True, workers=k))
+                          cold=[*pool, "--workers", str(k), "--chunk", "10",
+                                "build {file} --no-validate --format html,epub,txt --out {out}",
+                                str(lst), str(work / f"b{n}w{k}")], memory=True, workers=k))
     for c in cases:
         c.docs = n
         c.size_bytes = size
@@ -218,15 +222,15 @@ def run_case(case: Case, runs: int, quick: bool) -> dict:
         row.update(status="failed", reason=f"{type(exc).__name__}: {str(exc).strip()[:300]}")
     row["load_after"] = measure.loadavg()
     s = row.get("stats")
-    print(f"  {case.id}: {row['status']}" + (f" median {s['median']:.3f}s [{s['min']:.3f}–{s['max']:.3f}]" if s else ""),
-          file=sys.stderr)
+    timing = f" median {s['median']:.3f}s [{s['min']:.3f}–{s['max']:.3f}]" if s else ""
+    print(f"  {case.id}: {row['status']}{timing}", file=sys.stderr)
     return row
 
 
 def _display(argv: list[str]) -> str:
     shown = [a.replace(str(REPO) + "/", "") for a in argv]
     if len(shown) > 12:
-        shown = shown[:10] + [f"… ({len(shown) - 10} more)"]
+        shown = [*shown[:10], f"… ({len(shown) - 10} more)"]
     return " ".join(shown)
 
 
@@ -258,7 +262,7 @@ def machine() -> dict:
         pass
     git = version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
     return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
@@ -274,7 +278,8 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="N=3 documents, 1 run, no research, no large document")
+    ap.add_argument("--quick", action="store_true",
+                    help="N=3 documents, 1 run, no research, no large document")
     ap.add_argument("--runs", type=int, default=10, help="cold runs per single-document case (default 10)")
     ap.add_argument("--sizes", default="10,100,1000", help="corpus sizes N (default 10,100,1000)")
     ap.add_argument("--large-mb", type=float, default=10.0, help="size of the large document in MB")
@@ -283,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mutants", type=int, default=20, help="mutants per document in the verdict check")
     ap.add_argument("--out", type=Path, default=BENCH / "results", help="where results.json/.md go")
     ap.add_argument("--update-md", type=Path, default=None,
-                    help="BENCHMARKS.md whose generated block to refresh (default: REPO/BENCHMARKS.md on a full run)")
+                    help="BENCHMARKS.md whose generated block to refresh "
+                         "(default: REPO/BENCHMARKS.md on a full run)")
     ap.add_argument("--merge", type=Path, default=None,
                     help="a previous results.json: keep its cases that this run does not measure, "
                          "replace the others (re-run what changed, e.g. with --only)")
@@ -315,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             cases += size_cases(big_docs, work / "size-dist")
         if ns.only:
             cases = [c for c in cases if any(fnmatch.fnmatch(c.id, p) for p in ns.only)]
-        print(f"bench: {len(cases)} cases, edition {info['edition']} ({info['edition_bytes']} bytes)", file=sys.stderr)
+        print(f"bench: {len(cases)} cases, edition {info['edition']} ({info['edition_bytes']} bytes)",
+              file=sys.stderr)
         for case in cases:
             rows.append(run_case(case, ns.runs, ns.quick))
         if not (ns.quick or ns.only):
@@ -327,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                "settings": {"runs": 1 if ns.quick else ns.runs, "sizes": sizes, "quick": ns.quick}}
     if ns.merge:
         results = merge(json.loads(ns.merge.read_text(encoding="utf-8")), results)
-    (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
     md = report.render(results)
     (out / "results.md").write_text(md, encoding="utf-8")
     target = ns.update_md

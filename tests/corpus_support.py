@@ -13,8 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from conftest import MINI
 from tei_tools import xmlio
+
+from conftest import MINI
 
 TEI = xmlio.TEI_NS
 

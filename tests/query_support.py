@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+
 from click.testing import CliRunner, Result
 from lxml import etree
 
-from conftest import CORPUS, EDITION, MINI, REPO, corpus_files
 from tei_tools.cli import main
 from tei_tools.xmlio import TEI_NS, XML_NS, parse_file
+
+from conftest import CORPUS, EDITION, MINI, REPO, corpus_files
 
 NS = {"tei": TEI_NS, "xml": XML_NS}
 FIXTURES = REPO / "tests" / "fixtures" / "query"

@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 
+# bench/ is a folder of scripts, not a package: it is importable only once on sys.path
 import cases  # noqa: E402
 import corpus  # noqa: E402
 import report  # noqa: E402
@@ -74,7 +75,8 @@ def test_quick_run_writes_markdown_tables(quick_results: tuple[dict, str, Path])
 
 
 def test_missing_command_or_option_is_reported_not_available() -> None:
-    assert cases.missing(("no-such-command",)) == "not available yet: `tei-tools no-such-command` does not exist"
+    assert cases.missing(("no-such-command",)) == \
+        "not available yet: `tei-tools no-such-command` does not exist"
     assert cases.missing(("query", "--no-such-option")) == \
         "not available yet: `tei-tools query` has no `--no-such-option` option"
     assert cases.missing(()) is None

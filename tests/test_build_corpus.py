@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tei_tools.cli import main
+
 from build_support import built, reading_text, scan, squeeze, strip_editorial, text_of
 from conftest import REPO, TEI_ALL_RNG, corpus_files
-from tei_tools.cli import main
 
 VALID = corpus_files(valid=True)
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
@@ -49,7 +50,9 @@ def test_valid_corpus_document_builds_without_losing_text(source: Path) -> None:
         assert scan(page).lang == "zh-Hans"
 
 
-_ADDED = re.compile(r'<a class="(?:cite|noteref)"[^>]*>.*?</a>|<span class="(?:visually-hidden|alt|choice-label|pb-n)"[^>]*>(?:[^<]|<span[^>]*>[^<]*</span>)*</span>'
+_ADDED = re.compile(r'<a class="(?:cite|noteref)"[^>]*>.*?</a>'
+                    r'|<span class="(?:visually-hidden|alt|choice-label|pb-n)"[^>]*>'
+                    r'(?:[^<]|<span[^>]*>[^<]*</span>)*</span>'
                     r'|<span class="gap"[^>]*>[^<]*</span>|<p class="gap"[^>]*>[^<]*</p>', re.S)
 
 
@@ -78,7 +81,8 @@ def test_unknown_elements_are_rendered_and_warned_once(tmp_path: Path) -> None:
     assert any("x:panel" in w and "block" in w for w in warned)
     assert any("recordHist" in w for w in warned)
     page = (tmp_path / "d" / "html" / "part-01.html").read_text(encoding="utf-8")
-    assert '<div class="tei-unknown tei-panel">Block alpha <span class="tei-unknown tei-chip">inline beta</span> gamma.</div>' in page
+    assert ('<div class="tei-unknown tei-panel">Block alpha '
+            '<span class="tei-unknown tei-chip">inline beta</span> gamma.</div>') in page
     assert '<span class="tei-unknown tei-chip">inline delta</span>' in page
     assert "Record history zeta." in page
     txt = (tmp_path / "d" / "txt" / "unknown-elements.txt").read_text(encoding="utf-8")

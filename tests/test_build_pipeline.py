@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_support import built, tree_digest
-from conftest import EDITION, MINI
 from tei_tools.cli import main
 from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import BuildOptions, InvalidDocument, build
 from tei_tools.publish.saxon import Stylesheets
+
+from build_support import built, tree_digest
+from conftest import EDITION, MINI
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 
@@ -102,7 +103,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert len(a) > 30
 
 
-def test_failure_midway_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_leaves_the_previous_output_intact(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     build(MINI, out, BuildOptions(formats=("txt", "html")))
     before = tree_digest(out)

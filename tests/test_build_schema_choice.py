@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import EDITION, OFFICIAL_TEI_ALL_RNG, REPO, corpus_files
 from tei_tools import xmlio, xmlmodel
 from tei_tools.cli import main
+
+from conftest import EDITION, OFFICIAL_TEI_ALL_RNG, REPO, corpus_files
 
 PROJECT_RNG = REPO / "schema" / "tei-taijiang.rng"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"

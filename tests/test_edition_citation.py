@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tei_tools import xmlio
+
 from build_support import built
 from conftest import EDITION, REPO
-from tei_tools import xmlio
 
 NS = {"t": xmlio.TEI_NS}
 
@@ -71,7 +72,8 @@ def test_citation_is_built_from_the_header(about: str, header: etree._Element) -
     assert zh == (f"{compiler}. {title}[EB/OL]. {publisher}, 编码. {version}版. [出版地不详]: "
                   f"{publisher}, {date}[引用日期]. 〈本版网址〉.")
     english = first(header, "t:fileDesc/t:titleStmt/t:title[@xml:lang='en']")
-    assert en.startswith(f"Organisation Department of the CPC Taijiang District Committee ({compiler}), comp. {title} [{english}].")
+    assert en.startswith("Organisation Department of the CPC Taijiang District Committee "
+                         f"({compiler}), comp. {title} [{english}].")
     assert f"Version {version}. {publisher}, {date}. 〈URL〉 (accessed 〈date〉)." in en
 
 
@@ -132,7 +134,8 @@ def test_copy_button_works_from_file_url(about: str) -> None:
             browser.close()
 
 
-def test_every_decision_listed_on_the_about_page_links_to_its_passage(about: str, header: etree._Element) -> None:
+def test_every_decision_listed_on_the_about_page_links_to_its_passage(about: str,
+                                                                     header: etree._Element) -> None:
     out, _ = built(EDITION)
     links = re.findall(r'<a class="decision" href="([^"#]+)#([^"]+)">([^<]+)</a>', about)
     listed = header.xpath(".//t:editorialDecl/t:correction//t:ptr/@target", namespaces=NS)

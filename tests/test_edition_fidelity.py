@@ -111,7 +111,7 @@ def diplomatic_text(element: etree._Element, skipped: Counter[str]) -> str:
 
 
 def first_difference(a: str, b: str) -> str:
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             return (f"first difference at character {i}: source …{a[max(0, i - 20):i + 20]}… "
                     f"edition …{b[max(0, i - 20):i + 20]}…")

@@ -10,8 +10,9 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from conftest import EDITION, SOURCE_TXT
 from tei_tools.xmlio import TEI_NS, XML_NS, parse_file
+
+from conftest import EDITION, SOURCE_TXT
 
 NS = {"t": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
@@ -106,7 +107,7 @@ def test_sections_hold_their_items(tei: etree._ElementTree) -> None:
 
 def test_each_item_source_resolves_to_its_biblstruct(tei: etree._ElementTree) -> None:
     table = ids(tei)
-    for n, (item, page) in enumerate(zip(xp(tei, "//t:div[@type='item']"), FIRST_PAGES), 1):
+    for n, (item, page) in enumerate(zip(xp(tei, "//t:div[@type='item']"), FIRST_PAGES, strict=True), 1):
         source = item.get("source")
         assert source == f"#src-item{n:02d}"
         bibl = table[source[1:]]
@@ -253,7 +254,8 @@ def test_editorial_declaration_lists_every_decision(tei: etree._ElementTree) -> 
     listed = xp(correction, ".//t:list[@xml:id='correction-list']//t:ptr/@target")
     kept = xp(correction, ".//t:list[@xml:id='kept-list']//t:ptr/@target")
     assert sorted(listed) == sorted(f"#{c.get(XML_ID)}" for c in xp(tei, "//t:text//t:choice"))
-    assert sorted(kept) == sorted(f"#{k.get(XML_ID)}" for k in xp(tei, "//t:text//t:sic[not(parent::t:choice)]"))
+    assert sorted(kept) == sorted(f"#{k.get(XML_ID)}"
+                                  for k in xp(tei, "//t:text//t:sic[not(parent::t:choice)]"))
     assert (len(listed), len(kept)) == (len(CORRECTIONS), len(KEPT)) == (15, 15)
     assert "校改十五处" in text_of(correction) and "照录十五处" in text_of(correction)
     # the ordinary 的/地 misuse is corrected, no longer declared "少见或旧式而不误"
@@ -290,7 +292,8 @@ def test_works_register(tei: etree._ElementTree) -> None:
 
 
 def test_register_entries_carry_pinyin(tei: etree._ElementTree) -> None:
-    entries = xp(tei, "//t:person | //t:org | //t:place | //t:event | //t:listBibl[@xml:id='register-works']/t:bibl")
+    entries = xp(tei, "//t:person | //t:org | //t:place | //t:event"
+                      " | //t:listBibl[@xml:id='register-works']/t:bibl")
     assert len(entries) == 11 + 27 + 12 + 4 + 11
     for entry in entries:
         pinyin = xp(entry, "*[@xml:lang='zh-Latn-pinyin']/text()")
@@ -306,15 +309,18 @@ def test_dates_are_normalised(tei: etree._ElementTree) -> None:
                 or (date.get("from") and date.get("to")))
     # the booklet's period, as printed on the title page, is a range
     (period,) = xp(tei, "//t:titlePage//t:date")
-    assert (period.get("from"), period.get("to"), period.text) == ("2006-07", "2007-06", "二〇〇六年七月——二〇〇七年六月")
+    assert (period.get("from"), period.get("to"), period.text) == \
+        ("2006-07", "2007-06", "二〇〇六年七月——二〇〇七年六月")
     # the header's creation keeps that period and says what lies outside it
     creation = xp(tei, "//t:profileDesc/t:creation")[0]
     assert xp(creation, "t:date[@from='2006-07']/@to") == ["2007-06"]
     assert xp(creation, "t:date/@when") == ["2007-07", "2007-07-01", "2007-07-02", "2007-07-20"]
     # the journal issues of the TOC: the year is a date, the issue number data in the source record
-    years = [d.get("when") for d in dates if d.getparent().get(XML_ID, "").startswith("toc-item") and d.text.endswith("年")]
+    years = [d.get("when") for d in dates
+             if d.getparent().get(XML_ID, "").startswith("toc-item") and d.text.endswith("年")]
     assert years == ["2006", "2006", "2006", "2007", "2007", "2007", "2007"]
-    issues = [(b.get("from"), b.get("to"), b.text) for b in xp(tei, "//t:sourceDesc//t:biblScope[@unit='issue']")]
+    issues = [(b.get("from"), b.get("to"), b.text)
+              for b in xp(tei, "//t:sourceDesc//t:biblScope[@unit='issue']")]
     assert issues == [("3", "3", "2006年第3期"), ("4", "4", "2006年第4期"), ("5", "5", "2006年第5期"),
                       ("1", "2", "2007年第1·2期"), ("3", "3", "2007年第3期"), ("9", "9", "2007年第9期"),
                       ("11", "11", "2007年第11期")]

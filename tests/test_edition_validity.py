@@ -17,12 +17,13 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from conftest import EDITION, MINI, REPO, TEI_ALL_RNG
 from tei_tools.cli import main
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validation import schematron as rules
 from tei_tools.validation.locate import SourceText
 from tei_tools.xmlio import parse_file, read_bytes
+
+from conftest import EDITION, MINI, REPO, TEI_ALL_RNG
 
 PROJECT_RNG = REPO / "schema" / "tei-taijiang.rng"
 PROJECT_SCH = REPO / "schema" / "tei-taijiang.sch"

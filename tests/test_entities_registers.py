@@ -11,8 +11,20 @@ import json
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
-                           invoke, mentions_of, ok, parse_file, xid, xpath)
+from query_support import (
+    CORPUS_FILES,
+    IN_TEXT,
+    MINI,
+    NO_REGISTER,
+    NS,
+    csv_rows,
+    invoke,
+    mentions_of,
+    ok,
+    parse_file,
+    xid,
+    xpath,
+)
 
 TYPES = {"person": "person", "org": "org", "place": "place", "event": "event"}
 

@@ -11,14 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
-from conftest import MINI, REPO, corpus_files
-from epub_support import T, built, editions, lost_from, main_document, opened, spine_text, tei_reading
 from tei_tools import xmlio
 from tei_tools.cli import main
 from tei_tools.publish.epub import write
+
+from conftest import MINI, REPO, corpus_files
+from epub_support import T, built, editions, lost_from, main_document, opened, spine_text, tei_reading
 from validators import run_ace, run_epubcheck
 
 

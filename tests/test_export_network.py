@@ -18,9 +18,9 @@ import networkx as nx
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
-                           ok, parse_file, xid, xpath)
 from tei_tools import xmlio
+
+from query_support import CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows, ok, parse_file, xid, xpath
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 BLOCKS = ("p", "ab", "head", "l", "item", "cell", "note", "quote", "bibl", "label",

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from query_support import (CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows,
-                           ok, parse_file, xid, xpath)
+from query_support import CORPUS_FILES, IN_TEXT, MINI, NO_REGISTER, NS, csv_rows, ok, parse_file, xid, xpath
 
 DATES = "//*[self::tei:date or self::tei:docDate or self::tei:origDate or self::tei:time]"
 
@@ -16,7 +15,7 @@ def test_every_dated_expression_of_the_text(edition) -> None:
     rows = csv_rows(ok("export", "timeline"))
     dates = xpath(edition, f"{DATES}[{IN_TEXT}]")
     assert len(rows) == len(dates) > 10
-    for row, el in zip(rows, dates):
+    for row, el in zip(rows, dates, strict=True):
         assert int(row["line"]) == el.sourceline
         assert row["when"] == (el.get("when") or "")
         assert row["cert"] == (el.get("cert") or "")

@@ -88,7 +88,8 @@ def test_index_renders_chinese_with_a_cjk_font(browser: Browser, site: Path) -> 
     assert sum(n for name, n in used.items() if "CJK" in name) == len("台江党建报道荟萃")
     # and the heading is drawn: ink on its screenshot, about one em per character
     box = h1.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e);"
-                      " const b = r.getBoundingClientRect(); return [b.width, parseFloat(getComputedStyle(e).fontSize)]; }")
+                      " const b = r.getBoundingClientRect();"
+                      " return [b.width, parseFloat(getComputedStyle(e).fontSize)]; }")
     width, size = box
     assert 7 * size < width < 10 * size  # 8 full-width glyphs plus letter-spacing
     # the screenshot of the heading has ink: decode it in the page, count dark pixels
@@ -128,7 +129,8 @@ def test_search_finds_a_phrase_and_lands_on_its_paragraph(browser: Browser, site
     target = page.locator(":target")
     assert target.get_attribute("id") == pid
     assert phrase in squeeze(target.inner_text())
-    assert target.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    assert target.evaluate("e => { const r = e.getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < innerHeight; }")
     # a phrase that is not in the edition
     page.goto((site / "search.html").as_uri() + "?q=" + "不存在的短语甲乙丙")
     assert "未找到" in page.locator("#search-status").inner_text()

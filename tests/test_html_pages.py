@@ -209,7 +209,8 @@ def test_hostile_content_is_neutralised() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     for inert in ("甲", "乙", "丁", "戊", "己", "庚"):
         assert re.search(rf'<span class="ref inert" title="[^"]*">{inert}</span>', page), inert
-    assert '<a href="https://example.org/a?b=1&amp;c=2" class="ref external" rel="noopener noreferrer">网址</a>' in page
+    assert ('<a href="https://example.org/a?b=1&amp;c=2" class="ref external" '
+            'rel="noopener noreferrer">网址</a>') in page
     assert '<a href="mailto:someone@example.org" class="ref external">邮件</a>' in page
     assert '<a href="d1.html#d1-p1" class="ref">本段</a>' in page
     assert 'onmouseover' not in page.replace("rend-xonmouseoveralert9", "")

@@ -45,7 +45,7 @@ def regenerate() -> None:
         old, partial = expected_lines(match["output"])
         new = run(match["command"]).splitlines()
         if partial:
-            new = new[:len(old) or PREFIX_LINES] + ["…"]
+            new = [*new[:len(old) or PREFIX_LINES], "…"]
         body = "".join(line + "\n" for line in new)
         return f"```console\n$ {match['command']}\n```\n\n```text\n{body}```"
 

@@ -14,10 +14,26 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS, CORPUS_FILES, EDITION, FIXTURES, IN_TEXT, LATIN1, MINI, NS,
-                           csv_rows, invoke, mentions_of, ok, parse_file, register_ids, xid,
-                           xpath)
 from tei_tools import xmlio
+
+from query_support import (
+    CORPUS,
+    CORPUS_FILES,
+    EDITION,
+    FIXTURES,
+    IN_TEXT,
+    LATIN1,
+    MINI,
+    NS,
+    csv_rows,
+    invoke,
+    mentions_of,
+    ok,
+    parse_file,
+    register_ids,
+    xid,
+    xpath,
+)
 
 WHO = "//tei:text//tei:p[.//@ref[tokenize(.) = '#' || $id]]"
 
@@ -45,7 +61,7 @@ def test_locate_gives_the_line_of_each_node(edition: etree._ElementTree) -> None
     out = ok("query", "//tei:text//tei:p[@xml:id]", "--locate").splitlines()
     paragraphs = xpath(edition, "//tei:text//tei:p[@xml:id]")
     assert len(out) == len(paragraphs) > 10
-    for line, p in zip(out, paragraphs):
+    for line, p in zip(out, paragraphs, strict=True):
         where, _, text = line.partition(": ")
         file, _, number = where.rpartition(":")
         assert Path(file).resolve() == EDITION.resolve() and int(number) == p.sourceline
@@ -56,7 +72,7 @@ def test_json_nodes_carry_file_line_path_and_id(edition: etree._ElementTree) -> 
     data = json.loads(ok("query", "//tei:persName[@ref]", "--format", "json"))
     elements = xpath(edition, "//tei:persName[@ref]")
     assert len(data) == len(elements)
-    for node, el in zip(data, elements):
+    for node, el in zip(data, elements, strict=True):
         assert Path(node["file"]).resolve() == EDITION.resolve()
         assert node["line"] == el.sourceline
         assert node["kind"] == "element" and node["name"] == "tei:persName"
@@ -180,9 +196,9 @@ def test_non_utf8_document_reads_right_and_locates() -> None:
 
 def test_several_files_are_evaluated_one_by_one_and_tagged() -> None:
     data = json.loads(ok("query", "count(//*)", CORPUS, MINI, "--format", "json"))
-    files = CORPUS_FILES + [MINI]
+    files = [*CORPUS_FILES, MINI]
     assert [d["file"] for d in data] == [str(f) for f in files]
-    for entry, path in zip(data, files):
+    for entry, path in zip(data, files, strict=True):
         assert entry["results"] == [len(parse_file(path).getroot().xpath("//*"))]
     lines = ok("query", "count(//tei:p)", MINI, EDITION).splitlines()
     assert lines == [f"{MINI}: {len(xpath(parse_file(MINI), '//tei:p'))}",

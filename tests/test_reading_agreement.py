@@ -12,10 +12,11 @@ import json
 
 import pytest
 
+from tei_tools.query import load
+
 from build_support import built, squeeze, strip_editorial
 from conftest import EDITION, MINI
 from query_support import ok
-from tei_tools.query import load
 
 
 @pytest.fixture(scope="module", params=[EDITION, MINI], ids=["edition", "mini"])
@@ -43,6 +44,6 @@ def test_text_output_of_every_unit_is_the_core_reading(case) -> None:
 
 
 def test_whole_text_output_has_the_characters_stats_counts(case) -> None:
-    doc, out, stats = case
+    _doc, out, stats = case
     whole = next((out / "txt").glob("*.txt")).read_text(encoding="utf-8")
     assert len(squeeze(strip_editorial(whole))) == stats["characters"]

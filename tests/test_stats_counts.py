@@ -7,8 +7,7 @@ import json
 import pytest
 from lxml import etree
 
-from query_support import (CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, csv_rows, ok,
-                           parse_file, xpath)
+from query_support import CORPUS_FILES, EDITION, IN_TEXT, MINI, NO_REGISTER, csv_rows, ok, parse_file, xpath
 
 # The core's reading (xslt/core/editorial.xsl, mode plain): notes, figure and gap
 # descriptions and gaps are not read; forme work (the rubric 台江区, the marker

@@ -211,7 +211,7 @@ def _include(inc: etree._Element, path: Path, text: str, root: Path, stack: tupl
     if offset is not None:
         for el in own:
             if el.sourceline:
-                el.sourceline = el.sourceline + offset  # type: ignore[misc]  # lxml: settable
+                el.sourceline = el.sourceline + offset  # type: ignore[misc]  # types-lxml: read-only; lxml sets it
     pointer = inc.get("xpointer")
     if pointer:
         return [_xpointer(inc, path, text, included, pointer)]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tei_tools.cli.output import OUTPUT, PATHS, emit
 from tei_tools.query.results import write_csv
+
+if TYPE_CHECKING:  # the query modules themselves are imported when a command runs
+    from tei_tools.query.network import Level
+    from tei_tools.query.timeline import Scope
 
 
 @click.group("export")
@@ -25,7 +30,7 @@ def export() -> None:
 @click.option("--table", type=click.Choice(["edges", "nodes"]), default="edges",
               show_default=True, help="csv format: the edge table or the node table.")
 @OUTPUT
-def network(paths: tuple[Path, ...], level: str, fmt: str, table: str,
+def network(paths: tuple[Path, ...], level: Level, fmt: str, table: str,
             output: Path | None) -> None:
     """Co-occurrence of people, organisations and places (weighted).
 
@@ -42,7 +47,7 @@ def network(paths: tuple[Path, ...], level: str, fmt: str, table: str,
     from tei_tools.query import load_all
     from tei_tools.query import network as net
 
-    graph = net.network(load_all(paths), level)  # type: ignore[arg-type]
+    graph = net.network(load_all(paths), level)
     if fmt == "graphml":
         emit(net.to_graphml(graph), output)
     elif fmt == "json":
@@ -61,7 +66,7 @@ def network(paths: tuple[Path, ...], level: str, fmt: str, table: str,
 @click.option("--scope", type=click.Choice(["text", "all"]), default="text", show_default=True,
               help="text: dates in tei:text; all: also the header and standOff.")
 @OUTPUT
-def timeline(paths: tuple[Path, ...], fmt: str, scope: str, output: Path | None) -> None:
+def timeline(paths: tuple[Path, ...], fmt: str, scope: Scope, output: Path | None) -> None:
     """Every dated expression (date, docDate, origDate, time) with its ISO value.
 
     Columns: file, line, element, text, iso (@when, else start/end), start,
@@ -72,7 +77,7 @@ def timeline(paths: tuple[Path, ...], fmt: str, scope: str, output: Path | None)
     from tei_tools.query.timeline import COLUMNS, dated_expressions
 
     rows = [d.to_dict() for doc in load_all(paths)
-            for d in dated_expressions(doc, scope)]  # type: ignore[arg-type]
+            for d in dated_expressions(doc, scope)]
     if fmt == "json":
         emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", output)
     else:

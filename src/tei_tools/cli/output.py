@@ -48,7 +48,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
     lines = []
     for row in cells:
-        padded = [c + " " * (w - _width(c)) for c, w in zip(row, widths)]
+        padded = [c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)]
         lines.append("  ".join(padded).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tei_tools.cli.output import OUTPUT, PATHS, emit, table
 from tei_tools.errors import UsageError
 from tei_tools.query.results import write_csv
+
+if TYPE_CHECKING:  # the query modules themselves are imported when a command runs
+    from tei_tools.query.engine import Language
 
 
 @click.command("query")
@@ -57,6 +61,7 @@ def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
     from tei_tools.query import engine, resolve_paths, results
     from tei_tools.query.corpus import evaluate_files
 
+    language: Language
     if query_file is not None:
         if expression is not None:
             paths = (Path(expression), *paths)
@@ -70,7 +75,7 @@ def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
     else:
         text, name = expression, "query"
         language = "xquery" if xquery else "xpath"
-    result = evaluate_files(text, resolve_paths(paths), language=language,  # type: ignore[arg-type]
+    result = evaluate_files(text, resolve_paths(paths), language=language,
                             namespaces=engine.parse_bindings(namespaces, "--ns"),
                             variables=engine.parse_bindings(variables, "--var"),
                             query_name=name, as_xml=as_xml or fmt == "xml", jobs=jobs,

@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from tei_tools import paths, xmlio, xmlmodel
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
@@ -104,7 +106,7 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     if options.validate:
         result.diagnostics = _validate(source, data, parsed, options, say)
     if not xmlio.is_tei_root(tree):
-        raise BuildError(f"{source}: error: the root element is <{tree.getroot().tag}>, "
+        raise BuildError(f"{source}: error: the root element is <{etree.QName(tree.getroot()).text}>, "
                          "not a TEI document")
     loaded = load_source(source, tree)
 

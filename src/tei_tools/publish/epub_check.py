@@ -51,7 +51,7 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
             except XmlInputError as exc:
                 problems.append(exc.located())
     if package_path not in trees:
-        return problems + [f"{package_path}: the package document is missing or unreadable"]
+        return [*problems, f"{package_path}: the package document is missing or unreadable"]
     opf = trees[package_path].getroot()
 
     def resolve(from_file: str, href: str) -> str:

@@ -25,8 +25,12 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tei_tools.records.header import Description
+
+if TYPE_CHECKING:  # Pillow itself is imported where a cover is drawn
+    from PIL.ImageFont import FreeTypeFont
 
 WIDTH, HEIGHT = 1000, 1500
 SCALE = WIDTH / 1200
@@ -73,7 +77,7 @@ def _font_file(weight: str) -> str | None:
 
 
 @lru_cache(maxsize=16)
-def _font(weight: str, size: int, suffix: str):  # type: ignore[no-untyped-def]
+def _font(weight: str, size: int, suffix: str) -> FreeTypeFont | None:
     from PIL import ImageFont
 
     path = _font_file(weight)
@@ -92,7 +96,7 @@ def _font(weight: str, size: int, suffix: str):  # type: ignore[no-untyped-def]
 _NO_LINE_START = "，。、；：？！）》」』〕］”’·…—"
 
 
-def _wrap(text: str, font, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _wrap(text: str, font: FreeTypeFont, width: int) -> list[str]:
     """Lines no wider than ``width``: CJK breaks between characters, Latin at
     spaces; closing punctuation never starts a line."""
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.,'’:;()\-]*\s*|\s+|.", text)

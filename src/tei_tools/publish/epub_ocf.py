@@ -39,7 +39,7 @@ def container_xml(package_path: str) -> bytes:
         f'    <rootfile full-path="{package_path}" media-type="application/oebps-package+xml"/>\n'
         "  </rootfiles>\n"
         "</container>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def entry_order(paths: list[str], package_path: str) -> list[str]:

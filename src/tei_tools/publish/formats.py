@@ -35,7 +35,8 @@ def writer(name: str) -> Writer:
         raise UsageError(f"unknown format '{name}' (choose from {', '.join(WRITERS)})")
     if isinstance(entry, str):
         module, _, func = entry.partition(":")
-        return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+        found: Writer = getattr(importlib.import_module(module), func)  # each entry names a Writer
+        return found
     return entry
 
 

@@ -9,6 +9,7 @@ text) next to the pages; each unit's TEI is written by the stylesheet.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from tei_tools.paths import xslt_dir
 from tei_tools.publish.options import WriteContext, WriterOutput
@@ -18,9 +19,9 @@ STYLESHEET = "html/edition.xsl"
 ASSETS = ("edition.css", "edition.js", "favicon.svg")
 
 
-def downloads(ctx: WriteContext) -> list[tuple[str, object]]:
+def downloads(ctx: WriteContext) -> list[tuple[str, Path]]:
     """(href under html/, source path) of each file offered for download."""
-    offered: list[tuple[str, object]] = [
+    offered: list[tuple[str, Path]] = [
         (f"downloads/{ctx.source.path.name}", ctx.source.path)]
     txt = ctx.root / "txt" / f"{ctx.basename}.txt"
     if txt.is_file():
@@ -32,7 +33,7 @@ def downloads(ctx: WriteContext) -> list[tuple[str, object]]:
     return offered
 
 
-def item_texts(ctx: WriteContext) -> list[tuple[str, object]]:
+def item_texts(ctx: WriteContext) -> list[tuple[str, Path]]:
     """(href under html/, source path) of each unit's plain text, when built."""
     folder = ctx.root / "txt" / "items"
     return [(f"downloads/items/{p.name}", p) for p in sorted(folder.glob("*.txt"))] \
@@ -54,6 +55,6 @@ def write(ctx: WriteContext) -> WriterOutput:
     for href, path in offered + per_item:
         target = ctx.out_dir / href
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)  # type: ignore[arg-type]
+        shutil.copyfile(path, target)
     files = sorted(p for p in ctx.out_dir.rglob("*") if p.is_file())
     return WriterOutput(files, result.warnings)

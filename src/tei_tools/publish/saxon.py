@@ -33,7 +33,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, ClassVar
 
 from lxml import etree
 
@@ -44,13 +44,13 @@ from tei_tools.paths import xslt_dir
 if TYPE_CHECKING:  # pragma: no cover
     import saxonche
 
-ParamValue = Union[str, bool, int, Sequence[str]]
+ParamValue = str | bool | int | Sequence[str]
 
 _lock = threading.Lock()
-_processor: "saxonche.PySaxonProcessor | None" = None
+_processor: saxonche.PySaxonProcessor | None = None
 
 
-def processor() -> "saxonche.PySaxonProcessor":
+def processor() -> saxonche.PySaxonProcessor:
     """The process-wide Saxon processor (created on first use)."""
     global _processor
     with _lock:
@@ -237,7 +237,7 @@ def run_to_string(executable: object, node: object, name: str) -> str:
 class Stylesheets:
     """The per-process cache of compiled stylesheets, keyed by path under ``xslt/``."""
 
-    _cache: dict[str, Stylesheet] = {}
+    _cache: ClassVar[dict[str, Stylesheet]] = {}
 
     @classmethod
     def get(cls, name: str) -> Stylesheet:
@@ -259,7 +259,7 @@ class Stylesheets:
             return sorted(cls._cache)
 
 
-def _xdm(proc: "saxonche.PySaxonProcessor", key: str, value: ParamValue,
+def _xdm(proc: saxonche.PySaxonProcessor, key: str, value: ParamValue,
          keep: list[object]) -> object:
     made: object
     if isinstance(value, bool):
@@ -284,7 +284,7 @@ class _StderrCapture:
     """Collect what Saxon's native code writes to file descriptor 2 during a run
     (its own error report), so the user sees one BuildError line instead."""
 
-    def __enter__(self) -> "_StderrCapture":
+    def __enter__(self) -> _StderrCapture:
         import tempfile
 
         self.text = ""

@@ -197,7 +197,8 @@ def _item(item: object, doc: Document, nodes: list[tuple[Node, object]]) -> Valu
     if it.is_map:  # type: ignore[attr-defined]
         xmap = it.get_map_value()  # type: ignore[attr-defined]
         out: dict[str, Value] = {}
-        for key in xmap.keys():
+        # PyXdmMap (saxonche) is not a dict: keys() is its documented way to list the keys
+        for key in xmap.keys():  # noqa: SIM118
             out[key.string_value] = _member(xmap.get(key), doc, nodes)
         return out
     if it.is_array:  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias, Union
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -96,7 +96,7 @@ class FunctionItem:
         return "(function)"
 
 
-Value: TypeAlias = Union[int, float, bool, str, dict[str, "Value"], list["Value"], Node, FunctionItem]
+Value: TypeAlias = int | float | bool | str | dict[str, "Value"] | list["Value"] | Node | FunctionItem
 Results = Sequence[tuple[str, Sequence[Value]]]
 """(file, items) per document."""
 

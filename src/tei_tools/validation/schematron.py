@@ -35,7 +35,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.diagnostics import Diagnostic
+from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
 from tei_tools.validation.locate import SourceText, written_name
 from tei_tools.validation.schematron_prune import document_names, relevant_patterns
@@ -236,7 +236,7 @@ def diagnostics_from_svrl(compiled: CompiledSchematron, svrl: etree._Element,
     for node in svrl.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         check_ = checks.get(int(node.get(_CHECK) or 0))
         code = check_.code if check_ else (node.get("id") or "SCH")
-        severity = check_.severity if check_ else "error"
+        severity: Severity = check_.severity if check_ else "error"
         line, column = _locate(tree, node.get("location"), source)
         if node.get(_ERROR):
             kind = check_.kind if check_ else "assert"
@@ -253,7 +253,7 @@ def diagnostics_from_svrl(compiled: CompiledSchematron, svrl: etree._Element,
         if not message:
             message = ("assertion failed: " if str(node.tag).endswith("failed-assert")
                        else "report: ") + " ".join((node.get("test") or "").split())
-        out.append(Diagnostic(code, severity, file, line, column, message))  # type: ignore[arg-type]
+        out.append(Diagnostic(code, severity, file, line, column, message))
     return out
 
 

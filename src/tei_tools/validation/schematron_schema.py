@@ -46,6 +46,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_tools import xmlio
+from tei_tools.diagnostics import Severity
 from tei_tools.errors import TeiToolsError, UsageError
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
@@ -54,10 +55,9 @@ XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 MAX_INCLUDE_DEPTH = 16
 
-Severity = str  # "error" | "warning" | "info"
-
-_SEVERITY = {"fatal": "error", "error": "error", "warning": "warning", "warn": "warning",
-             "nonfatal": "warning", "info": "info", "information": "info"}
+_SEVERITY: dict[str, Severity] = {
+    "fatal": "error", "error": "error", "warning": "warning", "warn": "warning",
+    "nonfatal": "warning", "info": "info", "information": "info"}
 XSLT1_BINDINGS = ("xslt", "xslt1", "exslt", "xpath")
 XSLT3_BINDINGS = ("xslt2", "xslt3", "xpath2", "xpath3", "xpath31")
 
