@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make build   install everything, validate the edition, write dist/ (html, epub, txt, records)
-#   make test    install everything, run the whole test suite
+#   make test    install everything, lint and type-check (ruff, mypy), run the whole test suite
 # For daily work: make test-fast (no external validators, browsers or clusters).
 VENV ?= .venv
 PYTHON ?= python3
@@ -28,7 +28,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 
-test: setup
+test: setup lint
 	$(VENV)/bin/python -m pytest
 
 test-fast: $(VENV)/.installed
