@@ -1,4 +1,4 @@
-"""Which grammar `tei-tools build` validates with when none is given (xmlmodel)."""
+"""Which grammar `tei-tools build` validates with when none is given (validation.schema_choice)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tei_tools import xmlio, xmlmodel
+from tei_tools import xmlio
 from tei_tools.cli import main
+from tei_tools.validation import schema_choice
 
 from conftest import EDITION, OFFICIAL_TEI_ALL_RNG, REPO, corpus_files
 
@@ -29,17 +30,17 @@ def _with_model(tmp_path: Path, href: str, schematypens: str = RNG_NS) -> Path:
 
 
 def test_shipped_tei_all_is_the_consortiums_unchanged() -> None:
-    assert filecmp.cmp(xmlmodel.tei_all(), OFFICIAL_TEI_ALL_RNG, shallow=False)
+    assert filecmp.cmp(schema_choice.tei_all(), OFFICIAL_TEI_ALL_RNG, shallow=False)
 
 
 def test_the_edition_declares_the_project_schema() -> None:
-    assert xmlmodel.schema_for(xmlio.parse_file(EDITION), EDITION) == PROJECT_RNG.resolve()
+    assert schema_choice.schema_for(xmlio.parse_file(EDITION), EDITION) == PROJECT_RNG.resolve()
 
 
 def test_a_declared_local_grammar_is_used(tmp_path: Path) -> None:
     shutil.copy(PROJECT_RNG, tmp_path / "mine.rng")
     doc = _with_model(tmp_path, "mine.rng")
-    assert xmlmodel.schema_for(xmlio.parse_file(doc), doc) == (tmp_path / "mine.rng").resolve()
+    assert schema_choice.schema_for(xmlio.parse_file(doc), doc) == (tmp_path / "mine.rng").resolve()
 
 
 @pytest.mark.parametrize(("href", "ns"), [("http://example.org/tei_all.rng", RNG_NS),
@@ -50,7 +51,7 @@ def test_urls_missing_files_and_other_schema_languages_fall_back_to_tei_all(
         tmp_path: Path, href: str, ns: str) -> None:
     shutil.copy(PROJECT_RNG, tmp_path / "mine.rng")
     doc = _with_model(tmp_path, href, ns)
-    assert xmlmodel.schema_for(xmlio.parse_file(doc), doc) == xmlmodel.tei_all()
+    assert schema_choice.schema_for(xmlio.parse_file(doc), doc) == schema_choice.tei_all()
 
 
 def test_valid_foreign_tei_builds_without_options(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@
 
 * **Validation first** (:func:`tei_tools.validation.validate`) with
   ``options.schema``, or else the grammar the document asks for
-  (:func:`tei_tools.xmlmodel.schema_for`: its ``<?xml-model?>``, the project's
+  (:func:`tei_tools.validation.schema_choice.schema_for`: its ``<?xml-model?>``, the project's
   schema and Schematron for the edition, ``tei_all`` for any other TEI); an
   invalid document raises :class:`InvalidDocument` carrying the diagnostics
   and nothing is written. ``validate=False`` skips it.
@@ -37,12 +37,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools import paths, xmlio, xmlmodel
+from tei_tools import paths, xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.options import BuildOptions, WriteContext
 from tei_tools.publish.saxon import load_source
+from tei_tools.validation import schema_choice
 from tei_tools.validation.runner import validate_document
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
@@ -221,7 +222,7 @@ def check_out_dir(out_dir: Path) -> None:
 def _validate(source: Path, data: bytes, parsed: xmlio.ParsedXml, options: BuildOptions,
               say: Progress) -> list[Diagnostic]:
     t0 = time.perf_counter()
-    schema = options.schema or xmlmodel.schema_for(parsed.tree, source)
+    schema = options.schema or schema_choice.schema_for(parsed.tree, source)
     report = validate_document(data, parsed.tree, str(source), schema=schema, parsed=parsed)
     diagnostics = list(report.diagnostics())
     if not report.ok:
