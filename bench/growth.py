@@ -1,0 +1,261 @@
+"""How build time grows with the document (issue 12), beside the TEI Stylesheets.
+
+    .venv/bin/python bench/growth.py                      # 0.1, 1, 3 MB; 3 runs each
+    .venv/bin/python bench/growth.py --sizes 1,10 --runs 5
+    .venv/bin/python bench/growth.py --peer /work/peer/Stylesheets   # the Stylesheets too
+
+Documents come from :func:`corpus.large_document` (the edition's body
+repeated; 0.1 MB gives the edition itself, which is larger). Every sample is
+a fresh process:
+
+* **ours, per output**: ``tei-tools build DOC -f FMT --no-validate`` for each
+  of txt, epub, records, html, and all four in one process;
+* **ours, per pass**: this script with ``--probe``, a fresh interpreter that
+  times each pass of one all-format build separately (lxml parse, validation
+  with the project schema, Saxon tree build, each stylesheet's compile and
+  transform, the EPUB's checks and zip, the records, the HTML assets);
+* **peer** (with ``--peer DIR``, a TEIC/Stylesheets checkout kept outside
+  this repository): ``profiles/default/{html5,txt,epub3}/to.xsl`` run by
+  Saxon-HE (Java, Debian ``libsaxonhe-java``), one JVM per run; the EPUB's
+  folder is then zipped (timed apart, added to the EPUB's time).
+
+Medians of ``--runs`` samples; the 1-minute load average is recorded before
+and after each size. Writes ``bench/results/growth.json`` and prints a
+Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OURS_FORMATS = ("txt", "epub", "records", "html")
+PEER_FORMATS = {"html": "html5", "txt": "txt", "epub": "epub3"}
+SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def _timed(cmd: list[str], **kw: object) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    return time.perf_counter() - t
+
+
+def ours_output(doc: Path, fmt: str | None, work: Path) -> float:
+    out = work / f"out-{fmt or 'all'}"
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [str(Path(sys.executable).parent / "tei-tools"), "build", str(doc), "-o", str(out),
+           "-q", "--no-validate"]
+    if fmt:
+        cmd += ["-f", fmt]
+    return _timed(cmd)
+
+
+def ours_passes(doc: Path, work: Path) -> dict[str, float]:
+    out = work / "probe"
+    if out.exists():
+        shutil.rmtree(out)
+    done = subprocess.run([sys.executable, str(Path(__file__)), "--probe", str(doc), str(out)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def probe(doc: Path, out: Path) -> dict[str, float]:
+    """One build of every format, each pass timed (runs in a fresh process)."""
+    spent: dict[str, float] = {}
+
+    def clock(label: str, func):  # type: ignore[no-untyped-def]
+        def wrapped(*a, **kw):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return func(*a, **kw)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+        return wrapped
+
+    t = time.perf_counter()
+    from tei_tools import xmlio
+    from tei_tools.publish import epub, formats, saxon
+    from tei_tools.publish.options import BuildOptions, WriteContext
+    from tei_tools.validation.runner import validate_document
+    spent["import"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    data = xmlio.read_bytes(doc)
+    tree = xmlio.parse_bytes(data, str(doc))
+    spent["read + parse (lxml)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    report = validate_document(data, tree, str(doc), schema=None)
+    label = "validate (project RNG + Schematron, compile included)"
+    # the repeated body breaks some of the edition's Schematron rules (unique
+    # page numbers…): the time is that of a full validation all the same
+    spent[label + ("" if report.ok else "; invalid")] = time.perf_counter() - t
+    t = time.perf_counter()
+    saxon.processor()
+    spent["start Saxon"] = time.perf_counter() - t
+    t = time.perf_counter()
+    source = saxon.load_source(doc, tree)
+    spent["Saxon tree build (serialise + parse)"] = time.perf_counter() - t
+
+    real_run = saxon.Stylesheet.run
+
+    def run(self, *a, **kw):  # type: ignore[no-untyped-def]
+        return clock(f"transform {self.name}", real_run)(self, *a, **kw)
+
+    saxon.Stylesheet.run = run  # type: ignore[method-assign]
+    epub.check_package = clock("epub: check package", epub.check_package)
+    epub.ocf_bytes = clock("epub: zip (OCF)", epub.ocf_bytes)
+    epub.render_cover = clock("epub: cover image", epub.render_cover)
+    for name in ("text/text.xsl", "epub/epub.xsl", "html/edition.xsl"):
+        t = time.perf_counter()
+        saxon.Stylesheets.get(name)
+        spent[f"compile {name}"] = time.perf_counter() - t
+    options = BuildOptions(validate=False)
+    for name in OURS_FORMATS:
+        folder = out / name
+        folder.mkdir(parents=True)
+        ctx = WriteContext(source, folder, out, options, doc.stem)
+        t = time.perf_counter()
+        formats.writer(name)(ctx)
+        spent[f"writer {name} (total)"] = time.perf_counter() - t
+    return spent
+
+
+def peer_output(peer: Path, doc: Path, fmt: str, work: Path) -> tuple[float, float]:
+    """(seconds in the JVM, seconds zipping) for one Stylesheets conversion."""
+    profile = peer / "profiles" / "default" / PEER_FORMATS[fmt] / "to.xsl"
+    out = work / f"peer-{fmt}"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir()
+    cmd = ["java", "-cp", str(SAXON_JAR), "net.sf.saxon.Transform", f"-s:{doc}",
+           f"-xsl:{profile}"]
+    if fmt == "epub":
+        css = peer / "css"
+        cmd += [f"-o:{out / 'index.html'}", f"outputDir={out}",
+                f"cssFile={css / 'tei.css'}", f"cssPrintFile={css / 'epub-print.css'}"]
+    else:
+        cmd += [f"-o:{out / ('out.' + fmt)}"]
+    jvm = _timed(cmd)
+    zipped = 0.0
+    if fmt == "epub":
+        t = time.perf_counter()
+        with zipfile.ZipFile(work / "peer.epub", "w") as z:
+            mimetype = out / "mimetype"
+            if mimetype.is_file():
+                z.write(mimetype, "mimetype", zipfile.ZIP_STORED)
+            for path in sorted(out.rglob("*")):
+                if path.is_file() and path.name != "mimetype" and path.name != "index.html":
+                    z.write(path, path.relative_to(out).as_posix(), zipfile.ZIP_DEFLATED)
+        zipped = time.perf_counter() - t
+    return jvm, zipped
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool) -> dict:
+    sys.path.insert(0, str(HERE))
+    import corpus
+
+    results: dict = {"runs": runs, "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="tei-tools-growth-") as tmp:
+        work = Path(tmp)
+        for mb in sizes:
+            doc = work / f"doc-{mb:g}mb.xml"
+            doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+            row: dict = {"bytes": doc.stat().st_size, "load_before": _load(), "ours": {},
+                         "peer": {}, "passes": {}}
+            for _ in range(runs):
+                for fmt in (*OURS_FORMATS, None):
+                    row["ours"].setdefault(fmt or "all", []).append(ours_output(doc, fmt, work))
+                if passes:
+                    for k, v in ours_passes(doc, work).items():
+                        row["passes"].setdefault(k, []).append(v)
+                if peer is not None:
+                    for fmt in PEER_FORMATS:
+                        jvm, zipped = peer_output(peer, doc, fmt, work)
+                        row["peer"].setdefault(fmt, []).append(jvm + zipped)
+                        if fmt == "epub":
+                            row["peer"].setdefault("epub: zip", []).append(zipped)
+                print(f"{mb:g} MB: run done (load {_load():.1f})", file=sys.stderr)
+            row["load_after"] = _load()
+            results["sizes"][f"{mb:g}"] = row
+    return results
+
+
+def table(results: dict) -> str:
+    lines = []
+    sizes = results["sizes"]
+    head = "| output | " + " | ".join(f"{k} MB ({v['bytes'] / 1e6:.2f} MB)" for k, v in sizes.items()) + " |"
+    lines += [head, "|" + " --- |" * (len(sizes) + 1)]
+    labels = ["txt", "epub", "records", "html", "all"]
+    for fmt in labels:
+        cells = []
+        for row in sizes.values():
+            ours = _median(row["ours"].get(fmt, []))
+            cell = f"{ours:.2f} s"
+            peer = row["peer"]
+            if fmt in peer:
+                theirs = _median(peer[fmt])
+                cell += f" / {theirs:.2f} s ({theirs / ours:.1f}×)"
+            elif fmt == "all" and all(f in peer for f in PEER_FORMATS):
+                theirs = sum(_median(peer[f]) for f in PEER_FORMATS)
+                ours3 = sum(_median(row["ours"][f]) for f in PEER_FORMATS)
+                cell += f" / {theirs:.2f} s (html+epub+txt: {theirs / ours3:.1f}× vs separate runs)"
+            cells.append(cell)
+        lines.append(f"| {fmt} | " + " | ".join(cells) + " |")
+    lines.append("| load (1 min) | " + " | ".join(
+        f"{row['load_before']:.1f} → {row['load_after']:.1f}" for row in sizes.values()) + " |")
+    keys: list[str] = []
+    for row in sizes.values():
+        keys += [k for k in row["passes"] if k not in keys]
+    if keys:
+        lines += ["", "| pass (one all-format build) | " + " | ".join(f"{k} MB" for k in sizes) + " |",
+                  "|" + " --- |" * (len(sizes) + 1)]
+        for k in keys:
+            lines.append(f"| {k} | " + " | ".join(
+                f"{_median(row['passes'].get(k, [])):.3f} s" for row in sizes.values()) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0.1,1,3", help="megabytes, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer", type=Path, help="a TEIC/Stylesheets checkout (outside the repo)")
+    parser.add_argument("--no-passes", action="store_true", help="skip the per-pass probe")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "growth.json")
+    parser.add_argument("--probe", nargs=2, type=Path, metavar=("DOC", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        print(json.dumps(probe(*args.probe)))
+        return 0
+    if args.peer is not None and not (args.peer / "profiles" / "default" / "html5" / "to.xsl").is_file():
+        parser.error(f"{args.peer}: not a TEIC/Stylesheets checkout (no profiles/default/html5/to.xsl)")
+    results = measure([float(s) for s in args.sizes.split(",")], args.runs, args.peer,
+                      not args.no_passes)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
