@@ -4,7 +4,8 @@
     .venv/bin/python bench/golden.py check DIR     # build again, compare with it
 
 Builds the edition and the ~1 MB document of :func:`bench.corpus.large_document`
-(all formats, the 1 MB one without validation) into a temporary folder and
+(all formats, the 1 MB one without validation; then the text and HTML with
+page markers, the diplomatic reading, no editorial matter: ``VARIANTS``) into a temporary folder and
 compares the SHA-256 of every file (EPUB members compared one by one, so a
 difference names the member). Exit 1 and a list of what differs on a mismatch.
 """
@@ -27,8 +28,17 @@ REPO = Path(__file__).resolve().parents[1]
 TEI_TOOLS = Path(sys.executable).parent / "tei-tools"
 
 
-def _build(src: Path, out: Path, validate: bool) -> None:
-    cmd = [str(TEI_TOOLS), "build", str(src), "-o", str(out), "-q"]
+VARIANTS: dict[str, list[str]] = {
+    "": [],
+    "-markers": ["-f", "txt", "--page-markers"],
+    "-diplomatic": ["-f", "txt,html", "--reading", "diplomatic", "--page-markers"],
+    "-plain": ["-f", "txt", "--no-editorial"],
+}
+"""Output folder suffix → build options (all formats, then the text options)."""
+
+
+def _build(src: Path, out: Path, validate: bool, extra: list[str]) -> None:
+    cmd = [str(TEI_TOOLS), "build", str(src), "-o", str(out), "-q", *extra]
     if not validate:
         cmd.append("--no-validate")
     subprocess.run(cmd, check=True)
@@ -55,11 +65,12 @@ def digests(keep: Path | None = None) -> dict[str, str]:
         result: dict[str, str] = {}
         for label, src, validate in (("edition", corpus.edition_path(), True),
                                      ("1mb", big, False)):
-            out = work / f"out-{label}"
-            if out.exists():
-                shutil.rmtree(out)
-            _build(src, out, validate)
-            result.update({f"{label}/{k}": v for k, v in _digest(out).items()})
+            for suffix, extra in VARIANTS.items():
+                out = work / f"out-{label}{suffix}"
+                if out.exists():
+                    shutil.rmtree(out)
+                _build(src, out, validate, extra)
+                result.update({f"{label}{suffix}/{k}": v for k, v in _digest(out).items()})
         return result
 
 

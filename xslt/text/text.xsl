@@ -25,6 +25,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     expand-text="yes"
     exclude-result-prefixes="#all">
 
@@ -108,12 +109,12 @@
   <!-- Whitespace runs to one space; marks to blank lines / line breaks; NFC. -->
   <xsl:function name="tt:finish" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="spaced" as="xs:string" select="replace($s, '\s+', ' ')"/>
+    <xsl:variable name="spaced" as="xs:string" select="replace($s, '\s+', ' ', ';j')"/>
     <xsl:variable name="blocks" as="xs:string" select="replace($spaced,
-        ' *[' || $tt:BLOCK || $tt:LINE || ' ]*' || $tt:BLOCK || '[' || $tt:BLOCK || $tt:LINE || ' ]*', '&#10;&#10;')"/>
-    <xsl:variable name="lines" as="xs:string" select="replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;')"/>
+        ' *[' || $tt:BLOCK || $tt:LINE || ' ]*' || $tt:BLOCK || '[' || $tt:BLOCK || $tt:LINE || ' ]*', '&#10;&#10;', ';j')"/>
+    <xsl:variable name="lines" as="xs:string" select="replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;', ';j')"/>
     <xsl:variable name="marked" as="xs:string" select="tt:place-page-markers($lines)"/>
-    <xsl:sequence select="normalize-unicode(replace($marked, '^\s+|\s+$', ''), 'NFC') || '&#10;'"/>
+    <xsl:sequence select="normalize-unicode(replace($marked, '^\s+|\s+\z', '', ';j'), 'NFC') || '&#10;'"/>
   </xsl:function>
 
   <!-- A page marker between two characters of running text moves past the
@@ -125,7 +126,7 @@
     <xsl:variable name="marker" as="xs:string" select="$tt:PB || '[^' || $tt:PB-END || ']*' || $tt:PB-END"/>
     <xsl:variable name="moved" as="xs:string" select="replace($s,
         '([^\s' || $tt:BREAKS || $tt:PB-END || '])(' || $marker || ')((?:[^\s' || $tt:BREAKS || '〔' || $tt:PB || ']|〔[^〔〕]*〕)*[' || $tt:BREAKS || ']*)',
-        '$1$3$2')"/>
+        '$1$3$2', ';j')"/>
     <xsl:sequence select="translate($moved, $tt:PB || $tt:PB-END, '')"/>
   </xsl:function>
 
@@ -136,18 +137,31 @@
     </xsl:for-each>
   </xsl:function>
 
-  <!-- A unit: its heads, then its source line, the text, then its notes. -->
+  <!-- Each unit rendered once (units never nest), by generate-id(): the whole
+       text and the unit's own file both use it, so the document is rendered
+       once, not twice. -->
+  <xsl:variable name="tt:unit-texts" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! map{generate-id(.): tt:render-unit(.)})"/>
+
   <xsl:template match="*[tt:is-unit(.)]" mode="render" priority="5" as="xs:string">
-    <xsl:variable name="head" as="element()?" select="tt:last-leading-head(.)"/>
-    <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
-    <xsl:sequence select="string-join((
-        $tt:BLOCK,
-        if ($head) then tt:render(node()[not(. >> $head)]) else (),
-        if ($source and $editorial) then ($tt:BLOCK, '〔来源：' || $source || '〕', $tt:BLOCK) else (),
-        tt:render(if ($head) then node()[. >> $head] else node()),
-        tt:notes-text(.//tei:note),
-        $tt:BLOCK))"/>
+    <xsl:sequence select="$tt:unit-texts(generate-id(.))"/>
   </xsl:template>
+
+  <!-- A unit: its heads, then its source line, the text, then its notes. -->
+  <xsl:function name="tt:render-unit" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:for-each select="$unit">
+      <xsl:variable name="head" as="element()?" select="tt:last-leading-head(.)"/>
+      <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
+      <xsl:sequence select="string-join((
+          $tt:BLOCK,
+          if ($head) then tt:render(node()[not(. >> $head)]) else (),
+          if ($source and $editorial) then ($tt:BLOCK, '〔来源：' || $source || '〕', $tt:BLOCK) else (),
+          tt:render(if ($head) then node()[. >> $head] else node()),
+          tt:notes-text(.//tei:note),
+          $tt:BLOCK))"/>
+    </xsl:for-each>
+  </xsl:function>
 
   <!-- ===== Hooks ===== -->
   <xsl:template name="tt:block" as="xs:string">
