@@ -7,6 +7,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     expand-text="yes"
     exclude-result-prefixes="#all">
 
@@ -17,9 +18,28 @@
        wherever it is read (the EPUB lists a content document's notes by unit). -->
   <xsl:function name="tt:note-number" as="xs:integer">
     <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="($tt:note-numbers(generate-id($note)), tt:count-note-number($note))[1]"/>
+  </xsl:function>
+
+  <!-- The definition, for a note the map below lacks (one outside the text). -->
+  <xsl:function name="tt:count-note-number" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
     <xsl:variable name="scope" as="node()" select="(tt:unit-of($note), $tt:root)[1]"/>
     <xsl:sequence select="count($scope//tei:note[ancestor::tei:text][. &lt;&lt; $note]) + 1"/>
   </xsl:function>
+
+  <!-- The number of every note of the text, by generate-id(), computed once
+       (counting the preceding notes per note grew with the square of the
+       notes outside units). Same definition: the place among its unit's
+       notes, else among all notes of the text. -->
+  <xsl:variable name="tt:note-numbers" as="map(xs:string, xs:integer)" select="map:merge((
+      let $all := $tt:root//tei:note[ancestor::tei:text]
+      return for $i in 1 to count($all)
+             return map{generate-id($all[$i]): $i}[empty(tt:unit-of($all[$i]))],
+      for $u in $tt:units
+      return let $in := $u//tei:note[ancestor::tei:text]
+             return for $i in 1 to count($in)
+                    return map{generate-id($in[$i]): $i}[tt:unit-of($in[$i]) is $u]))"/>
 
   <xsl:template match="tei:note" mode="render" as="item()*">
     <xsl:call-template name="tt:note-anchor">

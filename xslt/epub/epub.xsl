@@ -335,8 +335,13 @@
   <!-- ===== Pages ===== -->
   <xsl:function name="tt:page-label" as="xs:string">
     <xsl:param name="pb" as="element(tei:pb)"/>
-    <xsl:sequence select="(normalize-space($pb/@n),
-      string(count($pb/preceding::tei:pb[ancestor::tei:text]) + 1))[.][1]"/>
+    <xsl:variable name="n" as="xs:string" select="normalize-space($pb/@n)"/>
+    <xsl:sequence select="if ($n) then $n
+      else string(($tt:pb-numbers(generate-id($pb)), count($pb/preceding::tei:pb[ancestor::tei:text]) + 1)[1])"/>
   </xsl:function>
+  <!-- each page break's place among those of the text, computed once -->
+  <xsl:variable name="tt:pb-numbers" as="map(xs:string, xs:integer)" select="map:merge(
+      let $all := $tt:root//tei:pb[ancestor::tei:text]
+      return for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
 
 </xsl:stylesheet>

@@ -17,6 +17,7 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:tt="urn:x-tei-tools"
   xmlns:h="http://www.w3.org/1999/xhtml"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns="http://www.daisy.org/z3986/2005/ncx/"
   expand-text="yes"
   exclude-result-prefixes="#all">
@@ -32,12 +33,23 @@
       for $n in ($c?nodes/descendant-or-self::tei:pb
                  | $c?main//(tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5
                              | tei:div6 | tei:div7)[tt:plain(tei:head[1])]/tei:head[1])
-      return $c?file || '#' || tt:anchor($n)))[. = $tt:ncx-targets]"/>
+      return $c?file || '#' || tt:anchor($n)))[map:contains($tt:ncx-target-set, .)]"/>
+
+  <!-- positions in the reading order and the set of targets as maps: a
+       lookup per navPoint instead of a scan (both grew with the square of
+       the pages) -->
+  <xsl:variable name="tt:play-orders" as="map(xs:string, xs:integer)" select="map:merge(
+      for $i in 1 to count($tt:reading-order) return map{$tt:reading-order[$i]: $i})"/>
+  <xsl:variable name="tt:ncx-target-set" as="map(xs:string, xs:boolean)" select="map:merge(
+      $tt:ncx-targets ! map{.: true()})"/>
+
+  <xsl:variable name="tt:li-numbers" as="map(xs:string, xs:integer)" select="map:merge(
+      let $all := $tt:toc-list/descendant-or-self::h:li
+      return for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
 
   <xsl:function name="tt:play-order" as="xs:integer">
     <xsl:param name="src" as="xs:string"/>
-    <xsl:sequence select="(index-of($tt:reading-order, $src)[1],
-                           count($tt:reading-order) + 1)[1]"/>
+    <xsl:sequence select="($tt:play-orders($src), count($tt:reading-order) + 1)[1]"/>
   </xsl:function>
 
   <xsl:mode name="tt:ncx" on-no-match="shallow-skip" on-multiple-match="fail"/>
@@ -81,7 +93,8 @@
 
   <xsl:template mode="tt:ncx" match="h:li" as="element()">
     <xsl:variable name="href" as="xs:string" select="string(h:a/@href)"/>
-    <navPoint id="np-{count(preceding::h:li) + count(ancestor::h:li) + 1}"
+    <!-- the li's place among all li in document order (preceding + ancestors + 1) -->
+    <navPoint id="np-{$tt:li-numbers(generate-id(.))}"
       playOrder="{tt:play-order($href)}">
       <navLabel><text>{normalize-space(h:a)}</text></navLabel>
       <content src="{$href}"/>
