@@ -55,11 +55,11 @@ def _timed(cmd: list[str], **kw: object) -> float:
     return time.perf_counter() - t
 
 
-def ours_output(doc: Path, fmt: str | None, work: Path) -> float:
+def ours_output(doc: Path, fmt: str | None, work: Path, exe: Path | None = None) -> float:
     out = work / f"out-{fmt or 'all'}"
     if out.exists():
         shutil.rmtree(out)
-    cmd = [str(Path(sys.executable).parent / "tei-tools"), "build", str(doc), "-o", str(out),
+    cmd = [str(exe or Path(sys.executable).parent / "tei-tools"), "build", str(doc), "-o", str(out),
            "-q", "--no-validate"]
     if fmt:
         cmd += ["-f", fmt]
@@ -170,7 +170,8 @@ def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
-def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool) -> dict:
+def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
+            baseline: Path | None = None) -> dict:
     sys.path.insert(0, str(HERE))
     import corpus
 
@@ -185,6 +186,8 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool) -> d
             for _ in range(runs):
                 for fmt in (*OURS_FORMATS, None):
                     row["ours"].setdefault(fmt or "all", []).append(ours_output(doc, fmt, work))
+                if baseline is not None:
+                    row.setdefault("baseline", []).append(ours_output(doc, None, work, baseline))
                 if passes:
                     for k, v in ours_passes(doc, work).items():
                         row["passes"].setdefault(k, []).append(v)
@@ -221,6 +224,12 @@ def table(results: dict) -> str:
                 cell += f" / {theirs:.2f} s (html+epub+txt: {theirs / ours3:.1f}× vs separate runs)"
             cells.append(cell)
         lines.append(f"| {fmt} | " + " | ".join(cells) + " |")
+    if any("baseline" in row for row in sizes.values()):
+        cells = []
+        for row in sizes.values():
+            base = _median(row.get("baseline", []))
+            cells.append(f"{base:.2f} s ({base / _median(row['ours']['all']):.1f}× ours)")
+        lines.append("| all, baseline build (`--baseline`) | " + " | ".join(cells) + " |")
     lines.append("| load (1 min) | " + " | ".join(
         f"{row['load_before']:.1f} → {row['load_after']:.1f}" for row in sizes.values()) + " |")
     keys: list[str] = []
@@ -241,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peer", type=Path, help="a TEIC/Stylesheets checkout (outside the repo)")
     parser.add_argument("--no-passes", action="store_true", help="skip the per-pass probe")
+    parser.add_argument("--baseline", type=Path, metavar="TEI_TOOLS",
+                        help="another tei-tools executable (e.g. main's) timed in the same runs, all formats")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "growth.json")
     parser.add_argument("--probe", nargs=2, type=Path, metavar=("DOC", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -250,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.peer is not None and not (args.peer / "profiles" / "default" / "html5" / "to.xsl").is_file():
         parser.error(f"{args.peer}: not a TEIC/Stylesheets checkout (no profiles/default/html5/to.xsl)")
     results = measure([float(s) for s in args.sizes.split(",")], args.runs, args.peer,
-                      not args.no_passes)
+                      not args.no_passes, args.baseline)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))
