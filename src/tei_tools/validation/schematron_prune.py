@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from tei_tools.validation.schematron_schema import Pattern, Rule, SchematronSchema
+from tei_tools.validation.schematron_schema import Pattern, Rule, SchematronSchema, split_top_level
 
 Name = tuple[str, str]
 """(``"e"`` or ``"a"``, Clark name): an element or an attribute."""
@@ -58,7 +58,7 @@ def _alternatives(rule: Rule, ns: dict[str, str]) -> list[set[Name]]:
     """For each ``|`` alternative of the rule's context, the names it needs."""
     scope = {**rule.namespaces, **ns}
     out = []
-    for alt in _split(rule.context, "|"):
+    for alt in split_top_level(rule.context):
         out.append(set(_needs(alt.strip(), scope)))
     return out
 
@@ -126,24 +126,3 @@ def _strip(expr: str) -> tuple[str, list[str]]:
     return "".join(out), predicates
 
 
-def _split(expr: str, sep: str) -> list[str]:
-    parts, depth, quote, current = [], 0, "", []
-    for ch in expr:
-        if quote:
-            current.append(ch)
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
-    return parts

@@ -472,3 +472,30 @@ def _expand_rule(rule: etree._Element, abstract_rules: dict[str | None, etree._E
         elif isinstance(child.tag, str):
             out.append(child)
     return out
+
+
+def split_top_level(expr: str, sep: str = "|") -> list[str]:
+    """``expr`` split on the ``sep`` that are outside brackets, parentheses and
+    strings (the alternatives of a rule context such as ``tei:p | tei:ab[@x='|']``)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for ch in expr:
+        if quote:
+            current.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts

@@ -44,6 +44,7 @@ from tei_tools.validation.schematron_schema import (
     Pattern,
     Rule,
     SchematronSchema,
+    split_top_level,
 )
 
 XSL = "http://www.w3.org/1999/XSL/Transform"
@@ -141,7 +142,7 @@ def _select(pattern: Pattern) -> str | None:
         context = rule.context.strip()
         if "current(" in context:
             return None
-        for alt in _top_level_split(context):
+        for alt in split_top_level(context):
             alt = alt.strip()
             if not alt or alt == "." or alt.startswith(("document-node", "$", "(")) or \
                     (re.match(r"^[\w.:-]+\s*\(", alt) and not re.match(
@@ -150,30 +151,6 @@ def _select(pattern: Pattern) -> str | None:
                 return None  # a function call, a variable, a parenthesised pattern…
             alternatives.append(alt if alt.startswith("/") else f"//{alt}")
     return " | ".join(f"({a})" if "|" in a else a for a in alternatives) or None
-
-
-def _top_level_split(expr: str) -> list[str]:
-    """``expr`` split on the ``|`` that are outside brackets, parentheses and strings."""
-    parts, depth, quote, current = [], 0, "", []
-    for ch in expr:
-        if quote:
-            current.append(ch)
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
-    return parts
 
 
 def _walk(pattern: Pattern) -> str:
