@@ -47,6 +47,21 @@ def edition() -> etree._ElementTree:
 
 
 @pytest.fixture(scope="session")
+def tei(edition: etree._ElementTree) -> etree._Element:
+    """The edition's root element."""
+    return edition.getroot()
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The HTML site of the edition, built once per session (build_support.built)."""
+    from build_support import built
+
+    out, _ = built(EDITION)
+    return out / "html"
+
+
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     assert SHARED.is_dir(), f"shared inputs not found at {SHARED}"
     return SHARED

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tei_tools import xmlio
 
-from build_support import built, reading_text, squeeze
+from build_support import reading_text, squeeze
 from conftest import EDITION
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,12 +28,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 NS = {"t": xmlio.TEI_NS}
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    out, _ = built(EDITION)
-    return out / "html"
 
 
 @pytest.fixture(scope="module")

@@ -14,22 +14,11 @@ from lxml import etree
 from tei_tools import xmlio
 from tei_tools.publish.build import BuildOptions, build
 
-from build_support import built, scan
+from build_support import scan
 from conftest import EDITION
 
 NS = {"t": xmlio.TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    out, _ = built(EDITION)
-    return out / "html"
-
-
-@pytest.fixture(scope="module")
-def tei():
-    return xmlio.parse_file(EDITION).getroot()
 
 
 def head_meta(page: Path) -> dict[str, list[str]]:

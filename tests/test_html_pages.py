@@ -20,17 +20,6 @@ HOSTILE = Path(__file__).parent / "fixtures" / "build" / "hostile.xml"
 NS = {"t": xmlio.TEI_NS}
 
 
-@pytest.fixture(scope="module")
-def site() -> Path:
-    out, _ = built(EDITION)
-    return out / "html"
-
-
-@pytest.fixture(scope="module")
-def tei():
-    return xmlio.parse_file(EDITION).getroot()
-
-
 def pages(site: Path) -> list[Path]:
     return sorted(site.glob("*.html"))
 

@@ -14,8 +14,7 @@ from pypinyin import lazy_pinyin
 
 from tei_tools import xmlio
 
-from build_support import built, scan
-from conftest import EDITION
+from build_support import scan
 
 NS = {"t": xmlio.TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -26,17 +25,6 @@ REGISTERS = {
     "events": "//t:event",
     "works": "//t:standOff//t:listBibl/t:bibl",
 }
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    out, _ = built(EDITION)
-    return out / "html"
-
-
-@pytest.fixture(scope="module")
-def tei():
-    return xmlio.parse_file(EDITION).getroot()
 
 
 def entry_ids(page: str) -> list[str]:
