@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from tei_tools.validation.grammar import _inherited_ns
+from grammar_summary import _inherited_ns
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = f"{{{RNG_NS}}}"

@@ -16,17 +16,18 @@ import pytest
 
 from tei_tools import xmlio
 from tei_tools.validation import load_relaxng, project_schema, validate
-from tei_tools.validation.grammar import attribute_display, display_name
+from tei_tools.validation.compiled import read_schema
 
 from conftest import EDITION, REPO, TEI_ALL_RNG
+from grammar_summary import Grammar, attribute_display, display_name
 
 FIXTURES = REPO / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def grammars():
-    ours = load_relaxng(project_schema()).grammar
-    tei = load_relaxng(TEI_ALL_RNG).grammar  # compiled once per session (cached)
+    ours = Grammar(read_schema(project_schema(), "schema"))
+    tei = Grammar(read_schema(TEI_ALL_RNG, "schema"))
     return ours, tei
 
 

@@ -15,7 +15,7 @@ missing required element or attribute, the allowed values and datatypes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -23,7 +23,6 @@ from lxml import etree
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError
 from tei_tools.validation.compiled import cache_key
-from tei_tools.validation.grammar import Grammar
 from tei_tools.validation.locate import SourceText
 from tei_tools.validation.rng.messages import Wording
 from tei_tools.validation.rng.simplify import Grammar as RngGrammar
@@ -33,24 +32,15 @@ from tei_tools.validation.rng.validator import Validator
 
 @dataclass
 class CompiledRelaxNG:
-    """A grammar read for validation (and, on demand, summarised per element)."""
+    """A grammar read for validation."""
 
     path: Path
     rng: RngGrammar
     validator: Validator
-    _summary: Grammar | None = field(default=None, repr=False)
 
     def is_valid(self, tree: etree._ElementTree | etree._Element) -> bool:
         root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
         return self.validator.validate(root, first_error_only=True).valid
-
-    @property
-    def grammar(self) -> Grammar:
-        """What each element allows, ignoring order (:mod:`.grammar`; for schema tests)."""
-        if self._summary is None:
-            from tei_tools.validation.compiled import read_schema
-            self._summary = Grammar(read_schema(self.path, "schema"))
-        return self._summary
 
 
 _CACHE: dict[tuple[str, float], CompiledRelaxNG] = {}

@@ -1,4 +1,8 @@
-"""What a RELAX NG grammar allows, per element name, to explain its errors.
+"""What a RELAX NG grammar allows, per element name (test support: the schema-subset
+tests compare the project grammar with tei_all through it; since #10 the validator's
+messages come from the derivative, ``tei_tools.validation.rng.messages``).
+
+Originally: what a RELAX NG grammar allows, per element name, to explain its errors.
 
 libxml2 says "Element div failed to validate attributes" or "Did not expect
 element persname there". To turn that into something a person can act on we
