@@ -21,7 +21,13 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from tei_tools.validation.schematron_schema import Pattern, Rule, SchematronSchema, split_top_level
+from tei_tools.validation.schematron_schema import (
+    Pattern,
+    Rule,
+    SchematronSchema,
+    split_predicates,
+    split_top_level,
+)
 
 Name = tuple[str, str]
 """(``"e"`` or ``"a"``, Clark name): an element or an attribute."""
@@ -64,7 +70,7 @@ def _alternatives(rule: Rule, ns: dict[str, str]) -> list[set[Name]]:
 
 
 def _needs(alt: str, scope: dict[str, str]) -> Iterable[Name]:
-    path, predicates = _strip(alt)
+    path, predicates = split_predicates(alt)
     for predicate in predicates:
         match = _ATTRIBUTE_PREDICATE.match(predicate)
         if match:
@@ -92,37 +98,5 @@ def _clark(qname: str, scope: dict[str, str], attribute: bool) -> str | None:
     prefix, local = qname.split(":", 1)
     uri = scope.get(prefix)
     return f"{{{uri}}}{local}" if uri else None
-
-
-def _strip(expr: str) -> tuple[str, list[str]]:
-    """The path without predicates, and the top-level predicates' texts."""
-    out, predicates, depth, quote, current = [], [], 0, "", []
-    for ch in expr:
-        if quote:
-            if depth:
-                current.append(ch)
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-            if depth:
-                current.append(ch)
-            continue
-        if ch == "[":
-            depth += 1
-            if depth == 1:
-                current = []
-                continue
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                predicates.append("".join(current))
-                continue
-        if depth:
-            current.append(ch)
-        else:
-            out.append(ch)
-    return "".join(out), predicates
 
 

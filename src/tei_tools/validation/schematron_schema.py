@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -474,28 +475,64 @@ def _expand_rule(rule: etree._Element, abstract_rules: dict[str | None, etree._E
     return out
 
 
+def _scan(expr: str) -> Iterator[tuple[str, int, int, bool]]:
+    """Each character of an XPath expression with the depth of ``[…]`` and of
+    ``[…]`` and ``(…)`` together it stands at (a bracket at the outer depth), and
+    whether it belongs to a string literal (quotes included)."""
+    brackets = nesting = 0
+    quote = ""
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                quote = ""
+            yield ch, brackets, nesting, True
+            continue
+        if ch in "\"'":
+            quote = ch
+            yield ch, brackets, nesting, True
+            continue
+        if ch in "])":
+            nesting -= 1
+            if ch == "]":
+                brackets = max(0, brackets - 1)
+        yield ch, brackets, nesting, False
+        if ch in "[(":
+            nesting += 1
+            if ch == "[":
+                brackets += 1
+
+
 def split_top_level(expr: str, sep: str = "|") -> list[str]:
     """``expr`` split on the ``sep`` that are outside brackets, parentheses and
     strings (the alternatives of a rule context such as ``tei:p | tei:ab[@x='|']``)."""
     parts: list[str] = []
     current: list[str] = []
-    depth, quote = 0, ""
-    for ch in expr:
-        if quote:
-            current.append(ch)
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == sep and depth == 0:
+    for ch, _, nesting, quoted in _scan(expr):
+        if ch == sep and nesting == 0 and not quoted:
             parts.append("".join(current))
             current = []
-            continue
-        current.append(ch)
+        else:
+            current.append(ch)
     parts.append("".join(current))
     return parts
+
+
+def split_predicates(expr: str) -> tuple[str, list[str]]:
+    """``expr`` without its ``[…]`` predicates and string literals, and the texts
+    of its top-level predicates (``tei:div[@type='x'][p]`` → ``tei:div``,
+    ``["@type='x'", "p"]``)."""
+    path: list[str] = []
+    predicates: list[str] = []
+    current: list[str] = []
+    for ch, brackets, _, quoted in _scan(expr):
+        if brackets:
+            current.append(ch)
+        elif quoted:
+            continue
+        elif ch == "[":
+            current = []
+        elif ch == "]":
+            predicates.append("".join(current))
+        else:
+            path.append(ch)
+    return "".join(path), predicates

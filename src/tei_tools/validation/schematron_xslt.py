@@ -44,6 +44,7 @@ from tei_tools.validation.schematron_schema import (
     Pattern,
     Rule,
     SchematronSchema,
+    split_predicates,
     split_top_level,
 )
 
@@ -157,33 +158,13 @@ def _walk(pattern: Pattern) -> str:
     """Which nodes the pattern's walk visits below an element."""
     attributes = text = False
     for rule in pattern.rules:
-        bare = _strip_predicates(rule.context)
+        bare, _ = split_predicates(rule.context)
         if "@" in bare or "attribute" in bare:
             attributes = True
         if any(t in bare for t in ("text()", "node()", "comment()", "processing-instruction")):
             text = True
     children = "node()" if text else "*"
     return f"@*|{children}" if attributes else children
-
-
-def _strip_predicates(expr: str) -> str:
-    """``expr`` without its ``[…]`` predicates and string literals."""
-    out, depth, quote = [], 0, ""
-    for ch in expr:
-        if quote:
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
 
 
 def _pattern_mode(sheet: etree._Element, n: int, pattern: Pattern,

@@ -10,7 +10,7 @@ interleaves, choices are flattened, deduplicated and ordered).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,6 +149,33 @@ class Pattern:
 
 KIND_NAMES = ("empty", "notAllowed", "text", "choice", "group", "interleave", "oneOrMore",
               "list", "data", "value", "attribute", "element", "after")
+
+
+def operands(x: Pattern) -> Sequence[Pattern]:
+    """The patterns ``x`` is combined from, in order, within the current element: an
+    element's or attribute's content is not entered, nor an ``after``'s continuation."""
+    if x.kind == CHOICE:
+        return x.members
+    if x.kind in (GROUP, INTERLEAVE):
+        return (x.a, x.b)
+    if x.kind in (ONE_OR_MORE, LIST, AFTER):
+        return (x.a,)
+    return ()
+
+
+def reachable(start: Pattern,
+              follow: Callable[[Pattern], Sequence[Pattern]] = operands) -> Iterator[Pattern]:
+    """Each pattern reachable from ``start`` through ``follow``, once, depth first in
+    ``follow``'s order (iteratively: grammars are deep)."""
+    seen: set[int] = set()
+    todo = [start]
+    while todo:
+        x = todo.pop()
+        if x.n in seen:
+            continue
+        seen.add(x.n)
+        yield x
+        todo.extend(reversed(follow(x)))
 
 
 class Patterns:

@@ -14,6 +14,7 @@ IDs are unique (after whitespace collapsing), IDREFs name an ID.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,6 @@ from tei_tools.validation.rng.patterns import (
     ELEMENT,
     GROUP,
     INTERLEAVE,
-    LIST,
     NOT_ALLOWED,
     ONE_OR_MORE,
     TEXT,
@@ -37,6 +37,9 @@ from tei_tools.validation.rng.patterns import (
     NameClass,
     Pattern,
     QName,
+    names_of,
+    operands,
+    reachable,
 )
 from tei_tools.validation.rng.simplify import Grammar
 
@@ -289,52 +292,17 @@ class Validator:
     def expected(self, p: Pattern) -> list[NameClass]:
         """The element name classes a start tag could match in state ``p``."""
         found: dict[int, NameClass] = {}
-        order: list[NameClass] = []
-        seen: set[int] = set()
-        todo = [p]
-        while todo:
-            x = todo.pop()
-            if x.n in seen:
-                continue
-            seen.add(x.n)
-            k = x.kind
-            if k == ELEMENT:
-                if id(x.a) not in found:
-                    found[id(x.a)] = x.a
-                    order.append(x.a)
-            elif k == CHOICE:
-                todo.extend(reversed(x.members))
-            elif k == INTERLEAVE:
-                todo.extend((x.b, x.a))
-            elif k == GROUP:
-                if x.a.nullable:
-                    todo.append(x.b)
-                todo.append(x.a)
-            elif k in (ONE_OR_MORE, AFTER):
-                todo.append(x.a)
-        return order
+        for x in reachable(p, _start_tag_operands):
+            if x.kind == ELEMENT:
+                found.setdefault(id(x.a), x.a)
+        return list(found.values())
 
     def attribute_names(self, p: Pattern) -> list[QName]:
         """The attribute names (literal ones) the start tag in state ``p`` may carry."""
-        from tei_tools.validation.rng.patterns import names_of
-
-        found: dict[QName, None] = {}
-        seen: set[int] = set()
-        todo = [p]
-        while todo:
-            x = todo.pop()
-            if x.n in seen:
-                continue
-            seen.add(x.n)
+        found: set[QName] = set()
+        for x in reachable(p):
             if x.kind == ATTRIBUTE:
-                for n in names_of(x.a) or []:
-                    found[(n.ns, n.local)] = None
-            elif x.kind == CHOICE:
-                todo.extend(x.members)
-            elif x.kind in (GROUP, INTERLEAVE):
-                todo.extend((x.a, x.b))
-            elif x.kind in (ONE_OR_MORE, AFTER):
-                todo.append(x.a)
+                found.update((n.ns, n.local) for n in names_of(x.a) or [])
         return sorted(found)
 
     def attributes_of(self, q: QName) -> list[QName]:
@@ -348,29 +316,15 @@ class Validator:
         if content is None:
             return []
         found: dict[int, NameClass] = {}
-        seen: set[int] = set()
-        todo = [content]
-        while todo:
-            x = todo.pop()
-            if x.n in seen:
-                continue
-            seen.add(x.n)
+        for x in reachable(content):
             if x.kind == ELEMENT:
                 found.setdefault(id(x.a), x.a)
-            elif x.kind == CHOICE:
-                todo.extend(x.members)
-            elif x.kind in (GROUP, INTERLEAVE, AFTER):
-                todo.extend((x.a, x.b))
-            elif x.kind == ONE_OR_MORE:
-                todo.append(x.a)
         return list(found.values())
 
     def end_allowed(self, p: Pattern) -> bool:
         return self.d.end_tag(p).kind != NOT_ALLOWED
 
     def required_attributes(self, p: Pattern) -> list[QName]:
-        from tei_tools.validation.rng.patterns import names_of
-
         def req(x: Pattern) -> set[QName] | None:
             k = x.kind
             if k == ATTRIBUTE:
@@ -392,69 +346,40 @@ class Validator:
         return sorted(req(p) or set())
 
     def _datatypes(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
-        out: list[str] = []
-        for c in candidates:
-            self._leaf_types(c.b, out, set())
-        return tuple(dict.fromkeys(out))
+        return tuple(dict.fromkeys(t for c in candidates for t in _leaf_types(c.b)))
 
     def _values(self, candidates: tuple[Pattern, ...]) -> tuple[str, ...]:
-        out: list[str] = []
-        for c in candidates:
-            self._leaf_values(c.b, out, set())
-        return tuple(dict.fromkeys(out))
+        return tuple(dict.fromkeys(v for c in candidates for v in _leaf_values(c.b)))
 
     def _content_values(self, p: Pattern) -> tuple[str, ...]:
-        out: list[str] = []
-        self._leaf_values(p, out, set())
-        return tuple(dict.fromkeys(out))
+        return tuple(dict.fromkeys(_leaf_values(p)))
 
     def _content_datatypes(self, p: Pattern) -> tuple[str, ...]:
-        out: list[str] = []
-        self._leaf_types(p, out, set())
-        return tuple(dict.fromkeys(out))
-
-    def _leaf_types(self, x: Pattern, out: list[str], seen: set[int]) -> None:
-        if x.n in seen:
-            return
-        seen.add(x.n)
-        if x.kind == DATA:
-            out.append(x.a.describe())
-        elif x.kind == TEXT:
-            out.append("text")
-        elif x.kind == LIST:
-            self._leaf_types(x.a, out, seen)
-        elif x.kind == CHOICE:
-            for m in x.members:
-                self._leaf_types(m, out, seen)
-        elif x.kind in (GROUP, INTERLEAVE):
-            self._leaf_types(x.a, out, seen)
-            self._leaf_types(x.b, out, seen)
-        elif x.kind in (ONE_OR_MORE, AFTER):
-            self._leaf_types(x.a, out, seen)
-
-    def _leaf_values(self, x: Pattern, out: list[str], seen: set[int]) -> None:
-        if x.n in seen:
-            return
-        seen.add(x.n)
-        if x.kind == VALUE:
-            out.append(str(x.extra))
-        elif x.kind == CHOICE:
-            for m in x.members:
-                self._leaf_values(m, out, seen)
-        elif x.kind in (GROUP, INTERLEAVE):
-            self._leaf_values(x.a, out, seen)
-            self._leaf_values(x.b, out, seen)
-        elif x.kind in (ONE_OR_MORE, LIST, AFTER):
-            self._leaf_values(x.a, out, seen)
+        return tuple(dict.fromkeys(_leaf_types(p)))
 
     def _data_like(self, p: Pattern) -> bool:
-        out: list[str] = []
-        self._leaf_types(p, out, set())
-        values: list[str] = []
-        self._leaf_values(p, values, set())
-        return bool(values) or any(t != "text" for t in out)
+        return bool(_leaf_values(p)) or any(t != "text" for t in _leaf_types(p))
 
     # -- the grammar's elements ------------------------------------------------------
     def definition(self, q: QName) -> Pattern | None:
         """The content of element ``q`` wherever the grammar defines it."""
         return self.grammar.definition(q)
+
+
+def _start_tag_operands(x: Pattern) -> Sequence[Pattern]:
+    """What a start tag in state ``x`` can match in: a group's second part only when
+    its first may be empty."""
+    if x.kind == GROUP and not x.a.nullable:
+        return (x.a,)
+    return operands(x)
+
+
+def _leaf_types(p: Pattern) -> list[str]:
+    """The datatypes (and ``text``) of the text ``p`` accepts, in the grammar's order."""
+    return [x.a.describe() if x.kind == DATA else "text"
+            for x in reachable(p) if x.kind in (DATA, TEXT)]
+
+
+def _leaf_values(p: Pattern) -> list[str]:
+    """The literal values ``p`` accepts, in the grammar's order."""
+    return [str(x.extra) for x in reachable(p) if x.kind == VALUE]
