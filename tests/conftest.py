@@ -26,6 +26,16 @@ EDITION = REPO / "tei" / "taijiang-dangjian-2007.xml"
 MINI = REPO / "tests" / "fixtures" / "edition-mini.xml"
 
 
+def mini_variant(folder: Path, anchor: str, replacement: str, name: str = "variant.xml") -> tuple[Path, int]:
+    """The mini edition with its first ``anchor`` replaced, written to ``folder/name``;
+    with the (1-based) line the anchor stood on."""
+    text = MINI.read_text(encoding="utf-8")
+    assert anchor in text, f"{anchor!r} is no longer in {MINI.name}"
+    path = folder / name
+    path.write_text(text.replace(anchor, replacement, 1), encoding="utf-8")
+    return path, text.count("\n", 0, text.index(anchor)) + 1
+
+
 def corpus_manifest() -> dict[str, dict[str, object]]:
     return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from grammar_summary import _inherited_ns
+from tei_tools.validation.rng.simplify import inherited
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _R = f"{{{RNG_NS}}}"
@@ -68,7 +68,7 @@ def _pattern_name(pattern: etree._Element, is_attribute: bool) -> Name | None:
         return (uri, local)
     if is_attribute:
         return (pattern.get("ns", ""), name)
-    return (_inherited_ns(pattern), name)
+    return (inherited(pattern, "ns"), name)
 
 
 def prune(grammar: etree._ElementTree, elements: set[Name], attributes: set[Name],

@@ -1,30 +1,24 @@
 """What a RELAX NG grammar allows, per element name (test support: the schema-subset
-tests compare the project grammar with tei_all through it; since #10 the validator's
-messages come from the derivative, ``tei_tools.validation.rng.messages``).
+tests compare the project grammar with tei_all through it).
 
-Originally: what a RELAX NG grammar allows, per element name, to explain its errors.
-
-libxml2 says "Element div failed to validate attributes" or "Did not expect
-element persname there". To turn that into something a person can act on we
-read the grammar itself (any RELAX NG in XML syntax: the project's or
-tei_all.rng) and index, for each element name, the union over all its
-definitions of
+For any RELAX NG in XML syntax (the project's or tei_all.rng) it indexes, for
+each element name, the union over all its definitions of
 
 * the child elements it may contain,
 * its attributes: which are required, their closed value lists, their datatypes.
 
 This is a summary of the grammar (order and co-occurrence constraints are not
-kept), never used to decide validity nor to word errors (the validator reads
-what was expected from its derivatives): the schema tests compare the
-project's grammar with tei_all's through it.
+kept), never used to decide validity nor to word errors: the validator reads
+what was expected from its derivatives (``tei_tools.validation.rng.messages``).
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from lxml import etree
+
+from tei_tools.validation.rng.simplify import inherited
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -40,32 +34,6 @@ class AttributeInfo:
     datatypes: set[str] = field(default_factory=set)
     free: bool = False
     """True when any string is accepted (``text`` or an unrestricted datatype)."""
-
-    def describe(self) -> str:
-        parts = []
-        if self.values:
-            parts.append("one of: " + ", ".join(sorted(self.values)))
-        if self.datatypes:
-            types = sorted(self.datatypes)
-            hints = [DATATYPE_HINTS[t] for t in types if t in DATATYPE_HINTS]
-            parts.append("a value of type " + " or ".join(types)
-                         + (f" ({'; '.join(hints)})" if hints else ""))
-        return "; or ".join(parts)
-
-
-DATATYPE_HINTS = {
-    "xsd:ID": "an XML name: a letter or _ first, no spaces, unique in the document",
-    "xsd:NCName": "an XML name: a letter or _ first, no spaces or colons",
-    "xsd:date": "YYYY-MM-DD",
-    "xsd:gYearMonth": "YYYY-MM",
-    "xsd:gYear": "YYYY",
-    "xsd:anyURI": "a URI, no spaces; #id for a local pointer",
-    "xsd:language": "a language tag such as zh-Hans",
-    "xsd:nonNegativeInteger": "a whole number, 0 or more",
-    "xsd:positiveInteger": "a whole number, 1 or more",
-    "xsd:decimal": "a number",
-    "xsd:boolean": "true or false",
-}
 
 
 @dataclass
@@ -108,7 +76,6 @@ class Grammar:
             info.required_somewhere |= self._required(el, set(), top=True, any_branch=True)
             info.required_everywhere = (required if info.required_everywhere is None
                                         else info.required_everywhere & required)
-        self._local_names = sorted({n.split("}")[-1] for n in self.elements})
         # Attributes nearly every element has (TEI's att.global): listed last.
         counts: dict[str, int] = {}
         for info in self.elements.values():
@@ -214,14 +181,6 @@ class Grammar:
     def element(self, name: str) -> ElementInfo | None:
         return self.elements.get(name)
 
-    def suggest(self, local: str) -> str | None:
-        """A grammar element name close to ``local`` (case first, then spelling)."""
-        for candidate in self._local_names:
-            if candidate.lower() == local.lower() and candidate != local:
-                return candidate
-        close = difflib.get_close_matches(local, self._local_names, n=1, cutoff=0.75)
-        return close[0] if close and close[0] != local else None
-
 
 def _element_name(el: etree._Element) -> str | None:
     name = el.get("name")
@@ -236,7 +195,7 @@ def _element_name(el: etree._Element) -> str | None:
         prefix, local = name.split(":", 1)
         uri = el.nsmap.get(prefix)
         return f"{{{uri}}}{local}" if uri else local
-    ns = _inherited_ns(ns_holder)
+    ns = inherited(ns_holder, "ns")
     return f"{{{ns}}}{name}" if ns else name
 
 
@@ -254,15 +213,6 @@ def _attribute_name(el: etree._Element) -> str | None:
         uri = XML_NS if prefix == "xml" else el.nsmap.get(prefix)
         return f"{{{uri}}}{local}" if uri else local
     return f"{{{ns}}}{name}" if ns else name
-
-
-def _inherited_ns(el: etree._Element | None) -> str:
-    while el is not None:
-        ns = el.get("ns")
-        if ns is not None:
-            return ns
-        el = el.getparent()
-    return ""
 
 
 def display_name(clark: str) -> str:

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from tei_tools.cli import main
 
+from conftest import MINI, mini_variant
+
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
-MINI = Path(__file__).parent / "fixtures" / "edition-mini.xml"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -157,13 +158,9 @@ def test_hundred_megabyte_file_is_refused_by_the_size_limit(tmp_path: Path) -> N
 
 
 def test_duplicate_ids_are_located_not_a_crash(tmp_path: Path) -> None:
-    text = MINI.read_text(encoding="utf-8")
-    anchor = 'xml:id="pb-20"'
-    assert anchor in text
-    broken = tmp_path / "dup.xml"
-    broken.write_text(text.replace(anchor, 'xml:id="pb-19"'), encoding="utf-8")
-    first = next(i for i, ln in enumerate(text.splitlines(), 1) if 'xml:id="pb-19"' in ln)
-    second = next(i for i, ln in enumerate(text.splitlines(), 1) if anchor in ln)
+    broken, second = mini_variant(tmp_path, 'xml:id="pb-20"', 'xml:id="pb-19"', "dup.xml")
+    first = next(i for i, ln in enumerate(MINI.read_text(encoding="utf-8").splitlines(), 1)
+                 if 'xml:id="pb-19"' in ln)
     code, out, err = run(str(broken))
     assert code == 1
     assert_clean(out, err)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from tei_tools.cli import main
 
-from conftest import EDITION, MINI, TEI_ALL_RNG
+from conftest import EDITION, MINI, TEI_ALL_RNG, mini_variant
 
 SCHEMATRON_FIXTURES = Path(__file__).parent / "fixtures" / "schematron"
 
@@ -236,13 +236,9 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
 
 
 def test_datatype_errors_name_the_attribute_and_the_expected_form(tmp_path: Path) -> None:
-    text = MINI.read_text(encoding="utf-8")
-    anchor = '<language ident="zh-Hans">'
-    assert anchor in text
-    path = tmp_path / "lang.xml"
-    path.write_text(text.replace(anchor, '<language ident="zh Hans">'), encoding="utf-8")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if anchor in ln)
-    column = text.splitlines()[line - 1].index("ident=") + 1
+    path, line = mini_variant(tmp_path, '<language ident="zh-Hans">', '<language ident="zh Hans">',
+                              "lang.xml")
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("ident=") + 1
     code, out, _ = run("--no-schematron", str(path))
     assert code == 1
     assert out.splitlines() == [

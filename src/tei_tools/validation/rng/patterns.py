@@ -231,22 +231,25 @@ class Patterns:
                                                  any(m.nullable for m in ordered), ordered)
         return found
 
-    def group(self, a: Pattern, b: Pattern) -> Pattern:
+    def _pair_shortcut(self, a: Pattern, b: Pattern) -> Pattern | None:
+        """A group or interleave of ``a`` and ``b`` that needs no new pattern:
+        ``notAllowed`` absorbs it, ``empty`` is its unit."""
         if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
             return self.not_allowed
         if a.kind == EMPTY:
             return b
         if b.kind == EMPTY:
             return a
+        return None
+
+    def group(self, a: Pattern, b: Pattern) -> Pattern:
+        if (short := self._pair_shortcut(a, b)) is not None:
+            return short
         return self._interned((GROUP, a.n, b.n), GROUP, a, b, a.nullable and b.nullable)
 
     def interleave(self, a: Pattern, b: Pattern) -> Pattern:
-        if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
-            return self.not_allowed
-        if a.kind == EMPTY:
-            return b
-        if b.kind == EMPTY:
-            return a
+        if (short := self._pair_shortcut(a, b)) is not None:
+            return short
         if a.n > b.n:  # interleave is commutative
             a, b = b, a
         return self._interned((INTERLEAVE, a.n, b.n), INTERLEAVE, a, b, a.nullable and b.nullable)

@@ -167,7 +167,8 @@ class _Builder:
         if sum(1 for _, c, _ in parts if not c) > 1:
             raise GrammarError(f"{_where(parts[-1][0])}: error: {what} defined twice "
                                "without combine")
-        built = [self.group(_children(node), scope, ns, _library(node)) for node, _, ns in parts]
+        built = [self.group(_children(node), scope, ns, inherited(node, "datatypeLibrary"))
+                 for node, _, ns in parts]
         result = built[0]
         for p in built[1:]:
             result = (self.P.interleave(result, p) if "interleave" in methods
@@ -364,7 +365,7 @@ class _Builder:
                 _qname(node, node.get("name", ""), "")
 
     def _check_datatype(self, node: etree._Element, ns: str) -> None:
-        lib = _library(node)
+        lib = inherited(node, "datatypeLibrary")
         if node.tag == _VALUE and node.get("type") is None:
             lib, type_ = "", "token"
         else:
@@ -435,19 +436,19 @@ class _Builder:
                     name = node.get("name")
                     if name is None or any(_local(a) == "grammar" for a in _between(node, component)):
                         continue
-                    inherited = ns
+                    ns_here = ns
                     for a in _between(node, component):
                         if a.get("ns") is not None:
-                            inherited = a.get("ns", "")
+                            ns_here = a.get("ns", "")
                             break
                     else:
-                        inherited = component.get("ns", ns)
+                        ns_here = component.get("ns", ns)
                     try:
-                        q = _qname(node, name, node.get("ns", inherited))
+                        q = _qname(node, name, node.get("ns", ns_here))
                     except GrammarError:
                         continue
                     index.setdefault((q.ns, q.local), []).append(
-                        (node, scope, inherited, _library(node)))
+                        (node, scope, ns_here, inherited(node, "datatypeLibrary")))
             self._index = index
         return self._index
 
@@ -480,14 +481,14 @@ def _override_parts(node: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _library(node: etree._Element) -> str:
-    """``datatypeLibrary`` of a node: its own or its nearest ancestor's (same file)."""
-    at: etree._Element | None = node
-    while at is not None:
-        lib = at.get("datatypeLibrary")
-        if lib is not None:
-            return lib
-        at = at.getparent()
+def inherited(node: etree._Element | None, attribute: str) -> str:
+    """``attribute`` of ``node`` or of its nearest ancestor that has it (same file),
+    ``""`` if none: how RELAX NG's ``datatypeLibrary`` and ``ns`` are inherited."""
+    while node is not None:
+        value = node.get(attribute)
+        if value is not None:
+            return value
+        node = node.getparent()
     return ""
 
 
