@@ -245,31 +245,39 @@ def _add_attribute(tree, rng, names, values) -> bool:
     return True
 
 
-def _drop_attribute(tree, rng, names, values) -> bool:
-    carriers = [e for e in _elements(tree) if any(a != XML_ID for a in e.attrib)]
+def _pick_attribute(tree, rng, wanted):
+    """A random element carrying an attribute ``wanted`` accepts, and one such attribute
+    (``None`` when no element has one)."""
+    carriers = [e for e in _elements(tree) if any(wanted(a) for a in e.attrib)]
     if not carriers:
-        return False
+        return None
     el = rng.choice(carriers)
-    del el.attrib[rng.choice([a for a in el.attrib if a != XML_ID])]
+    return el, rng.choice([a for a in el.attrib if wanted(a)])
+
+
+def _drop_attribute(tree, rng, names, values) -> bool:
+    picked = _pick_attribute(tree, rng, lambda a: a != XML_ID)
+    if picked is None:
+        return False
+    el, name = picked
+    del el.attrib[name]
     return True
 
 
 def _value_inside(tree, rng, names, values) -> bool:
-    carriers = [e for e in _elements(tree) if any(a in values for a in e.attrib)]
-    if not carriers:
+    picked = _pick_attribute(tree, rng, lambda a: a in values)
+    if picked is None:
         return False
-    el = rng.choice(carriers)
-    name = rng.choice([a for a in el.attrib if a in values])
+    el, name = picked
     el.set(name, rng.choice(values[name]))
     return True
 
 
 def _value_outside(tree, rng, names, values) -> bool:
-    carriers = [e for e in _elements(tree) if any(a != XML_ID for a in e.attrib)]
-    if not carriers:
+    picked = _pick_attribute(tree, rng, lambda a: a != XML_ID)
+    if picked is None:
         return False
-    el = rng.choice(carriers)
-    name = rng.choice([a for a in el.attrib if a != XML_ID])
+    el, name = picked
     el.set(name, rng.choice(["zz-not-a-value", "", "two words", "12", "#x", "2024-13-45"]))
     return True
 
