@@ -1,16 +1,21 @@
 """What every command shares to write its results: the ``PATHS`` argument, the
-``-o/--output`` option, UTF-8 output whatever the locale, aligned tables."""
+``-o/--output`` option, UTF-8 output whatever the locale, aligned tables; and the
+options that spread the work (``-j/--jobs``, ``--scheduler``)."""
 
 from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from tei_tools.errors import UsageError
+from tei_tools.executor import SCHEDULER_ENV
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -32,6 +37,17 @@ def emit(text: str, output: Path | None = None) -> None:
     sys.stdout.flush()
     stream.write(data)
     stream.flush()
+
+
+def jobs_option(what: str = "many files") -> Callable[[F], F]:
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                        help=f"Worker processes for {what} [default: all cores].")
+
+
+def scheduler_option(verb: str) -> Callable[[F], F]:
+    return click.option("--scheduler", metavar="tcp://HOST:PORT",
+                        help=f"{verb} on a Dask cluster (pip install \"tei-tools[dask]\"); "
+                             f"default ${SCHEDULER_ENV} when set.")
 
 
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

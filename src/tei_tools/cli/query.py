@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tei_tools.cli.output import OUTPUT, PATHS, emit, table
+from tei_tools.cli.output import OUTPUT, PATHS, emit, jobs_option, scheduler_option, table
 from tei_tools.errors import UsageError
 from tei_tools.query.results import write_csv
 
@@ -38,11 +38,8 @@ if TYPE_CHECKING:  # the query modules themselves are imported when a command ru
 @click.option("--xml", "as_xml", is_flag=True, help="text format: print nodes as XML.")
 @click.option("--locate", is_flag=True, help="text format: start each node with file:line.")
 @OUTPUT
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for many files [default: all cores].")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help="Query on a Dask cluster (pip install \"tei-tools[dask]\"); "
-                   "default $DASK_SCHEDULER_ADDRESS when set.")
+@jobs_option()
+@scheduler_option("Query")
 def query(expression: str | None, paths: tuple[Path, ...], xquery: bool,
           query_file: Path | None, namespaces: tuple[str, ...], variables: tuple[str, ...],
           fmt: str, as_xml: bool, locate: bool, output: Path | None, jobs: int | None,

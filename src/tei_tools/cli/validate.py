@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tei_tools.cli.output import jobs_option, scheduler_option
 from tei_tools.errors import UsageError
 from tei_tools.validation import ValidationReport
 from tei_tools.validation import validate as run_validation
@@ -50,11 +51,8 @@ if TYPE_CHECKING:
               help="Folder whose files xi:include may read (default: each document's folder).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Diagnostics as text lines or as one JSON object.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for many files [default: all cores].")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help="Validate on a Dask cluster (pip install \"tei-tools[dask]\"); "
-                   "default $DASK_SCHEDULER_ADDRESS when set.")
+@jobs_option()
+@scheduler_option("Validate")
 def validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | None,
              odd: Path | None, no_schematron: bool, no_embedded_schematron: bool,
              no_xinclude: bool, xinclude_root: Path | None, fmt: str, jobs: int | None,

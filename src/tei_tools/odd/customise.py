@@ -308,7 +308,9 @@ class _Context:
 
 
 # -- pass 1: what the schema is made of --------------------------------------------------
-def _include(ident: str, include: str | None, except_: str | None) -> bool:
+def selected(ident: str, include: str | None, except_: str | None) -> bool:
+    """Whether ``ident`` is chosen by a reference's ``@include`` or ``@except`` lists
+    (``moduleRef``, ``classRef``): all when neither is given."""
     if include:
         return ident in include.split()
     if except_:
@@ -345,7 +347,7 @@ def _pass1(ctx: _Context) -> list[etree._Element]:
             if local(spec) != "elementSpec" and spec.get("ident") not in ref_objects:
                 out.append(_from_source(spec, att_filters))
         for spec in members:
-            if local(spec) == "elementSpec" and _include(spec.get("ident", ""), include, except_) \
+            if local(spec) == "elementSpec" and selected(spec.get("ident", ""), include, except_) \
                     and spec.get("ident") not in ref_objects:
                 out.append(_from_source(spec, att_filters))
     for item in ctx.items:
@@ -375,7 +377,7 @@ def _from_source(spec: etree._Element, att_filters: dict[str, etree._Element]) -
         att_list = first(new, "attList")
         if att_list is not None:
             for a in tei_children(att_list, "attDef"):
-                if not _include(a.get("ident", ""), ref.get("include"), ref.get("except")):
+                if not selected(a.get("ident", ""), ref.get("include"), ref.get("except")):
                     att_list.remove(a)
     return new
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools.odd.classes import AttRef, class_members, element_attributes
-from tei_tools.odd.customise import Customisation
+from tei_tools.odd.customise import Customisation, selected
 from tei_tools.odd.names import (
     ANN,
     RNG,
@@ -351,15 +351,7 @@ def _reference(el: etree._Element, b: _Build) -> list[etree._Element]:
     expand = el.get("expand")
     include, except_ = el.get("include"), el.get("except")
 
-    def chosen(m: etree._Element) -> bool:
-        ident = m.get("ident", "")
-        if include:
-            return ident in include.split()
-        if except_:
-            return ident not in except_.split()
-        return True
-
-    members = [m for m in b.members.get(key, []) if chosen(m)]
+    members = [m for m in b.members.get(key, []) if selected(m.get("ident", ""), include, except_)]
     if not expand and (include or except_):
         c = [p for m in members for p in _class_member(m, key, "", b)]
     elif not expand:
