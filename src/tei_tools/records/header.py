@@ -327,6 +327,50 @@ def describe(tree: etree._ElementTree) -> Description:
     pub = _first(root, "t:teiHeader/t:fileDesc/t:publicationStmt")
     source_desc = _first(root, "t:teiHeader/t:fileDesc/t:sourceDesc")
     language = _document_language(root)
+    main, subtitles, parallel = _titles(title_stmt, language)
+    original, host = _source_item(source_desc)
+    date, date_text = _date_of(_first(pub, "t:date") if pub is not None else None)
+    identifiers, urls = _identifiers(pub)
+    availability = _first(pub, "t:availability") if pub is not None else None
+    languages = [language] + [lang.get("ident", "") for lang in root.xpath(
+        "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS)]
+    notes = tuple(n for n in (
+        [original.note] if original is not None and original.note else []) if n)
+    return Description(
+        title=plain(main) or ("[无题]" if language.startswith("zh") else "[Untitled]"),
+        subtitles=subtitles,
+        parallel_titles=parallel,
+        names=_names(tree, title_stmt, source_desc),
+        language=language,
+        languages=tuple(dict.fromkeys(lang for lang in languages if lang)),
+        publisher=plain(_first(pub, "t:publisher | t:distributor | t:authority"))
+        if pub is not None else "",
+        place=plain(_first(pub, "t:pubPlace")) if pub is not None else "",
+        date=date,
+        date_text=date_text,
+        identifiers=identifiers,
+        urls=urls,
+        subjects=_subjects(root),
+        summary=_summary(root),
+        rights=plain(availability),
+        licence_url=_licence_url(availability),
+        notes=notes,
+        original=original,
+        host=host,
+        package_uuid=package_uuid(tree),
+        language_note="；".join(plain(lang) for lang in root.xpath(
+            "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS) if plain(lang)),
+        series=tuple(plain(s) for s in root.xpath(
+            "t:teiHeader/t:fileDesc/t:seriesStmt/t:title", namespaces=NS) if plain(s)),
+        edition=plain(_first(root, "t:teiHeader/t:fileDesc/t:editionStmt/t:edition"))
+        if header is not None else "",
+    )
+
+
+def _titles(title_stmt: etree._Element | None, language: str,
+            ) -> tuple[etree._Element | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The main title (``@type="main"``, else the first that is not a subtitle), the
+    subtitles, and the titles in another language than the document's (with it)."""
     titles = title_stmt.xpath("t:title", namespaces=NS) if title_stmt is not None else []
     main = next((t for t in titles if t.get("type") == "main"), None)
     if main is None:
@@ -340,15 +384,18 @@ def describe(tree: etree._ElementTree) -> Description:
             parallel.append((plain(t), lang))
         elif t.get("type") == "sub":
             subtitles.append(plain(t))
-    original, host = _source_item(source_desc)
-    date, date_text = _date_of(_first(pub, "t:date") if pub is not None else None)
-    identifiers, urls = _identifiers(pub)
-    availability = _first(pub, "t:availability") if pub is not None else None
+    return main, tuple(subtitles), tuple(parallel)
+
+
+def _licence_url(availability: etree._Element | None) -> str:
+    """The first http(s) target of the availability's ``licence``, or ``""``."""
     licence = _first(availability, ".//t:licence") if availability is not None else None
-    licence_url = next((t for t in (licence.get("target", "") if licence is not None else "").split()
-                        if re.match(r"https?://", t)), "")
-    languages = [language] + [lang.get("ident", "") for lang in root.xpath(
-        "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS)]
+    targets = licence.get("target", "").split() if licence is not None else []
+    return next((t for t in targets if re.match(r"https?://", t)), "")
+
+
+def _subjects(root: etree._Element) -> tuple[tuple[str, str], ...]:
+    """The keywords' terms with their scheme (``""``: uncontrolled)."""
     subjects = []
     for keywords in root.xpath("t:teiHeader/t:profileDesc/t:textClass/t:keywords", namespaces=NS):
         # a scheme inside the document ("#keywords") is the project's own list: uncontrolled
@@ -356,39 +403,12 @@ def describe(tree: etree._ElementTree) -> Description:
         for term in keywords.xpath(".//t:term", namespaces=NS):
             if plain(term):
                 subjects.append((plain(term), scheme))
-    summary = " ".join(p for p in (
-        [plain(p) for p in root.xpath("t:teiHeader/t:encodingDesc/t:projectDesc/t:p",
-                                      namespaces=NS)]
-        + [plain(a) for a in root.xpath("t:teiHeader/t:profileDesc/t:abstract", namespaces=NS)])
-        if p)
-    notes = tuple(n for n in (
-        [original.note] if original is not None and original.note else []) if n)
-    return Description(
-        title=plain(main) or ("[无题]" if language.startswith("zh") else "[Untitled]"),
-        subtitles=tuple(subtitles),
-        parallel_titles=tuple(parallel),
-        names=_names(tree, title_stmt, source_desc),
-        language=language,
-        languages=tuple(dict.fromkeys(lang for lang in languages if lang)),
-        publisher=plain(_first(pub, "t:publisher | t:distributor | t:authority"))
-        if pub is not None else "",
-        place=plain(_first(pub, "t:pubPlace")) if pub is not None else "",
-        date=date,
-        date_text=date_text,
-        identifiers=identifiers,
-        urls=urls,
-        subjects=tuple(subjects),
-        summary=summary,
-        rights=plain(availability),
-        licence_url=licence_url,
-        notes=notes,
-        original=original,
-        host=host,
-        package_uuid=package_uuid(tree),
-        language_note="；".join(plain(lang) for lang in root.xpath(
-            "t:teiHeader/t:profileDesc/t:langUsage/t:language", namespaces=NS) if plain(lang)),
-        series=tuple(plain(s) for s in root.xpath(
-            "t:teiHeader/t:fileDesc/t:seriesStmt/t:title", namespaces=NS) if plain(s)),
-        edition=plain(_first(root, "t:teiHeader/t:fileDesc/t:editionStmt/t:edition"))
-        if header is not None else "",
-    )
+    return tuple(subjects)
+
+
+def _summary(root: etree._Element) -> str:
+    """The project description's paragraphs and the abstracts, in one line."""
+    parts = [plain(p) for p in root.xpath("t:teiHeader/t:encodingDesc/t:projectDesc/t:p",
+                                          namespaces=NS)]
+    parts += [plain(a) for a in root.xpath("t:teiHeader/t:profileDesc/t:abstract", namespaces=NS)]
+    return " ".join(p for p in parts if p)
