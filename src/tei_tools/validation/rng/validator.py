@@ -194,7 +194,30 @@ class Validator:
             if definition is None:  # unknown here and everywhere: skip its content
                 return p, resume, True
             opened = P.after(definition, P.empty)
-        state, typed = self._attributes(el, opened, out, ids, refs)
+        state = opened
+        typed: list[tuple[QName, str, str]] = []
+        for name, value in attrib.items():
+            aq = self._q(str(name))
+            candidates = d.attribute_candidates(state, aq)
+            ctx = el.nsmap if any(c.ctx for c in candidates) else {}
+            matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
+            if matched:
+                state = d.attribute(state, aq, matched)
+                kind = _id_type(candidates, matched)
+                if kind:
+                    typed.append((aq, value, kind))
+                    self._record_id(el, aq, value, kind, ids, refs, out)
+                continue
+            if candidates:
+                out.errors.append(RngError("value", el, aq, value,
+                                           datatypes=self._datatypes(candidates),
+                                           values=self._values(candidates)))
+                # recover: as if the value were right
+                state = d.attribute(state, aq, frozenset(c.n for c in candidates))
+                continue
+            out.errors.append(RngError("attribute", el, aq, value,
+                                       attributes=tuple(self.attribute_names(opened))))
+            # recover: as if the attribute were not there
         closed = d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
             missing = self.required_attributes(state)
@@ -206,36 +229,6 @@ class Validator:
                 self._start_memo.clear()  # bounded memory; only speed depends on it
             self._start_memo[key] = (closed, tuple(typed))
         return closed, resume, False
-
-    def _attributes(self, el: etree._Element, opened: Pattern, out: Outcome,
-                    ids: dict[str, etree._Element], refs: list[tuple[etree._Element, QName, str]],
-                    ) -> tuple[Pattern, list[tuple[QName, str, str]]]:
-        """The state after ``el``'s attributes in start-tag state ``opened``, and the
-        attributes typed ID, IDREF or IDREFS (name, value, type). A bad value is taken as
-        if it were right, an attribute not allowed as if it were not there."""
-        d = self.d
-        state = opened
-        typed: list[tuple[QName, str, str]] = []
-        for name, value in el.attrib.items():
-            aq = self._q(str(name))
-            candidates = d.attribute_candidates(state, aq)
-            ctx = el.nsmap if any(c.ctx for c in candidates) else {}
-            matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
-            if matched:
-                state = d.attribute(state, aq, matched)
-                kind = _id_type(candidates, matched)
-                if kind:
-                    typed.append((aq, value, kind))
-                    self._record_id(el, aq, value, kind, ids, refs, out)
-            elif candidates:
-                out.errors.append(RngError("value", el, aq, value,
-                                           datatypes=self._datatypes(candidates),
-                                           values=self._values(candidates)))
-                state = d.attribute(state, aq, frozenset(c.n for c in candidates))
-            else:
-                out.errors.append(RngError("attribute", el, aq, value,
-                                           attributes=tuple(self.attribute_names(opened))))
-        return state, typed
 
     def _text(self, el: etree._Element, p: Pattern, text: str, has_elements: bool,
               out: Outcome, final: bool) -> Pattern:
