@@ -46,76 +46,99 @@ def _from(change: etree._Element, original: etree._Element, name: str) -> list[e
 
 
 def merge_spec(original: etree._Element, change: etree._Element, keys: OddKeys) -> etree._Element:
+    """The spec ``original`` with the ``mode="change"`` spec ``change`` applied (a new element,
+    marked ``rend="change"``)."""
     kind = local(original)
     out = etree.Element(original.tag, nsmap=original.nsmap)
     for key, value in original.attrib.items():
         out.set(key, value)
     out.set("rend", "change")
     if kind == "elementSpec":
-        if (ns := change.get("ns")) is not None:
-            out.set("ns", ns)
-        out.extend(_copy(e) for e in tei_children(change, "altIdent"))
-        for name in ("equiv", "gloss", "desc"):
-            out.extend(_from(change, original, name))
-        out.append(_classes(original, change, keys))
-        content = etree.SubElement(out, t("content"))
-        new_content = first(change, "content")
-        if new_content is not None and not elements(new_content):
-            pass
-        elif new_content is not None:
-            _copy_content_into(new_content, content, with_attributes=not any(
-                is_rng(c) for c in elements(new_content)))
-        else:
-            old = first(original, "content")
-            if old is not None:
-                _copy_content_into(old, content, with_attributes=True)
-        out.extend(_constraints(original, change, keys))
-        if first(change, "attList") is not None or first(original, "attList") is not None:
-            att_list = etree.SubElement(out, t("attList"))
-            new_list = first(change, "attList")
-            if new_list is not None and (org := new_list.get("org")):
-                att_list.set("org", org)
-            att_list.extend(_attributes(original, change, keys, element=True))
-        for name in ("exemplum", "remarks"):
-            out.extend(_from(change, original, name))
+        _merge_element(out, original, change, keys)
     elif kind == "classSpec":
-        for name in ("gloss", "altIdent", "equiv", "desc"):
-            out.extend(_from(change, original, name))
-        out.append(_classes(original, change, keys))
-        out.extend(_constraints(original, change, keys))
-        if first(original, "attList") is not None:
-            att_list = etree.SubElement(out, t("attList"))
-            att_list.extend(_attributes(original, change, keys, element=False))
-        for name in ("exemplum", "remarks"):
-            out.extend(_from(change, original, name))
+        _merge_class(out, original, change, keys)
     else:  # macroSpec, dataSpec
-        out.extend(_copy(e) for e in tei_children(change, "altIdent"))
-        for name in ("equiv", "gloss", "desc"):
-            out.extend(_from(change, original, name))
-        if tei_children(change, "dataRef"):
-            out.extend(_copy(e) for e in tei_children(change, "dataRef"))
-        elif tei_children(change, "content"):
-            out.extend(_copy(e) for e in tei_children(change, "content"))
-        elif tei_children(original, "dataRef"):
-            for e in tei_children(original, "dataRef"):
-                part = copy_spec_part(e)
-                if part is not None:
-                    out.append(part)
-        else:
-            for e in tei_children(original, "content"):
-                part = copy_spec_part(e)
-                if part is not None:
-                    out.append(part)
-        if tei_children(change, "valList"):
-            out.append(_copy(tei_children(change, "valList")[0]))
-        elif tei_children(change, "stringVal"):
-            out.extend(_copy(e) for e in tei_children(change, "stringVal"))
-        else:
-            out.extend(_copy(e) for e in tei_children(original, "stringVal"))
-        out.extend(_constraints(original, change, keys))
-        for name in ("exemplum", "remarks"):
-            out.extend(_from(change, original, name))
+        _merge_macro(out, original, change, keys)
     return out
+
+
+def _merge_element(out: etree._Element, original: etree._Element, change: etree._Element,
+                   keys: OddKeys) -> None:
+    """An ``elementSpec``'s parts, each the change's where it has one, else the original's
+    (an empty ``content`` in the change empties it); classes, constraints and attributes
+    merged member by member."""
+    if (ns := change.get("ns")) is not None:
+        out.set("ns", ns)
+    out.extend(_copy(e) for e in tei_children(change, "altIdent"))
+    for name in ("equiv", "gloss", "desc"):
+        out.extend(_from(change, original, name))
+    out.append(_classes(original, change, keys))
+    content = etree.SubElement(out, t("content"))
+    new_content = first(change, "content")
+    if new_content is not None and not elements(new_content):
+        pass
+    elif new_content is not None:
+        _copy_content_into(new_content, content, with_attributes=not any(
+            is_rng(c) for c in elements(new_content)))
+    else:
+        old = first(original, "content")
+        if old is not None:
+            _copy_content_into(old, content, with_attributes=True)
+    out.extend(_constraints(original, change, keys))
+    if first(change, "attList") is not None or first(original, "attList") is not None:
+        att_list = etree.SubElement(out, t("attList"))
+        new_list = first(change, "attList")
+        if new_list is not None and (org := new_list.get("org")):
+            att_list.set("org", org)
+        att_list.extend(_attributes(original, change, keys, element=True))
+    for name in ("exemplum", "remarks"):
+        out.extend(_from(change, original, name))
+
+
+def _merge_class(out: etree._Element, original: etree._Element, change: etree._Element,
+                 keys: OddKeys) -> None:
+    """A ``classSpec``'s parts: descriptions, memberships, constraints, attributes."""
+    for name in ("gloss", "altIdent", "equiv", "desc"):
+        out.extend(_from(change, original, name))
+    out.append(_classes(original, change, keys))
+    out.extend(_constraints(original, change, keys))
+    if first(original, "attList") is not None:
+        att_list = etree.SubElement(out, t("attList"))
+        att_list.extend(_attributes(original, change, keys, element=False))
+    for name in ("exemplum", "remarks"):
+        out.extend(_from(change, original, name))
+
+
+def _merge_macro(out: etree._Element, original: etree._Element, change: etree._Element,
+                 keys: OddKeys) -> None:
+    """A ``macroSpec``'s or ``dataSpec``'s parts: the change's content or values
+    replace the original's whole."""
+    out.extend(_copy(e) for e in tei_children(change, "altIdent"))
+    for name in ("equiv", "gloss", "desc"):
+        out.extend(_from(change, original, name))
+    if tei_children(change, "dataRef"):
+        out.extend(_copy(e) for e in tei_children(change, "dataRef"))
+    elif tei_children(change, "content"):
+        out.extend(_copy(e) for e in tei_children(change, "content"))
+    elif tei_children(original, "dataRef"):
+        for e in tei_children(original, "dataRef"):
+            part = copy_spec_part(e)
+            if part is not None:
+                out.append(part)
+    else:
+        for e in tei_children(original, "content"):
+            part = copy_spec_part(e)
+            if part is not None:
+                out.append(part)
+    if tei_children(change, "valList"):
+        out.append(_copy(tei_children(change, "valList")[0]))
+    elif tei_children(change, "stringVal"):
+        out.extend(_copy(e) for e in tei_children(change, "stringVal"))
+    else:
+        out.extend(_copy(e) for e in tei_children(original, "stringVal"))
+    out.extend(_constraints(original, change, keys))
+    for name in ("exemplum", "remarks"):
+        out.extend(_from(change, original, name))
 
 
 def _copy_content_into(src: etree._Element, dest: etree._Element, with_attributes: bool) -> None:
