@@ -612,6 +612,23 @@ def _live(root: etree._Element) -> set[etree._Element]:
     return live
 
 
+def _repeated_by_next(el: etree._Element, only: etree._Element) -> bool:
+    """Whether the repetition ``el`` of the single pattern ``only`` is redundant: ``only``
+    is a ``ref`` and the next sibling element holds one pattern whose ``ref`` children
+    (or those of its one child, a ``group``) name the same definition."""
+    what = only.get("name") if is_rng(only, "ref") else None
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if what is None or nxt is None or len(elements(nxt)) != 1:
+        return False
+    inner = elements(nxt)[0]
+    names = [r.get("name") for r in elements(inner) if is_rng(r, "ref")]
+    if is_rng(inner, "group") and len(elements(inner)) == 1:
+        names += [r.get("name") for r in elements(elements(inner)[0]) if is_rng(r, "ref")]
+    return what in names
+
+
 def _tidy_one(el: etree._Element, live: set[etree._Element]) -> list[etree._Element]:
     if not isinstance(el.tag, str):
         return []
@@ -651,21 +668,8 @@ def _tidy_one(el: etree._Element, live: set[etree._Element]) -> list[etree._Elem
             only = kids[0]
             if is_rng(only, "empty"):
                 return []
-            what = only.get("name") if is_rng(only, "ref") else None
-            if what is None:
-                refs = [c for c in kids if is_rng(c, "ref")]
-                what = refs[0].get("name") if refs else None
-            nxt = el.getnext()
-            while nxt is not None and not isinstance(nxt.tag, str):
-                nxt = nxt.getnext()
-            if what is not None and nxt is not None and len(elements(nxt)) == 1:
-                inner = elements(nxt)[0]
-                names = [r.get("name") for r in elements(inner) if is_rng(r, "ref")]
-                if is_rng(inner, "group") and len(elements(inner)) == 1:
-                    names += [r.get("name") for r in elements(elements(inner)[0])
-                              if is_rng(r, "ref")]
-                if what in names:
-                    return []
+            if _repeated_by_next(el, only):
+                return []
             if is_rng(only, "zeroOrMore"):
                 return [p for c in el for p in _tidy_one(c, live)]
             if is_rng(only, "group") and len(elements(only)) == 1 and \
