@@ -419,7 +419,10 @@ def _pass2(specs: list[etree._Element], ctx: _Context) -> list[etree._Element]:
 
 
 # -- pass 3: prune what nothing uses -------------------------------------------------------
-def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etree._Element]]:
+def _references(specs: list[etree._Element]) -> tuple[set[str], set[str]]:
+    """What the specs refer to: the idents of patterns, classes, macros and data types (a
+    macro's reference to itself does not count), and the attribute classes whose
+    attributes an ``attRef`` names."""
     referenced: set[str] = set()
     att_referenced: set[str] = set()
     ref_tags = [f"{{{RNG}}}ref", t("attRef")] + [t(k) for k in REF_KINDS]
@@ -440,6 +443,11 @@ def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etre
                     att_referenced.add(att_name.split(".attribute.", 1)[0])
             elif key := el.get("key"):
                 referenced.add(key)
+    return referenced, att_referenced
+
+
+def _pass3(specs: list[etree._Element]) -> tuple[list[etree._Element], list[etree._Element]]:
+    referenced, att_referenced = _references(specs)
     idents = {s.get("ident", ""): s for s in reversed(specs) if local(s) in SPEC_KINDS}
     element_members: set[str] = set()
     class_members: dict[str, list[etree._Element]] = {}
