@@ -20,18 +20,9 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-
-@contextmanager
-def timed(out: dict[str, float], label: str) -> Iterator[None]:
-    """Time the block once (:func:`time.perf_counter`) into ``out[label]``, in seconds."""
-    start = time.perf_counter()
-    yield
-    out[label] = time.perf_counter() - start
 
 
 @dataclass
