@@ -17,7 +17,7 @@ from tei_tools.publish.build import BuildOptions, InvalidDocument, build
 from tei_tools.publish.saxon import Stylesheets
 
 from build_support import built, tree_digest
-from conftest import EDITION, MINI, REPO
+from conftest import EDITION, MINI
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 
@@ -209,24 +209,6 @@ def test_build_does_not_write_outside_out(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "dist"
     build(MINI, out, BuildOptions(formats=("txt",)))
     assert sorted(os.listdir(tmp_path / "sub")) == ["dist"]
-
-
-def test_python_wheels_stay_out_of_the_editions_dist(tmp_path: Path) -> None:
-    # `make wheel` writes to build/wheels: dist/ stays the edition's, and a build beside
-    # a wheel works; a wheel inside dist/ (python -m build's default) is refused and kept.
-    dry = subprocess.run(["make", "-n", "-s", "-C", str(REPO), "wheel"], capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert dry[dry.index("-w") + 1] == "build/wheels"
-    wheels = tmp_path / "build" / "wheels"
-    wheels.mkdir(parents=True)
-    (wheels / "tei_tools-0.1.0-py3-none-any.whl").write_bytes(b"PK")
-    assert invoke("build", str(MINI), "--out", str(tmp_path / "dist"), "--format", "txt").exit_code == 0
-    wheel = tmp_path / "dist" / "tei_tools-0.1.0-py3-none-any.whl"
-    wheel.write_bytes(b"PK")
-    refused = invoke("build", str(MINI), "--out", str(tmp_path / "dist"), "--format", "txt")
-    assert refused.exit_code == 2
-    assert f"holds files a build did not write ({wheel.name})" in refused.stderr
-    assert wheel.read_bytes() == b"PK" and (tmp_path / "dist" / "txt").is_dir()
 
 
 def test_refuses_an_output_folder_holding_other_files(tmp_path: Path) -> None:
