@@ -194,20 +194,25 @@ def _elements(tree: etree._ElementTree) -> list[etree._Element]:
     return [e for e in root.iter() if isinstance(e.tag, str) and e is not root]
 
 
-def _rename(tree, rng, names, values) -> bool:
+def _pick_element(tree, rng):
+    """A random element below the root (``None`` when there is none)."""
     els = _elements(tree)
-    if not els:
+    return rng.choice(els) if els else None
+
+
+def _rename(tree, rng, names, values) -> bool:
+    el = _pick_element(tree, rng)
+    if el is None:
         return False
-    el = rng.choice(els)
     el.tag = f"{{{TEI}}}{rng.choice(names)}"
     return True
 
 
 def _delete(tree, rng, names, values) -> bool:
-    els = _elements(tree)
-    if not els:
+    el = _pick_element(tree, rng)
+    if el is None:
         return False
-    _remove(rng.choice(els))
+    _remove(el)
     return True
 
 
@@ -225,10 +230,9 @@ def _move(tree, rng, names, values) -> bool:
 
 
 def _repeat(tree, rng, names, values) -> bool:
-    els = _elements(tree)
-    if not els:
+    el = _pick_element(tree, rng)
+    if el is None:
         return False
-    el = rng.choice(els)
     clone = copy.deepcopy(el)
     for e in clone.iter():
         if isinstance(e.tag, str):
@@ -283,10 +287,9 @@ def _value_outside(tree, rng, names, values) -> bool:
 
 
 def _text(tree, rng, names, values) -> bool:
-    els = _elements(tree)
-    if not els:
+    el = _pick_element(tree, rng)
+    if el is None:
         return False
-    el = rng.choice(els)
     el.text = (el.text or "") + " stray text "
     return True
 
