@@ -66,6 +66,40 @@ def ours_output(doc: Path, fmt: str | None, work: Path, exe: Path | None = None)
     return _timed(cmd)
 
 
+def peak_rss(cmd: list[str]) -> tuple[float, int, int]:
+    """(seconds, peak RSS in bytes, exit status) of one process, from ``wait4``."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t, usage.ru_maxrss * 1024, proc.returncode
+
+
+def memory(sizes: list[float], work: Path) -> dict[str, dict[str, float]]:
+    """Peak RSS of one cold build of all formats (no validation) and of the
+    validation alone (``build`` stops there: the repeated body breaks the
+    edition's Schematron), per document size: the basis of ``--max-memory``."""
+    sys.path.insert(0, str(HERE))
+    import corpus
+
+    exe = str(Path(sys.executable).parent / "tei-tools")
+    rows: dict[str, dict[str, float]] = {}
+    for mb in sizes:
+        doc = work / f"mem-{mb:g}mb.xml"
+        doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+        out = work / "mem-out"
+        shutil.rmtree(out, ignore_errors=True)
+        build_s, build_rss, _ = peak_rss([exe, "build", str(doc), "-o", str(out), "-q",
+                                          "--no-validate"])
+        shutil.rmtree(out, ignore_errors=True)
+        val_s, val_rss, _ = peak_rss([exe, "validate", str(doc), "-j", "1"])
+        rows[f"{mb:g}"] = {"bytes": doc.stat().st_size, "build_s": build_s,
+                           "build_rss": build_rss, "validate_s": val_s, "validate_rss": val_rss,
+                           "load": _load()}
+        print(f"{mb:g} MB: {json.dumps(rows[f'{mb:g}'])}", file=sys.stderr)
+    return rows
+
+
 def ours_passes(doc: Path, work: Path) -> dict[str, float]:
     out = work / "probe"
     if out.exists():
@@ -253,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="TEI_TOOLS",
                         help="another tei-tools executable (e.g. main's) timed in the same runs, all formats")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "growth.json")
+    parser.add_argument("--memory", action="store_true",
+                        help="only the peak RSS of a build and of a validation per size")
     parser.add_argument("--probe", nargs=2, type=Path, metavar=("DOC", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
@@ -260,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.peer is not None and not (args.peer / "profiles" / "default" / "html5" / "to.xsl").is_file():
         parser.error(f"{args.peer}: not a TEIC/Stylesheets checkout (no profiles/default/html5/to.xsl)")
+    if args.memory:
+        with tempfile.TemporaryDirectory(prefix="tei-tools-memory-") as tmp:
+            rows = memory([float(s) for s in args.sizes.split(",")], Path(tmp))
+        print(json.dumps(rows, indent=1))
+        return 0
     results = measure([float(s) for s in args.sizes.split(",")], args.runs, args.peer,
                       not args.no_passes, args.baseline)
     args.out.parent.mkdir(parents=True, exist_ok=True)

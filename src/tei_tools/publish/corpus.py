@@ -36,7 +36,6 @@ from tei_tools.executor import DocumentRef, Executor, collect_files, open_execut
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import InvalidDocument, build, check_out_dir, install
 from tei_tools.publish.options import READINGS, BuildOptions
-from tei_tools.validation import project_schema
 
 Progress = Callable[["DocumentBuild", int, int], None]
 """``progress(outcome, done, total)``, called once per document in input order."""
@@ -149,6 +148,8 @@ class BuildWork:
             options = self.options
             if job.edition and options.schema is None and options.validate:
                 # the copy is not in the edition folder: name the grammar it would get
+                from tei_tools.validation import project_schema  # only when validating (#12)
+
                 options = dataclasses.replace(options, schema=project_schema())
             outcome = build_one(source, out, options)
             payload = None
