@@ -20,6 +20,7 @@ from tei_tools.errors import UsageError
 from tei_tools.executor import SCHEDULER_ENV
 from tei_tools.publish.corpus import CorpusBuild, DocumentBuild, build_corpus, build_one
 from tei_tools.publish.formats import parse_formats
+from tei_tools.publish.memory import DEFAULT_LIMIT, parse_size
 from tei_tools.publish.options import BuildOptions
 
 
@@ -49,11 +50,15 @@ from tei_tools.publish.options import BuildOptions
 @click.option("--no-editorial", is_flag=True,
               help="Text output without editorial matter (source lines, notes, gap and page "
                    "markers, brackets).")
+@click.option("--max-memory", "max_memory", metavar="SIZE", default=DEFAULT_LIMIT,
+              show_default=True,
+              help="Memory the build of one document may need (512M, 2G; 0 or none: no limit); a "
+                   "document estimated to need more is refused before any work.")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress on stderr (warnings and failures still shown).")
 def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_validate: bool,
           schema: Path | None, reading: str, page_markers: bool, no_editorial: bool, jobs: int | None,
-          scheduler: str | None, report_file: Path | None, quiet: bool) -> None:
+          scheduler: str | None, report_file: Path | None, max_memory: str, quiet: bool) -> None:
     """Validate TEI files and folders (default: the edition under tei/) and publish them.
 
     Every document is replaced only when all its formats succeeded; a failed
@@ -62,7 +67,8 @@ def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_valida
     """
     options = BuildOptions(formats=parse_formats(formats), reading=reading,
                            page_markers=page_markers, editorial=not no_editorial,
-                           validate=not no_validate, schema=schema)
+                           validate=not no_validate, schema=schema,
+                           max_memory=parse_size(max_memory))
 
     def say(message: str) -> None:
         if not quiet or message.startswith("warning:"):

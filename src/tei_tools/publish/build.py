@@ -41,6 +41,7 @@ from tei_tools import paths, xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
+from tei_tools.publish import memory
 from tei_tools.publish.options import BuildOptions, WriteContext
 from tei_tools.publish.saxon import load_source
 
@@ -95,6 +96,7 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     if not source.is_file():
         raise UsageError(f"{source}: error: no such file"
                          + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
+    check_memory(source, options.max_memory)
 
     check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
@@ -203,6 +205,23 @@ def _entries(folder: Path) -> list[Path]:
         return list(folder.iterdir())
     except (FileNotFoundError, NotADirectoryError):
         return []
+
+
+def check_memory(source: Path, limit: int | None) -> None:
+    """Refuse, before reading it, a document whose build needs more than ``limit``
+    bytes (:func:`tei_tools.publish.memory.estimate`; ``None``: no limit)."""
+    if limit is None:
+        return
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise UsageError(f"{source}: error: cannot read ({exc.strerror})") from None
+    needed = memory.estimate(size)
+    if needed > limit:
+        raise BuildError(
+            f"{source}: error: a build of this document ({size / memory.MIB:.1f} MiB) needs "
+            f"about {memory.mib(needed)}, more than --max-memory {memory.mib(limit)}; "
+            "nothing built (raise --max-memory, or build the document in parts)")
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tei_tools.publish.memory import DEFAULT_MAX_MEMORY
 from tei_tools.publish.saxon import Source
 
 READINGS = ("regularised", "diplomatic")
@@ -21,6 +22,9 @@ class BuildOptions:
     validate: bool = True
     schema: Path | None = None
     """RELAX NG grammar to validate with (``None``: the project's)."""
+    max_memory: int | None = DEFAULT_MAX_MEMORY
+    """Bytes a build may need (:mod:`tei_tools.publish.memory`); a document whose
+    estimate is more is refused before any work. ``None``: no limit."""
 
 
 @dataclass(frozen=True, slots=True)
