@@ -5,11 +5,15 @@
     .venv/bin/python bench/growth.py --peer /work/peer/Stylesheets   # the Stylesheets too
 
 Documents come from :func:`corpus.large_document` (the edition's body
-repeated; 0.1 MB gives the edition itself, which is larger). Every sample is
-a fresh process:
+repeated); a size not above the edition's (0.1 MB) is the edition file itself,
+built as a user builds it, **validated** (the project's grammar and
+Schematron) — the larger documents break the edition's Schematron (repeated
+page numbers) and are built ``--no-validate``, as the Stylesheets are run
+without validation. Every sample is a fresh process:
 
-* **ours, per output**: ``tei-tools build DOC -f FMT --no-validate`` for each
-  of txt, epub, records, html, and all four in one process;
+* **ours, per output**: ``tei-tools build DOC -f FMT`` (``--no-validate`` but
+  for the edition) for each of txt, epub, records, html, and all four in one
+  process;
 * **ours, per pass**: this script with ``--probe``, a fresh interpreter that
   times each pass of one all-format build separately (lxml parse, validation
   with the project schema, Saxon tree build, each stylesheet's compile and
@@ -17,7 +21,9 @@ a fresh process:
 * **peer** (with ``--peer DIR``, a TEIC/Stylesheets checkout kept outside
   this repository): ``profiles/default/{html5,txt,epub3}/to.xsl`` run by
   Saxon-HE (Java, Debian ``libsaxonhe-java``), one JVM per run; the EPUB's
-  folder is then zipped (timed apart, added to the EPUB's time).
+  folder is then zipped (timed apart, added to the EPUB's time); for the
+  edition, ``jing tei_all.rng`` (one more JVM) is their validation, added to
+  their "all" (jing checks the grammar only: no Schematron on their side).
 
 Medians of ``--runs`` samples; the 1-minute load average is recorded before
 and after each size. Writes ``bench/results/growth.json`` and prints a
@@ -43,6 +49,8 @@ REPO = HERE.parent
 OURS_FORMATS = ("txt", "epub", "records", "html")
 PEER_FORMATS = {"html": "html5", "txt": "txt", "epub": "epub3"}
 SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
+TEI_ALL = REPO.parent / "shared" / "tei-p5" / "tei_all.rng"
+PEER_VALIDATE = "validate (jing tei_all.rng)"
 
 
 def _load() -> float:
@@ -55,12 +63,15 @@ def _timed(cmd: list[str], **kw: object) -> float:
     return time.perf_counter() - t
 
 
-def ours_output(doc: Path, fmt: str | None, work: Path, exe: Path | None = None) -> float:
+def ours_output(doc: Path, fmt: str | None, work: Path, exe: Path | None = None,
+                validate: bool = False) -> float:
     out = work / f"out-{fmt or 'all'}"
     if out.exists():
         shutil.rmtree(out)
     cmd = [str(exe or Path(sys.executable).parent / "tei-tools"), "build", str(doc), "-o", str(out),
-           "-q", "--no-validate"]
+           "-q"]
+    if not validate:
+        cmd.append("--no-validate")
     if fmt:
         cmd += ["-f", fmt]
     return _timed(cmd)
@@ -100,74 +111,83 @@ def memory(sizes: list[float], work: Path) -> dict[str, dict[str, float]]:
     return rows
 
 
-def ours_passes(doc: Path, work: Path) -> dict[str, float]:
+def ours_passes(doc: Path, work: Path) -> dict[str, dict[str, float]]:
     out = work / "probe"
     if out.exists():
         shutil.rmtree(out)
     done = subprocess.run([sys.executable, str(Path(__file__)), "--probe", str(doc), str(out)],
                           check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    found: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
-def probe(doc: Path, out: Path) -> dict[str, float]:
-    """One build of every format, each pass timed (runs in a fresh process)."""
-    spent: dict[str, float] = {}
+class _Clock:
+    """Wall and CPU seconds (the process's, Saxon's threads included) per label:
+    on a shared machine the CPU time is the steadier measure."""
 
-    def clock(label: str, func):  # type: ignore[no-untyped-def]
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def add(self, label: str, wall0: float, cpu0: float) -> None:
+        self.wall[label] = self.wall.get(label, 0.0) + time.perf_counter() - wall0
+        self.cpu[label] = self.cpu.get(label, 0.0) + time.process_time() - cpu0
+
+    def wrap(self, label: str, func):  # type: ignore[no-untyped-def]
         def wrapped(*a, **kw):  # type: ignore[no-untyped-def]
-            t = time.perf_counter()
+            wall0, cpu0 = time.perf_counter(), time.process_time()
             try:
                 return func(*a, **kw)
             finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+                self.add(label, wall0, cpu0)
         return wrapped
 
-    t = time.perf_counter()
+    def run(self, label: str, func, *a, **kw):  # type: ignore[no-untyped-def]
+        return self.wrap(label, func)(*a, **kw)
+
+
+def probe(doc: Path, out: Path) -> dict[str, dict[str, float]]:
+    """One build of every format, each pass timed (runs in a fresh process)."""
+    clock = _Clock()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     from tei_tools import xmlio
     from tei_tools.publish import epub, formats, saxon
     from tei_tools.publish.options import BuildOptions, WriteContext
     from tei_tools.validation.runner import validate_document
-    spent["import"] = time.perf_counter() - t
+    clock.add("import tei_tools (the build's modules)", wall0, cpu0)
 
-    t = time.perf_counter()
-    data = xmlio.read_bytes(doc)
-    tree = xmlio.parse_bytes(data, str(doc))
-    spent["read + parse (lxml)"] = time.perf_counter() - t
-    t = time.perf_counter()
+    def read() -> tuple[bytes, object]:
+        data = xmlio.read_bytes(doc)
+        return data, xmlio.parse_bytes(data, str(doc))
+
+    data, tree = clock.run("read + parse (lxml)", read)
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     report = validate_document(data, tree, str(doc), schema=None)
-    label = "validate (project RNG + Schematron, compile included)"
     # the repeated body breaks some of the edition's Schematron rules (unique
     # page numbers…): the time is that of a full validation all the same
-    spent[label + ("" if report.ok else "; invalid")] = time.perf_counter() - t
-    t = time.perf_counter()
-    saxon.processor()
-    spent["start Saxon"] = time.perf_counter() - t
-    t = time.perf_counter()
-    source = saxon.load_source(doc, tree)
-    spent["Saxon tree build (serialise + parse)"] = time.perf_counter() - t
+    clock.add("validate (project RNG + Schematron, compile included)"
+              + ("" if report.ok else "; invalid"), wall0, cpu0)
+    clock.run("start Saxon", saxon.processor)
+    source = clock.run("Saxon tree build (serialise + parse)", saxon.load_source, doc, tree)
 
     real_run = saxon.Stylesheet.run
 
     def run(self, *a, **kw):  # type: ignore[no-untyped-def]
-        return clock(f"transform {self.name}", real_run)(self, *a, **kw)
+        return clock.run(f"transform {self.name}", real_run, self, *a, **kw)
 
     saxon.Stylesheet.run = run  # type: ignore[method-assign]
-    epub.check_package = clock("epub: check package", epub.check_package)
-    epub.ocf_bytes = clock("epub: zip (OCF)", epub.ocf_bytes)
-    epub.render_cover = clock("epub: cover image", epub.render_cover)
+    epub.check_package = clock.wrap("epub: check package", epub.check_package)
+    epub.ocf_bytes = clock.wrap("epub: zip (OCF)", epub.ocf_bytes)
+    epub.render_cover = clock.wrap("epub: cover image (Pillow import included)", epub.render_cover)
     for name in ("text/text.xsl", "epub/epub.xsl", "html/edition.xsl"):
-        t = time.perf_counter()
-        saxon.Stylesheets.get(name)
-        spent[f"compile {name}"] = time.perf_counter() - t
+        clock.run(f"compile {name}", saxon.Stylesheets.get, name)
     options = BuildOptions(validate=False)
     for name in OURS_FORMATS:
         folder = out / name
         folder.mkdir(parents=True)
         ctx = WriteContext(source, folder, out, options, doc.stem)
-        t = time.perf_counter()
-        formats.writer(name)(ctx)
-        spent[f"writer {name} (total)"] = time.perf_counter() - t
-    return spent
+        clock.run(f"writer {name} (total)", formats.writer(name), ctx)
+    return {"wall": clock.wall, "cpu": clock.cpu}
 
 
 def peer_output(peer: Path, doc: Path, fmt: str, work: Path) -> tuple[float, float]:
@@ -213,19 +233,31 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
     with tempfile.TemporaryDirectory(prefix="tei-tools-growth-") as tmp:
         work = Path(tmp)
         for mb in sizes:
-            doc = work / f"doc-{mb:g}mb.xml"
-            doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
-            row: dict = {"bytes": doc.stat().st_size, "load_before": _load(), "ours": {},
-                         "peer": {}, "passes": {}}
+            validated = mb * 1_000_000 <= corpus.edition_path().stat().st_size
+            if validated:
+                doc = corpus.edition_path()
+            else:
+                doc = work / f"doc-{mb:g}mb.xml"
+                doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+            row: dict = {"bytes": doc.stat().st_size, "validated": validated,
+                         "load_before": _load(), "ours": {}, "peer": {}, "passes": {}}
             for _ in range(runs):
                 for fmt in (*OURS_FORMATS, None):
-                    row["ours"].setdefault(fmt or "all", []).append(ours_output(doc, fmt, work))
+                    row["ours"].setdefault(fmt or "all", []).append(
+                        ours_output(doc, fmt, work, validate=validated))
                 if baseline is not None:
-                    row.setdefault("baseline", []).append(ours_output(doc, None, work, baseline))
+                    row.setdefault("baseline", []).append(
+                        ours_output(doc, None, work, baseline, validate=validated))
                 if passes:
-                    for k, v in ours_passes(doc, work).items():
+                    timed = ours_passes(doc, work)
+                    for k, v in timed["wall"].items():
                         row["passes"].setdefault(k, []).append(v)
+                    for k, v in timed["cpu"].items():
+                        row.setdefault("passes_cpu", {}).setdefault(k, []).append(v)
                 if peer is not None:
+                    if validated:
+                        row["peer"].setdefault(PEER_VALIDATE, []).append(
+                            _timed(["jing", str(TEI_ALL), str(doc)]))
                     for fmt in PEER_FORMATS:
                         jvm, zipped = peer_output(peer, doc, fmt, work)
                         row["peer"].setdefault(fmt, []).append(jvm + zipped)
@@ -253,11 +285,18 @@ def table(results: dict) -> str:
                 theirs = _median(peer[fmt])
                 cell += f" / {theirs:.2f} s ({theirs / ours:.1f}×)"
             elif fmt == "all" and all(f in peer for f in PEER_FORMATS):
-                theirs = sum(_median(peer[f]) for f in PEER_FORMATS)
-                ours3 = sum(_median(row["ours"][f]) for f in PEER_FORMATS)
-                cell += f" / {theirs:.2f} s (html+epub+txt: {theirs / ours3:.1f}× vs separate runs)"
+                parts = [*PEER_FORMATS, *([PEER_VALIDATE] if PEER_VALIDATE in peer else [])]
+                theirs = sum(_median(peer[f]) for f in parts)
+                cell += f" / {theirs:.2f} s (**{theirs / ours:.1f}×**; {'+'.join(parts)})"
             cells.append(cell)
         lines.append(f"| {fmt} | " + " | ".join(cells) + " |")
+    if any(PEER_VALIDATE in row["peer"] for row in sizes.values()):
+        lines.append(f"| peer {PEER_VALIDATE} | " + " | ".join(
+            f"{_median(row['peer'][PEER_VALIDATE]):.2f} s" if PEER_VALIDATE in row["peer"] else "–"
+            for row in sizes.values()) + " |")
+    lines.append("| ours validated | " + " | ".join(
+        "yes (project RNG + Schematron)" if row.get("validated") else "no"
+        for row in sizes.values()) + " |")
     if any("baseline" in row for row in sizes.values()):
         cells = []
         for row in sizes.values():
@@ -270,11 +309,14 @@ def table(results: dict) -> str:
     for row in sizes.values():
         keys += [k for k in row["passes"] if k not in keys]
     if keys:
-        lines += ["", "| pass (one all-format build) | " + " | ".join(f"{k} MB" for k in sizes) + " |",
+        lines += ["", "| pass (one all-format build): wall (CPU) | "
+                  + " | ".join(f"{k} MB" for k in sizes) + " |",
                   "|" + " --- |" * (len(sizes) + 1)]
         for k in keys:
             lines.append(f"| {k} | " + " | ".join(
-                f"{_median(row['passes'].get(k, [])):.3f} s" for row in sizes.values()) + " |")
+                f"{_median(row['passes'].get(k, [])):.3f} s "
+                f"({_median(row.get('passes_cpu', {}).get(k, [])):.3f})"
+                for row in sizes.values()) + " |")
     return "\n".join(lines)
 
 
