@@ -287,7 +287,11 @@ def table(results: dict) -> str:
             elif fmt == "all" and all(f in peer for f in PEER_FORMATS):
                 parts = [*PEER_FORMATS, *([PEER_VALIDATE] if PEER_VALIDATE in peer else [])]
                 theirs = sum(_median(peer[f]) for f in parts)
-                cell += f" / {theirs:.2f} s (**{theirs / ours:.1f}×**; {'+'.join(parts)})"
+                # the runs alternate the tools: each run's own ratio, then their median
+                per_run = _median([sum(peer[f][i] for f in parts) / mine
+                                   for i, mine in enumerate(row["ours"]["all"])])
+                cell += (f" / {theirs:.2f} s (**{theirs / ours:.1f}×**, per run "
+                         f"{per_run:.1f}×; {'+'.join(parts)})")
             cells.append(cell)
         lines.append(f"| {fmt} | " + " | ".join(cells) + " |")
     if any(PEER_VALIDATE in row["peer"] for row in sizes.values()):
@@ -314,9 +318,8 @@ def table(results: dict) -> str:
                   "|" + " --- |" * (len(sizes) + 1)]
         for k in keys:
             lines.append(f"| {k} | " + " | ".join(
-                f"{_median(row['passes'].get(k, [])):.3f} s "
-                f"({_median(row.get('passes_cpu', {}).get(k, [])):.3f})"
-                for row in sizes.values()) + " |")
+                f"{_median(row['passes'][k]):.3f} s ({_median(row['passes_cpu'][k]):.3f})"
+                if k in row["passes"] else "–" for row in sizes.values()) + " |")
     return "\n".join(lines)
 
 
