@@ -37,13 +37,15 @@ def test_the_default_admits_ten_megabytes_and_refuses_sixty() -> None:
     assert BuildOptions().max_memory == memory.DEFAULT_MAX_MEMORY
     assert memory.estimate(10_000_000) < memory.DEFAULT_MAX_MEMORY < memory.estimate(60_000_000)
     assert memory.estimate(2_000_000) - memory.estimate(1_000_000) == memory.PER_BYTE * 1_000_000
+    assert memory.estimate(1_000_000) - memory.estimate(1_000_000, validate=False) \
+        == memory.VALIDATION
 
 
 def test_refused_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(MINI, out, BuildOptions(formats=("txt",), validate=False))
     before = tree_digest(out)
-    needed = memory.estimate(MINI.stat().st_size)
+    needed = memory.estimate(MINI.stat().st_size, validate=False)
     with pytest.raises(BuildError) as caught:
         build(MINI, out, BuildOptions(formats=("txt", "records"), validate=False,
                                        max_memory=needed - 1))
@@ -57,7 +59,7 @@ def test_refused_before_anything_is_written(tmp_path: Path) -> None:
 
 
 def test_the_estimate_itself_passes(tmp_path: Path) -> None:
-    needed = memory.estimate(MINI.stat().st_size)
+    needed = memory.estimate(MINI.stat().st_size, validate=False)
     result = build(MINI, tmp_path / "dist", BuildOptions(formats=("records",), validate=False,
                                                           max_memory=needed))
     assert [f.name for f in result.formats] == ["records"]
@@ -77,3 +79,10 @@ def test_the_command_line_refuses_in_one_line(tmp_path: Path) -> None:
     unlimited = subprocess.run([*tei_tools, "--max-memory", "none"], capture_output=True, text=True)
     assert unlimited.returncode == 0, unlimited.stderr
     assert (out / "records").is_dir()
+
+
+def test_validating_first_needs_more(tmp_path: Path) -> None:
+    lean = memory.estimate(MINI.stat().st_size, validate=False)
+    with pytest.raises(BuildError, match="needs about"):
+        build(MINI, tmp_path / "dist", BuildOptions(formats=("records",), max_memory=lean))
+    assert not (tmp_path / "dist").exists()

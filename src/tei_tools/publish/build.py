@@ -96,7 +96,7 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     if not source.is_file():
         raise UsageError(f"{source}: error: no such file"
                          + (" (no edition here: give a TEI file)" if source == paths.edition_file() else ""))
-    check_memory(source, options.max_memory)
+    check_memory(source, options)
 
     check_out_dir(out_dir)
     result = BuildResult(source, out_dir)
@@ -207,16 +207,18 @@ def _entries(folder: Path) -> list[Path]:
         return []
 
 
-def check_memory(source: Path, limit: int | None) -> None:
-    """Refuse, before reading it, a document whose build needs more than ``limit``
-    bytes (:func:`tei_tools.publish.memory.estimate`; ``None``: no limit)."""
+def check_memory(source: Path, options: BuildOptions) -> None:
+    """Refuse, before reading it, a document whose build needs more than
+    ``options.max_memory`` bytes (:func:`tei_tools.publish.memory.estimate`;
+    ``None``: no limit)."""
+    limit = options.max_memory
     if limit is None:
         return
     try:
         size = source.stat().st_size
     except OSError as exc:
         raise UsageError(f"{source}: error: cannot read ({exc.strerror})") from None
-    needed = memory.estimate(size)
+    needed = memory.estimate(size, options.validate)
     if needed > limit:
         raise BuildError(
             f"{source}: error: a build of this document ({size / memory.MIB:.1f} MiB) needs "

@@ -4,13 +4,14 @@ A build holds the document three times (lxml's tree, Saxon's tree, the
 validators' state) and every output's temporary trees; measured peak RSS of a
 cold build of all formats grows with the input (BENCHMARKS.md,
 "Memory and ``--max-memory``"): about :data:`BASE` for the interpreter, Saxon
-and the compiled stylesheets, plus at most :data:`PER_BYTE` times the file's size.
+and the compiled stylesheets, :data:`VALIDATION` more when the document is
+validated first, plus at most :data:`PER_BYTE` times the file's size.
 The estimate errs high: a document that passes fits; one refused near the
 limit might have fitted (raise ``--max-memory`` for it).
 
 The default limit, :data:`DEFAULT_MAX_MEMORY` (2 GiB), is a fixed number so a
 build passes or is refused the same way on every machine and in CI; it admits
-documents up to about 25 MB (every one-volume TEI, the 1–10 MB of issue #12,
+documents up to about 24 MB (validated) (every one-volume TEI, the 1–10 MB of issue #12,
 with margin) and refuses the 60 MB document that was still building after
 300 s at 1.1 GB.
 """
@@ -24,6 +25,10 @@ from tei_tools.errors import UsageError
 MIB = 1024 * 1024
 BASE = 200 * MIB
 """Peak RSS of a build of a tiny document (interpreter, lxml, Saxon, stylesheets)."""
+VALIDATION = 100 * MIB
+"""Added by validating first: the grammar and the validator's state (with
+``tei_all.rng``: +84 MiB at 1 MB, +25 MiB at 3 MB; the edition with the
+project's grammar: +5 MiB)."""
 PER_BYTE = 75
 """Peak RSS added per byte of input: measured 75 from 1 to 3 MB and 27 from 3 to
 10 MB (Saxon's collector works harder as its heap grows); the steeper is taken,
@@ -51,9 +56,10 @@ def parse_size(text: str) -> int | None:
     return value
 
 
-def estimate(input_bytes: int) -> int:
-    """Bytes of memory a build of a document of ``input_bytes`` needs, about."""
-    return BASE + PER_BYTE * input_bytes
+def estimate(input_bytes: int, validate: bool = True) -> int:
+    """Bytes of memory a build of a document of ``input_bytes`` needs, about
+    (``validate``: validated first)."""
+    return BASE + (VALIDATION if validate else 0) + PER_BYTE * input_bytes
 
 
 def mib(value: int) -> str:
