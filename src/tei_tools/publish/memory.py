@@ -11,7 +11,7 @@ limit might have fitted (raise ``--max-memory`` for it).
 
 The default limit, :data:`DEFAULT_MAX_MEMORY` (2 GiB), is a fixed number so a
 build passes or is refused the same way on every machine and in CI; it admits
-documents up to about 24 MB (validated) (every one-volume TEI, the 1–10 MB of issue #12,
+documents up to about 24 MB validated (every one-volume TEI, the 1–10 MB of issue #12,
 with margin) and refuses the 60 MB document that was still building after
 300 s at 1.1 GB.
 """
