@@ -27,7 +27,7 @@ BASE = 200 * MIB
 """Peak RSS of a build of a tiny document (interpreter, lxml, Saxon, stylesheets)."""
 VALIDATION = 100 * MIB
 """Added by validating first: the grammar and the validator's state (with
-``tei_all.rng``: +84 MiB at 1 MB, +25 MiB at 3 MB; the edition with the
+``tei_all.rng``: +84 MiB at 1 MB, +7 MiB at 3 MB; the edition with the
 project's grammar: +5 MiB)."""
 PER_BYTE = 75
 """Peak RSS added per byte of input: measured 75 from 1 to 3 MB and 27 from 3 to
