@@ -16,8 +16,8 @@
   Hooks (named templates; the defaults here just pass the content through,
   a layer overrides them by import precedence):
     tt:block       ($node, $class, $content)   a block (div, list, lg, figure…)
-    tt:paragraph   ($node, $content)           p, ab
-    tt:heading     ($node, $level, $content)   head (level = div depth)
+    tt:paragraph   ($node, $content)           p, ab (default: tt:block)
+    tt:heading     ($node, $level, $content)   head (level = div depth; default: tt:block)
     tt:inline      ($node, $class, $content)   hi, title, foreign, term, q…
     tt:mention     ($node, $entry, $content)   persName/orgName/… with @ref
     tt:page-break  ($node, $anchor)            pb (anchor "p4" for n="4")
@@ -28,6 +28,8 @@
     tt:note-anchor ($node, $number)            note (inline position)
     tt:link        ($node, $href, $content)    ref, ptr (href is safe or empty)
     tt:unknown     ($node, $is-block, $content) an element the core does not know
+  and the functions tt:internal-href($target), tt:local-href($target) and
+  the variable $tt:relative-links (what tt:href links to, notes.xsl).
 
   Parameters: $reading ('regularised' | 'diplomatic').
 -->
@@ -40,6 +42,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:include href="functions.xsl"/>
+  <xsl:include href="header.xsl"/>
   <xsl:include href="mentions.xsl"/>
   <xsl:include href="structure.xsl"/>
   <xsl:include href="names-dates.xsl"/>
@@ -61,16 +64,25 @@
     <xsl:param name="content" as="item()*"/>
     <xsl:sequence select="$content"/>
   </xsl:template>
+  <!-- A paragraph and a head are blocks unless the layer says otherwise. -->
   <xsl:template name="tt:paragraph" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:call-template name="tt:block">
+      <xsl:with-param name="node" select="$node"/>
+      <xsl:with-param name="class" select="local-name($node)"/>
+      <xsl:with-param name="content" select="$content"/>
+    </xsl:call-template>
   </xsl:template>
   <xsl:template name="tt:heading" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="level" as="xs:integer"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:call-template name="tt:block">
+      <xsl:with-param name="node" select="$node"/>
+      <xsl:with-param name="class" select="'head'"/>
+      <xsl:with-param name="content" select="$content"/>
+    </xsl:call-template>
   </xsl:template>
   <xsl:template name="tt:inline" as="item()*">
     <xsl:param name="node" as="element()"/>

@@ -60,17 +60,29 @@
     <xsl:sequence select="'#' || tt:id($target)"/>
   </xsl:function>
 
-  <!-- A live href for a pointer value, or the empty sequence. -->
+  <!-- A live href for a pointer value, or the empty sequence: a local
+       pointer through tt:local-href, an http(s)/mailto URL as is, a relative
+       reference if the layer keeps them ($tt:relative-links). -->
   <xsl:function name="tt:href" as="xs:string?">
     <xsl:param name="pointer" as="xs:string?"/>
     <xsl:variable name="safe" as="xs:string?" select="tt:safe-href($pointer)"/>
     <xsl:variable name="local" as="element()?" select="
         if (starts-with(string($safe), '#')) then key('tt:id', substring($safe, 2), $tt:root)[1] else ()"/>
     <xsl:sequence select="
-        if (exists($local)) then tt:internal-href($local)
+        if (exists($local)) then tt:local-href($local)
         else if (starts-with(string($safe), '#')) then ()
-        else $safe"/>
+        else if (matches(string($safe), '^(https?|mailto):', 'i')) then $safe
+        else $safe[$tt:relative-links]"/>
   </xsl:function>
+
+  <!-- Hooks of tt:href. The href of a local target, empty where the layer's
+       file layout does not hold it (the EPUB: outside every content document). -->
+  <xsl:function name="tt:local-href" as="xs:string?">
+    <xsl:param name="target" as="element()"/>
+    <xsl:sequence select="tt:internal-href($target)"/>
+  </xsl:function>
+  <!-- Does a relative reference (another file beside the output) stay live? -->
+  <xsl:variable name="tt:relative-links" as="xs:boolean" select="true()"/>
 
   <xsl:template match="tei:ref" mode="render" as="item()*">
     <xsl:call-template name="tt:link">

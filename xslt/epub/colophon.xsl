@@ -20,76 +20,16 @@
   expand-text="yes"
   exclude-result-prefixes="#all">
 
+  <xsl:mode name="tt:colophon-principles" on-no-match="shallow-skip" on-multiple-match="fail"/>
+
   <xsl:variable name="tt:colophon-file" as="xs:string" select="'text/colophon.xhtml'"/>
   <xsl:variable name="tt:colophon-title" as="xs:string" select="'版本说明'"/>
-
-  <xsl:variable name="tt:principle-labels" as="map(xs:string, xs:string)" select="map{
-    'correction': '校勘', 'normalization': '规范化', 'punctuation': '标点', 'quotation': '引号',
-    'hyphenation': '连字符', 'segmentation': '分段', 'interpretation': '阐释', 'stdVals': '标准值'}"/>
-
-  <!-- The version: the latest dated change of revisionDesc (its date and words), else the publication date. -->
-  <xsl:variable name="tt:latest-change" as="element(tei:change)?" select="
-    ($tt:header/tei:revisionDesc//tei:change[@when][normalize-space(@when) = max(
-      $tt:header/tei:revisionDesc//tei:change/@when ! string(.))])[1]"/>
-
-  <!-- A citation of the edition (GB/T 7714 form for an online resource). -->
-  <xsl:function name="tt:colophon-citation" as="xs:string">
-    <xsl:variable name="who" as="xs:string*" select="$tt:title-stmt/tei:author ! tt:plain(.)"/>
-    <xsl:variable name="date" as="xs:string?"
-      select="($tt:pub-stmt/tei:date/@when, $tt:pub-stmt/tei:date ! tt:plain(.))[.][1]"/>
-    <xsl:sequence select="string-join((
-      if (exists($who)) then string-join($who, ', ') || '. ' else (),
-      $tt:main-title, '[EB/OL]. ',
-      string-join((($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[1] ! tt:plain(.), $date)[.], ', '),
-      '. ', $identifier, '.'))"/>
-  </xsl:function>
 
   <xsl:template name="tt:colophon" as="element()">
     <section epub:type="colophon" role="doc-colophon" aria-labelledby="colophon-title" class="colophon">
       <h1 id="colophon-title">{$tt:colophon-title}</h1>
-      <dl>
-        <dt>书名</dt>
-        <dd>{$tt:main-title}</dd>
-        <xsl:for-each select="$tt:subtitle-elements">
-          <dd><xsl:for-each select="tt:lang-of(.)">
-              <xsl:attribute name="lang" select="."/><xsl:sequence select="."/>
-            </xsl:for-each>{tt:plain(.)}</dd>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)]">
-          <dt>{if (self::tei:editor) then '编者' else '著者'}</dt><dd>{tt:plain(.)}</dd>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:title-stmt/tei:respStmt[tt:plain(tei:resp)]">
-          <dt>{tt:plain(tei:resp[1])}</dt>
-          <dd>{string-join((tei:name | tei:persName | tei:orgName) ! tt:plain(.), '、')}</dd>
-        </xsl:for-each>
-        <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[tt:plain(.)][1]">
-          <dt>发布者</dt><dd>{tt:plain(.)}</dd>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:pub-stmt/tei:date[tt:plain(.)][1]">
-          <dt>发布日期</dt><dd>{tt:plain(.)}</dd>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:latest-change">
-          <dt>版本</dt><dd>{@when}：{tt:plain(.)}</dd>
-        </xsl:for-each>
-        <dt>标识</dt>
-        <dd>{$identifier}</dd>
-        <xsl:for-each select="$tt:pub-stmt/tei:idno[tt:plain(.)]">
-          <dd>{tt:plain(.)}</dd>
-        </xsl:for-each>
-      </dl>
-      <xsl:if test="$tt:pub-stmt/tei:availability">
-        <section aria-labelledby="colophon-rights">
-          <h2 id="colophon-rights">版权与许可</h2>
-          <xsl:for-each select="$tt:pub-stmt/tei:availability">
-            <xsl:for-each select="tei:licence[tt:plain(.)]">
-              <xsl:variable name="href" as="xs:string?" select="tt:safe-href(tokenize(normalize-space(@target))[1])"/>
-              <p class="licence">{tt:plain(.)}<xsl:if test="matches(string($href), '^https?:')">
-                <xsl:text>（</xsl:text><a href="{$href}">{$href}</a><xsl:text>）</xsl:text></xsl:if></p>
-            </xsl:for-each>
-            <xsl:for-each select="tei:p[tt:plain(.)]"><p>{tt:plain(.)}</p></xsl:for-each>
-          </xsl:for-each>
-        </section>
-      </xsl:if>
+      <xsl:call-template name="tt:colophon-facts"/>
+      <xsl:call-template name="tt:colophon-rights"/>
       <xsl:if test="$tt:source-bibl">
         <section aria-labelledby="colophon-source">
           <h2 id="colophon-source">底本</h2>
@@ -103,9 +43,13 @@
             select="$tt:header/tei:encodingDesc/tei:editorialDecl/*"/>
         </section>
       </xsl:if>
+      <!-- The site's citation (html/citation.xsl), placeholders and all. -->
       <section aria-labelledby="colophon-cite">
         <h2 id="colophon-cite">引用方式</h2>
-        <p class="citation">{tt:colophon-citation()}</p>
+        <h3>中文（GB/T 7714—2015）</h3>
+        <xsl:call-template name="tt:citation-paragraph"><xsl:with-param name="lang" select="'zh'"/></xsl:call-template>
+        <h3>English</h3>
+        <xsl:call-template name="tt:citation-paragraph"><xsl:with-param name="lang" select="'en'"/></xsl:call-template>
       </section>
       <xsl:if test="$tt:header/tei:revisionDesc//tei:change">
         <section aria-labelledby="colophon-revisions">
@@ -120,7 +64,57 @@
     </section>
   </xsl:template>
 
-  <xsl:mode name="tt:colophon-principles" on-no-match="shallow-skip" on-multiple-match="fail"/>
+  <!-- Title, responsibility, publisher, date, version and identifiers. -->
+  <xsl:template name="tt:colophon-facts" as="element()">
+    <dl>
+      <dt>书名</dt>
+      <dd>{$tt:edition-title}</dd>
+      <xsl:for-each select="$tt:edition-subtitles">
+        <dd><xsl:for-each select="tt:lang-of(.)">
+            <xsl:attribute name="lang" select="."/><xsl:sequence select="."/>
+          </xsl:for-each>{tt:plain(.)}</dd>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)]">
+        <dt>{if (self::tei:editor) then '编者' else '著者'}</dt><dd>{tt:plain(.)}</dd>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:title-stmt/tei:respStmt[tt:plain(tei:resp)]">
+        <dt>{tt:plain(tei:resp[1])}</dt>
+        <dd>{string-join((tei:name | tei:persName | tei:orgName) ! tt:plain(.), '、')}</dd>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:edition-publisher[. != '']">
+        <dt>发布者</dt><dd>{.}</dd>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:pub-stmt/tei:date[tt:plain(.)][1]">
+        <dt>发布日期</dt><dd>{tt:plain(.)}</dd>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:latest-change">
+        <dt>版本</dt><dd>{@when}：{tt:plain(.)}</dd>
+      </xsl:for-each>
+      <dt>标识</dt>
+      <dd>{$identifier}</dd>
+      <xsl:for-each select="$tt:pub-stmt/tei:idno[tt:plain(.)]">
+        <dd>{tt:plain(.)}</dd>
+      </xsl:for-each>
+    </dl>
+  </xsl:template>
+
+  <!-- Every licence with its link (shown too: a reading system may not
+       follow links), then the rights of the text. -->
+  <xsl:template name="tt:colophon-rights" as="element()?">
+    <xsl:if test="$tt:pub-stmt/tei:availability">
+      <section aria-labelledby="colophon-rights">
+        <h2 id="colophon-rights">版权与许可</h2>
+        <xsl:for-each select="$tt:pub-stmt/tei:availability">
+          <xsl:for-each select="tei:licence[tt:plain(.)]">
+            <xsl:variable name="href" as="xs:string?" select="tt:safe-href(tokenize(normalize-space(@target))[1])"/>
+            <p class="licence">{tt:plain(.)}<xsl:if test="matches(string($href), '^https?:')">
+              <xsl:text>（</xsl:text><a href="{$href}">{$href}</a><xsl:text>）</xsl:text></xsl:if></p>
+          </xsl:for-each>
+          <xsl:for-each select="tei:p[tt:plain(.)]"><p>{tt:plain(.)}</p></xsl:for-each>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
 
   <!-- A paragraph straight in editorialDecl. -->
   <xsl:template mode="tt:colophon-principles" match="tei:p" as="element()?">

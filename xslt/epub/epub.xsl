@@ -28,11 +28,14 @@
   <xsl:include href="nav.xsl"/>
   <xsl:include href="ncx.xsl"/>
   <xsl:include href="colophon.xsl"/>
+  <xsl:include href="../html/citation.xsl"/>
 
   <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
     omit-xml-declaration="no" include-content-type="no"/>
   <xsl:output name="opf" method="xml" encoding="UTF-8" indent="yes"/>
 
+  <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
+  <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
   <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
 
   <xsl:variable name="tt:nav-title" as="xs:string" select="'目次'"/>
@@ -83,7 +86,7 @@
                     select="$rendered/descendant-or-self::*:div[tokenize(@class) = 'titlePart']"/>
                   <xsl:variable name="h1" as="element()?"
                     select="($parts[tokenize(@class) = 'titlePart-main'], $parts)[1]"/>
-                  <xsl:if test="empty($h1)"><h1>{$tt:main-title}</h1></xsl:if>
+                  <xsl:if test="empty($h1)"><h1>{$tt:edition-title}</h1></xsl:if>
                   <xsl:apply-templates mode="tt:epub-title" select="$rendered">
                     <xsl:with-param name="h1" as="element()?" tunnel="yes" select="$h1"/>
                   </xsl:apply-templates>
@@ -131,12 +134,10 @@
 
   <!-- A title page from the header, for documents without a titlePage. -->
   <xsl:template name="tt:generated-titlepage" as="element()*">
-    <h1>{$tt:main-title}</h1>
-    <xsl:for-each select="$tt:subtitles"><p class="subtitle">{.}</p></xsl:for-each>
+    <h1>{$tt:edition-title}</h1>
+    <xsl:for-each select="$tt:edition-subtitles"><p class="subtitle">{tt:plain(.)}</p></xsl:for-each>
     <xsl:for-each select="$tt:title-stmt/tei:author"><p class="author">{tt:plain(.)}</p></xsl:for-each>
-    <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[1]">
-      <p class="publisher">{tt:plain(.)}</p>
-    </xsl:for-each>
+    <xsl:for-each select="$tt:edition-publisher[. != '']"><p class="publisher">{.}</p></xsl:for-each>
   </xsl:template>
 
   <!-- Registers as an index: each entry with its name, pinyin, note and a
@@ -191,19 +192,14 @@
     <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:anchor($target)"/>
   </xsl:function>
 
-  <!-- A live href, or none: a local pointer whose target is not in any
-       content document, and a relative reference to a file outside the
+  <!-- Hooks of the core's tt:href: a local pointer whose target is not in
+       any content document, and a relative reference to a file outside the
        container, cannot be followed in an EPUB. -->
-  <xsl:function name="tt:href" as="xs:string?">
-    <xsl:param name="pointer" as="xs:string?"/>
-    <xsl:variable name="safe" as="xs:string?" select="tt:safe-href($pointer)"/>
-    <xsl:variable name="local" as="element()?" select="
-        if (starts-with(string($safe), '#')) then key('tt:id', substring($safe, 2), $tt:root)[1] else ()"/>
-    <xsl:sequence select="
-        if (exists($local)) then (if (tt:file-of($local)) then tt:internal-href($local) else ())
-        else if (matches(string($safe), '^(https?|mailto):', 'i')) then $safe
-        else ()"/>
+  <xsl:function name="tt:local-href" as="xs:string?">
+    <xsl:param name="target" as="element()"/>
+    <xsl:sequence select="if (tt:file-of($target)) then tt:internal-href($target) else ()"/>
   </xsl:function>
+  <xsl:variable name="tt:relative-links" as="xs:boolean" select="false()"/>
 
   <xsl:template name="tt:page-break" as="item()*">
     <xsl:param name="node" as="element()"/>
@@ -260,7 +256,6 @@
   <!-- ===== XHTML of the rendering, adjusted for EPUB (mode tt:epub-xhtml) =====
        Headings shifted so each content document starts at h1; note references
        and the notes section get their EPUB semantics. -->
-  <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
 
   <xsl:template mode="tt:epub-xhtml" match="*[namespace-uri() = 'http://www.w3.org/1999/xhtml'
                                             and matches(local-name(), '^h[1-6]$')]" as="element()">
@@ -321,7 +316,6 @@
        A typographic hierarchy a reading system can see: the main title part
        (else the first) is the h1, the other title parts, the author, date
        and imprint are paragraphs with their own size (epub.css). -->
-  <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
 
   <xsl:template mode="tt:epub-title" as="element()" match="*:div[tokenize(@class) = ('titlePart',
       'docAuthor', 'docDate', 'docEdition', 'docImprint', 'byline', 'imprimatur')]

@@ -22,6 +22,7 @@
   expand-text="yes"
   exclude-result-prefixes="#all">
 
+  <xsl:mode name="tt:ncx" on-no-match="shallow-skip" on-multiple-match="fail"/>
   <xsl:variable name="tt:ncx-file" as="xs:string" select="'toc.ncx'"/>
 
   <!-- Every target the NCX points to, in reading order (only those: the
@@ -52,8 +53,6 @@
     <xsl:sequence select="($tt:play-orders($src), count($tt:reading-order) + 1)[1]"/>
   </xsl:function>
 
-  <xsl:mode name="tt:ncx" on-no-match="shallow-skip" on-multiple-match="fail"/>
-
   <xsl:template name="tt:ncx-document" as="element()">
     <xsl:variable name="nav-points" as="element()*">
       <xsl:apply-templates mode="tt:ncx" select="$tt:toc-list/h:li"/>
@@ -67,7 +66,7 @@
         <meta name="dtb:maxPageNumber" content="{max((0, $tt:pages/@n[. castable as xs:integer]
                                                  ! xs:integer(.)))}"/>
       </head>
-      <docTitle><text>{$tt:main-title}</text></docTitle>
+      <docTitle><text>{$tt:edition-title}</text></docTitle>
       <xsl:for-each select="$tt:title-stmt/tei:author[tt:plain(.)]">
         <docAuthor><text>{tt:plain(.)}</text></docAuthor>
       </xsl:for-each>

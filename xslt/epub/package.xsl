@@ -24,6 +24,7 @@
   expand-text="yes"
   exclude-result-prefixes="#all">
 
+  <xsl:mode name="tt:opf-meta" on-no-match="shallow-skip" on-multiple-match="fail"/>
   <xsl:param name="identifier" as="xs:string" required="yes"/>
   <xsl:param name="description" as="xs:string" select="''"/>
   <xsl:param name="cover" as="xs:string" select="''"/>
@@ -36,23 +37,9 @@
   <xsl:variable name="tt:a11y-claim" as="xs:boolean" select="empty($tt:epub-text//(tei:table
     | tei:graphic | tei:media | tei:formula | tei:notatedMusic | tei:binaryObject))"/>
 
-  <xsl:variable name="tt:header" as="element(tei:teiHeader)?" select="/*/tei:teiHeader"/>
-  <xsl:variable name="tt:title-stmt" as="element(tei:titleStmt)?"
-    select="$tt:header/tei:fileDesc/tei:titleStmt"/>
-  <xsl:variable name="tt:pub-stmt" as="element(tei:publicationStmt)?"
-    select="$tt:header/tei:fileDesc/tei:publicationStmt"/>
   <xsl:variable name="tt:source-bibl" as="element()?"
     select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct | tei:biblFull
             | tei:msDesc | tei:p)[1]"/>
-
-  <!-- The main title and the subtitles, from the header (the title page as fallback). -->
-  <xsl:variable name="tt:main-title" as="xs:string"
-    select="(tt:plain(($tt:title-stmt/tei:title[@type = 'main'], $tt:title-stmt/tei:title[not(@type = 'sub')])[1]),
-             tt:plain($tt:epub-text/tei:front/tei:titlePage//tei:titlePart[not(@type = 'sub')][1]),
-             '无题')[.][1]"/>
-  <xsl:variable name="tt:subtitle-elements" as="element(tei:title)*"
-    select="$tt:title-stmt/tei:title[@type = 'sub'][tt:plain(.)]"/>
-  <xsl:variable name="tt:subtitles" as="xs:string*" select="$tt:subtitle-elements ! tt:plain(.)"/>
 
   <!-- xml:lang for a header element whose language differs from the book's. -->
   <xsl:function name="tt:lang-of" as="attribute()?">
@@ -91,13 +78,13 @@
         <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
         <dc:identifier id="uid">{$identifier}</dc:identifier>
         <xsl:apply-templates mode="tt:opf-meta" select="$tt:pub-stmt/tei:idno[tt:plain(.)]"/>
-        <dc:title id="title">{$tt:main-title}</dc:title>
+        <dc:title id="title">{$tt:edition-title}</dc:title>
         <meta refines="#title" property="title-type">main</meta>
         <meta refines="#title" property="display-seq">1</meta>
         <!-- A subtitle in the book's language is a subtitle; one in another
              language is a parallel title: typed "subtitle", reading systems
              (calibre) would join it to the main title and show neither. -->
-        <xsl:for-each select="$tt:subtitle-elements">
+        <xsl:for-each select="$tt:edition-subtitles">
           <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
           <xsl:if test="empty(tt:lang-of(.))">
             <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
@@ -110,8 +97,8 @@
         </xsl:for-each>
         <xsl:apply-templates mode="tt:opf-meta"
           select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
-        <xsl:for-each select="($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority))[tt:plain(.)][1]">
-          <dc:publisher>{tt:plain(.)}</dc:publisher>
+        <xsl:for-each select="$tt:edition-publisher[. != '']">
+          <dc:publisher>{.}</dc:publisher>
         </xsl:for-each>
         <xsl:for-each select="($tt:pub-stmt/tei:date/@when[matches(., '^\d{4}(-\d\d(-\d\d)?)?$')])[1]">
           <dc:date>{.}</dc:date>
@@ -196,8 +183,6 @@
       <meta property="a11y:certifiedBy">{($tt:pub-stmt/tei:publisher ! tt:plain(.), 'tei-tools')[.][1]}</meta>
     </xsl:if>
   </xsl:template>
-
-  <xsl:mode name="tt:opf-meta" on-no-match="shallow-skip" on-multiple-match="fail"/>
 
   <!-- Authors: the compiler of the booklet is role "com" (MARC relators). -->
   <xsl:template mode="tt:opf-meta" match="tei:author" as="element()+">

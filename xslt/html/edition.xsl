@@ -37,6 +37,7 @@
   <xsl:include href="meta.xsl"/>
   <xsl:include href="site-render.xsl"/>
   <xsl:include href="item-tei.xsl"/>
+  <xsl:include href="citation.xsl"/>
 
   <xsl:param name="downloads" as="xs:string*" select="()"/>
   <xsl:param name="with-search" as="xs:boolean" select="true()"/>
@@ -46,22 +47,17 @@
   <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:output name="script" method="text" encoding="UTF-8"/>
 
+  <!-- the unnamed mode: the document node only (the entry) -->
+  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
   <xsl:mode name="outline" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="about" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
 
-  <xsl:variable name="tt:header" as="element()?" select="/*/tei:teiHeader"/>
   <xsl:variable name="tt:site-title" as="xs:string" select="
       ((//tei:titlePage)[1]/tei:docTitle/(tei:titlePart[@type = 'main'], tei:titlePart)[1] ! normalize-space(.),
        $tt:header/tei:fileDesc/tei:titleStmt/(tei:title[@type = 'main'], tei:title)[1] ! normalize-space(.),
        '无题')[. != ''][1]"/>
-  <xsl:variable name="tt:edition-title" as="xs:string" select="
-      ($tt:header/tei:fileDesc/tei:titleStmt/(tei:title[@type = 'main'], tei:title)[1] ! normalize-space(.), $tt:site-title)[. != ''][1]"/>
   <xsl:variable name="tt:registers" as="xs:string*" select="
       ('persons', 'organisations', 'places', 'events', 'works')[exists(tt:entries(.))]"/>
-  <!-- The date of the edition: the latest change in revisionDesc (no clock). -->
-  <xsl:variable name="tt:edition-date" as="xs:string" select="
-      string((sort(($tt:header/tei:revisionDesc//tei:change/@when ! string(.)), (), function($d) { $d })[last()],
-              $tt:header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .)[1] ! normalize-space(.))[1])"/>
 
   <xsl:template match="/" as="item()*">
     <xsl:call-template name="tt:index-page"/>
@@ -116,7 +112,11 @@
           <footer class="site">
             <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
             <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
-            <p>{$tt:edition-title}。<xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence[1]" mode="about"/>
+            <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
+                <!-- every licence, each with its link; one not ending in a full stop gets one -->
+                <xsl:apply-templates select="." mode="about"/>
+                <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
+              </xsl:for-each>
               <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
               <a href="about{$tt:ext}#cite">引用方式</a></p>
           </footer>
@@ -197,7 +197,7 @@
           </xsl:for-each>
           <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
           <p class="edition-note">{$tt:edition-title}</p>
-          <xsl:for-each select="$tt:edition-subtitle">
+          <xsl:for-each select="$tt:edition-subtitles[1]">
             <p class="edition-note">
               <xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
               <xsl:value-of select="normalize-space(.)"/>
@@ -684,45 +684,16 @@
     <p class="bibl">{tt:plain(.)}</p>
   </xsl:template>
 
-  <!-- The one citation of the edition, generated from the header. -->
+  <!-- The one citation of the edition (core/header.xsl, html/citation.xsl). -->
   <xsl:template match="tei:teiHeader" mode="about" as="element()">
-    <xsl:variable name="fd" as="element()?" select="tei:fileDesc"/>
-    <xsl:variable name="creator" as="element()?" select="($fd/tei:titleStmt/tei:author, $fd/tei:titleStmt/tei:editor)[1]"/>
-    <xsl:variable name="creator-zh" as="xs:string" select="normalize-space($creator)"/>
-    <xsl:variable name="creator-en" as="xs:string?"
-        select="(tt:targets($creator/@ref)/*[@xml:lang = 'en'] ! normalize-space(.))[1]"/>
-    <xsl:variable name="title-en" as="xs:string?"
-        select="($fd/tei:titleStmt/tei:title[@xml:lang = 'en'] ! normalize-space(.))[1]"/>
-    <xsl:variable name="encoders" as="xs:string"
-        select="string-join(distinct-values(($fd/tei:titleStmt/tei:respStmt)[1]/(tei:name | tei:persName | tei:orgName) ! normalize-space(.)), '、')"/>
-    <xsl:variable name="version" as="xs:string?" select="$fd/tei:editionStmt/tei:edition[1]/@n ! string(.)"/>
-    <xsl:variable name="publisher" as="xs:string" select="string(($fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1] ! normalize-space(.))"/>
-    <xsl:variable name="place" as="xs:string?" select="($fd/tei:publicationStmt/tei:pubPlace ! normalize-space(.))[1]"/>
     <section id="cite">
       <h2>引用方式</h2>
       <p>请引用本版（而非来源文本），并注明版本与引用日期；引用某一段落时，可用该段的“¶”链接，其网址模式见“标识与网址”。</p>
       <h3 id="cite-zh-heading">中文（GB/T 7714—2015）</h3>
-      <p class="citation" id="cite-zh" lang="zh-Hans">{
-        string-join((
-          $creator-zh[. != ''] ! (. || '. '),
-          $tt:edition-title, '[EB/OL]. ',
-          $encoders[. != ''] ! (. || ', 编码. '),
-          $version ! (. || '版. '),
-          (if ($place) then $place else '[出版地不详]'), ': ',
-          $publisher[. != ''] ! (. || ', '),
-          $tt:edition-date), '')}<span class="cite-accessed">[引用日期]</span>. <span class="cite-url">〈本版网址〉</span>.</p>
+      <xsl:call-template name="tt:citation-paragraph"><xsl:with-param name="lang" select="'zh'"/></xsl:call-template>
       <p><button type="button" class="copy-citation" data-copy="cite-zh" hidden="">复制中文引文</button></p>
       <h3 id="cite-en-heading">English</h3>
-      <p class="citation" id="cite-en" lang="en">{
-        string-join((
-          if ($creator-en) then $creator-en || ' (' || $creator-zh || '), comp. ' else $creator-zh[. != ''] ! (. || ', comp. '),
-          $tt:edition-title,
-          $title-en ! (' [' || . || ']'), '. ',
-          $encoders[. != ''] ! ('Encoded and edited by ' || . || '. '),
-          $version ! ('Version ' || . || '. '),
-          $place ! (. || ': '),
-          $publisher[. != ''] ! (. || ', '),
-          $tt:edition-date, '. '), '')}<span class="cite-url">〈URL〉</span> (accessed <span class="cite-accessed">〈date〉</span>).</p>
+      <xsl:call-template name="tt:citation-paragraph"><xsl:with-param name="lang" select="'en'"/></xsl:call-template>
       <p><button type="button" class="copy-citation" data-copy="cite-en" hidden="">Copy the English citation</button></p>
       <script src="about-citation.js" data-index="index{$tt:ext}" defer="defer"></script>
     </section>
@@ -734,8 +705,7 @@
       <xsl:choose>
         <xsl:when test="self::tei:p"><p>{tt:plain(.)}</p></xsl:when>
         <xsl:otherwise>
-          <h4>{(map{'correction': '校勘', 'normalization': '规范化', 'punctuation': '标点', 'quotation': '引号',
-               'hyphenation': '连字符', 'segmentation': '分段', 'interpretation': '阐释', 'stdVals': '标准值'}(local-name()), local-name())[1]}</h4>
+          <h4>{($tt:principle-labels(local-name()), local-name())[1]}</h4>
           <xsl:apply-templates select="tei:p" mode="about"/>
           <xsl:if test="empty(tei:p) and normalize-space(.) != ''"><p>{tt:plain(.)}</p></xsl:if>
         </xsl:otherwise>

@@ -28,10 +28,6 @@
 
   <xsl:variable name="tt:edition-author" as="xs:string*" select="
       $tt:header/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space(.)[. != '']"/>
-  <xsl:variable name="tt:edition-publisher" as="xs:string?" select="
-      ($tt:header/tei:fileDesc/tei:publicationStmt/(tei:publisher, tei:distributor, tei:authority) ! normalize-space(.)[. != ''])[1]"/>
-  <xsl:variable name="tt:edition-subtitle" as="element()?" select="
-      $tt:header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub'][1]"/>
   <xsl:variable name="tt:licence-url" as="xs:string?" select="
       ($tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence/@target ! tt:safe-href(.))[matches(., '^https?:')][1]"/>
   <xsl:variable name="tt:keywords" as="xs:string*" select="
@@ -176,7 +172,7 @@
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
         map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:main-language},
-        if ($tt:edition-subtitle) then map{'alternateName': normalize-space($tt:edition-subtitle)} else (),
+        if (exists($tt:edition-subtitles)) then map{'alternateName': normalize-space($tt:edition-subtitles[1])} else (),
         if (exists($tt:edition-author)) then map{'author': array{$tt:edition-author ! tt:json-ld-agent(.)}} else (),
         if ($tt:edition-publisher) then map{'publisher': tt:json-ld-agent($tt:edition-publisher)} else (),
         if ($tt:edition-date != '') then map{'datePublished': $tt:edition-date} else (),

@@ -36,6 +36,8 @@
   <xsl:param name="editorial" as="xs:boolean" select="true()"/>
 
   <xsl:output name="txt" method="text" encoding="UTF-8"/>
+  <!-- the unnamed mode: the document node only (the entry) -->
+  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
 
   <!-- Noncharacters used as layout marks until the final clean-up. -->
   <xsl:variable name="tt:BLOCK" as="xs:string" select="codepoints-to-string(64976)"/>
@@ -46,14 +48,12 @@
   <!-- marks after which a page marker may stand -->
   <xsl:variable name="tt:BREAKS" as="xs:string" select="'，。；：！？、）》」』”’…—,.;:!?)'"/>
 
-  <xsl:variable name="tt:header" as="element()?" select="/*/tei:teiHeader"/>
   <xsl:variable name="tt:booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
 
   <xsl:template match="/" as="item()*">
-    <xsl:variable name="title" as="xs:string" select="normalize-space((/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title)[1])"/>
     <xsl:result-document href="{$basename}.txt" format="txt">
       <xsl:value-of select="tt:text-header(()) || tt:finish(string-join((
-          if ($editorial) then ('〔' || $title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK) else (),
+          if ($editorial) then ('〔' || $tt:edition-title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK) else (),
           tt:render(/*/tei:text),
           tt:notes-text(//tei:text//tei:note[empty(tt:unit-of(.))]))))"/>
     </xsl:result-document>
@@ -71,10 +71,9 @@
     <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
     <xsl:variable name="s" as="element()?" select="$unit ! tt:source-of(.)"/>
     <xsl:variable name="idno" as="xs:string" select="($fd/tei:publicationStmt/tei:idno ! normalize-space(.), $basename)[. != ''][1]"/>
-    <xsl:variable name="licence" as="element()?" select="$fd/tei:publicationStmt/tei:availability/tei:licence[1]"/>
     <xsl:variable name="fields" as="xs:string*" select="
         'id', (if ($unit) then $idno || '/' || tt:unit-file($unit) else $idno),
-        'title', (if ($unit) then tt:title-of($unit) else string(($fd/tei:titleStmt/tei:title)[1] ! normalize-space(.))),
+        'title', (if ($unit) then tt:title-of($unit) else $tt:edition-title),
         'author', string-join(if ($unit) then $s/tei:analytic/tei:author ! tt:plain(.)
                               else $fd/tei:titleStmt/tei:author ! normalize-space(.), '；'),
         'date', string(if ($unit) then ($s/tei:monogr/tei:imprint/tei:date/@when, $s/tei:monogr/tei:imprint/tei:date)[1]
@@ -82,22 +81,15 @@
         'source', (if ($unit) then string(tt:source-line($unit))
                   else string-join((($tt:booklet/tei:title)[1] ! ('《' || normalize-space(.) || '》'),
                                     $tt:booklet/(tei:editor | tei:author) ! normalize-space(.)), '，')),
-        'licence', string-join(($licence ! normalize-space(.), $licence/@target ! string(.))[. != ''], ' '),
+        'licence', string-join($tt:licences ! string-join((normalize-space(.), @target ! string(.))[. != ''], ' '), '；'),
         'rights', string-join($fd/tei:publicationStmt/tei:availability/tei:p ! normalize-space(.), ' '),
-        'version', tt:edition-date(),
+        'version', $tt:edition-date,
         'reading', $reading || (if ($editorial) then '' else ', no editorial matter')"/>
     <xsl:sequence select="string-join((
         '---',
         for $i in 1 to count($fields) idiv 2
         return $fields[2 * $i - 1] || ': ' || replace(serialize($fields[2 * $i], map{'method': 'json'}), '\\/', '/'),
         '---', '', ''), '&#10;')"/>
-  </xsl:function>
-
-  <!-- The date of the edition: the latest change in revisionDesc, else the publication date. -->
-  <xsl:function name="tt:edition-date" as="xs:string">
-    <xsl:sequence select="
-        string((sort(($tt:header/tei:revisionDesc//tei:change/@when ! string(.)))[last()],
-                $tt:header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .)[1] ! normalize-space(.))[1])"/>
   </xsl:function>
 
   <xsl:function name="tt:render" as="xs:string">
@@ -164,20 +156,11 @@
   </xsl:function>
 
   <!-- ===== Hooks ===== -->
+  <!-- A block, and so a paragraph and a head (the core's tt:paragraph and
+       tt:heading call tt:block): its text between blank lines. -->
   <xsl:template name="tt:block" as="xs:string">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$tt:BLOCK || string-join($content ! string(.)) || $tt:BLOCK"/>
-  </xsl:template>
-  <xsl:template name="tt:paragraph" as="xs:string">
-    <xsl:param name="node" as="element()"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$tt:BLOCK || string-join($content ! string(.)) || $tt:BLOCK"/>
-  </xsl:template>
-  <xsl:template name="tt:heading" as="xs:string">
-    <xsl:param name="node" as="element()"/>
-    <xsl:param name="level" as="xs:integer"/>
     <xsl:param name="content" as="item()*"/>
     <xsl:sequence select="$tt:BLOCK || string-join($content ! string(.)) || $tt:BLOCK"/>
   </xsl:template>
