@@ -46,6 +46,7 @@
       <!-- The site's citation (html/citation.xsl), placeholders and all. -->
       <section aria-labelledby="colophon-cite">
         <h2 id="colophon-cite">引用方式</h2>
+        <p>请引用本版（而非来源文本），并填入引用日期与本版网址。</p>
         <h3>中文（GB/T 7714—2015）</h3>
         <xsl:call-template name="tt:citation-paragraph"><xsl:with-param name="lang" select="'zh'"/></xsl:call-template>
         <h3>English</h3>

@@ -76,26 +76,7 @@
                         else if ($kind = 'body') then 'bodymatter' else 'backmatter'}">
         <xsl:choose>
           <xsl:when test="$kind = 'titlepage'">
-            <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
-              <xsl:choose>
-                <xsl:when test="exists($chunk?nodes)">
-                  <xsl:variable name="rendered" as="item()*">
-                    <xsl:apply-templates mode="render" select="$chunk?nodes"/>
-                  </xsl:variable>
-                  <xsl:variable name="parts" as="element()*"
-                    select="$rendered/descendant-or-self::*:div[tokenize(@class) = 'titlePart']"/>
-                  <xsl:variable name="h1" as="element()?"
-                    select="($parts[tokenize(@class) = 'titlePart-main'], $parts)[1]"/>
-                  <xsl:if test="empty($h1)"><h1>{$tt:edition-title}</h1></xsl:if>
-                  <xsl:apply-templates mode="tt:epub-title" select="$rendered">
-                    <xsl:with-param name="h1" as="element()?" tunnel="yes" select="$h1"/>
-                  </xsl:apply-templates>
-                </xsl:when>
-                <xsl:otherwise>
-                  <xsl:call-template name="tt:generated-titlepage"/>
-                </xsl:otherwise>
-              </xsl:choose>
-            </section>
+            <xsl:call-template name="tt:epub-titlepage"><xsl:with-param name="chunk" select="$chunk"/></xsl:call-template>
           </xsl:when>
           <xsl:when test="$kind = 'cover'">
             <section epub:type="cover" class="cover">
@@ -114,22 +95,55 @@
             </section>
           </xsl:when>
           <xsl:otherwise>
-            <xsl:variable name="rendered" as="item()*">
-              <xsl:apply-templates mode="render" select="$chunk?nodes"/>
-              <xsl:call-template name="tt:epub-notes">
-                <xsl:with-param name="notes" select="$chunk?nodes/descendant-or-self::tei:note"/>
-                <xsl:with-param name="file" select="$chunk?file"/>
-              </xsl:call-template>
-            </xsl:variable>
-            <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
-              <xsl:with-param name="shift" tunnel="yes" as="xs:integer" select="
-                (min($rendered/descendant-or-self::*[matches(local-name(), '^h[1-6]$')]
-                     ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
-            </xsl:apply-templates>
+            <xsl:call-template name="tt:epub-chunk-body"><xsl:with-param name="chunk" select="$chunk"/></xsl:call-template>
           </xsl:otherwise>
         </xsl:choose>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- The title page: the text's titlePage with a typographic hierarchy
+       (mode tt:epub-title), else one generated from the header. -->
+  <xsl:template name="tt:epub-titlepage" as="element()">
+    <xsl:param name="chunk" as="map(*)"/>
+    <section epub:type="titlepage" class="titlepage" aria-label="{$chunk?title}">
+      <xsl:choose>
+        <xsl:when test="exists($chunk?nodes)">
+          <xsl:variable name="rendered" as="item()*">
+            <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+          </xsl:variable>
+          <xsl:variable name="parts" as="element()*"
+            select="$rendered/descendant-or-self::*:div[tokenize(@class) = 'titlePart']"/>
+          <xsl:variable name="h1" as="element()?"
+            select="($parts[tokenize(@class) = 'titlePart-main'], $parts)[1]"/>
+          <xsl:if test="empty($h1)"><h1>{$tt:edition-title}</h1></xsl:if>
+          <xsl:apply-templates mode="tt:epub-title" select="$rendered">
+            <xsl:with-param name="h1" as="element()?" tunnel="yes" select="$h1"/>
+          </xsl:apply-templates>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="tt:generated-titlepage"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
+  <!-- A chunk of the text: its nodes rendered, then their notes, with
+       headings shifted so that the document starts at h1. -->
+  <xsl:template name="tt:epub-chunk-body" as="node()*">
+    <xsl:param name="chunk" as="map(*)"/>
+    <xsl:variable name="rendered" as="item()*">
+      <xsl:apply-templates mode="render" select="$chunk?nodes"/>
+      <xsl:call-template name="tt:epub-notes">
+        <xsl:with-param name="notes" select="$chunk?nodes/descendant-or-self::tei:note"/>
+        <xsl:with-param name="file" select="$chunk?file"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
+      <xsl:with-param name="shift" tunnel="yes" as="xs:integer" select="
+        (min($rendered/descendant-or-self::*[matches(local-name(), '^h[1-6]$')]
+             ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
+    </xsl:apply-templates>
   </xsl:template>
 
   <!-- A title page from the header, for documents without a titlePage. -->

@@ -74,54 +74,7 @@
 
   <xsl:template name="tt:package-document" as="element()">
     <package version="3.0" unique-identifier="uid" xml:lang="{$tt:lang}">
-      <metadata>
-        <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
-        <dc:identifier id="uid">{$identifier}</dc:identifier>
-        <xsl:apply-templates mode="tt:opf-meta" select="$tt:pub-stmt/tei:idno[tt:plain(.)]"/>
-        <dc:title id="title">{$tt:edition-title}</dc:title>
-        <meta refines="#title" property="title-type">main</meta>
-        <meta refines="#title" property="display-seq">1</meta>
-        <!-- A subtitle in the book's language is a subtitle; one in another
-             language is a parallel title: typed "subtitle", reading systems
-             (calibre) would join it to the main title and show neither. -->
-        <xsl:for-each select="$tt:edition-subtitles">
-          <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
-          <xsl:if test="empty(tt:lang-of(.))">
-            <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
-          </xsl:if>
-          <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
-        </xsl:for-each>
-        <dc:language>{$tt:lang}</dc:language>
-        <xsl:for-each select="$description[.]">
-          <dc:description>{.}</dc:description>
-        </xsl:for-each>
-        <xsl:apply-templates mode="tt:opf-meta"
-          select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
-        <xsl:for-each select="$tt:edition-publisher[. != '']">
-          <dc:publisher>{.}</dc:publisher>
-        </xsl:for-each>
-        <xsl:for-each select="($tt:pub-stmt/tei:date/@when[matches(., '^\d{4}(-\d\d(-\d\d)?)?$')])[1]">
-          <dc:date>{.}</dc:date>
-        </xsl:for-each>
-        <xsl:for-each select="tt:plain($tt:source-bibl)[.]">
-          <dc:source id="print-source">{.}</dc:source>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:pub-stmt/tei:availability[tt:plain(.)]">
-          <dc:rights>{tt:plain(.)}</dc:rights>
-        </xsl:for-each>
-        <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords//tei:term[tt:plain(.)]">
-          <dc:subject>{tt:plain(.)}</dc:subject>
-        </xsl:for-each>
-        <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
-        <xsl:if test="$cover">
-          <!-- EPUB 2 reading systems find the cover by this meta. -->
-          <meta name="cover" content="cover-image"/>
-        </xsl:if>
-        <xsl:if test="exists($tt:pages)">
-          <meta property="pageBreakSource">{$tt:page-source}</meta>
-        </xsl:if>
-        <xsl:call-template name="tt:accessibility-metadata"/>
-      </metadata>
+      <xsl:call-template name="tt:package-metadata"/>
       <manifest>
         <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
         <item id="ncx" href="{$tt:ncx-file}" media-type="application/x-dtbncx+xml"/>
@@ -141,6 +94,58 @@
         </xsl:for-each>
       </spine>
     </package>
+  </xsl:template>
+
+  <!-- The descriptive metadata of the package, from the teiHeader. -->
+  <xsl:template name="tt:package-metadata" as="element()">
+    <metadata>
+      <xsl:namespace name="dc" select="'http://purl.org/dc/elements/1.1/'"/>
+      <dc:identifier id="uid">{$identifier}</dc:identifier>
+      <xsl:apply-templates mode="tt:opf-meta" select="$tt:pub-stmt/tei:idno[tt:plain(.)]"/>
+      <dc:title id="title">{$tt:edition-title}</dc:title>
+      <meta refines="#title" property="title-type">main</meta>
+      <meta refines="#title" property="display-seq">1</meta>
+      <!-- A subtitle in the book's language is a subtitle; one in another
+           language is a parallel title: typed "subtitle", reading systems
+           (calibre) would join it to the main title and show neither. -->
+      <xsl:for-each select="$tt:edition-subtitles">
+        <dc:title id="subtitle-{position()}"><xsl:sequence select="tt:lang-of(.)"/>{tt:plain(.)}</dc:title>
+        <xsl:if test="empty(tt:lang-of(.))">
+          <meta refines="#subtitle-{position()}" property="title-type">subtitle</meta>
+        </xsl:if>
+        <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
+      </xsl:for-each>
+      <dc:language>{$tt:lang}</dc:language>
+      <xsl:for-each select="$description[.]">
+        <dc:description>{.}</dc:description>
+      </xsl:for-each>
+      <xsl:apply-templates mode="tt:opf-meta"
+        select="$tt:title-stmt/(tei:author | tei:editor)[tt:plain(.)] | $tt:title-stmt/tei:respStmt"/>
+      <xsl:for-each select="$tt:edition-publisher[. != '']">
+        <dc:publisher>{.}</dc:publisher>
+      </xsl:for-each>
+      <xsl:for-each select="($tt:pub-stmt/tei:date/@when[matches(., '^\d{4}(-\d\d(-\d\d)?)?$')])[1]">
+        <dc:date>{.}</dc:date>
+      </xsl:for-each>
+      <xsl:for-each select="tt:plain($tt:source-bibl)[.]">
+        <dc:source id="print-source">{.}</dc:source>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:pub-stmt/tei:availability[tt:plain(.)]">
+        <dc:rights>{tt:plain(.)}</dc:rights>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords//tei:term[tt:plain(.)]">
+        <dc:subject>{tt:plain(.)}</dc:subject>
+      </xsl:for-each>
+      <meta property="dcterms:modified">{$tt:dcterms-modified}</meta>
+      <xsl:if test="$cover">
+        <!-- EPUB 2 reading systems find the cover by this meta. -->
+        <meta name="cover" content="cover-image"/>
+      </xsl:if>
+      <xsl:if test="exists($tt:pages)">
+        <meta property="pageBreakSource">{$tt:page-source}</meta>
+      </xsl:if>
+      <xsl:call-template name="tt:accessibility-metadata"/>
+    </metadata>
   </xsl:template>
 
   <!-- Accessibility metadata (EPUB Accessibility 1.1): only what holds. -->

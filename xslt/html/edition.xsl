@@ -485,44 +485,7 @@
       <xsl:with-param name="kind" select="'about'"/>
       <xsl:with-param name="content" as="item()*">
         <h1>关于本版</h1>
-        <section id="edition">
-          <h2>版本信息</h2>
-          <dl>
-            <xsl:if test="$fd/tei:titleStmt/tei:title">
-              <dt>题名</dt>
-              <xsl:for-each select="$fd/tei:titleStmt/tei:title">
-                <dd><xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>{normalize-space(.)}</dd>
-              </xsl:for-each>
-            </xsl:if>
-            <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
-              <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
-            </xsl:for-each>
-            <xsl:apply-templates select="$fd/tei:editionStmt/tei:edition" mode="about"/>
-            <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt">
-              <dt>{normalize-space(tei:resp[1])}</dt><dd>{string-join((tei:name | tei:persName | tei:orgName) ! normalize-space(.), '、')}<xsl:apply-templates select="tei:resp[1]/@ref" mode="about"/></dd>
-            </xsl:for-each>
-            <xsl:for-each select="$fd/tei:extent">
-              <dt>规模</dt><dd>{tt:plain(.)}</dd>
-            </xsl:for-each>
-            <xsl:for-each select="$fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority)">
-              <dt>发布者</dt><dd>{normalize-space(.)}</dd>
-            </xsl:for-each>
-            <xsl:for-each select="$fd/tei:publicationStmt/tei:pubPlace">
-              <dt>发布地</dt><dd>{normalize-space(.)}</dd>
-            </xsl:for-each>
-            <xsl:for-each select="$fd/tei:publicationStmt/tei:date">
-              <dt>发布日期</dt><dd>{normalize-space(.)}</dd>
-            </xsl:for-each>
-            <xsl:for-each select="$fd/tei:publicationStmt/tei:idno">
-              <dt>标识{if (@type) then '（' || @type || '）' else ''}</dt><dd><code>{normalize-space(.)}</code></dd>
-            </xsl:for-each>
-            <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords">
-              <xsl:variable name="scheme" as="element()?" select="tt:targets(@scheme)[1]"/>
-              <dt>主题词{if ($scheme/tei:desc) then '（' || tt:plain($scheme/tei:desc[1]/node()) || '）' else if (@scheme) then '（' || @scheme || '）' else ''}</dt>
-              <dd>{string-join(tei:term ! normalize-space(.), '；')}</dd>
-            </xsl:for-each>
-          </dl>
-        </section>
+        <xsl:call-template name="tt:about-edition"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
         <xsl:if test="$tt:header/tei:encodingDesc/tei:refsDecl">
           <section id="identifiers">
             <h2>标识与网址</h2>
@@ -537,25 +500,7 @@
             <xsl:apply-templates select="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl)" mode="about"/>
           </section>
         </xsl:if>
-        <section id="sources">
-          <h2>底本与来源</h2>
-          <xsl:apply-templates select="$fd/tei:sourceDesc/(tei:bibl | tei:biblFull | tei:biblStruct | tei:p | tei:msDesc)" mode="about"/>
-          <xsl:for-each select="$fd/tei:sourceDesc/tei:listBibl">
-            <xsl:if test="tei:head"><h3>{tt:plain(tei:head[1])}</h3></xsl:if>
-            <ol class="sources">
-              <xsl:for-each select="tei:biblStruct | tei:bibl">
-                <xsl:variable name="unit" as="element()?" select="$tt:units[tt:targets(@source) intersect current()][1]"/>
-                <li id="{tt:anchor(.)}">
-                  <xsl:choose>
-                    <xsl:when test="$unit"><a href="{tt:unit-href($unit)}">{tt:plain((tei:analytic/tei:title, tei:title)[1])}</a>，{tt:source-line($unit)}</xsl:when>
-                    <xsl:otherwise>{tt:plain(.)}</xsl:otherwise>
-                  </xsl:choose>
-                  <xsl:for-each select="tei:relatedItem//tei:biblScope[@cert = ('low', 'medium')]">（{normalize-space(.)}；编者推定，可信度：{@cert}）</xsl:for-each>
-                </li>
-              </xsl:for-each>
-            </ol>
-          </xsl:for-each>
-        </section>
+        <xsl:call-template name="tt:about-sources"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
         <section id="licence">
           <h2>版权与许可</h2>
           <xsl:for-each select="$fd/tei:publicationStmt/tei:availability">
@@ -589,6 +534,74 @@
       </xsl:with-param>
     </xsl:call-template>
     <xsl:call-template name="tt:about-script"/>
+  </xsl:template>
+
+  <!-- The about page's edition statements: titles, responsibility, version,
+       extent, publication, identifiers, keywords. -->
+  <xsl:template name="tt:about-edition" as="element()">
+    <xsl:param name="fd" as="element()?"/>
+    <section id="edition">
+      <h2>版本信息</h2>
+      <dl>
+        <xsl:if test="$fd/tei:titleStmt/tei:title">
+          <dt>题名</dt>
+          <xsl:for-each select="$fd/tei:titleStmt/tei:title">
+            <dd><xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>{normalize-space(.)}</dd>
+          </xsl:for-each>
+        </xsl:if>
+        <xsl:for-each select="$fd/tei:titleStmt/(tei:author | tei:editor)">
+          <dt>{if (self::tei:author) then '著者' else '编者'}</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:apply-templates select="$fd/tei:editionStmt/tei:edition" mode="about"/>
+        <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt">
+          <dt>{normalize-space(tei:resp[1])}</dt><dd>{string-join((tei:name | tei:persName | tei:orgName) ! normalize-space(.), '、')}<xsl:apply-templates select="tei:resp[1]/@ref" mode="about"/></dd>
+        </xsl:for-each>
+        <xsl:for-each select="$fd/tei:extent">
+          <dt>规模</dt><dd>{tt:plain(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="$fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority)">
+          <dt>发布者</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="$fd/tei:publicationStmt/tei:pubPlace">
+          <dt>发布地</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="$fd/tei:publicationStmt/tei:date">
+          <dt>发布日期</dt><dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="$fd/tei:publicationStmt/tei:idno">
+          <dt>标识{if (@type) then '（' || @type || '）' else ''}</dt><dd><code>{normalize-space(.)}</code></dd>
+        </xsl:for-each>
+        <xsl:for-each select="$tt:header/tei:profileDesc/tei:textClass/tei:keywords">
+          <xsl:variable name="scheme" as="element()?" select="tt:targets(@scheme)[1]"/>
+          <dt>主题词{if ($scheme/tei:desc) then '（' || tt:plain($scheme/tei:desc[1]/node()) || '）' else if (@scheme) then '（' || @scheme || '）' else ''}</dt>
+          <dd>{string-join(tei:term ! normalize-space(.), '；')}</dd>
+        </xsl:for-each>
+      </dl>
+    </section>
+  </xsl:template>
+
+  <!-- The booklet, the digital source and the source of every unit. -->
+  <xsl:template name="tt:about-sources" as="element()">
+    <xsl:param name="fd" as="element()?"/>
+    <section id="sources">
+      <h2>底本与来源</h2>
+      <xsl:apply-templates select="$fd/tei:sourceDesc/(tei:bibl | tei:biblFull | tei:biblStruct | tei:p | tei:msDesc)" mode="about"/>
+      <xsl:for-each select="$fd/tei:sourceDesc/tei:listBibl">
+        <xsl:if test="tei:head"><h3>{tt:plain(tei:head[1])}</h3></xsl:if>
+        <ol class="sources">
+          <xsl:for-each select="tei:biblStruct | tei:bibl">
+            <xsl:variable name="unit" as="element()?" select="$tt:units[tt:targets(@source) intersect current()][1]"/>
+            <li id="{tt:anchor(.)}">
+              <xsl:choose>
+                <xsl:when test="$unit"><a href="{tt:unit-href($unit)}">{tt:plain((tei:analytic/tei:title, tei:title)[1])}</a>，{tt:source-line($unit)}</xsl:when>
+                <xsl:otherwise>{tt:plain(.)}</xsl:otherwise>
+              </xsl:choose>
+              <xsl:for-each select="tei:relatedItem//tei:biblScope[@cert = ('low', 'medium')]">（{normalize-space(.)}；编者推定，可信度：{@cert}）</xsl:for-each>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </xsl:for-each>
+    </section>
   </xsl:template>
 
   <!-- The about page's script (a file, not inline: pages carry no inline

@@ -62,8 +62,33 @@
     <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
     <xsl:variable name="facts" as="map(*)?" select="$unit ! tt:unit-facts(.)"/>
     <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-author"/>
+    <xsl:call-template name="tt:highwire-meta">
+      <xsl:with-param name="unit" select="$unit"/>
+      <xsl:with-param name="facts" select="$facts"/>
+      <xsl:with-param name="authors" select="$authors"/>
+    </xsl:call-template>
+    <xsl:call-template name="tt:dc-meta">
+      <xsl:with-param name="unit" select="$unit"/>
+      <xsl:with-param name="facts" select="$facts"/>
+      <xsl:with-param name="authors" select="$authors"/>
+    </xsl:call-template>
+    <!-- other formats of this page's text -->
+    <xsl:for-each select="$alternates">
+      <link rel="alternate" type="{?type}" href="{?href}" title="{?title}"/>
+    </xsl:for-each>
+    <!-- schema.org -->
+    <script type="application/ld+json">
+      <xsl:value-of select="replace(serialize(tt:json-ld($unit, $facts, $alternates),
+          map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')"/>
+    </script>
+  </xsl:template>
+
+  <!-- Highwire Press tags of a page (of a unit: a book section). -->
+  <xsl:template name="tt:highwire-meta" as="element()+">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:param name="facts" as="map(*)?"/>
+    <xsl:param name="authors" as="xs:string*"/>
     <xsl:variable name="lang" as="xs:string" select="substring-before($tt:main-language || '-', '-')"/>
-    <!-- Highwire -->
     <meta name="citation_title" content="{if ($unit) then $facts?title else $tt:edition-title}"/>
     <xsl:for-each select="$authors">
       <meta name="citation_author" content="{.}"/>
@@ -85,7 +110,13 @@
     <xsl:if test="exists($tt:keywords)">
       <meta name="citation_keywords" content="{string-join($tt:keywords, '; ')}"/>
     </xsl:if>
-    <!-- Dublin Core -->
+  </xsl:template>
+
+  <!-- Dublin Core (DC.*, DCTERMS.*) of a page. -->
+  <xsl:template name="tt:dc-meta" as="element()+">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:param name="facts" as="map(*)?"/>
+    <xsl:param name="authors" as="xs:string*"/>
     <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/"/>
     <link rel="schema.DCTERMS" href="http://purl.org/dc/terms/"/>
     <meta name="DC.title" content="{if ($unit) then $facts?title else $tt:edition-title}"/>
@@ -116,15 +147,6 @@
     <xsl:for-each select="$tt:keywords">
       <meta name="DC.subject" content="{.}"/>
     </xsl:for-each>
-    <!-- other formats of this page's text -->
-    <xsl:for-each select="$alternates">
-      <link rel="alternate" type="{?type}" href="{?href}" title="{?title}"/>
-    </xsl:for-each>
-    <!-- schema.org -->
-    <script type="application/ld+json">
-      <xsl:value-of select="replace(serialize(tt:json-ld($unit, $facts, $alternates),
-          map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')"/>
-    </script>
   </xsl:template>
 
   <xsl:function name="tt:json-ld" as="map(*)">
