@@ -113,7 +113,9 @@
             <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
             <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
             <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
-                <!-- every licence, each with its link; one not ending in a full stop gets one -->
+                <!-- every licence, each with its link (a space between two links, so
+                     they do not read as one); one not ending in a full stop gets one -->
+                <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
                 <xsl:apply-templates select="." mode="about"/>
                 <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
               </xsl:for-each>
@@ -517,7 +519,7 @@
                 if (ends-with(., '.xml')) then 'TEI P5 源文件（XML）'
                 else if (ends-with(., '.epub')) then 'EPUB 3 电子书'
                 else if (ends-with(., '.txt')) then '纯文本（UTF-8，校改后读本）'
-                else .}</a> <code>{tokenize(., '/')[last()]}</code></li>
+                else .}</a><xsl:text> </xsl:text><code>{tokenize(., '/')[last()]}</code></li>
             </xsl:for-each>
           </ul>
         </section>
