@@ -39,6 +39,12 @@
   <xsl:variable name="tt:edition-date" as="xs:string" select="
       string(($tt:latest-change/@when, $tt:pub-stmt/tei:date/(@when, .)[1] ! normalize-space(.))[1])"/>
 
+  <!-- Its language (a BCP 47 tag): the document's xml:lang, else the first
+       language of langUsage, else und (undetermined). -->
+  <xsl:variable name="tt:edition-lang" as="xs:string"
+      select="(/*/@xml:lang, $tt:header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident,
+               'und')[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')][1]"/>
+
   <!-- Its publisher (the first publisher, distributor or authority named), or ''. -->
   <xsl:variable name="tt:edition-publisher" as="xs:string" select="
       string(($tt:pub-stmt/(tei:publisher | tei:distributor | tei:authority) ! tt:plain(.))[. != ''][1])"/>

@@ -66,7 +66,7 @@
   <xsl:template name="tt:content-document" as="element()">
     <xsl:param name="chunk" as="map(*)"/>
     <xsl:variable name="kind" as="xs:string" select="$chunk?kind"/>
-    <html xml:lang="{$tt:lang}" lang="{$tt:lang}">
+    <html xml:lang="{$tt:edition-lang}" lang="{$tt:edition-lang}">
       <head>
         <meta charset="UTF-8"/>
         <title>{$chunk?title}</title>

@@ -47,7 +47,7 @@
   </xsl:variable>
 
   <xsl:template name="tt:nav-document" as="element()">
-    <html xml:lang="{$tt:lang}" lang="{$tt:lang}">
+    <html xml:lang="{$tt:edition-lang}" lang="{$tt:edition-lang}">
       <head>
         <meta charset="UTF-8"/>
         <title>{$tt:nav-title}</title>

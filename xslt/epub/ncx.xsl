@@ -57,7 +57,7 @@
     <xsl:variable name="nav-points" as="element()*">
       <xsl:apply-templates mode="tt:ncx" select="$tt:toc-list/h:li"/>
     </xsl:variable>
-    <ncx version="2005-1" xml:lang="{$tt:lang}">
+    <ncx version="2005-1" xml:lang="{$tt:edition-lang}">
       <head>
         <meta name="dtb:uid" content="{$identifier}"/>
         <meta name="dtb:depth" content="{max((1, $nav-points/descendant-or-self::*:navPoint

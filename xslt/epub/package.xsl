@@ -45,7 +45,7 @@
   <xsl:function name="tt:lang-of" as="attribute()?">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="lang" as="xs:string?" select="$e/ancestor-or-self::*[@xml:lang][1]/@xml:lang"/>
-    <xsl:if test="exists($lang) and $lang != $tt:lang">
+    <xsl:if test="exists($lang) and $lang != $tt:edition-lang">
       <xsl:attribute name="xml:lang" select="$lang"/>
     </xsl:if>
   </xsl:function>
@@ -64,16 +64,12 @@
                           '[Y0001]-[M01]-[D01]') || 'T00:00:00Z'"/>
   </xsl:variable>
 
-  <xsl:variable name="tt:lang" as="xs:string"
-    select="(/*/@xml:lang, $tt:header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident,
-             'und')[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')][1]"/>
-
   <xsl:variable name="tt:page-source" as="xs:string"
     select="(tt:plain($tt:source-bibl/(tei:title, .//tei:title)[1]), tt:plain($tt:source-bibl),
              '印本')[.][1]"/>
 
   <xsl:template name="tt:package-document" as="element()">
-    <package version="3.0" unique-identifier="uid" xml:lang="{$tt:lang}">
+    <package version="3.0" unique-identifier="uid" xml:lang="{$tt:edition-lang}">
       <xsl:call-template name="tt:package-metadata"/>
       <manifest>
         <item id="nav" href="{$tt:nav-file}" media-type="application/xhtml+xml" properties="nav"/>
@@ -115,7 +111,7 @@
         </xsl:if>
         <meta refines="#subtitle-{position()}" property="display-seq">{position() + 1}</meta>
       </xsl:for-each>
-      <dc:language>{$tt:lang}</dc:language>
+      <dc:language>{$tt:edition-lang}</dc:language>
       <xsl:for-each select="$description[.]">
         <dc:description>{.}</dc:description>
       </xsl:for-each>

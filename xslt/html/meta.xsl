@@ -34,7 +34,6 @@
       $tt:header/tei:profileDesc/tei:textClass/tei:keywords/tei:term ! normalize-space(.)[. != '']"/>
   <xsl:variable name="tt:edition-idno" as="xs:string?" select="
       ($tt:header/tei:fileDesc/tei:publicationStmt/tei:idno ! normalize-space(.)[. != ''])[1]"/>
-  <xsl:variable name="tt:main-language" as="xs:string" select="(/*/@xml:lang ! string(.), 'zh-Hans')[1]"/>
 
   <!-- "2026-11-26" → "2026/11/26" (the form Google Scholar documents). -->
   <xsl:function name="tt:highwire-date" as="xs:string">
@@ -88,7 +87,7 @@
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="facts" as="map(*)?"/>
     <xsl:param name="authors" as="xs:string*"/>
-    <xsl:variable name="lang" as="xs:string" select="substring-before($tt:main-language || '-', '-')"/>
+    <xsl:variable name="lang" as="xs:string" select="substring-before($tt:edition-lang || '-', '-')"/>
     <meta name="citation_title" content="{if ($unit) then $facts?title else $tt:edition-title}"/>
     <xsl:for-each select="$authors">
       <meta name="citation_author" content="{.}"/>
@@ -129,7 +128,7 @@
     <xsl:if test="$tt:edition-date != ''">
       <meta name="DC.date" content="{$tt:edition-date}"/>
     </xsl:if>
-    <meta name="DC.language" content="{$tt:main-language}"/>
+    <meta name="DC.language" content="{$tt:edition-lang}"/>
     <meta name="DC.type" content="Text"/>
     <meta name="DC.format" content="text/html"/>
     <xsl:for-each select="($tt:edition-idno ! (if ($unit) then . || '/' || tt:unit-file($unit) else .))">
@@ -166,7 +165,7 @@
             '@type': array{'Chapter', 'Article'},
             'name': $facts?title,
             'headline': $facts?title,
-            'inLanguage': $tt:main-language,
+            'inLanguage': $tt:edition-lang,
             'isPartOf': array{
                 $book,
                 if ($facts?journal != '') then map:merge((
@@ -193,7 +192,7 @@
   <xsl:function name="tt:json-ld-book" as="map(*)">
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
-        map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:main-language},
+        map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:edition-lang},
         if (exists($tt:edition-subtitles)) then map{'alternateName': normalize-space($tt:edition-subtitles[1])} else (),
         if (exists($tt:edition-author)) then map{'author': array{$tt:edition-author ! tt:json-ld-agent(.)}} else (),
         if ($tt:edition-publisher) then map{'publisher': tt:json-ld-agent($tt:edition-publisher)} else (),
