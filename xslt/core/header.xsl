@@ -25,6 +25,10 @@
                                                              tei:titlePart[not(@type = 'sub')])[1]),
        '无题')[. != ''][1]"/>
 
+  <!-- Its authors (the compiler of this edition: titleStmt/author). -->
+  <xsl:variable name="tt:edition-authors" as="xs:string*"
+      select="$tt:title-stmt/tei:author ! tt:plain(.)[. != '']"/>
+
   <!-- Its subtitles (a parallel title in another language is one of them). -->
   <xsl:variable name="tt:edition-subtitles" as="element(tei:title)*"
       select="$tt:title-stmt/tei:title[@type = 'sub'][tt:plain(.) != '']"/>

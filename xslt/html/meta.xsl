@@ -26,8 +26,6 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:variable name="tt:edition-author" as="xs:string*" select="
-      $tt:header/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space(.)[. != '']"/>
   <xsl:variable name="tt:licence-url" as="xs:string?" select="
       ($tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence/@target ! tt:safe-href(.))[matches(., '^https?:')][1]"/>
   <xsl:variable name="tt:keywords" as="xs:string*" select="
@@ -60,7 +58,7 @@
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
     <xsl:variable name="facts" as="map(*)?" select="$unit ! tt:unit-facts(.)"/>
-    <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-author"/>
+    <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-authors"/>
     <xsl:call-template name="tt:highwire-meta">
       <xsl:with-param name="unit" select="$unit"/>
       <xsl:with-param name="facts" select="$facts"/>
@@ -194,7 +192,7 @@
     <xsl:sequence select="map:merge((
         map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:edition-lang},
         if (exists($tt:edition-subtitles)) then map{'alternateName': normalize-space($tt:edition-subtitles[1])} else (),
-        if (exists($tt:edition-author)) then map{'author': array{$tt:edition-author ! tt:json-ld-agent(.)}} else (),
+        if (exists($tt:edition-authors)) then map{'author': array{$tt:edition-authors ! tt:json-ld-agent(.)}} else (),
         if ($tt:edition-publisher) then map{'publisher': tt:json-ld-agent($tt:edition-publisher)} else (),
         if ($tt:edition-date != '') then map{'datePublished': $tt:edition-date} else (),
         if ($tt:edition-idno) then map{'identifier': $tt:edition-idno} else (),

@@ -75,7 +75,7 @@
         'id', (if ($unit) then $idno || '/' || tt:unit-file($unit) else $idno),
         'title', (if ($unit) then tt:title-of($unit) else $tt:edition-title),
         'author', string-join(if ($unit) then $s/tei:analytic/tei:author ! tt:plain(.)
-                              else $fd/tei:titleStmt/tei:author ! normalize-space(.), '；'),
+                              else $tt:edition-authors, '；'),
         'date', string(if ($unit) then ($s/tei:monogr/tei:imprint/tei:date/@when, $s/tei:monogr/tei:imprint/tei:date)[1]
                        else ($tt:booklet/tei:date/@when, $tt:booklet/tei:date)[1]),
         'source', (if ($unit) then string(tt:source-line($unit))
