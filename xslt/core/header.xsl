@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- The edition as a whole, from its teiHeader: the one definition every
-     layer (HTML, EPUB, text) uses of its title, its date, its licences and
-     its citation. Format-neutral: header elements and strings, no markup.
+     layer (HTML, EPUB, text) uses of its title, subtitles, authors, version
+     and date, language, publisher, licences and its citation.
+     Format-neutral: header elements and strings, no markup.
      (The catalogue records read the same header in Python: tei_tools.records.) -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
