@@ -151,8 +151,9 @@ def probe(doc: Path, out: Path) -> dict[str, dict[str, float]]:
     clock = _Clock()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     from tei_tools import xmlio
-    from tei_tools.publish import epub, formats, saxon
+    from tei_tools.publish import epub, formats
     from tei_tools.publish.options import BuildOptions, WriteContext
+    from tei_tools.saxon import SaxonSession, session
     from tei_tools.validation.runner import validate_document
     clock.add("import tei_tools (the build's modules)", wall0, cpu0)
 
@@ -167,25 +168,26 @@ def probe(doc: Path, out: Path) -> dict[str, dict[str, float]]:
     # page numbers…): the time is that of a full validation all the same
     clock.add("validate (project RNG + Schematron, compile included)"
               + ("" if report.ok else "; invalid"), wall0, cpu0)
-    clock.run("start Saxon", saxon.processor)
+    saxon = SaxonSession()
+    clock.run("start Saxon", lambda: saxon.processor)
     source = clock.run("Saxon tree build (serialise + parse)", saxon.load_source, doc, tree)
 
-    real_run = saxon.Stylesheet.run
+    real_run = session.Stylesheet.run
 
     def run(self, *a, **kw):  # type: ignore[no-untyped-def]
         return clock.run(f"transform {self.name}", real_run, self, *a, **kw)
 
-    saxon.Stylesheet.run = run  # type: ignore[method-assign]
+    session.Stylesheet.run = run  # type: ignore[method-assign]
     epub.check_package = clock.wrap("epub: check package", epub.check_package)
     epub.ocf_bytes = clock.wrap("epub: zip (OCF)", epub.ocf_bytes)
     epub.render_cover = clock.wrap("epub: cover image (Pillow import included)", epub.render_cover)
     for name in ("text/text.xsl", "epub/epub.xsl", "html/edition.xsl"):
-        clock.run(f"compile {name}", saxon.Stylesheets.get, name)
+        clock.run(f"compile {name}", saxon.stylesheet, name)
     options = BuildOptions(validate=False)
     for name in OURS_FORMATS:
         folder = out / name
         folder.mkdir(parents=True)
-        ctx = WriteContext(source, folder, out, options, doc.stem)
+        ctx = WriteContext(source, folder, out, options, doc.stem, saxon)
         clock.run(f"writer {name} (total)", formats.writer(name), ctx)
     return {"wall": clock.wall, "cpu": clock.cpu}
 

@@ -50,3 +50,17 @@ class DieOnce:
                 marker.write_text("x", encoding="utf-8")
                 os._exit(9)
         return item * item
+
+
+@dataclass(frozen=True)
+class SaxonCounter:
+    """Needs Saxon: returns (item, pid, id of the session, its processors, documents so far)."""
+
+    uses_saxon = True
+
+    def prepare(self, *, saxon: object) -> None:
+        saxon.stylesheet("text/text.xsl")  # type: ignore[attr-defined]
+
+    def __call__(self, item: int, *, saxon: object) -> tuple[int, int, int, int, int, tuple[str, ...]]:
+        stats = saxon.stats()  # type: ignore[attr-defined]
+        return item, os.getpid(), id(saxon), stats.processors, stats.documents, stats.compiled

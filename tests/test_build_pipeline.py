@@ -14,7 +14,7 @@ from tei_tools.cli import main
 from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import BuildOptions, InvalidDocument, build
-from tei_tools.publish.saxon import Stylesheets
+from tei_tools.saxon import SaxonSession
 
 from build_support import built, tree_digest
 from conftest import EDITION, MINI
@@ -164,10 +164,11 @@ def test_partial_build_keeps_the_other_formats(tmp_path: Path) -> None:
     assert "〔第3页〕" in (out / "txt" / "edition-mini.txt").read_text(encoding="utf-8")
 
 
-def test_each_stylesheet_is_compiled_once_per_process() -> None:
-    first = Stylesheets.get("text/text.xsl")
-    assert Stylesheets.get("text/text.xsl") is first
-    assert "text/text.xsl" in Stylesheets.compiled()
+def test_each_stylesheet_is_compiled_once_per_session() -> None:
+    saxon = SaxonSession()
+    first = saxon.stylesheet("text/text.xsl")
+    assert saxon.stylesheet("text/text.xsl") is first
+    assert saxon.stats().compiled == ("text/text.xsl",)
 
 
 def test_saxon_errors_become_build_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -186,17 +187,22 @@ def test_saxon_errors_become_build_errors(tmp_path: Path, monkeypatch: pytest.Mo
         '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
         '<xsl:template match="/"><xsl:value-of select="xs:integer(\'abc\')" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema"/></xsl:template></xsl:stylesheet>', encoding="utf-8")
-    monkeypatch.setattr("tei_tools.publish.saxon.xslt_dir", lambda: xslt)
-    with pytest.raises(BuildError, match="the source has no title: add one"):
-        Stylesheets.get("x/stop.xsl").run(MINI, tmp_path / "o")
-    with pytest.raises(BuildError, match="does not compile"):
-        Stylesheets.get("x/broken.xsl")
-    with pytest.raises(BuildError, match=r"x/xpath.xsl stopped: .*\(at xpath.xsl:1:\d+\)"):
-        Stylesheets.get("x/xpath.xsl").run(MINI, tmp_path / "o")
+    monkeypatch.setattr("tei_tools.saxon.session.xslt_dir", lambda: xslt)
+    saxon = SaxonSession()
+    source = saxon.load_source(MINI)
+    with pytest.raises(BuildError, match=r"x/stop.xsl stopped: the source has no title: add one"
+                                         r" \(at stop.xsl:1:\d+\)$"):
+        saxon.stylesheet("x/stop.xsl").run(source, tmp_path / "o")
+    with pytest.raises(BuildError, match=r"broken.xsl: error: the stylesheet does not compile: "
+                                         r".*line 1 column \d+ of broken.xsl.*XPST0003"):
+        saxon.stylesheet("x/broken.xsl")
+    with pytest.raises(BuildError, match=r"x/xpath.xsl stopped: Cannot convert string \"abc\" "
+                                         r"to an integer \(at xpath.xsl:1:\d+\)$"):
+        saxon.stylesheet("x/xpath.xsl").run(source, tmp_path / "o")
     # Saxon's own multi-line report went into the message, not onto the terminal
     assert capfd.readouterr().err == ""
     with pytest.raises(BuildError, match="no such stylesheet"):
-        Stylesheets.get("x/missing.xsl")
+        saxon.stylesheet("x/missing.xsl")
 
 
 def test_library_reports_invalid_document_diagnostics(tmp_path: Path) -> None:

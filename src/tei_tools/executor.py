@@ -12,11 +12,17 @@
 * ``work`` is a picklable callable taking one item (a frozen dataclass with
   ``__call__``, defined at module level). If it has ``prepare()``, each local
   worker process calls it once, as its ``ProcessPoolExecutor`` initializer
-  (schemas and stylesheets compiled into that process's caches). Work never
+  (schemas read into :mod:`tei_tools.validation`'s caches). Work never
   relies on state inherited by ``fork``: local workers start with
-  ``forkserver`` (or ``spawn``), Dask workers are other processes anyway, and
-  the caches it fills are the per-process caches of
-  :mod:`tei_tools.validation` and :mod:`tei_tools.publish.saxon`.
+  ``forkserver`` (or ``spawn``), Dask workers are other processes anyway.
+* **Saxon**: a work with ``uses_saxon = True`` is called as
+  ``work(item, saxon=session)`` (and ``prepare(saxon=session)``). In-process,
+  the session is the caller's (``open_executor(saxon=…)``) or the executor's
+  own; each worker process has its own :class:`~tei_tools.saxon.SaxonSession`,
+  made when it starts. After each item the session counts a document
+  (:meth:`~tei_tools.saxon.SaxonSession.document_done`), so a long-lived
+  worker starts a new processor when its memory passes
+  :data:`WORKER_MAX_RSS_MIB` (issue 12: memory flat over thousands of documents).
 * A local worker watches the client: when the client is gone (killed, even
   with ``SIGKILL``), the worker ends; nothing is left running.
 * Items go to workers in batches (fewer round trips); at most a few batches
@@ -47,9 +53,24 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tei_tools import xmlio
 from tei_tools.errors import TeiToolsError, UsageError
+from tei_tools.saxon import SaxonSession
 
 T = TypeVar("T")
 R = TypeVar("R")
+T_in = TypeVar("T_in", contravariant=True)
+R_out = TypeVar("R_out", covariant=True)
+
+
+class SaxonWork(Protocol[T_in, R_out]):
+    """A work that needs Saxon: called with the session of the process it runs in."""
+
+    uses_saxon: bool
+
+    def __call__(self, item: T_in, /, *, saxon: SaxonSession) -> R_out: ...
+
+
+Work = Callable[[T], R] | SaxonWork[T, R]
+"""What :meth:`Executor.map` runs on each item."""
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``, called once per item, in input order."""
@@ -59,6 +80,8 @@ MAX_ATTEMPTS = 3
 """A local batch whose worker process died is sent again at most this often in all."""
 BATCH_MAX = 16
 IN_FLIGHT_PER_WORKER = 3
+WORKER_MAX_RSS_MIB = 320
+"""A worker process's Saxon session starts a new processor past this resident size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +118,7 @@ class DocumentRef:
 class Executor(Protocol):
     workers: int
 
-    def map(self, work: Callable[[T], R], items: Sequence[T],
+    def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]: ...
 
     def close(self) -> None: ...
@@ -109,32 +132,66 @@ class Executor(Protocol):
 class _Batch(Generic[T, R]):
     """What travels to a worker: the work and a few items."""
 
-    work: Callable[[T], R]
+    work: Work[T, R]
     items: tuple[T, ...]
 
-    def __call__(self) -> list[R]:
-        return [self.work(item) for item in self.items]
+    def __call__(self, saxon: Callable[[], SaxonSession]) -> list[R]:
+        call: Any = self.work
+        if not uses_saxon(call):
+            return [call(item) for item in self.items]
+        out: list[R] = []
+        for item in self.items:
+            session = saxon()
+            out.append(call(item, saxon=session))
+            session.document_done()  # between documents: it may start a new processor
+        return out
+
+
+def uses_saxon(work: object) -> bool:
+    """Whether ``work`` is called with ``saxon=`` (see the module's documentation)."""
+    return bool(getattr(work, "uses_saxon", False))
+
+
+class _WorkerRoom:
+    """What one worker process keeps between batches: its Saxon session. Filled
+    in worker processes only (by the initializer, or on Dask by the first batch);
+    the client's work uses the caller's session."""
+
+    saxon: SaxonSession | None = None
+
+    def session(self) -> SaxonSession:
+        if self.saxon is None:
+            self.saxon = SaxonSession(recycle_every=None, max_rss_mib=WORKER_MAX_RSS_MIB)
+        return self.saxon
+
+
+_WORKER = _WorkerRoom()
 
 
 def _run_batch(batch: _Batch[T, R]) -> list[R]:
-    return batch()
+    """A batch in a worker process (local or Dask), with that process's session."""
+    return batch(_WORKER.session)
 
 
-def _prepare(work: object) -> None:
+def _prepare(work: object, saxon: Callable[[], SaxonSession]) -> None:
     prepare = getattr(work, "prepare", None)
-    if prepare is not None:
+    if prepare is None:
+        return
+    if uses_saxon(work):
+        prepare(saxon=saxon())
+    else:
         prepare()
 
 
 def _start_worker(work: object, client: int) -> None:
     """A local worker's initializer: Ctrl-C is the client's to handle (it stops the
     pool), the worker ends when the client does (even killed), then the work
-    prepares (schemas and stylesheets compiled into this process)."""
+    prepares (schemas read, Schematron compiled in this process's own session)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if WATCH_SECONDS:
         threading.Thread(target=_watch, args=(client,), daemon=True,
                          name="tei-tools-client-watch").start()
-    _prepare(work)
+    _prepare(work, _WORKER.session)
 
 
 def _watch(client: int) -> None:
@@ -151,7 +208,7 @@ def _watch(client: int) -> None:
 WATCH_SECONDS = 0.5
 
 
-def _batches(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
+def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
     size = max(1, min(BATCH_MAX, len(items) // (workers * 4)))
     return [_Batch(work, tuple(items[i:i + size])) for i in range(0, len(items), size)]
 
@@ -174,13 +231,22 @@ class _Base:
 
 
 class InProcess(_Base):
-    """Everything in the calling process, one item after the other."""
+    """Everything in the calling process, one item after the other, with the
+    caller's Saxon session (``saxon``) or one of the executor's own."""
 
-    def map(self, work: Callable[[T], R], items: Sequence[T],
+    def __init__(self, saxon: SaxonSession | None = None) -> None:
+        self._saxon = saxon
+
+    def session(self) -> SaxonSession:
+        if self._saxon is None:
+            self._saxon = SaxonSession()
+        return self._saxon
+
+    def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
         total = len(items)
         for i, item in enumerate(items, 1):
-            result = work(item)
+            result = _Batch(work, (item,))(self.session)[0]
             if progress:
                 progress(i, total, _name(item))
             yield result
@@ -199,7 +265,7 @@ class LocalPool(_Base):
         return ProcessPoolExecutor(size, mp_context=self._context,
                                    initializer=_start_worker, initargs=(work, os.getpid()))
 
-    def map(self, work: Callable[[T], R], items: Sequence[T],
+    def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
         total = len(items)
         if total == 0:
@@ -302,7 +368,7 @@ class DaskCluster(_Base):
         answers = self.client.run(_same_files, probes)
         return bool(answers) and all(answers.values())
 
-    def map(self, work: Callable[[T], R], items: Sequence[T],
+    def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
         total = len(items)
         if total == 0:
@@ -370,19 +436,21 @@ def _same_files(probes: list[tuple[str, int, int]]) -> bool:
 
 
 def open_executor(jobs: int | None = None, scheduler: str | None = None,
-                  items: int | None = None, shared_fs: bool | None = None) -> Any:
+                  items: int | None = None, shared_fs: bool | None = None,
+                  saxon: SaxonSession | None = None) -> Any:
     """The executor a command asked for.
 
     ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``): a Dask cluster. Else
     ``jobs`` local worker processes (``None``: all cores; 1, or fewer than
-    :data:`PARALLEL_MIN` ``items``: in-process, starting workers costs more).
+    :data:`PARALLEL_MIN` ``items``: in-process, starting workers costs more,
+    with the caller's ``saxon`` session if given).
     """
     address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if address:
         return DaskCluster(address, shared_fs=shared_fs)
     count = jobs if jobs is not None else (os.cpu_count() or 1)
     if count <= 1 or (items is not None and items < PARALLEL_MIN):
-        return InProcess()
+        return InProcess(saxon)
     return LocalPool(count)
 
 

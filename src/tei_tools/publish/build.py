@@ -43,7 +43,7 @@ from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import formats as registry
 from tei_tools.publish import memory
 from tei_tools.publish.options import BuildOptions, WriteContext
-from tei_tools.publish.saxon import load_source
+from tei_tools.saxon import SaxonSession
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
 
@@ -81,10 +81,12 @@ class BuildResult:
 
 
 def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, *, saxon: SaxonSession | None = None) -> BuildResult:
     """Build ``source`` into ``out_dir`` (explicit paths: nothing depends on the
-    current folder); see the module's documentation."""
+    current folder); see the module's documentation. ``saxon``: the caller's
+    session (``None``: a new one for this build; pass one to build many)."""
     options = options or BuildOptions()
+    saxon = saxon or SaxonSession()
     say = progress or (lambda _msg: None)
     source = Path(source)
     out_dir = Path(out_dir)
@@ -105,11 +107,11 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     parsed = xmlio.parse_document(data, str(source))
     tree = parsed.tree
     if options.validate:
-        result.diagnostics = _validate(source, data, parsed, options, say)
+        result.diagnostics = _validate(source, data, parsed, options, say, saxon)
     if not xmlio.is_tei_root(tree):
         raise BuildError(f"{source}: error: the root element is <{etree.QName(tree.getroot()).text}>, "
                          "not a TEI document")
-    loaded = load_source(source, tree)
+    loaded = saxon.load_source(source, tree)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # a fresh name per build: two builds into the same --out never share a folder
@@ -120,7 +122,7 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
             t0 = time.perf_counter()
             fmt_dir = tmp / name
             fmt_dir.mkdir()
-            ctx = WriteContext(loaded, fmt_dir, tmp, options, source.stem)
+            ctx = WriteContext(loaded, fmt_dir, tmp, options, source.stem, saxon)
             output = registry.writer(name)(ctx)
             for warning in output.warnings:
                 key = _warning_key(warning)
@@ -239,14 +241,15 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def _validate(source: Path, data: bytes, parsed: xmlio.ParsedXml, options: BuildOptions,
-              say: Progress) -> list[Diagnostic]:
+              say: Progress, saxon: SaxonSession) -> list[Diagnostic]:
     # imported here: a build with validate=False never loads the validators (~0.15 s cold)
     from tei_tools.validation import schema_choice
     from tei_tools.validation.runner import validate_document
 
     t0 = time.perf_counter()
     schema = options.schema or schema_choice.schema_for(parsed.tree, source)
-    report = validate_document(data, parsed.tree, str(source), schema=schema, parsed=parsed)
+    report = validate_document(data, parsed.tree, str(source), schema=schema, parsed=parsed,
+                                saxon=saxon)
     diagnostics = list(report.diagnostics())
     if not report.ok:
         raise InvalidDocument(source, diagnostics)

@@ -36,6 +36,7 @@ from tei_tools.executor import DocumentRef, Executor, collect_files, open_execut
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import InvalidDocument, build, check_out_dir, install
 from tei_tools.publish.options import READINGS, BuildOptions
+from tei_tools.saxon import SaxonSession
 
 Progress = Callable[["DocumentBuild", int, int], None]
 """``progress(outcome, done, total)``, called once per document in input order."""
@@ -123,22 +124,23 @@ class CorpusBuild:
 
 @dataclass(frozen=True, slots=True)
 class BuildWork:
-    """Build one :class:`BuildJob` (runs in a worker; picklable)."""
+    """Build one :class:`BuildJob` (runs in a worker, with its session; picklable)."""
 
     options: BuildOptions
+    uses_saxon = True
 
-    def __call__(self, job: BuildJob) -> DocumentBuild:
+    def __call__(self, job: BuildJob, *, saxon: SaxonSession) -> DocumentBuild:
         document = job.document
         if document.data is not None:
-            return self._from_bytes(job)
+            return self._from_bytes(job, saxon)
         if document.cwd is None:
-            return build_one(Path(document.path), Path(job.target), self.options)
+            return build_one(Path(document.path), Path(job.target), self.options, saxon=saxon)
         # another process, elsewhere: the client's relative paths from its folder
         source, target = document.location, os.path.join(document.cwd, job.target)
-        outcome = build_one(Path(source), Path(target), self.options)
+        outcome = build_one(Path(source), Path(target), self.options, saxon=saxon)
         return _renamed(outcome, source, document.path, target, job.target, None)
 
-    def _from_bytes(self, job: BuildJob) -> DocumentBuild:
+    def _from_bytes(self, job: BuildJob, saxon: SaxonSession) -> DocumentBuild:
         """Build a document received by bytes in a private folder; send the files back."""
         with tempfile.TemporaryDirectory(prefix="tei-tools-build-") as tmp:
             source = Path(tmp) / "src" / Path(job.document.path).name
@@ -151,7 +153,7 @@ class BuildWork:
                 from tei_tools.validation import project_schema  # only when validating (#12)
 
                 options = dataclasses.replace(options, schema=project_schema())
-            outcome = build_one(source, out, options)
+            outcome = build_one(source, out, options, saxon=saxon)
             payload = None
             if outcome.ok:
                 payload = tuple((rel, (out / rel).read_bytes()) for rel in outcome.files)
@@ -160,11 +162,12 @@ class BuildWork:
 
 
 def build_one(source: Path, target: Path, options: BuildOptions,
-              progress: Callable[[str], None] | None = None) -> DocumentBuild:
+              progress: Callable[[str], None] | None = None, *,
+              saxon: SaxonSession | None = None) -> DocumentBuild:
     """:func:`~tei_tools.publish.build.build` with every failure of the document
     turned into its :class:`DocumentBuild` (nothing raised for a bad document)."""
     try:
-        result = build(source, target, options, progress)
+        result = build(source, target, options, progress, saxon=saxon)
     except InvalidDocument as exc:
         return DocumentBuild(str(source), str(target), INVALID, str(exc),
                              diagnostics=tuple(exc.diagnostics))
@@ -224,13 +227,15 @@ def build_corpus(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
                  options: BuildOptions | None = None, *, jobs: int | None = None,
                  scheduler: str | None = None, executor: Executor | None = None,
                  progress: Progress | None = None,
-                 default: Path | None = None) -> CorpusBuild:
+                 default: Path | None = None,
+                 saxon: SaxonSession | None = None) -> CorpusBuild:
     """Build every document of ``paths_given`` into ``out_dir``; never prints, never
     raises for one document (its failure is in the report).
 
     Runs on ``executor``, else on :func:`tei_tools.executor.open_executor`'s
     choice for ``jobs`` and ``scheduler`` (a Dask address; ``None``:
-    ``$DASK_SCHEDULER_ADDRESS`` when set, else local processes).
+    ``$DASK_SCHEDULER_ADDRESS`` when set, else local processes). ``saxon``: the
+    caller's session for documents built in this process (workers have their own).
 
     Raises :class:`~tei_tools.errors.UsageError` before any work for a bad option,
     a missing path, a folder without XML, or two documents meant for one folder.
@@ -260,7 +265,7 @@ def build_corpus(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
     if executor is not None:
         run(executor)
     else:
-        with open_executor(jobs, scheduler, items=total) as own:
+        with open_executor(jobs, scheduler, items=total, saxon=saxon) as own:
             run(own)
     return CorpusBuild(str(out_dir), tuple(outcomes))
 

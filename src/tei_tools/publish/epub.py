@@ -29,8 +29,8 @@ from tei_tools.paths import xslt_dir
 from tei_tools.publish.epub_check import check_package
 from tei_tools.publish.epub_cover import render_cover
 from tei_tools.publish.epub_ocf import ocf_bytes, write_atomically
-from tei_tools.publish.saxon import Source, Stylesheets, load_source
 from tei_tools.records.header import UUID_NAMESPACE, describe, package_uuid
+from tei_tools.saxon import SaxonSession, Source
 
 STYLESHEET = "epub/epub.xsl"
 CSS = "epub/epub.css"
@@ -63,14 +63,17 @@ def epub_name(source_path: Path) -> str:
     return f"{Path(source_path).stem}.epub"
 
 
-def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> EpubResult:
+def write(source: Path | Source, out_dir: Path, *, name: str | None = None,
+          saxon: SaxonSession | None = None) -> EpubResult:
     """Build the EPUB of ``source`` into ``out_dir`` (``{stem}.epub`` unless ``name``).
 
     Raises :class:`BuildError` (the output path untouched) when the document
-    cannot be made into a sound EPUB, naming the reason.
+    cannot be made into a sound EPUB, naming the reason. ``saxon``: the session
+    that loaded ``source`` (``None``: a new one, for a path).
     """
+    saxon = saxon or SaxonSession()
     if not isinstance(source, Source):
-        source = load_source(Path(source))
+        source = saxon.load_source(Path(source))
     root = source.tree.getroot()
     if root.tag != f"{{{xmlio.TEI_NS}}}TEI":
         what = "a teiCorpus" if root.tag == f"{{{xmlio.TEI_NS}}}teiCorpus" else f"<{root.tag!s}>"
@@ -83,7 +86,7 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None) -> E
     cover = render_cover(description)
     with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
         work = Path(tmp)
-        run = Stylesheets.get(STYLESHEET).run(source, work, {
+        run = saxon.stylesheet(STYLESHEET).run(source, work, {
             "identifier": identifier, "description": description.summary,
             "cover": COVER_HREF if cover.png else "", "cover-alt": cover.alt})
         files = {

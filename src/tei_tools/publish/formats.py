@@ -16,7 +16,7 @@ from tei_tools.publish.options import WriteContext, Writer, WriterOutput
 def _epub(ctx: WriteContext) -> WriterOutput:
     from tei_tools.publish import epub
 
-    result = epub.write(ctx.source, ctx.out_dir)
+    result = epub.write(ctx.source, ctx.out_dir, saxon=ctx.saxon)
     return WriterOutput([result.path], list(getattr(result, "warnings", []) or []))
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tei_tools.paths import xslt_dir
 from tei_tools.publish.options import WriteContext, WriterOutput
-from tei_tools.publish.saxon import Stylesheets
 
 STYLESHEET = "html/edition.xsl"
 ASSETS = ("edition.css", "edition.js", "favicon.svg")
@@ -43,7 +42,7 @@ def item_texts(ctx: WriteContext) -> list[tuple[str, Path]]:
 def write(ctx: WriteContext) -> WriterOutput:
     offered = downloads(ctx)
     per_item = item_texts(ctx)
-    result = Stylesheets.get(STYLESHEET).run(ctx.source, ctx.out_dir, {
+    result = ctx.saxon.stylesheet(STYLESHEET).run(ctx.source, ctx.out_dir, {
         "reading": ctx.options.reading,
         "downloads": [href for href, _ in offered],
         "item-texts": bool(per_item),

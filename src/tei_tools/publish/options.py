@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei_tools.publish.memory import DEFAULT_MAX_MEMORY
-from tei_tools.publish.saxon import Source
+from tei_tools.saxon import SaxonSession, Source
 
 READINGS = ("regularised", "diplomatic")
 
@@ -39,6 +39,8 @@ class WriteContext:
     options: BuildOptions
     basename: str
     """File stem of the outputs (the TEI file's stem)."""
+    saxon: SaxonSession
+    """The build's Saxon session (``source`` was loaded by it)."""
 
 
 @dataclass(slots=True)

@@ -10,13 +10,12 @@ lines, gap markers, note anchors and notes, figure descriptions) is in
 from __future__ import annotations
 
 from tei_tools.publish.options import WriteContext, WriterOutput
-from tei_tools.publish.saxon import Stylesheets
 
 STYLESHEET = "text/text.xsl"
 
 
 def write(ctx: WriteContext) -> WriterOutput:
-    result = Stylesheets.get(STYLESHEET).run(ctx.source, ctx.out_dir, {
+    result = ctx.saxon.stylesheet(STYLESHEET).run(ctx.source, ctx.out_dir, {
         "reading": ctx.options.reading,
         "page-markers": ctx.options.page_markers,
         "editorial": ctx.options.editorial,

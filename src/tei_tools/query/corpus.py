@@ -22,6 +22,7 @@ from tei_tools.executor import DocumentRef, Executor, open_executor
 from tei_tools.query import documents
 from tei_tools.query.engine import DocumentResult, Language, QueryResult, evaluate
 from tei_tools.query.results import Node, Value
+from tei_tools.saxon import SaxonSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,11 @@ class QueryWork:
     query_name: str = "query"
     as_xml: bool = False
     """Serialise result nodes here (for ``--xml``, ``--format xml``): the Saxon node stays."""
+    uses_saxon = True
 
-    def __call__(self, document: DocumentRef) -> DocumentResult | Failure:
+    def __call__(self, document: DocumentRef, *, saxon: SaxonSession) -> DocumentResult | Failure:
         try:
-            doc = self._load(document)
+            doc = self._load(document, saxon)
             result = evaluate(self.text, [doc], language=self.language,
                               namespaces=dict(self.namespaces), variables=dict(self.variables),
                               query_name=self.query_name)
@@ -61,7 +63,7 @@ class QueryWork:
     def _portable(self, value: Value) -> Value:
         """The value without Saxon objects (they cannot leave the process)."""
         if isinstance(value, Node):
-            return dataclasses.replace(value, saxon=None,
+            return dataclasses.replace(value, saxon=None, session=None,
                                        serialised=value.xml() if self.as_xml else None)
         if isinstance(value, list):
             return [self._portable(v) for v in value]
@@ -70,14 +72,14 @@ class QueryWork:
         return value
 
     @staticmethod
-    def _load(document: DocumentRef) -> documents.Document:
+    def _load(document: DocumentRef, saxon: SaxonSession) -> documents.Document:
         if document.data is None:
-            doc = documents.load(document.location)
+            doc = documents.load(document.location, saxon=saxon)
         else:  # sent by bytes: read from a private copy, named as the client named it
             with tempfile.TemporaryDirectory(prefix="tei-tools-query-") as tmp:
                 copy = Path(tmp) / Path(document.path).name
                 copy.write_bytes(document.data)
-                doc = documents.load(copy)
+                doc = documents.load(copy, saxon=saxon)
         return dataclasses.replace(doc, path=Path(document.path))
 
 
@@ -85,9 +87,11 @@ def evaluate_files(text: str, files: Sequence[str | os.PathLike[str]], *,
                    language: Language = "xpath", namespaces: Mapping[str, str] | None = None,
                    variables: Mapping[str, str] | None = None, query_name: str = "query",
                    as_xml: bool = False, jobs: int | None = None, scheduler: str | None = None,
-                   executor: Executor | None = None) -> QueryResult:
+                   executor: Executor | None = None,
+                   saxon: SaxonSession | None = None) -> QueryResult:
     """Evaluate ``text`` on each file (see :func:`tei_tools.query.engine.evaluate`);
-    ``as_xml``: result nodes will be shown as XML (:meth:`Node.xml`)."""
+    ``as_xml``: result nodes will be shown as XML (:meth:`Node.xml`). ``saxon``:
+    the caller's session for documents read in this process."""
     work = QueryWork(text, language, tuple((namespaces or {}).items()),
                      tuple((variables or {}).items()), query_name, as_xml)
     refs = [DocumentRef(str(f)) for f in files]
@@ -102,5 +106,5 @@ def evaluate_files(text: str, files: Sequence[str | os.PathLike[str]], *,
 
     if executor is not None:
         return run(executor)
-    with open_executor(jobs, scheduler, items=len(refs)) as own:
+    with open_executor(jobs, scheduler, items=len(refs), saxon=saxon) as own:
         return run(own)

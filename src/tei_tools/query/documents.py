@@ -4,7 +4,8 @@ A path argument is a file or a folder (every ``*.xml`` below it, sorted); no
 path means the edition (:func:`tei_tools.paths.edition_file`). Each file is
 read and checked by the hardened parser :mod:`tei_tools.xmlio`; Saxon gets
 the same, already checked text (so its line numbers are the file's), built
-once, on first use, with line numbering on.
+once, on first use, with line numbering on, by the document's
+:class:`~tei_tools.saxon.SaxonSession` (the caller's, or one per :func:`load_all`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 from lxml import etree
 
 from tei_tools import xmlio
-from tei_tools.errors import UsageError, XmlInputError
+from tei_tools.errors import BuildError, UsageError, XmlInputError
 from tei_tools.executor import collect_files  # the one folder expansion
 from tei_tools.paths import edition_file
 from tei_tools.query.facts import Facts, compute
+from tei_tools.saxon import SaxonSession
 
 TEI = xmlio.TEI_NS
 XML = xmlio.XML_NS
@@ -44,11 +46,12 @@ def resolve_paths(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
 
 @dataclass(slots=True)
 class Document:
-    """One XML file: its lxml tree and, built on demand, its Saxon tree."""
+    """One XML file: its lxml tree and, built on demand by its session, its Saxon tree."""
 
     path: Path
     tree: etree._ElementTree
     text: str = field(repr=False)
+    saxon: SaxonSession = field(default_factory=SaxonSession, repr=False, compare=False)
     _node: object = field(default=None, repr=False, compare=False)
     _facts: Facts | None = field(default=None, repr=False, compare=False)
 
@@ -63,30 +66,26 @@ class Document:
     def saxon_node(self) -> object:
         """The document as a Saxon ``PyXdmNode`` (line numbers on), built once."""
         if self._node is None:
-            from tei_tools.publish.saxon import processor
-
-            builder = processor().new_document_builder()
-            builder.set_line_numbering(True)
-            builder.set_base_uri(self.path.resolve().as_uri())
             try:
-                self._node = builder.parse_xml(xml_text=self.text, encoding="UTF-8")
-            except Exception as exc:  # saxonche.PySaxonApiError
-                raise XmlInputError(self.name, f"Saxon cannot read the document: "
-                                    f"{' '.join(str(exc).split())}", code="XML-SAXON") from None
+                self._node = self.saxon.document_from_text(
+                    self.text, self.path.resolve().as_uri(), line_numbers=True, name=self.name)
+            except BuildError as exc:
+                raise XmlInputError(self.name, str(exc).split(": error: ", 1)[-1],
+                                    code="XML-SAXON") from None
         return self._node
 
 
     def facts(self) -> Facts:
         """What the rendering core says of this document (:mod:`tei_tools.query.facts`), once."""
         if self._facts is None:
-            from tei_tools.publish.saxon import Source
-
-            self._facts = compute(Source(self.path, self.tree, self.saxon_node()))
+            source = self.saxon.source_of(self.path, self.tree, self.saxon_node())
+            self._facts = compute(source, saxon=self.saxon)
         return self._facts
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read one file through the hardened parser."""
+def load(path: str | os.PathLike[str], *, saxon: SaxonSession | None = None) -> Document:
+    """Read one file through the hardened parser; ``saxon``: the session that will
+    build its Saxon tree (``None``: a new one)."""
     data = xmlio.read_bytes(path)
     parsed = xmlio.parse_document(data, str(path))
     tree = parsed.tree
@@ -100,11 +99,14 @@ def load(path: str | os.PathLike[str]) -> Document:
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             text = etree.tostring(tree, encoding="unicode")
-    return Document(Path(path), tree, text.lstrip("\ufeff"))
+    return Document(Path(path), tree, text.lstrip("\ufeff"), saxon or SaxonSession())
 
 
-def load_all(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Document]:
-    return [load(p) for p in resolve_paths(paths)]
+def load_all(paths: Sequence[str | os.PathLike[str]] = (), *,
+             saxon: SaxonSession | None = None) -> list[Document]:
+    """Every document of ``paths`` (:func:`resolve_paths`), one Saxon session for all."""
+    saxon = saxon or SaxonSession()
+    return [load(p, saxon=saxon) for p in resolve_paths(paths)]
 
 
 def iter_elements(root: etree._Element, *names: str) -> Iterable[etree._Element]:

@@ -20,11 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tei_tools.errors import QueryError, UsageError
 from tei_tools.query.documents import NS, Document
 from tei_tools.query.results import FunctionItem, Node, Value
+
+if TYPE_CHECKING:  # pragma: no cover
+    import saxonche
 
 Language = Literal["xpath", "xquery"]
 
@@ -119,8 +122,6 @@ def evaluate(expression: str, documents: Sequence[Document], *,
     for a static error in the query, :class:`QueryError` (exit 1) for a
     dynamic one, with the Saxon error code and the position in the query.
     """
-    from tei_tools.publish.saxon import processor
-
     variables = dict(variables or {})
     for name in variables:
         if not _NCNAME.match(name):
@@ -132,9 +133,9 @@ def evaluate(expression: str, documents: Sequence[Document], *,
     else:
         text, offset = expression, 0
 
-    proc = processor()
     results: list[DocumentResult] = []
     for doc in documents:
+        proc = doc.saxon.processor  # the document's Saxon tree is this processor's
         xq = proc.new_xquery_processor()
         for prefix, uri in {**NS, **(namespaces or {})}.items():
             if prefix != "xml":
@@ -174,7 +175,7 @@ def _convert(value: object, doc: Document) -> list[Value]:
     nodes: list[tuple[Node, object]] = []
     items = _items(value, doc, nodes)
     if nodes:
-        _describe(nodes)
+        _describe(nodes, doc.saxon.processor)
     return items
 
 
@@ -191,7 +192,7 @@ def _item(item: object, doc: Document, nodes: list[tuple[Node, object]]) -> Valu
         kind = xnode.node_kind_str
         node = Node(file=doc.name, line=xnode.line_number or None, path="", xml_id=None,
                     kind=kind, name=_node_name(xnode.name), text=xnode.string_value or "",
-                    saxon=xnode)
+                    saxon=xnode, session=doc.saxon)
         nodes.append((node, xnode))
         return node
     if it.is_map:  # type: ignore[attr-defined]
@@ -248,10 +249,7 @@ def shorten_names(text: str) -> str:
     return text.replace("Q{}", "")
 
 
-def _describe(nodes: list[tuple[Node, object]]) -> None:
-    from tei_tools.publish.saxon import processor
-
-    proc = processor()
+def _describe(nodes: list[tuple[Node, object]], proc: saxonche.PySaxonProcessor) -> None:
     seq = proc.empty_sequence()
     for _, xnode in nodes:
         seq.add_xdm_item(xnode)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools import xmlio
-from tei_tools.publish.saxon import Source, Stylesheets
+from tei_tools.saxon import SaxonSession, Source
 
 FACTS_NS = "urn:x-tei-tools:facts"
 _F = f"{{{FACTS_NS}}}"
@@ -90,9 +90,10 @@ class Facts:
     dates: tuple[DateFact, ...]
 
 
-def compute(source: Source) -> Facts:
-    """Run the facts layer on ``source`` (its lxml tree and Saxon tree are the same document)."""
-    result = Stylesheets.get(STYLESHEET).run(source, source.path.parent)
+def compute(source: Source, *, saxon: SaxonSession) -> Facts:
+    """Run the facts layer on ``source`` (its lxml tree and Saxon tree are the same
+    document, built by ``saxon``)."""
+    result = saxon.stylesheet(STYLESHEET).run(source, source.path.parent)
     facts = xmlio.parse_bytes(result.principal.encode("utf-8"), f"{source.name} (facts)").getroot()
     resolve = _Resolver(source.tree.getroot())
     counts: dict[str, dict[str, int]] = {}

@@ -34,6 +34,7 @@ from typing import TypeAlias
 from lxml import etree
 
 from tei_tools import xmlio
+from tei_tools.saxon import SaxonSession
 
 TT_NS = "urn:x-tei-tools"
 _SERIALIZE = """declare variable $node external;
@@ -60,6 +61,8 @@ class Node:
     name: str | None
     text: str
     saxon: object = field(default=None, repr=False, compare=False)
+    session: SaxonSession | None = field(default=None, repr=False, compare=False)
+    """The session whose processor built ``saxon``."""
     serialised: str | None = field(default=None, repr=False, compare=False)
     """:meth:`xml`, computed where the Saxon node was (a node sent from a worker has none)."""
 
@@ -72,12 +75,10 @@ class Node:
             return self.serialised
         if self.kind == "attribute":
             return f'{self.name}="{escape_attribute(self.text)}"'
-        if self.saxon is None or self.kind not in ("element", "document", "comment",
+        if self.saxon is None or self.session is None or self.kind not in ("element", "document", "comment",
                                                      "processing-instruction"):
             return escape_text(self.text) if self.kind == "text" else self.text
-        from tei_tools.publish.saxon import processor
-
-        xq = processor().new_xquery_processor()
+        xq = self.session.processor.new_xquery_processor()
         xq.set_parameter("node", self.saxon)
         value = xq.run_query_to_value(query_text=_SERIALIZE, lang="3.1")
         return str(value.head.string_value)

@@ -41,6 +41,7 @@ from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
 from tei_tools.executor import DocumentRef, Executor, open_executor
 from tei_tools.executor import collect_files as executor_files
+from tei_tools.saxon import SaxonSession
 from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
 from tei_tools.validation.locate import SourceText
@@ -75,7 +76,8 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              jobs: int | None = None,
              progress: Progress | None = None,
              scheduler: str | None = None,
-             executor: Executor | None = None) -> ValidationReport:
+             executor: Executor | None = None,
+             saxon: SaxonSession | None = None) -> ValidationReport:
     """Validate TEI documents; never prints.
 
     ``paths``: files and folders (``None``: the edition folder). ``schema``: a
@@ -85,7 +87,9 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     project's rules; ``False`` none; a path, that Schematron. ``jobs``: local worker
     processes (``None``: all cores; 1: in-process). ``scheduler``: a Dask
     scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
-    ``executor`` of :mod:`tei_tools.executor` the caller keeps.
+    ``executor`` of :mod:`tei_tools.executor` the caller keeps. ``saxon``: the
+    caller's Saxon session, for the Schematron run in this process (``None``: a
+    new one; worker processes have their own).
 
     ``embedded_schematron``: run the Schematron embedded in the grammar
     (``None``: yes, unless ``schematron`` is ``False``). ``xinclude``: whether and
@@ -107,13 +111,14 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     files = collect_files(paths)
     rng_path, sch_path = _schemas(schema, schematron)
     relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
-    loaded = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
+    saxon = saxon or SaxonSession()
+    loaded = _load_rules(rng_path, sch_path, schematron, embedded_schematron, saxon)
     checks = _checks(rng_path, sch_path, embedded=any(c.embedded for c in loaded),
                      xinclude=xinclude)
     if executor is not None:
         results = _run([str(f) for f in files], checks, executor, progress)
     else:
-        with open_executor(jobs, scheduler, items=len(files)) as own:
+        with open_executor(jobs, scheduler, items=len(files), saxon=saxon) as own:
             results = _run([str(f) for f in files], checks, own, progress)
     names = ("well-formed", "tei-root", "relaxng",
              *("embedded-schematron" if c.embedded else "schematron" for c in loaded))
@@ -144,34 +149,39 @@ def validate_bytes(data: bytes, name: str, *,
                    schema: str | os.PathLike[str] | None = None,
                    schematron: str | os.PathLike[str] | bool | None = None,
                    embedded_schematron: bool | None = None,
-                   xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
+                   xinclude: XIncludePolicy = xmlio.XINCLUDE,
+                   saxon: SaxonSession | None = None) -> FileResult:
     """Validate one in-memory document (e.g. a build's intermediate TEI)."""
+    saxon = saxon or SaxonSession()
     rng_path, sch_path = _schemas(schema, schematron)
     compiled_rng = relaxng.load_relaxng(rng_path)
-    compiled_sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
-    return _check_data(data, name, compiled_rng, compiled_sch, xinclude=xinclude)
+    compiled_sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron, saxon)
+    return _check_data(data, name, compiled_rng, compiled_sch, saxon, xinclude=xinclude)
 
 
 def validate_document(data: bytes, tree: etree._ElementTree, name: str, *,
                       schema: str | os.PathLike[str] | None = None,
                       schematron: str | os.PathLike[str] | bool | None = None,
                       embedded_schematron: bool | None = None,
-                      parsed: xmlio.ParsedXml | None = None) -> ValidationReport:
+                      parsed: xmlio.ParsedXml | None = None,
+                      saxon: SaxonSession | None = None) -> ValidationReport:
     """Validate a document already read (``data``) and parsed (``tree``, by
     :mod:`tei_tools.xmlio`): what a build does, without reading it again.
     ``parsed``: what :func:`tei_tools.xmlio.parse_document` said of it, so that a
-    diagnostic in an XInclude'd file names that file."""
+    diagnostic in an XInclude'd file names that file. ``saxon``: the caller's
+    session for the Schematron (``None``: a new one)."""
+    saxon = saxon or SaxonSession()
     rng_path, sch_path = _schemas(schema, schematron)
     rng = relaxng.load_relaxng(rng_path)
-    sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron)
+    sch = _load_rules(rng_path, sch_path, schematron, embedded_schematron, saxon)
     names = ("well-formed", "tei-root", "relaxng",
              *("embedded-schematron" if c.embedded else "schematron" for c in sch))
     if parsed is not None and parsed.included:
         source = SourceText.from_text(parsed.text(), tree)
-        found = _check_tree(data, tree, name, rng, sch, source=source)
+        found = _check_tree(data, tree, name, rng, sch, saxon, source=source)
         result = FileResult(name, tuple(_relocated(d, parsed, name) for d in found.diagnostics))
     else:
-        result = _check_tree(data, tree, name, rng, sch)
+        result = _check_tree(data, tree, name, rng, sch, saxon)
     return ValidationReport((result,), str(rng_path), str(sch_path) if sch_path else None,
                             names)
 
@@ -182,12 +192,12 @@ Rules = tuple[rules.CompiledSchematron, ...]
 
 def _load_rules(rng_path: Path, sch_path: Path | None,
                 schematron: str | os.PathLike[str] | bool | None,
-                embedded: bool | None) -> Rules:
+                embedded: bool | None, saxon: SaxonSession) -> Rules:
     """Read (once per process) the Schematrons of a run; a file given is compiled
     now, so that a static error is a usage error before any document."""
     loaded: list[rules.CompiledSchematron] = []
     if sch_path is not None:
-        loaded.append(rules.load_schematron(sch_path))
+        loaded.append(rules.load_schematron(sch_path, saxon=saxon))
     if embedded is None:
         embedded = schematron is not False
     if embedded:
@@ -215,7 +225,8 @@ def _schemas(schema: str | os.PathLike[str] | None,
 class DocumentChecks:
     """The checks of one run as a worker receives them: schema paths, not compiled
     schemas (``None``: the project's, found where the worker has it). Each worker
-    process compiles them once, into :mod:`relaxng`'s and :mod:`schematron`'s caches."""
+    process reads them once (:mod:`relaxng`'s and :mod:`schematron`'s caches) and
+    compiles the Schematron in its own Saxon session (the executor's)."""
 
     rng: str | None
     """The RELAX NG grammar (``None``: the project's)."""
@@ -226,6 +237,9 @@ class DocumentChecks:
     embedded: bool = False
     """Run the Schematron embedded in the grammar."""
     xinclude: XIncludePolicy = xmlio.XINCLUDE
+
+    uses_saxon = True
+    """The executor hands each call its process's :class:`SaxonSession`."""
 
     def schemas(self) -> tuple[relaxng.CompiledRelaxNG, Rules]:
         rng_path = Path(self.rng) if self.rng is not None else project_schema()
@@ -241,16 +255,16 @@ class DocumentChecks:
                 sch.append(inside)
         return rng, tuple(sch)
 
-    def prepare(self) -> None:
+    def prepare(self, *, saxon: SaxonSession) -> None:
         _, sch = self.schemas()  # the grammar is read once per worker, here
         for compiled in sch:
-            compiled.compile()  # a worker sees many documents: each Schematron whole, once
+            compiled.compile(saxon)  # a worker sees many documents: each Schematron whole, once
 
-    def __call__(self, document: DocumentRef) -> FileResult:
+    def __call__(self, document: DocumentRef, *, saxon: SaxonSession) -> FileResult:
         rng, sch = self.schemas()
         if document.data is not None:
-            return _check_data(document.data, document.path, rng, sch, self.xinclude)
-        return validate_file(document.location, rng, sch, name=document.path,
+            return _check_data(document.data, document.path, rng, sch, saxon, self.xinclude)
+        return validate_file(document.location, rng, sch, saxon, name=document.path,
                              xinclude=self.xinclude)
 
 
@@ -275,7 +289,7 @@ def _run(files: list[str], checks: DocumentChecks, executor: Executor,
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
-                  sch: Rules,
+                  sch: Rules, saxon: SaxonSession,
                   name: str | None = None,
                   xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     """All checks on one file, with compiled schemas; ``name``: how results name it
@@ -289,20 +303,20 @@ def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
         message = str(exc).split(": error: ", 1)[-1]
         return FileResult(name, (Diagnostic("IO", "error", name, None, None, message),),
                           io_error=True)
-    return _check_data(data, name, rng, sch, xinclude)
+    return _check_data(data, name, rng, sch, saxon, xinclude)
 
 
 def _check_data(data: bytes, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: Rules,
+                sch: Rules, saxon: SaxonSession,
                 xinclude: XIncludePolicy = xmlio.XINCLUDE) -> FileResult:
     try:
         parsed = xmlio.parse_document(data, name, xinclude)
     except XmlInputError as exc:
         return FileResult(name, (exc.diagnostic(),))
     if not parsed.included:
-        return _check_tree(data, parsed.tree, name, rng, sch)
+        return _check_tree(data, parsed.tree, name, rng, sch, saxon)
     source = SourceText.from_text(parsed.text(), parsed.tree)
-    result = _check_tree(data, parsed.tree, name, rng, sch, source)
+    result = _check_tree(data, parsed.tree, name, rng, sch, saxon, source)
     return FileResult(name, tuple(_relocated(d, parsed, name) for d in result.diagnostics),
                       result.io_error)
 
@@ -316,7 +330,7 @@ def _relocated(d: Diagnostic, parsed: xmlio.ParsedXml, name: str) -> Diagnostic:
 
 
 def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.CompiledRelaxNG,
-                sch: Rules,
+                sch: Rules, saxon: SaxonSession,
                 source: SourceText | None = None) -> FileResult:
     source = source if source is not None else SourceText(data, tree)
     if not xmlio.is_tei_root(tree):
@@ -331,26 +345,26 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
     diagnostics: list[Diagnostic] = list(relaxng.check(rng, tree, source, name))
     ids_reported = any(d.code == "TT-ID-01" for d in diagnostics)
     if sch:
-        diagnostics.extend(_schematron(sch, tree, source, name, ids_reported))
+        diagnostics.extend(_schematron(sch, tree, source, name, ids_reported, saxon))
         diagnostics = _drop_repeated_dates(diagnostics)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     return FileResult(name, tuple(diagnostics))
 
 
 def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
-                ids_reported: bool) -> list[Diagnostic]:
+                ids_reported: bool, saxon: SaxonSession) -> list[Diagnostic]:
     """Every Schematron of the run on one document (Saxon's tree built once)."""
     sch = tuple(c for c in sch if c.for_document(tree) is not None)
     if not sch:
         return []
     try:
-        document = rules.saxon_document(tree, name)
+        document = rules.saxon_document(tree, name, saxon)
     except TeiToolsError as exc:
         return [Diagnostic("SCH", "error", name, None, None,
                            f"the Schematron could not be run: {str(exc).split(': error: ', 1)[-1]}")]
     out: list[Diagnostic] = []
     for compiled in sch:
-        for d in rules.check(compiled, tree, source, name, document):
+        for d in rules.check(compiled, tree, source, name, document, saxon=saxon):
             if d.code == "TT-ID-01" and ids_reported:
                 continue  # the grammar's ID check has reported each repeat already
             out.append(d)

@@ -10,8 +10,9 @@
 A schema is read into a model (:mod:`~tei_tools.validation.schematron_schema`:
 includes, abstract patterns and rules, phases), compiled to XSLT 3.0 by the
 project's own compiler (:mod:`~tei_tools.validation.schematron_xslt`) and that
-by saxonche (the project's one processor, :mod:`tei_tools.publish.saxon`) —
-once per process for each file content (path, SHA-256 of the bytes, phase).
+by saxonche in the caller's :class:`~tei_tools.saxon.SaxonSession` (once per
+session for the same XSLT). The model is read once per process for each file
+content (path, SHA-256 of the bytes, phase); it holds no Saxon object.
 
 Running it gives SVRL; each ``svrl:failed-assert`` / ``svrl:successful-report``
 becomes a :class:`~tei_tools.diagnostics.Diagnostic`: the code and the
@@ -37,6 +38,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
+from tei_tools.saxon import SaxonSession
 from tei_tools.validation.locate import SourceText, written_name
 from tei_tools.validation.schematron_prune import document_names, relevant_patterns
 from tei_tools.validation.schematron_schema import (
@@ -62,14 +64,17 @@ class CompiledSchematron:
 
     A schema read from a file is compiled at once (a static error is a usage
     error before any document); the big one embedded in a grammar is compiled
-    on first use, whole (:meth:`compile`, before workers fork) or, for one
+    on first use, whole (:meth:`compile`, once per worker) or, for one
     document, only its patterns that can fire there (:meth:`for_document`).
+    The executables live in the :class:`~tei_tools.saxon.SaxonSession` given.
     """
 
     path: Path
     schema: SchematronSchema
     embedded: bool = False
-    _executable: object | None = field(default=None, repr=False)
+    _xslt: str | None = field(default=None, repr=False)
+    _whole: bool = field(default=False, repr=False)
+    """Documents get the whole schema (it was compiled whole once), not pruned copies."""
     _pruned: dict[tuple[int, ...], CompiledSchematron] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -79,24 +84,23 @@ class CompiledSchematron:
 
     @property
     def xslt(self) -> str:
-        """The XSLT 3.0 the project's compiler writes for this schema."""
-        return compile_to_xslt(self.schema)
-
-    @property
-    def executable(self) -> object:
-        return self.compile()
-
-    def compile(self) -> object:
-        """Compile the whole schema with Saxon (once)."""
+        """The XSLT 3.0 the project's compiler writes for this schema (written once)."""
         with self._lock:
-            if self._executable is None:
-                self._executable = _compile(compile_to_xslt(self.schema), self.path, self.schema)
-            return self._executable
+            if self._xslt is None:
+                self._xslt = compile_to_xslt(self.schema)
+            return self._xslt
+
+    def compile(self, saxon: SaxonSession | None = None) -> object:
+        """Compile the whole schema with ``saxon`` (once per session; ``None``: a
+        new session, to check that it compiles)."""
+        executable = _compile(self.xslt, self.path, self.schema, saxon or SaxonSession())
+        self._whole = True
+        return executable
 
     def for_document(self, tree: etree._ElementTree) -> CompiledSchematron | None:
         """What to run on ``tree``: this schema, or (big schema not compiled whole)
         only its patterns that can fire there; ``None`` if none can."""
-        if self._executable is not None or len(self.schema.patterns) <= PRUNE_MIN:
+        if self._whole or len(self.schema.patterns) <= PRUNE_MIN:
             return self
         keep = relevant_patterns(self.schema, document_names(tree))
         if not keep:
@@ -118,12 +122,14 @@ _CACHE: dict[tuple[str, str, str, str], CompiledSchematron] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_schematron(path: str | os.PathLike[str], phase: str | None = None) -> CompiledSchematron:
-    """Compile a Schematron file once per process per content and phase."""
+def load_schematron(path: str | os.PathLike[str], phase: str | None = None, *,
+                    saxon: SaxonSession | None = None) -> CompiledSchematron:
+    """Read a Schematron file once per process per content and phase, and compile
+    it in ``saxon`` (``None``: a new session, only to report a static error now)."""
     p = Path(path)
     key = ("sch", *_content_key(p, "Schematron schema"), phase or "")
     compiled = _cached(key, lambda: read_schema(p, phase), p, embedded=False)
-    compiled.compile()  # a static error is reported now, before any document
+    compiled.compile(saxon)  # a static error is reported now, before any document
     return compiled
 
 
@@ -165,9 +171,7 @@ def _cached(key: tuple[str, str, str, str], read: Callable[[], SchematronSchema]
         return _CACHE.setdefault(key, compiled)
 
 
-def _compile(xslt: str, path: Path, schema: SchematronSchema) -> object:
-    from tei_tools.publish import saxon
-
+def _compile(xslt: str, path: Path, schema: SchematronSchema, saxon: SaxonSession) -> object:
     try:
         return saxon.compile_text(xslt, path.resolve().as_uri())
     except BuildError as exc:
@@ -187,27 +191,28 @@ def _compile(xslt: str, path: Path, schema: SchematronSchema) -> object:
 
 
 # -- running ---------------------------------------------------------------------
-def saxon_document(tree: etree._ElementTree, name: str) -> object:
+def saxon_document(tree: etree._ElementTree, name: str, saxon: SaxonSession) -> object:
     """The document as Saxon's tree (built once, shared by every Schematron run on it)."""
-    from tei_tools.publish import saxon
-
     text = etree.tostring(tree.getroot(), encoding="unicode")
     return saxon.document_from_text(text, Path(name).resolve().as_uri())
 
 
 def check(compiled: CompiledSchematron, tree: etree._ElementTree, source: SourceText,
-          file: str, document: object | None = None) -> list[Diagnostic]:
+          file: str, document: object | None = None, *,
+          saxon: SaxonSession | None = None) -> list[Diagnostic]:
     """Run the Schematron on ``tree``; every failed assert / report as a diagnostic.
 
     ``source`` locates nodes (line, column) in ``file``; ``document``: Saxon's
-    tree of ``tree`` if the caller has it already (:func:`saxon_document`).
+    tree of ``tree`` if the caller has it already (:func:`saxon_document`), built
+    by ``saxon`` (``None``: a new session for this check).
     """
+    saxon = saxon or SaxonSession()
     use = compiled.for_document(tree)
     if use is None:
         return []
     try:
-        node = document if document is not None else saxon_document(tree, file)
-        svrl = run_svrl(use, node)
+        node = document if document is not None else saxon_document(tree, file, saxon)
+        svrl = run_svrl(use, node, saxon)
     except TeiToolsError as exc:
         message = str(exc).split(": error: ", 1)[-1]
         return [Diagnostic("SCH", "error", file, None, None,
@@ -215,11 +220,11 @@ def check(compiled: CompiledSchematron, tree: etree._ElementTree, source: Source
     return diagnostics_from_svrl(compiled, svrl, tree, source, file)
 
 
-def run_svrl(compiled: CompiledSchematron, document: object) -> etree._Element:
-    """The SVRL report of one run (an ``svrl:schematron-output`` element)."""
-    from tei_tools.publish import saxon
-
-    executable = compiled.compile()
+def run_svrl(compiled: CompiledSchematron, document: object,
+             saxon: SaxonSession) -> etree._Element:
+    """The SVRL report of one run (an ``svrl:schematron-output`` element) on a
+    document ``saxon`` built."""
+    executable = compiled.compile(saxon)
     with compiled._lock:
         text = saxon.run_to_string(executable, document, str(compiled.path))
     if text.startswith("<?xml"):

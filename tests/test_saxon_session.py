@@ -1,0 +1,145 @@
+"""Saxon's room (issues 15 and 12): one session per owner, nothing shared, recycled on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from executor_work import SaxonCounter
+
+from tei_tools import executor as ex
+from tei_tools.errors import BuildError
+from tei_tools.saxon import HARDENING, SaxonSession, guard
+
+from conftest import MINI
+
+TEXT = "text/text.xsl"
+
+
+def _run_text(saxon: SaxonSession, out: Path) -> str:
+    return saxon.stylesheet(TEXT).run(saxon.load_source(MINI), out, {"basename": "m"}).principal
+
+
+def test_two_sessions_share_no_processor_cache_or_tree(tmp_path: Path) -> None:
+    a, b = SaxonSession(), SaxonSession()
+    assert a.processor is not b.processor
+    sheet = a.stylesheet(TEXT)
+    assert a.stylesheet(TEXT) is sheet  # compiled once in its session
+    assert b.stats().compiled == ()  # …and not in the other one
+    assert b.stylesheet(TEXT) is not sheet
+    source = a.load_source(MINI)
+    with pytest.raises(BuildError, match="loaded by another Saxon session"):
+        b.stylesheet(TEXT).run(source, tmp_path / "b")
+    # the same work in either session gives the same bytes
+    assert _run_text(a, tmp_path / "a1") == _run_text(b, tmp_path / "b1") != ""
+    assert sorted(p.name for p in (tmp_path / "a1").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "b1").iterdir())
+
+
+def test_hardening_applies_to_every_processor_a_session_starts(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text('<!DOCTYPE r [<!ENTITY e "boom">]><r>&e;</r>', encoding="utf-8")
+    plain = tmp_path / "plain.xml"
+    plain.write_text("<r>local</r>", encoding="utf-8")
+    assert len(HARDENING) == 3
+    saxon = SaxonSession()
+    for _ in range(2):  # the first processor, then the one after a recycle
+        xq = saxon.processor.new_xquery_processor()
+        assert xq.run_query_to_value(query_text=f"string(doc('{plain.as_uri()}'))").head \
+            .string_value == "local"
+        for uri in (hostile.as_uri(), "http://127.0.0.1:9/x.xml"):
+            with pytest.raises(Exception, match=r"DOCTYPE|doctype|protocol|not allowed|FODC"):
+                saxon.processor.new_xquery_processor().run_query_to_value(
+                    query_text=f"string(doc('{uri}'))")
+        saxon.recycle()
+    assert saxon.stats().processors == 2
+
+
+def test_recycling_by_count_starts_a_new_processor_between_documents(tmp_path: Path) -> None:
+    saxon = SaxonSession(recycle_every=3, max_rss_mib=None)
+    recycled = []
+    for i in range(7):
+        _run_text(saxon, tmp_path / str(i))
+        recycled.append(saxon.document_done())
+    assert recycled == [False, False, True, False, False, True, False]
+    stats = saxon.stats()
+    assert (stats.processors, stats.documents, stats.compiled) == (3, 1, (TEXT,))
+    old = saxon.load_source(MINI)
+    saxon.recycle()
+    assert saxon.stats().compiled == ()  # dropped with its processor
+    with pytest.raises(BuildError, match="before it recycled"):
+        saxon.stylesheet(TEXT).run(old, tmp_path / "old")
+
+
+def test_recycling_by_memory_follows_the_resident_size() -> None:
+    assert SaxonSession(recycle_every=None, max_rss_mib=1).document_done() is True
+    big = SaxonSession(recycle_every=None, max_rss_mib=1 << 30)
+    assert [big.document_done() for _ in range(5)] == [False] * 5
+    assert SaxonSession(recycle_every=None, max_rss_mib=None).document_done() is False
+
+
+def test_in_process_executor_uses_the_callers_session_and_counts_documents() -> None:
+    saxon = SaxonSession(recycle_every=2, max_rss_mib=None)
+    got = list(ex.InProcess(saxon).map(SaxonCounter(), [0, 1, 2, 3, 4]))
+    assert {g[2] for g in got} == {id(saxon)}
+    # documents counted before each item: 0, 1, then recycled (new processor) …
+    assert [g[4] for g in got] == [0, 1, 0, 1, 0]
+    assert saxon.stats().documents == 1
+
+
+def test_each_worker_process_has_its_own_session_kept_across_batches() -> None:
+    with ex.LocalPool(2) as pool:
+        got = list(pool.map(SaxonCounter(), list(range(24))))
+    assert [g[0] for g in got] == list(range(24))
+    by_pid: dict[int, list[tuple[int, int, int, int, int, tuple[str, ...]]]] = {}
+    for g in got:
+        by_pid.setdefault(g[1], []).append(g)
+    for seen in by_pid.values():
+        assert len({g[2] for g in seen}) == 1  # one session per process
+        assert [g[4] for g in seen] == list(range(len(seen)))  # it counted every document
+        assert seen[0][5] == (TEXT,)  # prepared with it, in the worker
+
+
+def test_errors_stay_one_located_line_without_touching_stderr(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    saxon = SaxonSession()
+    bad = ('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+           '<xsl:template match="/"><x a="{1 +}"/></xsl:template></xsl:stylesheet>')
+    with pytest.raises(BuildError, match=r"^file:///x/bad.xsl: error: .*at char \d+.*XPST0003"):
+        saxon.compile_text(bad, "file:///x/bad.xsl")
+    good = saxon.compile_text(bad.replace("{1 +}", "{1 + 1}"), "file:///x/good.xsl")
+    assert saxon.compile_text(bad.replace("{1 +}", "{1 + 1}"), "file:///x/good.xsl") is good
+    node = saxon.document_from_text("<r/>", "file:///x/in.xml")
+    assert 'a="2"' in saxon.run_to_string(good, node, "good")
+    assert capfd.readouterr().err == ""
+    # Saxon's parser only ever sees what the hardened parser accepted; should it
+    # still fail, the error is one line too (its own report goes to stderr: guard.py)
+    with pytest.raises(BuildError, match=r"^in.xml: error: Saxon cannot read the document: .*"
+                                         r"must be terminated"):
+        saxon.document_from_text("<r><a></r>", "file:///x/in.xml", name="in.xml")
+
+
+def test_the_guard_changes_no_output_byte(tmp_path: Path) -> None:
+    """The wrapper a stylesheet is compiled in adds nothing to what it writes."""
+    saxon = SaxonSession()
+    wrapped = _run_text(saxon, tmp_path / "wrapped")
+    plain = saxon.processor.new_xslt30_processor().compile_stylesheet(
+        stylesheet_file=str(saxon.stylesheet(TEXT).path))
+    plain.set_parameter("basename", saxon.processor.make_string_value("m"))
+    plain.set_base_output_uri((tmp_path / "plain").as_uri() + "/")
+    (tmp_path / "plain").mkdir()
+    direct = plain.transform_to_string(xdm_node=saxon.load_source(MINI).node) or ""
+    assert wrapped == direct.split("?>", 1)[-1].strip()
+    for f in sorted((tmp_path / "plain").rglob("*")):
+        if f.is_file():
+            assert (tmp_path / "wrapped" / f.relative_to(tmp_path / "plain")).read_bytes() \
+                == f.read_bytes()
+
+
+def test_the_guard_reads_its_own_message_only() -> None:
+    own = ["warning: x", "done"]
+    assert guard.split(own) == (own, None)
+    messages, caught = guard.split([*own, f"{guard.MARK}\terr:FORG0001\t4\t9\tfile:///a/b.xsl\tbad"])
+    assert messages == own and caught is not None
+    assert (caught.code, caught.where, caught.description, caught.terminated) == \
+        ("FORG0001", "b.xsl:4:9", "bad", False)
