@@ -2,8 +2,10 @@ r"""Run a ``tei-tools`` sub-command over many documents with K worker processes.
 
 Used for the scaling measurements when the command itself takes one document
 (``build``) or has no worker option: each worker is a long-lived process that
-calls the CLI in-process (``CliRunner``), so schemas and stylesheets are
-compiled once per worker, as they would be in a batch job.
+calls the CLI in-process (``CliRunner``), so grammars are read once per
+worker; each command call has its own Saxon session (its stylesheets compiled
+per call). ``tei-tools build FOLDER -j K`` is the batch job whose workers keep
+one session (``bench/worker_memory.py``).
 
     python bench/pool.py --workers K \
         --per-file "build {file} --no-validate --format txt --out {out}" LISTFILE OUTDIR

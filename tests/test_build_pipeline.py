@@ -168,7 +168,7 @@ def test_each_stylesheet_is_compiled_once_per_session() -> None:
     saxon = SaxonSession()
     first = saxon.stylesheet("text/text.xsl")
     assert saxon.stylesheet("text/text.xsl") is first
-    assert saxon.stats().compiled == ("text/text.xsl",)
+    assert saxon.compiled() == ("text/text.xsl",)
 
 
 def test_saxon_errors_become_build_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

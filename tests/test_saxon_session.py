@@ -1,4 +1,4 @@
-"""Saxon's room (issues 15 and 12): one session per owner, nothing shared, recycled on demand."""
+"""Saxon's room (issues 15 and 12): one session per owner, nothing shared; bounded workers."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_two_sessions_share_no_processor_cache_or_tree(tmp_path: Path) -> None:
     assert a.processor is not b.processor
     sheet = a.stylesheet(TEXT)
     assert a.stylesheet(TEXT) is sheet  # compiled once in its session
-    assert b.stats().compiled == ()  # …and not in the other one
+    assert b.compiled() == ()  # …and not in the other one
     assert b.stylesheet(TEXT) is not sheet
     source = a.load_source(MINI)
     with pytest.raises(BuildError, match="loaded by another Saxon session"):
@@ -36,14 +36,13 @@ def test_two_sessions_share_no_processor_cache_or_tree(tmp_path: Path) -> None:
         sorted(p.name for p in (tmp_path / "b1").iterdir())
 
 
-def test_hardening_applies_to_every_processor_a_session_starts(tmp_path: Path) -> None:
+def test_hardening_applies_to_every_session(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.xml"
     hostile.write_text('<!DOCTYPE r [<!ENTITY e "boom">]><r>&e;</r>', encoding="utf-8")
     plain = tmp_path / "plain.xml"
     plain.write_text("<r>local</r>", encoding="utf-8")
     assert len(HARDENING) == 3
-    saxon = SaxonSession()
-    for _ in range(2):  # the first processor, then the one after a recycle
+    for saxon in (SaxonSession(), SaxonSession()):
         xq = saxon.processor.new_xquery_processor()
         assert xq.run_query_to_value(query_text=f"string(doc('{plain.as_uri()}'))").head \
             .string_value == "local"
@@ -51,53 +50,38 @@ def test_hardening_applies_to_every_processor_a_session_starts(tmp_path: Path) -
             with pytest.raises(Exception, match=r"DOCTYPE|doctype|protocol|not allowed|FODC"):
                 saxon.processor.new_xquery_processor().run_query_to_value(
                     query_text=f"string(doc('{uri}'))")
-        saxon.recycle()
-    assert saxon.stats().processors == 2
 
 
-def test_recycling_by_count_starts_a_new_processor_between_documents(tmp_path: Path) -> None:
-    saxon = SaxonSession(recycle_every=3, max_rss_mib=None)
-    recycled = []
-    for i in range(7):
-        _run_text(saxon, tmp_path / str(i))
-        recycled.append(saxon.document_done())
-    assert recycled == [False, False, True, False, False, True, False]
-    stats = saxon.stats()
-    assert (stats.processors, stats.documents, stats.compiled) == (3, 1, (TEXT,))
-    old = saxon.load_source(MINI)
-    saxon.recycle()
-    assert saxon.stats().compiled == ()  # dropped with its processor
-    with pytest.raises(BuildError, match="before it recycled"):
-        saxon.stylesheet(TEXT).run(old, tmp_path / "old")
-
-
-def test_recycling_by_memory_follows_the_resident_size() -> None:
-    assert SaxonSession(recycle_every=None, max_rss_mib=1).document_done() is True
-    big = SaxonSession(recycle_every=None, max_rss_mib=1 << 30)
-    assert [big.document_done() for _ in range(5)] == [False] * 5
-    assert SaxonSession(recycle_every=None, max_rss_mib=None).document_done() is False
-
-
-def test_in_process_executor_uses_the_callers_session_and_counts_documents() -> None:
-    saxon = SaxonSession(recycle_every=2, max_rss_mib=None)
-    got = list(ex.InProcess(saxon).map(SaxonCounter(), [0, 1, 2, 3, 4]))
+def test_in_process_executor_uses_the_callers_session() -> None:
+    saxon = SaxonSession()
+    got = list(ex.InProcess(saxon).map(SaxonCounter(), [0, 1, 2]))
     assert {g[2] for g in got} == {id(saxon)}
-    # documents counted before each item: 0, 1, then recycled (new processor) …
-    assert [g[4] for g in got] == [0, 1, 0, 1, 0]
-    assert saxon.stats().documents == 1
+    assert [g[3] for g in got] == [()] * 3  # in-process: no prepare, nothing compiled yet
 
 
 def test_each_worker_process_has_its_own_session_kept_across_batches() -> None:
     with ex.LocalPool(2) as pool:
         got = list(pool.map(SaxonCounter(), list(range(24))))
     assert [g[0] for g in got] == list(range(24))
-    by_pid: dict[int, list[tuple[int, int, int, int, int, tuple[str, ...]]]] = {}
+    sessions: dict[int, set[int]] = {}
     for g in got:
-        by_pid.setdefault(g[1], []).append(g)
-    for seen in by_pid.values():
-        assert len({g[2] for g in seen}) == 1  # one session per process
-        assert [g[4] for g in seen] == list(range(len(seen)))  # it counted every document
-        assert seen[0][5] == (TEXT,)  # prepared with it, in the worker
+        sessions.setdefault(g[1], set()).add(g[2])
+        assert g[3] == (TEXT,)  # prepared with its own session, in the worker
+    assert all(len(ids) == 1 for ids in sessions.values())  # one session per process
+
+
+def test_a_bounded_worker_process_is_replaced_after_its_documents() -> None:
+    """``documents_per_worker``: the worker ends after its batches, a fresh process
+    (new session, prepared again) takes the next ones; nothing is lost."""
+    work = SaxonCounter(documents_per_worker=3)
+    with ex.LocalPool(2) as pool:  # 24 items, 2 workers: batches of 3
+        got = list(pool.map(work, list(range(24))))
+    assert [g[0] for g in got] == list(range(24))
+    per_pid: dict[int, int] = {}
+    for g in got:
+        per_pid[g[1]] = per_pid.get(g[1], 0) + 1
+        assert g[3] == (TEXT,)
+    assert len(per_pid) == 8 and set(per_pid.values()) == {3}
 
 
 def test_errors_stay_one_located_line_without_touching_stderr(

@@ -19,10 +19,12 @@
   ``work(item, saxon=session)`` (and ``prepare(saxon=session)``). In-process,
   the session is the caller's (``open_executor(saxon=…)``) or the executor's
   own; each worker process has its own :class:`~tei_tools.saxon.SaxonSession`,
-  made when it starts. After each item the session counts a document
-  (:meth:`~tei_tools.saxon.SaxonSession.document_done`), so a long-lived
-  worker starts a new processor when its memory passes
-  :data:`WORKER_MAX_RSS_MIB` (issue 12: memory flat over thousands of documents).
+  made when it starts.
+* **Bounded workers** (issue 12): a work with ``documents_per_worker = N``
+  has each local worker process end after about ``N`` documents (whole
+  batches) and a fresh one take its place (``max_tasks_per_child``): the
+  memory a Saxon processor keeps after many documents is given back only
+  when its process ends (a new processor in the same process does not).
 * A local worker watches the client: when the client is gone (killed, even
   with ``SIGKILL``), the worker ends; nothing is left running.
 * Items go to workers in batches (fewer round trips); at most a few batches
@@ -80,8 +82,6 @@ MAX_ATTEMPTS = 3
 """A local batch whose worker process died is sent again at most this often in all."""
 BATCH_MAX = 16
 IN_FLIGHT_PER_WORKER = 3
-WORKER_MAX_RSS_MIB = 320
-"""A worker process's Saxon session starts a new processor past this resident size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +139,8 @@ class _Batch(Generic[T, R]):
         call: Any = self.work
         if not uses_saxon(call):
             return [call(item) for item in self.items]
-        out: list[R] = []
-        for item in self.items:
-            session = saxon()
-            out.append(call(item, saxon=session))
-            session.document_done()  # between documents: it may start a new processor
-        return out
+        session = saxon()
+        return [call(item, saxon=session) for item in self.items]
 
 
 def uses_saxon(work: object) -> bool:
@@ -161,7 +157,7 @@ class _WorkerRoom:
 
     def session(self) -> SaxonSession:
         if self.saxon is None:
-            self.saxon = SaxonSession(recycle_every=None, max_rss_mib=WORKER_MAX_RSS_MIB)
+            self.saxon = SaxonSession()
         return self.saxon
 
 
@@ -261,9 +257,11 @@ class LocalPool(_Base):
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods
                                                     else "spawn")
 
-    def _pool(self, work: object, size: int) -> ProcessPoolExecutor:
+    def _pool(self, work: object, size: int, batch: int) -> ProcessPoolExecutor:
+        budget = getattr(work, "documents_per_worker", None)
         return ProcessPoolExecutor(size, mp_context=self._context,
-                                   initializer=_start_worker, initargs=(work, os.getpid()))
+                                   initializer=_start_worker, initargs=(work, os.getpid()),
+                                   max_tasks_per_child=max(1, budget // batch) if budget else None)
 
     def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
@@ -281,7 +279,8 @@ class LocalPool(_Base):
         todo = collections.deque(range(len(batches)))
         suspects: set[int] = set()
         pending: collections.deque[tuple[int, Future[list[R]]]] = collections.deque()
-        pool = self._pool(work, size)
+        batch_size = len(batches[0].items)
+        pool = self._pool(work, size, batch_size)
         done = 0
         try:
             while todo or pending:
@@ -312,7 +311,7 @@ class LocalPool(_Base):
                     suspects.update(lost)
                     todo.extendleft(reversed(lost))
                     pending.clear()
-                    pool = self._pool(work, size)
+                    pool = self._pool(work, size, batch_size)
                     continue
                 pending.popleft()
                 suspects.discard(index)

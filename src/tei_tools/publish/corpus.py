@@ -128,6 +128,9 @@ class BuildWork:
 
     options: BuildOptions
     uses_saxon = True
+    documents_per_worker = 200
+    """A local worker process builds about this many documents, then a fresh one
+    takes over (bounded memory, issue 12; measured in BENCHMARKS.md)."""
 
     def __call__(self, job: BuildJob, *, saxon: SaxonSession) -> DocumentBuild:
         document = job.document

@@ -1,6 +1,6 @@
 """Saxon's room: one :class:`SaxonSession` per caller, no process-wide state.
 
-:mod:`.session` (the session, its stylesheets, :class:`Source`, recycling),
+:mod:`.session` (the session, its stylesheets, :class:`Source`),
 :mod:`.guard` (Saxon's errors as one located line without touching standard
 error). Publishing, queries and Schematron all use it; each CLI command makes
 one session, each executor worker process one of its own.
@@ -11,10 +11,8 @@ from tei_tools.saxon.session import (
     ParamValue,
     RunResult,
     SaxonSession,
-    SessionStats,
     Source,
     Stylesheet,
 )
 
-__all__ = ["HARDENING", "ParamValue", "RunResult", "SaxonSession", "SessionStats", "Source",
-           "Stylesheet"]
+__all__ = ["HARDENING", "ParamValue", "RunResult", "SaxonSession", "Source", "Stylesheet"]
