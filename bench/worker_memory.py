@@ -44,13 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         argv_ = [str(tei_tools), "build", str(docs[0].parent), "--no-validate",
                  "-f", ns.format, "-j", str(ns.jobs), "--out", str(Path(tmp) / "out")]
         started = time.perf_counter()
-        proc = subprocess.Popen(argv_, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        samples: list[tuple[float, int]] = []
-        while proc.poll() is None:
-            samples.append((time.perf_counter() - started, _tree_rss_kib(proc.pid)))
-            time.sleep(0.05)
+        log = Path(tmp) / "stderr.txt"
+        with log.open("wb") as err_file:  # a file, not a pipe: the build reports per document
+            proc = subprocess.Popen(argv_, stdout=subprocess.DEVNULL, stderr=err_file)
+            samples: list[tuple[float, int]] = []
+            while proc.poll() is None:
+                samples.append((time.perf_counter() - started, _tree_rss_kib(proc.pid)))
+                time.sleep(0.05)
         wall = time.perf_counter() - started
-        err = proc.stderr.read().decode() if proc.stderr else ""
+        err = log.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         print(f"build exited {proc.returncode}: {err[-500:]}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ import click
 
 from tei_tools.cli.output import jobs_option, scheduler_option
 from tei_tools.errors import UsageError
+from tei_tools.saxon import SaxonSession
 from tei_tools.validation import ValidationReport
 from tei_tools.validation import validate as run_validation
 from tei_tools.xinclude import XIncludePolicy
@@ -88,12 +89,13 @@ def _validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | N
         raise UsageError("tei-tools validate: error: --no-xinclude and --xinclude-root "
                          "exclude each other")
     rules: Path | bool | None = False if no_schematron else schematron
+    saxon = SaxonSession()  # the command's one Saxon session
     if odd is not None:
         if schema is not None:
             raise UsageError("tei-tools validate: error: --odd and --schema exclude each other")
         from tei_tools.validation.runner import odd_rules
 
-        schema, odd_sch, note = odd_rules(odd)
+        schema, odd_sch, note = odd_rules(odd, saxon=saxon)
         if note and rules is None:
             click.echo(note, err=True)
         if rules is None:
@@ -104,7 +106,7 @@ def _validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | N
         report = run_validation(list(paths) or None, schema=schema, schematron=rules,
                                 embedded_schematron=not (no_schematron or no_embedded_schematron),
                                 xinclude=xinclude, jobs=jobs, progress=progress,
-                                scheduler=scheduler)
+                                scheduler=scheduler, saxon=saxon)
     finally:
         if progress is not None:
             progress.close()

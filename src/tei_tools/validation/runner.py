@@ -127,7 +127,8 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
 
 
 
-def odd_rules(odd: str | os.PathLike[str]) -> tuple[Path, Path | None, str | None]:
+def odd_rules(odd: str | os.PathLike[str], *,
+              saxon: SaxonSession | None = None) -> tuple[Path, Path | None, str | None]:
     """An ODD's compiled grammar, its Schematron if this engine can run it, and why not.
 
     The Schematron the ODD processor writes is ``queryBinding="xslt2"``, which
@@ -138,7 +139,7 @@ def odd_rules(odd: str | os.PathLike[str]) -> tuple[Path, Path | None, str | Non
 
     schemas = odd_schemas(odd)
     try:
-        rules.load_schematron(schemas.sch)
+        rules.load_schematron(schemas.sch, saxon=saxon)
     except UsageError as exc:
         return schemas.rng, None, (f"{odd}: note: the ODD's Schematron ({schemas.sch}) is not run: "
                                    + str(exc).split(": error: ", 1)[-1])
