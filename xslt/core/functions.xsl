@@ -101,8 +101,8 @@
 
   <!-- File names the layers use themselves: a unit never takes one. -->
   <xsl:variable name="tt:reserved-files" as="xs:string*" select="
-      ('index', 'about', 'search', 'search-index', 'persons', 'organisations', 'places', 'events',
-       'works', 'nav', 'package', 'cover', 'toc', 'text', 'assets', 'downloads', 'items')"/>
+      ('index', 'about', 'search', 'search-index', $tt:register-names,
+       'nav', 'package', 'cover', 'toc', 'text', 'assets', 'downloads', 'items')"/>
 
   <xsl:function name="tt:unit-file" as="xs:string">
     <xsl:param name="unit" as="element()"/>
@@ -139,10 +139,35 @@
     <xsl:sequence select="tt:targets($e/@ref)[exists(tt:register-of(.))][1]"/>
   </xsl:function>
 
+  <!-- The registers, in the order every layer lists them (HTML pages and
+       navigation, the EPUB index). -->
+  <xsl:variable name="tt:register-names" as="xs:string+"
+      select="('persons', 'organisations', 'places', 'events', 'works')"/>
+
+  <!-- Every register entry of the document, in document order (one scan of
+       the document; the query facts list them in this order). -->
+  <xsl:variable name="tt:all-entries" as="element()*" select="
+      ($tt:root//(tei:person | tei:personGrp | tei:org | tei:place | tei:event | tei:listBibl/tei:bibl | tei:listBibl/tei:biblStruct))
+      [@xml:id][exists(tt:register-of(.))]"/>
+
+  <xsl:variable name="tt:register-entries" as="map(xs:string, element()*)" select="
+      map:merge(for $r in $tt:register-names return map{$r: $tt:all-entries[tt:register-of(.) = $r]})"/>
+
+  <!-- The registers that have entries, in their order. -->
+  <xsl:variable name="tt:registers" as="xs:string*"
+      select="$tt:register-names[exists($tt:register-entries(.))]"/>
+
+  <!-- A register's entries in document order. -->
   <xsl:function name="tt:entries" as="element()*">
     <xsl:param name="register" as="xs:string"/>
-    <xsl:sequence select="($tt:root//(tei:person | tei:personGrp | tei:org | tei:place | tei:event | tei:listBibl/tei:bibl | tei:listBibl/tei:biblStruct))
-        [@xml:id][tt:register-of(.) = $register]"/>
+    <xsl:sequence select="$tt:register-entries($register)"/>
+  </xsl:function>
+
+  <!-- THE order of a register's entries wherever it is listed (HTML register
+       pages, the EPUB index): by tt:sort-key, document order among equals. -->
+  <xsl:function name="tt:sorted-entries" as="element()*">
+    <xsl:param name="register" as="xs:string"/>
+    <xsl:sequence select="sort(tt:entries($register), (), tt:sort-key#1)"/>
   </xsl:function>
 
   <xsl:function name="tt:entry-name" as="xs:string">

@@ -158,14 +158,12 @@
        link to every mention in the text. -->
   <xsl:template name="tt:registers" as="element()*">
     <xsl:param name="file" as="xs:string"/>
-    <xsl:for-each select="map:keys($tt:register-labels)[exists(tt:entries(.))]">
-      <xsl:sort select="index-of(('persons', 'organisations', 'places', 'events', 'works'), .)"/>
+    <xsl:for-each select="$tt:registers">
       <xsl:variable name="register" as="xs:string" select="."/>
       <section aria-labelledby="register-{$register}">
         <h2 id="register-{$register}">{$tt:register-labels($register)}</h2>
         <dl>
-          <xsl:for-each select="tt:entries($register)">
-            <xsl:sort select="tt:sort-key(.)"/>
+          <xsl:for-each select="tt:sorted-entries($register)">
             <xsl:variable name="entry" as="element()" select="."/>
             <dt id="{tt:anchor(.)}">{tt:entry-name(.)}<xsl:for-each select="tt:entry-pinyin(.)">
               <xsl:text> </xsl:text><span lang="zh-Latn-pinyin" xml:lang="zh-Latn-pinyin">{.}</span></xsl:for-each></dt>

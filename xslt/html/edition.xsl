@@ -56,8 +56,6 @@
       ((//tei:titlePage)[1]/tei:docTitle/(tei:titlePart[@type = 'main'], tei:titlePart)[1] ! normalize-space(.),
        $tt:header/tei:fileDesc/tei:titleStmt/(tei:title[@type = 'main'], tei:title)[1] ! normalize-space(.),
        '无题')[. != ''][1]"/>
-  <xsl:variable name="tt:registers" as="xs:string*" select="
-      ('persons', 'organisations', 'places', 'events', 'works')[exists(tt:entries(.))]"/>
 
   <xsl:template match="/" as="item()*">
     <xsl:call-template name="tt:index-page"/>
@@ -346,7 +344,7 @@
 
   <xsl:template name="tt:register-page" as="empty-sequence()">
     <xsl:param name="register" as="xs:string"/>
-    <xsl:variable name="entries" as="element()*" select="sort(tt:entries($register), (), function($e) { tt:sort-key($e) })"/>
+    <xsl:variable name="entries" as="element()*" select="tt:sorted-entries($register)"/>
     <xsl:variable name="initials" as="xs:string*" select="distinct-values($entries ! tt:initial(.))"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:register-href($register)"/>

@@ -51,8 +51,7 @@
           <xsl:value-of select="$reading"/>
         </unit>
       </xsl:for-each>
-      <xsl:for-each select="//(tei:person | tei:personGrp | tei:org | tei:place | tei:event
-          | tei:listBibl/tei:bibl | tei:listBibl/tei:biblStruct)[@xml:id][exists(tt:entry-type(.))]">
+      <xsl:for-each select="$tt:all-entries">
         <entry path="{tt:path(.)}" id="{@xml:id}" type="{tt:entry-type(.)}" name="{tt:entry-name(.)}">
           <xsl:for-each select="tt:entry-pinyin(.)"><xsl:attribute name="pinyin" select="."/></xsl:for-each>
           <xsl:for-each select="tt:entry-roles(.)"><role>{.}</role></xsl:for-each>
