@@ -225,6 +225,16 @@
 
   <xsl:function name="tt:title-of" as="xs:string">
     <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="($tt:unit-titles(generate-id($unit)), tt:make-title($unit))[1]"/>
+  </xsl:function>
+
+  <!-- The title of every unit, computed once (asked for each page, table of
+       contents entry, pager link, register mention and search record). -->
+  <xsl:variable name="tt:unit-titles" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! map{generate-id(.): tt:make-title(.)})"/>
+
+  <xsl:function name="tt:make-title" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
     <xsl:variable name="head" as="xs:string" select="tt:plain($unit/tei:head[1])"/>
     <xsl:sequence select="
         if ($head != '') then $head
@@ -340,8 +350,9 @@
   <!-- Inside an element that becomes a link: no nested links. -->
   <xsl:function name="tt:in-link" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
+    <!-- only an element with @ref can designate an entry (tt:entry-of) -->
     <xsl:sequence select="exists($e/ancestor::*[(self::tei:ref and exists(tt:safe-href(@target)))
-        or exists(tt:entry-of(.))])"/>
+        or (@ref and exists(tt:entry-of(.)))])"/>
   </xsl:function>
 
   <!-- The id an element carries in the output (xml:id, else a path id). -->
@@ -354,8 +365,24 @@
        description, a gap description or the other branch of a choice)? -->
   <xsl:function name="tt:in-reading" as="xs:boolean">
     <xsl:param name="t" as="node()"/>
-    <xsl:sequence select="empty($t/ancestor::*[self::tei:note or self::tei:figDesc or self::tei:gap
+    <xsl:sequence select="empty($t/ancestor::*[tt:left-out(.)])"/>
+  </xsl:function>
+
+  <!-- Is this element, with all it holds, left out of the reading? -->
+  <xsl:function name="tt:left-out" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e[self::tei:note or self::tei:figDesc or self::tei:gap
         or ((parent::tei:choice or parent::tei:app) and not(. is tt:shown-branch(..)))])"/>
+  </xsl:function>
+
+  <!-- The text nodes of a block that are in the reading (tt:in-reading), in
+       document order: the block and what is above it are asked once, not
+       once per text node. -->
+  <xsl:function name="tt:reading-texts" as="text()*">
+    <xsl:param name="block" as="element()"/>
+    <xsl:sequence select="
+        if (exists($block/ancestor-or-self::*[tt:left-out(.)])) then ()
+        else $block//text()[empty(ancestor::*[. >> $block][tt:left-out(.)])]"/>
   </xsl:function>
 
   <!-- tt:note-number: in notes.xsl (one numbering for every format). -->

@@ -62,7 +62,7 @@
        next to the mention is kept (words stay apart in other TEI). -->
   <xsl:function name="tt:context" as="map(xs:string, xs:string)">
     <xsl:param name="m" as="element()"/>
-    <xsl:variable name="texts" as="text()*" select="tt:context-block($m)//text()[tt:in-reading(.)]"/>
+    <xsl:variable name="texts" as="text()*" select="tt:reading-texts(tt:context-block($m))"/>
     <xsl:variable name="before" as="xs:string"
         select="replace(replace(string-join($texts[. &lt;&lt; $m]), '\s+', ' '), '^ ', '')"/>
     <xsl:variable name="after" as="xs:string"

@@ -844,7 +844,7 @@
       <xsl:variable name="choice" as="element()" select="."/>
       <xsl:variable name="other" as="xs:string" select="string-join((* except tt:shown-branch(.)) ! tt:plain(.), '／')"/>
       <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
-      <xsl:variable name="texts" as="text()*" select="$block//text()[tt:in-reading(.)]"/>
+      <xsl:variable name="texts" as="text()*" select="tt:reading-texts($block)"/>
       <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
       <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice][not(ancestor::* intersect $choice)]))"/>
       <xsl:if test="$other != ''">
