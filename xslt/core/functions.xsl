@@ -331,9 +331,22 @@
     <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note][ancestor::tei:text]
         [self::tei:head or self::tei:l or self::tei:label or self::tei:titlePart or self::tei:docAuthor
          or self::tei:docDate or self::tei:speaker
-         or ((self::tei:p or self::tei:ab) and not(tt:has-blocks(.)))
+         or ((self::tei:p or self::tei:ab) and not(tt:paragraph-has-blocks(.)))
          or not(local-name() = $tt:block-names)])"/>
   </xsl:function>
+
+  <!-- tt:has-blocks of a p or ab: in-phrasing asks it for every ancestor of
+       every element rendered, and the answer needs a walk through the
+       paragraph; for the document's own paragraphs it is looked up in a set
+       computed once. -->
+  <xsl:function name="tt:paragraph-has-blocks" as="xs:boolean">
+    <xsl:param name="p" as="element()"/>
+    <xsl:sequence select="if (root($p) is $tt:root) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
+                          else tt:has-blocks($p)"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:paragraphs-with-blocks" as="map(xs:string, xs:boolean)"
+      select="map:merge($tt:root//(tei:p | tei:ab)[tt:has-blocks(.)] ! map{generate-id(.): true()})"/>
 
   <xsl:function name="tt:has-blocks" as="xs:boolean">
     <xsl:param name="e" as="element()"/>

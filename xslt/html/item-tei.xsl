@@ -19,9 +19,20 @@
   <xsl:output name="tei" method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode name="tt:copy" on-no-match="shallow-copy" on-multiple-match="fail" warning-on-no-match="false"/>
 
+  <!-- The parts of the edition's header every unit's file repeats, copied
+       once (not once per unit: the header is most of a unit's file). -->
+  <xsl:variable name="tt:item-responsibility" as="node()*">
+    <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:respStmt)" mode="tt:copy"/>
+  </xsl:variable>
+  <xsl:variable name="tt:item-publication" as="node()*">
+    <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
+  </xsl:variable>
+  <xsl:variable name="tt:item-declarations" as="node()*">
+    <xsl:apply-templates select="$tt:header/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
+  </xsl:variable>
+
   <xsl:template name="tt:item-tei" as="empty-sequence()">
     <xsl:param name="unit" as="element()"/>
-    <xsl:variable name="h" as="element()?" select="$tt:header"/>
     <xsl:variable name="source" as="element()?" select="tt:source-of($unit)"/>
     <xsl:variable name="entries" as="element()*" select="
         ($unit//@ref ! tt:targets(.))[exists(tt:register-of(.))] / ."/>
@@ -33,10 +44,10 @@
             <titleStmt>
               <title type="main">{tt:title-of($unit)}</title>
               <xsl:apply-templates select="$source/tei:analytic/tei:author" mode="tt:copy"/>
-              <xsl:apply-templates select="$h/tei:fileDesc/tei:titleStmt/(tei:editor | tei:respStmt)" mode="tt:copy"/>
+              <xsl:sequence select="$tt:item-responsibility"/>
             </titleStmt>
             <publicationStmt>
-              <xsl:apply-templates select="$h/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
+              <xsl:sequence select="$tt:item-publication"/>
               <xsl:if test="$tt:edition-idno">
                 <idno type="part">{$tt:edition-idno}/{tt:unit-file($unit)}</idno>
               </xsl:if>
@@ -46,7 +57,7 @@
               <xsl:apply-templates select="$source" mode="tt:copy"/>
             </sourceDesc>
           </fileDesc>
-          <xsl:apply-templates select="$h/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
+          <xsl:sequence select="$tt:item-declarations"/>
         </teiHeader>
         <text>
           <body>
