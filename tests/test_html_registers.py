@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from html import unescape
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pypinyin import lazy_pinyin
 
 from tei_tools import xmlio
@@ -120,3 +122,20 @@ def test_no_half_width_space_before_full_width_brackets(site: Path) -> None:
             path.name,
             re.search(r".{8}[\u4e00-\u9fff][ \u00a0]+[（〔［].{4}", text),
         )
+
+
+def test_epub_index_lists_registers_and_entries_in_the_sites_order(site: Path) -> None:
+    """One order (the core's tt:registers and tt:sorted-entries) for the site's register
+    pages and the EPUB's index, registers and entries alike."""
+    (epub,) = (site.parent / "epub").glob("*.epub")
+    with zipfile.ZipFile(epub) as book:
+        index = etree.fromstring(book.read("EPUB/text/registers.xhtml"))
+    xhtml = {"h": "http://www.w3.org/1999/xhtml"}
+    in_book = {s.get("aria-labelledby").removeprefix("register-"): s.xpath(".//h:dt/@id", namespaces=xhtml)
+               for s in index.xpath("//h:section[h:dl]", namespaces=xhtml)}
+    nav = (site / "index.html").read_text(encoding="utf-8").split('class="site-nav"', 1)[1]
+    on_site = [r for r in re.findall(r'href="([a-z]+)\.html"', nav) if r in REGISTERS]
+    assert list(in_book) == on_site and len(on_site) >= 2
+    for register in on_site:
+        page = (site / f"{register}.html").read_text(encoding="utf-8")
+        assert in_book[register] == entry_ids(page), register

@@ -1,0 +1,124 @@
+"""Where the HTML transform spends its time, per page kind (issue 12).
+
+    .venv/bin/python bench/html_breakdown.py                       # 1 and 3 MB, 3 runs
+    .venv/bin/python bench/html_breakdown.py --sizes 1,3 --runs 5
+    .venv/bin/python bench/html_breakdown.py --xslt ../main/xslt  # another tree, same runs
+
+saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
+stylesheet that imports ``html/edition.xsl`` and empties one part: one page
+kind (unit pages, registers, index, search, item TEI, about) or the mention
+contexts of the register pages. A part's cost is the full transform's CPU
+time minus the probe's. Every probe is compiled once and run ``--runs`` times
+in this process on :func:`corpus.large_document` (no validation; the same
+parameters as ``tei-tools build -f html``); the least CPU time is kept, as
+the machine is shared. With ``--xslt`` the same probes run on a second
+``xslt/`` folder (e.g. main's), alternating with this tree's within each run.
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402
+
+OWN_XSLT = HERE.parent / "xslt"
+
+PROBES: dict[str, str] = {
+    "the whole transform": "",
+    "unit pages": "<xsl:template name='tt:unit-page' as='empty-sequence()'/>",
+    "register pages": ("<xsl:template name='tt:register-page' as='empty-sequence()'>"
+                       "<xsl:param name='register' as='xs:string'/></xsl:template>"),
+    "  of which mention contexts": ("<xsl:template name='tt:mention-context' as='element()'>"
+                                    "<li/></xsl:template>"),
+    "index page": "<xsl:template name='tt:index-page' as='empty-sequence()'/>",
+    "item TEI files": ("<xsl:template name='tt:item-tei' as='empty-sequence()'>"
+                       "<xsl:param name='unit' as='element()'/></xsl:template>"),
+    "search page and index": "<xsl:template name='tt:search-page' as='empty-sequence()'/>",
+    "about page": "<xsl:template name='tt:about-page' as='empty-sequence()'/>",
+}
+"""Part → the override that empties it ('' = nothing emptied)."""
+
+PARAMS = {"reading": "regularised", "downloads": [], "item-texts": False}
+
+
+def _probe_text(edition: Path, override: str) -> str:
+    return ("<xsl:stylesheet version='3.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform'"
+            " xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:tt='urn:x-tei-tools'"
+            " xmlns='http://www.w3.org/1999/xhtml' exclude-result-prefixes='#all'>"
+            f"<xsl:import href='{edition.as_uri()}'/>{override}</xsl:stylesheet>")
+
+
+def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple[float, str, str], float]:
+    from tei_tools import xmlio
+    from tei_tools.publish import saxon
+
+    best: dict[tuple[float, str, str], float] = {}
+    for mb in sizes:
+        with tempfile.TemporaryDirectory(prefix="tei-tools-html-breakdown-") as tmp:
+            work = Path(tmp)
+            doc = work / f"large-{mb:g}mb.xml"
+            doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+            source = saxon.load_source(doc, xmlio.parse_file(doc))
+            sheets = {}
+            for label, xslt in trees.items():
+                for part, override in PROBES.items():
+                    path = work / f"{label}-{len(sheets)}.xsl"
+                    path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
+                                    encoding="utf-8")
+                    sheets[(label, part)] = saxon.Stylesheet(part, path)
+            for _ in range(runs):
+                for (label, part), sheet in sheets.items():
+                    out = work / "out"
+                    shutil.rmtree(out, ignore_errors=True)
+                    t = time.process_time()
+                    sheet.run(source, out, PARAMS)
+                    spent = time.process_time() - t
+                    key = (mb, label, part)
+                    best[key] = min(best.get(key, spent), spent)
+            print(f"{mb:g} MB done, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    return best
+
+
+def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str]) -> str:
+    head = [f"{mb:g} MB {label}" for mb in sizes for label in labels]
+    lines = ["| part (CPU s, least of the runs) | " + " | ".join(head) + " |",
+             "| --- |" + " --- |" * len(head)]
+    for part in PROBES:
+        cells = []
+        for mb in sizes:
+            for label in labels:
+                whole = best[(mb, label, "the whole transform")]
+                value = whole if part == "the whole transform" else whole - best[(mb, label, part)]
+                cells.append(f"{value:.2f} ({100 * value / whole:.0f} %)")
+        lines.append(f"| {part.strip() if not part.startswith(' ') else '… ' + part.strip()} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,3", help="megabytes, comma-separated")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
+    ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
+    args = ap.parse_args(argv)
+    sizes = [float(s) for s in args.sizes.split(",")]
+    trees = {"this tree": args.own}
+    if args.xslt:
+        trees["other"] = args.xslt
+    best = measure(sizes, args.runs, trees)
+    print(table(best, sizes, list(trees)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
