@@ -59,7 +59,7 @@ def _probe_text(edition: Path, override: str) -> str:
 
 def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
-    from tei_tools.publish import saxon
+    from tei_tools.saxon import SaxonSession
 
     best: dict[tuple[float, str, str], float] = {}
     for mb in sizes:
@@ -67,14 +67,16 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple
             work = Path(tmp)
             doc = work / f"large-{mb:g}mb.xml"
             doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
-            source = saxon.load_source(doc, xmlio.parse_file(doc))
+            session = SaxonSession()
+            source = session.load_source(doc, xmlio.parse_file(doc))
             sheets = {}
             for label, xslt in trees.items():
                 for part, override in PROBES.items():
                     path = work / f"{label}-{len(sheets)}.xsl"
                     path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
                                     encoding="utf-8")
-                    sheets[(label, part)] = saxon.Stylesheet(part, path)
+                    # an absolute name: the session compiles that file (outside xslt/)
+                    sheets[(label, part)] = session.stylesheet(str(path))
             for _ in range(runs):
                 for (label, part), sheet in sheets.items():
                     out = work / "out"
