@@ -46,6 +46,7 @@ from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
 from tei_tools.validation.locate import SourceText
 from tei_tools.validation.report import FileResult, ValidationReport
+from tei_tools.validation.schematron_prune import document_names
 from tei_tools.xinclude import XIncludePolicy
 
 PROJECT_RNG = "tei-taijiang.rng"
@@ -355,7 +356,8 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
 def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
                 ids_reported: bool, saxon: SaxonSession) -> list[Diagnostic]:
     """Every Schematron of the run on one document (Saxon's tree built once)."""
-    sch = tuple(c for c in sch if c.for_document(tree) is not None)
+    names = document_names(tree)  # once: each Schematron prunes its patterns by them
+    sch = tuple(c for c in sch if c.for_document(tree, names) is not None)
     if not sch:
         return []
     try:
@@ -365,7 +367,7 @@ def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: 
                            f"the Schematron could not be run: {str(exc).split(': error: ', 1)[-1]}")]
     out: list[Diagnostic] = []
     for compiled in sch:
-        for d in rules.check(compiled, tree, source, name, document, saxon=saxon):
+        for d in rules.check(compiled, tree, source, name, document, names, saxon=saxon):
             if d.code == "TT-ID-01" and ids_reported:
                 continue  # the grammar's ID check has reported each repeat already
             out.append(d)

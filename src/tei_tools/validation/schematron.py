@@ -40,7 +40,13 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation.locate import SourceText, written_name
-from tei_tools.validation.schematron_prune import document_names, relevant_patterns
+from tei_tools.validation.schematron_prune import (
+    Name,
+    Needs,
+    document_names,
+    pattern_needs,
+    relevant_patterns,
+)
 from tei_tools.validation.schematron_schema import (
     Check,
     SchematronSchema,
@@ -77,10 +83,14 @@ class CompiledSchematron:
     """Documents get the whole schema (it was compiled whole once), not pruned copies."""
     _pruned: dict[tuple[int, ...], CompiledSchematron] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _needs: Needs | None = field(default=None, repr=False)
+    _checks: dict[int, Check] | None = field(default=None, repr=False)
 
     @property
     def checks(self) -> dict[int, Check]:
-        return {c.index: c for c in self.schema.checks}
+        if self._checks is None:  # read for every document: built once
+            self._checks = {c.index: c for c in self.schema.checks}
+        return self._checks
 
     @property
     def xslt(self) -> str:
@@ -97,12 +107,22 @@ class CompiledSchematron:
         self._whole = True
         return executable
 
-    def for_document(self, tree: etree._ElementTree) -> CompiledSchematron | None:
+    @property
+    def prunes(self) -> bool:
+        """Whether :meth:`for_document` keeps only some patterns (it reads the document's names)."""
+        return not self._whole and len(self.schema.patterns) > PRUNE_MIN
+
+    def for_document(self, tree: etree._ElementTree,
+                     names: frozenset[Name] | None = None) -> CompiledSchematron | None:
         """What to run on ``tree``: this schema, or (big schema not compiled whole)
-        only its patterns that can fire there; ``None`` if none can."""
-        if self._whole or len(self.schema.patterns) <= PRUNE_MIN:
+        only its patterns that can fire there; ``None`` if none can. ``names``:
+        :func:`document_names` of ``tree``, if the caller has them."""
+        if not self.prunes:
             return self
-        keep = relevant_patterns(self.schema, document_names(tree))
+        if self._needs is None:  # the patterns' needs are read once per schema
+            self._needs = pattern_needs(self.schema)
+        keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
+                                 self._needs)
         if not keep:
             return None
         if len(keep) == len(self.schema.patterns):
@@ -151,14 +171,31 @@ def load_embedded(grammar_path: str | os.PathLike[str],
     return _cached(key, lambda: schema, p, embedded=True)
 
 
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+DIGESTS_MAX = 256
+
+
 def _content_key(path: Path, what: str) -> tuple[str, str]:
+    """The resolved path and the SHA-256 of the bytes; the hash is taken again only
+    when the file's size, modification time or inode changed (a worker asks for
+    every document)."""
     try:
-        data = path.read_bytes()
+        resolved = str(path.resolve())
+        st = os.stat(resolved)
+        stamp = (resolved, st.st_size, st.st_mtime_ns, st.st_ino)
+        with _CACHE_LOCK:
+            digest = _DIGESTS.get(stamp)
+        if digest is None:
+            digest = hashlib.sha256(Path(resolved).read_bytes()).hexdigest()
+            with _CACHE_LOCK:
+                if len(_DIGESTS) >= DIGESTS_MAX:
+                    _DIGESTS.clear()
+                _DIGESTS[stamp] = digest
     except FileNotFoundError:
         raise UsageError(f"{path}: error: {what} not found") from None
     except OSError as exc:
         raise UsageError(f"{path}: error: cannot read the {what} ({exc.strerror})") from None
-    return str(path.resolve()), hashlib.sha256(data).hexdigest()
+    return resolved, digest
 
 
 def _cached(key: tuple[str, str, str, str], read: Callable[[], SchematronSchema], path: Path,
@@ -198,16 +235,18 @@ def saxon_document(tree: etree._ElementTree, name: str, saxon: SaxonSession) -> 
 
 
 def check(compiled: CompiledSchematron, tree: etree._ElementTree, source: SourceText,
-          file: str, document: object | None = None, *,
+          file: str, document: object | None = None,
+          names: frozenset[Name] | None = None, *,
           saxon: SaxonSession | None = None) -> list[Diagnostic]:
     """Run the Schematron on ``tree``; every failed assert / report as a diagnostic.
 
     ``source`` locates nodes (line, column) in ``file``; ``document``: Saxon's
     tree of ``tree`` if the caller has it already (:func:`saxon_document`), built
-    by ``saxon`` (``None``: a new session for this check).
+    by ``saxon`` (``None``: a new session for this check); ``names``:
+    :func:`document_names` of ``tree``, if the caller has them.
     """
     saxon = saxon or SaxonSession()
-    use = compiled.for_document(tree)
+    use = compiled.for_document(tree, names)
     if use is None:
         return []
     try:

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from lxml import etree
 
 from tei_tools.validation.schematron_schema import (
-    Pattern,
     Rule,
     SchematronSchema,
     split_predicates,
@@ -37,27 +36,35 @@ _NAME_TEST = re.compile(r"^(?:(?P<axis>@|attribute::|child::|descendant::|self::
 _ATTRIBUTE_PREDICATE = re.compile(r"^\s*@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)\s*$")
 
 
+Needs = tuple[tuple[frozenset[Name], ...], ...]
+"""Per pattern, the names each alternative of each of its rules' contexts needs."""
+
+
 def document_names(tree: etree._ElementTree) -> frozenset[Name]:
     """Every element and attribute name of a document (Clark notation)."""
-    names: set[Name] = set()
-    for el in tree.iter():
-        if isinstance(el.tag, str):
-            names.add(("e", el.tag))
-            for attr in el.attrib:
-                names.add(("a", str(attr)))
-    return frozenset(names)
+    elements: set[str] = set()
+    attributes: set[str] = set()
+    for el in tree.iter(etree.Element):
+        elements.add(str(el.tag))
+        attributes.update(el.keys())
+    return frozenset([*(("e", e) for e in elements), *(("a", a) for a in attributes)])
 
 
-def relevant_patterns(schema: SchematronSchema, names: frozenset[Name]) -> tuple[int, ...]:
-    """Indices (0-based) of the patterns that may fire on a document with ``names``."""
+def pattern_needs(schema: SchematronSchema) -> Needs:
+    """What each pattern of ``schema`` needs to fire: read once per schema."""
     ns = dict(schema.namespaces)
-    return tuple(i for i, pattern in enumerate(schema.patterns)
-                 if _may_fire(pattern, names, ns))
+    return tuple(tuple(frozenset(need) for rule in pattern.rules for need in _alternatives(rule, ns))
+                 for pattern in schema.patterns)
 
 
-def _may_fire(pattern: Pattern, names: frozenset[Name], ns: dict[str, str]) -> bool:
-    """Some rule of the pattern has an alternative whose needs the document meets."""
-    return any(any(need <= names for need in _alternatives(rule, ns)) for rule in pattern.rules)
+def relevant_patterns(schema: SchematronSchema, names: frozenset[Name],
+                      needs: Needs | None = None) -> tuple[int, ...]:
+    """Indices (0-based) of the patterns that may fire on a document with ``names``
+    (``needs``: :func:`pattern_needs` of ``schema``, if the caller keeps it):
+    some rule of the pattern has an alternative whose needs the document meets."""
+    needs = needs if needs is not None else pattern_needs(schema)
+    return tuple(i for i, alternatives in enumerate(needs)
+                 if any(need <= names for need in alternatives))
 
 
 def _alternatives(rule: Rule, ns: dict[str, str]) -> list[set[Name]]:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 
 from tei_tools.validation.rng.datatypes import xml_tokens
-from tei_tools.validation.rng.derivative import Derivatives, is_whitespace
+from tei_tools.validation.rng.derivative import MEMO_TEXT_MAX, XML_SPACE, Derivatives, is_whitespace
 from tei_tools.validation.rng.patterns import (
     AFTER,
     ATTRIBUTE,
@@ -44,6 +43,8 @@ from tei_tools.validation.rng.patterns import (
 from tei_tools.validation.rng.simplify import Grammar
 
 MAX_ERRORS = 1000
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+_XML_ID_Q: QName = ("http://www.w3.org/XML/1998/namespace", "id")
 MEMO_MAX = 200_000
 """Start tags cached per validator at most (then the cache starts again)."""
 
@@ -109,6 +110,12 @@ class Validator:
         self._qnames: dict[str, QName] = {}
         # (state, tag, attributes) → (state after the start tag, ID-typed attributes)
         self._start_memo: dict[tuple[object, ...], tuple[Pattern, tuple[tuple[QName, str, str], ...]]] = {}
+        # (state, text or whether it is blank) → state after an element without children
+        self._leaf_memo: dict[tuple[int, str | bool], Pattern] = {}
+        # the same for a start tag with an xml:id, keyed without its value: (state after,
+        # ID-typed attributes (the xml:id's value None), xml:id's candidates, matched)
+        self._id_memo: dict[tuple[object, ...], tuple[Pattern, tuple[tuple[QName, str | None, str], ...],
+                                                      tuple[Pattern, ...], frozenset[int]]] = {}
 
     def _q(self, tag: str) -> QName:
         q = self._qnames.get(tag)
@@ -122,10 +129,14 @@ class Validator:
         ids: dict[str, etree._Element] = {}
         refs: list[tuple[etree._Element, QName, str]] = []
         p = self.grammar.start
-        # one frame per open element: [resume state or None, texts, has element children]
-        stack: list[list[Any]] = []
+        # one frame per open element: (resume state or None, has element children)
+        stack: list[tuple[Pattern | None, bool]] = []
+        text = ""  # the innermost open element's text since its start tag or last child
+        has_elements = False
         skipping = 0  # depth inside an unknown element, whose content is not checked
         errors = out.errors
+        start, content, end = self._start, self._text, self._end
+        start_memo, leaf_memo, end_tag = self._start_memo, self._leaf_memo, self.d.end_tag
         for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if skipping:
                 if event == "start":
@@ -133,34 +144,57 @@ class Validator:
                 elif event == "end":
                     skipping -= 1
                     if not skipping:
-                        p = stack.pop()[0]
-                        if stack:
-                            stack[-1][1] = [node.tail or ""]
+                        skipped_from = stack.pop()[0]  # the state before the unknown element
+                        p = skipped_from if skipped_from is not None else p
+                        text, has_elements = node.tail or "", True
                 continue
             if event == "start":
                 if stack:
-                    frame = stack[-1]
-                    text = "".join(frame[1])
-                    if text:
+                    if text and text.strip(XML_SPACE):
                         parent = node.getparent()
-                        p = self._text(parent if parent is not None else node, p, text, True,
-                                       out, final=False)
-                    frame[1] = []
-                    frame[2] = True
+                        p = content(parent if parent is not None else node, p, text, True,
+                                    out, final=False)
+                    has_elements = True
                 if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
                     break
-                p, resume, skipped = self._start(node, p, out, ids, refs)
-                stack.append([resume, [node.text or ""], False])
-                if skipped:
-                    skipping = 1
+                hit = start_memo.get((p.n, node.tag, tuple(node.items())))
+                if hit is not None and not hit[1]:  # a start tag seen before, no ID-typed value
+                    stack.append((None, has_elements))
+                    p = hit[0]
+                else:
+                    p, resume, skipped = start(node, p, out, ids, refs)
+                    stack.append((resume, has_elements))
+                    if skipped:
+                        skipping = 1
+                text, has_elements = node.text or "", False
             elif event == "end":
-                resume, texts, has_elements = stack.pop()
-                p = self._text(node, p, "".join(texts), has_elements, out, final=True)
-                p = self._end(node, p, resume, out)
-                if stack:
-                    stack[-1][1] = [node.tail or ""]
+                resume, parent_has_elements = stack.pop()
+                if has_elements:
+                    if text and text.strip(XML_SPACE):
+                        p = content(node, p, text, True, out, final=True)
+                    after = end_tag(p)
+                    p = end(node, p, resume, out) if after.kind == NOT_ALLOWED else (
+                        after if resume is None else resume)
+                else:  # no child element: its text and its end, cached together
+                    key = (p.n, text if p.reads else not text.strip(XML_SPACE))
+                    cached = leaf_memo.get(key) if not p.ctx else None
+                    if cached is None:
+                        errors_before = len(errors)
+                        q = p
+                        p = end(node, content(node, p, text, False, out, final=True), None, out)
+                        if (len(errors) == errors_before and not q.ctx
+                                and (not q.reads or len(text) <= MEMO_TEXT_MAX)):
+                            if len(leaf_memo) >= MEMO_MAX:
+                                leaf_memo.clear()
+                            leaf_memo[key] = p
+                        if resume is not None:
+                            p = resume
+                    else:
+                        p = cached if resume is None else resume
+                has_elements = parent_has_elements
+                text = node.tail or ""
             elif stack:  # a comment or processing instruction: its tail is text
-                stack[-1][1].append(node.tail or "")
+                text += node.tail or ""
         for el, name, value in refs:
             for token in xml_tokens(value):
                 if token not in ids:
@@ -172,15 +206,30 @@ class Validator:
                refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, Pattern | None, bool]:
         """The state after ``el``'s start tag, the state to resume after it (when it
         was not allowed) and whether its content is skipped (unknown element)."""
-        attrib = el.attrib
+        items = el.items()
         tag = str(el.tag)
-        key = (p.n, tag, tuple(attrib.items()) if attrib else ())
+        key = (p.n, tag, tuple(items))
         hit = self._start_memo.get(key)
         if hit is not None:
             closed, recorded = hit
             for attribute, text, id_kind in recorded:
                 self._record_id(el, attribute, text, id_kind, ids, refs, out)
             return closed, None, False
+        id_value = el.get(XML_ID)
+        shape: tuple[object, ...] = ()
+        if id_value is not None:
+            # the same start tag but for its xml:id (never seen twice): the same state
+            # if the new value matches the same attribute patterns as the one before
+            shape = (p.n, tag, tuple((n, None if n == XML_ID else v) for n, v in items))
+            seen = self._id_memo.get(shape)
+            if seen is not None:
+                after, template, candidates, matched = seen
+                if frozenset(c.n for c in candidates
+                             if self.d.value_matches(c.b, id_value, {})) == matched:
+                    for attribute, given, id_kind in template:
+                        self._record_id(el, attribute, id_value if given is None else given,
+                                        id_kind, ids, refs, out)
+                    return after, None, False
         d, P = self.d, self.P
         q = self._q(tag)
         resume: Pattern | None = None
@@ -196,11 +245,15 @@ class Validator:
             opened = P.after(definition, P.empty)
         state = opened
         typed: list[tuple[QName, str, str]] = []
-        for name, value in attrib.items():
+        id_match: tuple[tuple[Pattern, ...], frozenset[int]] | None = None
+        for name, value in items:
             aq = self._q(str(name))
             candidates = d.attribute_candidates(state, aq)
-            ctx = el.nsmap if any(c.ctx for c in candidates) else {}
+            context = any(c.ctx for c in candidates)
+            ctx = el.nsmap if context else {}
             matched = frozenset(c.n for c in candidates if d.value_matches(c.b, value, ctx))
+            if name == XML_ID and not context:
+                id_match = (candidates, matched)
             if matched:
                 state = d.attribute(state, aq, matched)
                 kind = _id_type(candidates, matched)
@@ -223,11 +276,18 @@ class Validator:
             missing = self.required_attributes(state)
             out.errors.append(RngError("missing-attribute", el, q, attributes=tuple(missing)))
             closed = d.start_tag_close(state, lenient=True)
-        # a start tag without errors is cached, unless it holds an ID (never seen twice)
-        if len(out.errors) == errors_before and not any(k == "ID" for _, _, k in typed):
-            if len(self._start_memo) >= MEMO_MAX:
-                self._start_memo.clear()  # bounded memory; only speed depends on it
-            self._start_memo[key] = (closed, tuple(typed))
+        if len(out.errors) == errors_before:
+            # a start tag without errors is cached; one holding an ID by its other
+            # attributes (bounded memory: only speed depends on these caches)
+            if not any(k == "ID" for _, _, k in typed):
+                if len(self._start_memo) >= MEMO_MAX:
+                    self._start_memo.clear()
+                self._start_memo[key] = (closed, tuple(typed))
+            elif id_match is not None and shape and sum(k == "ID" for _, _, k in typed) == 1:
+                if len(self._id_memo) >= MEMO_MAX:
+                    self._id_memo.clear()
+                blanked = tuple((a, None if a == _XML_ID_Q else v, k) for a, v, k in typed)
+                self._id_memo[shape] = (closed, blanked, *id_match)
         return closed, resume, False
 
     def _text(self, el: etree._Element, p: Pattern, text: str, has_elements: bool,
