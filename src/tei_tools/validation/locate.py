@@ -21,15 +21,10 @@ class SourceText:
     """The decoded text of one document and its parsed tree, for locating nodes."""
 
     def __init__(self, data: bytes, tree: etree._ElementTree) -> None:
-        encoding = tree.docinfo.encoding or "utf-8"
-        try:
-            text = data.decode(encoding, errors="replace")
-        except LookupError:
-            text = data.decode("utf-8", errors="replace")
-        self.text = text
-        self.line_starts = [0]
-        for match in re.finditer("\n", text):
-            self.line_starts.append(match.end())
+        # decoded on first use: a valid document is never located
+        self._data = data
+        self._text: str | None = None
+        self._line_starts: list[int] | None = None
         self._by_line: dict[int, list[etree._Element]] | None = None
         self._tree = tree
 
@@ -38,9 +33,24 @@ class SourceText:
         """From text already decoded (a document expanded from several files by
         XInclude: the files' texts one after the other, as the tree's lines count)."""
         made = cls(b"", tree)
-        made.text = text
-        made.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        made._text = text
         return made
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            encoding = self._tree.docinfo.encoding or "utf-8"
+            try:
+                self._text = self._data.decode(encoding, errors="replace")
+            except LookupError:
+                self._text = self._data.decode("utf-8", errors="replace")
+        return self._text
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._line_starts
 
     def _line(self, n: int) -> str:
         if n < 1 or n > len(self.line_starts):

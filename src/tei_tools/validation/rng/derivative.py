@@ -52,6 +52,9 @@ class Derivatives:
         self._close: dict[int, Pattern] = {}
         self._end: dict[int, Pattern] = {}
         self._text: dict[tuple[int, str], Pattern] = {}
+        self.text_memo = self._text
+        """What :meth:`text` cached: ``(state, "")`` for a state that does not read
+        the text (``reads`` false); read by the validator's walk, written here only."""
         self._att: dict[tuple[int, QName, frozenset[int]], Pattern] = {}
         self._att_candidates: dict[tuple[int, QName], tuple[Pattern, ...]] = {}
         self._value_ok: dict[tuple[int, str], bool] = {}

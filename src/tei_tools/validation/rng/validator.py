@@ -137,6 +137,7 @@ class Validator:
         errors = out.errors
         start, content, end = self._start, self._text, self._end
         start_memo, leaf_memo, end_tag = self._start_memo, self._leaf_memo, self.d.end_tag
+        text_memo = self.d.text_memo
         for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if skipping:
                 if event == "start":
@@ -150,10 +151,14 @@ class Validator:
                 continue
             if event == "start":
                 if stack:
-                    if text and text.strip(XML_SPACE):
-                        parent = node.getparent()
-                        p = content(parent if parent is not None else node, p, text, True,
-                                    out, final=False)
+                    if text and text.strip(XML_SPACE):  # text between elements
+                        mixed = None if p.reads else text_memo.get((p.n, ""))
+                        if mixed is not None and mixed.kind != NOT_ALLOWED:
+                            p = mixed
+                        else:
+                            parent = node.getparent()
+                            p = content(parent if parent is not None else node, p, text, True,
+                                        out, final=False)
                     has_elements = True
                 if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
                     break
@@ -171,7 +176,11 @@ class Validator:
                 resume, parent_has_elements = stack.pop()
                 if has_elements:
                     if text and text.strip(XML_SPACE):
-                        p = content(node, p, text, True, out, final=True)
+                        mixed = None if p.reads else text_memo.get((p.n, ""))
+                        if mixed is not None and mixed.kind != NOT_ALLOWED:
+                            p = mixed
+                        else:
+                            p = content(node, p, text, True, out, final=True)
                     after = end_tag(p)
                     p = end(node, p, resume, out) if after.kind == NOT_ALLOWED else (
                         after if resume is None else resume)
