@@ -2,7 +2,8 @@
 
 :class:`LoopbackCluster` starts ``dask scheduler`` on 127.0.0.1 with a free
 port (``--port 0``, the address read back from its scheduler file) and
-``dask worker --nthreads 1 --no-nanny`` processes, all with this Python (so
+``dask worker --nthreads 1 --no-nanny`` processes (``nthreads``: more, to see them
+refused), all with this Python (so
 they import this checkout's ``tei_tools``), and stops every one of them on
 exit, with a timeout: nothing is left running. Should the test process itself
 be killed, the scheduler ends after 300 s without a client
@@ -26,8 +27,9 @@ STOP_TIMEOUT = 10.0
 
 
 class LoopbackCluster:
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, nthreads: int = 1) -> None:
         self.n_workers = workers
+        self.nthreads = nthreads
         self.folder = Path(tempfile.mkdtemp(prefix="tei-tools-dask-"))
         self.processes: list[subprocess.Popen[bytes]] = []
         self.workers: list[subprocess.Popen[bytes]] = []
@@ -67,7 +69,8 @@ class LoopbackCluster:
         self.wait_for_workers(self.n_workers, deadline)
 
     def add_worker(self, log: str) -> subprocess.Popen[bytes]:
-        proc = self._start("distributed.cli.dask_worker", self.address, "--nthreads", "1",
+        proc = self._start("distributed.cli.dask_worker", self.address,
+                           "--nthreads", str(self.nthreads),
                            "--no-nanny", "--host", "127.0.0.1", "--no-dashboard",
                            "--memory-limit", "0", "--death-timeout", "60", log=log)
         self.workers.append(proc)

@@ -136,3 +136,72 @@ def test_cluster_query_equals_a_local_query(cluster: LoopbackCluster, corpus: Pa
     with DaskCluster(cluster.address, shared_fs=shared_fs) as executor:
         remote = evaluate_files(query, files, language="xquery", executor=executor)
     assert remote == local and len(local.items()) > 20
+
+
+RELAXNG = "http://relaxng.org/ns/structure/1.0"
+ONLY_AN_EMPTY_TEI = (f'<grammar xmlns="{RELAXNG}" ns="http://www.tei-c.org/ns/1.0">'
+                     '<start><element name="TEI"><empty/></element></start></grammar>')
+"""A grammar no real document meets: by it, every document is invalid; by tei_all
+(what a document whose grammar is not found gets), the miniature is valid."""
+
+
+@pytest.fixture(scope="module")
+def declared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three documents naming their grammar by a relative ``<?xml-model?>``."""
+    folder = tmp_path_factory.mktemp("declared")
+    (folder / "grammar").mkdir()
+    (folder / "grammar" / "strict.rng").write_text(ONLY_AN_EMPTY_TEI, encoding="utf-8")
+    pi = (f'<?xml-model href="../grammar/strict.rng" type="application/xml" '
+          f'schematypens="{RELAXNG}"?>\n').encode()
+    for i in range(3):
+        data = MINI.read_bytes()
+        head, _, body = data.partition(b"?>")  # after the XML declaration
+        (folder / "docs").mkdir(exist_ok=True)
+        (folder / "docs" / f"d{i}.xml").write_bytes(head + b"?>\n" + pi + body)
+    return folder
+
+
+def _digests(executor: DaskCluster) -> list[list[str]]:
+    from tei_tools.executor import received_files
+
+    return list(executor.client.run(received_files).values())
+
+
+def test_a_relative_xml_model_is_found_by_bytes_as_by_path(cluster: LoopbackCluster, declared: Path,
+                                                          tmp_path: Path) -> None:
+    from tei_tools.executor import ShippedFile
+
+    docs = [declared / "docs"]
+    options = BuildOptions(formats=("txt",))
+    local = build_corpus(docs, tmp_path / "local", options, jobs=1)
+    assert local.summary() == "3 documents: 0 built, 3 invalid"  # by the declared grammar
+    with DaskCluster(cluster.address, shared_fs=False) as executor:
+        remote = build_corpus(docs, tmp_path / "cluster", options, executor=executor)
+        digests = _digests(executor)
+    as_json = lambda r, o: json.dumps(r.to_dict()).replace(str(tmp_path / o), "OUT")  # noqa: E731
+    assert as_json(remote, "cluster") == as_json(local, "local")
+    grammar = ShippedFile.of(declared / "grammar" / "strict.rng")
+    assert grammar.digest and all(grammar.digest in d for d in digests if d)  # it went by content
+
+
+def test_a_schema_given_goes_by_content_to_workers_that_get_bytes(cluster: LoopbackCluster,
+                                                                  declared: Path,
+                                                                  corpus: Path) -> None:
+    from tei_tools.executor import ShippedFile
+
+    grammar = declared / "grammar" / "strict.rng"
+    part = [corpus / "part-1"]
+    local = validate(part, schema=grammar, jobs=1).to_dict()
+    with DaskCluster(cluster.address, shared_fs=False) as executor:
+        remote = validate(part, schema=grammar, executor=executor).to_dict()
+        digests = _digests(executor)
+    assert remote == local and local["summary"]["errors"] >= 10
+    assert any(ShippedFile.of(grammar).digest in d for d in digests)
+
+
+def test_a_worker_with_several_threads_is_refused_when_the_run_connects() -> None:
+    from tei_tools.errors import UsageError
+
+    with LoopbackCluster(workers=1, nthreads=2) as threaded, \
+            pytest.raises(UsageError, match=r"runs 2 threads; .* --nthreads 1"):
+        DaskCluster(threaded.address)

@@ -33,6 +33,14 @@
 * An item that can travel by bytes has ``by_bytes()`` (see
   :class:`DocumentRef`): a Dask cluster that does not see the client's files
   (checked once per run on every worker) gets documents by bytes, else by path.
+  The grammars they need go too, by content (:class:`ShippedFile`): the work
+  says which (``work.by_bytes()`` for a run's schemas, ``work.ship(item)`` for
+  one document's ``<?xml-model?>``); each is sent to the cluster once
+  (``scatter``, by SHA-256) and written once per worker process, so a
+  document by bytes is checked with the grammar it would get by path.
+* A Dask worker runs one task at a time: the per-process caches of schemas
+  and stylesheets are not shared between threads, so a worker started with
+  ``--nthreads`` above 1 is refused when the run connects.
 * A worker lost mid-run: Dask's scheduler runs its tasks again elsewhere; a
   local pool whose worker died is restarted and the unfinished batches are
   sent again (at most :data:`MAX_ATTEMPTS` times each).
@@ -41,6 +49,8 @@
 from __future__ import annotations
 
 import collections
+import functools
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -113,6 +123,76 @@ class DocumentRef:
 
     def __str__(self) -> str:
         return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedFile:
+    """A file a worker may not read at the client's path (a grammar): that path and
+    the SHA-256 of its bytes. :meth:`local` is where this process reads it."""
+
+    path: str
+    """The client's absolute path (and the file's name where a worker writes it)."""
+    digest: str
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> ShippedFile:
+        resolved = os.path.abspath(path)
+        try:
+            st = os.stat(resolved)
+        except OSError:  # not there: the worker reports it
+            return cls(resolved, "")
+        return cls(resolved, _digest(resolved, st.st_size, st.st_mtime_ns, st.st_ino))
+
+    def local(self) -> Path:
+        """The copy received from the client, if this process got one, else the path."""
+        return _RECEIVED.get(self.digest) or Path(self.path)
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    """SHA-256 of a file, read again only when its size, time or inode change."""
+    try:
+        return hashlib.sha256(xmlio.read_bytes(path)).hexdigest()
+    except TeiToolsError:  # unreadable here too: the worker reports it
+        return ""
+
+
+_RECEIVED: dict[str, Path] = {}
+"""The files this worker process received (digest → its copy): written once each."""
+_RECEIVED_LOCK = threading.Lock()
+
+
+def _receive(files: dict[str, tuple[str, bytes]]) -> None:
+    """Write each file sent with a batch (digest → (client path, bytes)) once per process,
+    under a folder named by its digest (the file keeps its name)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    with _RECEIVED_LOCK:
+        for digest, (path, data) in files.items():
+            if digest in _RECEIVED or hashlib.sha256(data).hexdigest() != digest:
+                continue
+            if not _RECEIVED:
+                folder = tempfile.mkdtemp(prefix="tei-tools-shipped-")
+                atexit.register(shutil.rmtree, folder, True)
+                _RECEIVED[""] = Path(folder)
+            target = _RECEIVED[""] / digest / os.path.basename(path)
+            target.parent.mkdir()
+            target.write_bytes(data)
+            _RECEIVED[digest] = target
+
+
+def received_files() -> list[str]:
+    """The digests of the files this process received (for tests and diagnostics)."""
+    with _RECEIVED_LOCK:
+        return sorted(d for d in _RECEIVED if d)
+
+
+def _run_shipped(batch: _Batch[T, R], files: dict[str, tuple[str, bytes]]) -> list[R]:
+    """A batch on a Dask worker, with the files sent by content for it (see above)."""
+    _receive(files)
+    return _run_batch(batch)
 
 
 class Executor(Protocol):
@@ -345,7 +425,23 @@ class DaskCluster(_Base):
                                  set_as_default=False)
         except OSError as exc:
             raise UsageError(f"{address}: error: no Dask scheduler answers ({exc})") from None
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        try:
+            self.workers = self._check_workers()
+        except UsageError:
+            self.close()
+            raise
+
+    def _check_workers(self) -> int:
+        """The number of workers; a worker with several threads is refused (see above)."""
+        workers = self.client.scheduler_info().get("workers", {})
+        threaded = sorted(address for address, info in workers.items()
+                          if int(info.get("nthreads", 1)) > 1)
+        if threaded:
+            raise UsageError(f"{self.address}: error: Dask worker {threaded[0]} runs "
+                             f"{workers[threaded[0]]['nthreads']} threads; tei-tools needs one "
+                             "task at a time per worker process: start workers with "
+                             "--nthreads 1 (add processes, not threads)")
+        return max(1, len(workers))
 
     def close(self) -> None:
         self.client.close()  # type: ignore[no-untyped-call]
@@ -375,16 +471,27 @@ class DaskCluster(_Base):
         shared = self.shared_fs
         if shared is None:
             shared = self.sees_files([_document_of(i) for i in items])
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.workers = self._check_workers()
+        sent: dict[str, Any] = {}  # digest → the cluster's copy of a file (scattered once)
+        work_files: dict[str, Any] = {}
+        if not shared:
+            work, work_files = self._ship_work(work, sent)
         batches = _batches(work, items, self.workers)
         window = self.workers * IN_FLIGHT_PER_WORKER
         pending: collections.deque[tuple[_Batch[T, R], Any]] = collections.deque()
         queue = iter(batches)
         done = 0
+        ship_item = getattr(work, "ship", None) if not shared else None
 
         def submit(batch: _Batch[T, R]) -> None:
-            batch = _Batch(batch.work, tuple(_ship(i, shared) for i in batch.items))
-            pending.append((batch, self.client.submit(_run_batch, batch, pure=False)))
+            shipped = [_ship(i, shared) for i in batch.items]
+            files = dict(work_files)
+            if ship_item is not None:
+                for k, item in enumerate(shipped):
+                    shipped[k], refs = ship_item(item)
+                    files.update(self._send(refs, sent))
+            batch = _Batch(batch.work, tuple(shipped))
+            pending.append((batch, self.client.submit(_run_shipped, batch, files, pure=False)))
 
         try:
             for batch in queue:
@@ -406,6 +513,30 @@ class DaskCluster(_Base):
         finally:
             for _, future in pending:
                 future.cancel()
+
+
+    def _ship_work(self, work: Work[T, R], sent: dict[str, Any]
+                   ) -> tuple[Work[T, R], dict[str, Any]]:
+        """The work as it goes to workers that do not see the client's files, and its
+        own files (``by_bytes()``: the run's schemas), sent by content."""
+        by_bytes = getattr(work, "by_bytes", None)
+        if by_bytes is None:
+            return work, {}
+        shipped, refs = by_bytes()
+        return shipped, self._send(refs, sent)
+
+    def _send(self, refs: Iterable[ShippedFile], sent: dict[str, Any]) -> dict[str, Any]:
+        """The cluster's copies of ``refs`` (each file scattered to every worker once)."""
+        out = {}
+        for ref in refs:
+            if not ref.digest:
+                continue
+            if ref.digest not in sent:
+                data = xmlio.read_bytes(ref.path)
+                [sent[ref.digest]] = self.client.scatter(  # type: ignore[no-untyped-call]
+                    [(ref.path, data)], broadcast=True, hash=False)
+            out[ref.digest] = sent[ref.digest]
+        return out
 
 
 def _document_of(item: object) -> object:

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_tools import paths
+from tei_tools import paths, xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError
-from tei_tools.executor import DocumentRef, Executor, collect_files, open_executor
+from tei_tools.executor import DocumentRef, Executor, ShippedFile, collect_files, open_executor
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import InvalidDocument, build, check_out_dir, install
 from tei_tools.publish.options import READINGS, BuildOptions
@@ -52,6 +52,8 @@ class BuildJob:
     target: str
     edition: bool = False
     """The document lies in the edition folder (it is validated with the project's rules)."""
+    grammar: ShippedFile | None = None
+    """Sent by bytes: the grammar the client would validate it with, by content."""
 
     @property
     def name(self) -> str:
@@ -143,6 +145,28 @@ class BuildWork:
         outcome = build_one(Path(source), Path(target), self.options, saxon=saxon)
         return _renamed(outcome, source, document.path, target, job.target, None)
 
+    def ship(self, job: BuildJob) -> tuple[BuildJob, tuple[ShippedFile, ...]]:
+        """The job for a worker that gets the document by bytes: the grammar it would be
+        validated with here (``--schema``, or its ``<?xml-model?>`` resolved against
+        the client's path) goes with it, by content."""
+        if not self.options.validate:
+            return job, ()
+        grammar = self.options.schema
+        if grammar is None and job.document.data is not None:
+            from tei_tools.validation import schema_choice  # only when validating (#12)
+            from tei_tools.xinclude import XIncludePolicy
+
+            try:
+                tree = xmlio.parse_document(job.document.data, job.document.path,
+                                            XIncludePolicy(enabled=False)).tree
+            except TeiToolsError:  # the worker reports it
+                return job, ()
+            grammar = schema_choice.declared_relaxng(tree, Path(job.document.path))
+        if grammar is None:
+            return job, ()
+        shipped = ShippedFile.of(grammar)
+        return dataclasses.replace(job, grammar=shipped), (shipped,)
+
     def _from_bytes(self, job: BuildJob, saxon: SaxonSession) -> DocumentBuild:
         """Build a document received by bytes in a private folder; send the files back."""
         with tempfile.TemporaryDirectory(prefix="tei-tools-build-") as tmp:
@@ -151,7 +175,9 @@ class BuildWork:
             source.write_bytes(job.document.data or b"")
             out = Path(tmp) / "out"
             options = self.options
-            if job.edition and options.schema is None and options.validate:
+            if job.grammar is not None and options.validate:
+                options = dataclasses.replace(options, schema=job.grammar.local())
+            elif job.edition and options.schema is None and options.validate:
                 # the copy is not in the edition folder: name the grammar it would get
                 from tei_tools.validation import project_schema  # only when validating (#12)
 

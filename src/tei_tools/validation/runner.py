@@ -39,7 +39,7 @@ from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
-from tei_tools.executor import DocumentRef, Executor, open_executor
+from tei_tools.executor import DocumentRef, Executor, ShippedFile, open_executor
 from tei_tools.executor import collect_files as executor_files
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation import relaxng
@@ -239,18 +239,28 @@ class DocumentChecks:
     embedded: bool = False
     """Run the Schematron embedded in the grammar."""
     xinclude: XIncludePolicy = xmlio.XINCLUDE
+    shipped: tuple[ShippedFile | None, ShippedFile | None] = (None, None)
+    """``rng`` and ``sch`` by content, for workers that do not see the client's files."""
+
+    def by_bytes(self) -> tuple[DocumentChecks, tuple[ShippedFile, ...]]:
+        """These checks for workers that cannot read ``rng`` and ``sch`` where the
+        client has them: the files go by content (see :mod:`tei_tools.executor`)."""
+        rng, sch = (ShippedFile.of(p) if p is not None else None for p in (self.rng, self.sch))
+        return replace(self, shipped=(rng, sch)), tuple(f for f in (rng, sch) if f is not None)
 
     uses_saxon = True
     """The executor hands each call its process's :class:`SaxonSession`."""
 
     def schemas(self) -> tuple[relaxng.CompiledRelaxNG, Rules]:
-        rng_path = Path(self.rng) if self.rng is not None else project_schema()
+        rng_file, sch_file = self.shipped
+        rng_path = (rng_file.local() if rng_file is not None else
+                    Path(self.rng) if self.rng is not None else project_schema())
         rng = relaxng.load_relaxng(rng_path)
         sch: list[rules.CompiledSchematron] = []
         if self.project_rules:
             sch.append(rules.load_schematron(project_schematron()))
         elif self.sch is not None:
-            sch.append(rules.load_schematron(self.sch))
+            sch.append(rules.load_schematron(sch_file.local() if sch_file is not None else self.sch))
         if self.embedded:
             inside = rules.load_embedded(rng_path)
             if inside is not None:
