@@ -3,11 +3,18 @@ and 2 local workers and on a 2-worker Dask cluster on loopback; jing side by sid
 
     .venv/bin/python bench/corpora.py                  # N = 10, 100, 1000
     .venv/bin/python bench/corpora.py --sizes 10000 --only validate,jing
-    .venv/bin/python bench/corpora.py --sizes 10 --quick     # a smoke run
+    .venv/bin/python bench/corpora.py --sizes 100 --only build,peer --peer /work/peer/Stylesheets
 
 Every case is one cold command (``tei-tools validate|build … -j K`` or
 ``--scheduler``; ``jing tei_all.rng FILE…``), run ``--runs`` times (the best
-is kept, the spread is recorded). While it runs, every process of its tree
+is kept, the spread is recorded). Validation runs with the Schematron that
+``tei_all.rng`` embeds (what ``tei-tools validate`` does) and, as the
+``grammar`` cases, without it (``--no-embedded-schematron``: what jing
+checks). With ``--peer DIR`` (a TEIC/Stylesheets checkout; Debian Saxon-HE,
+as ``bench/growth.py`` runs it) the ``peer`` cases convert the same folder
+to HTML and to text with the Stylesheets, one JVM per format over the whole
+folder (Saxon's ``-s:DIR -o:DIR``; no validation, no EPUB: the Stylesheets'
+EPUB needs a run per document). While it runs, every process of its tree
 is sampled every 20 ms: the peak of each worker is its ``VmHWM``. A cluster
 (``dask scheduler`` + two ``dask worker --nthreads 1`` on 127.0.0.1) is
 started fresh for each cluster case, so a worker's peak is that case's; its
@@ -100,7 +107,8 @@ def run(argv: list[str], workers: list[int] | None = None) -> dict[str, object]:
             "load": round(os.getloadavg()[0], 2)}
 
 
-def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str]) -> list[dict]:
+def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str],
+          peer: Path | None = None) -> list[dict]:
     out = []
     if "validate" in only:
         for k in (1, 2):
@@ -111,6 +119,12 @@ def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str]) -
                     "workers": 2, "cluster": True,
                     "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL, "--scheduler", "{address}",
                              str(folder)]})
+    if "grammar" in only:  # the grammar alone, as jing checks it
+        for k in (1, 2):
+            out.append({"id": f"{n}.grammar.j{k}", "n": n, "what": "validate",
+                        "mode": f"grammar only, local -j {k}", "workers": k,
+                        "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL, "--no-embedded-schematron",
+                                 "-j", str(k), str(folder)]})
     if "jing" in only:
         out.append({"id": f"{n}.jing", "n": n, "what": "validate", "mode": "jing, one JVM", "workers": 1,
                     "argv": ["jing", TEI_ALL, *map(str, files)]})
@@ -123,7 +137,18 @@ def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str]) -
                     "workers": 2, "cluster": True,
                     "argv": [TEI_TOOLS, "build", str(folder), "--quiet", "--scheduler", "{address}",
                              "--out", str(work / f"out-{n}-dask")]})
+    if "peer" in only and peer is not None:
+        for fmt, profile in (("html", "html5"), ("txt", "txt")):
+            out.append({"id": f"{n}.peer.{fmt}", "n": n, "what": "build",
+                        "mode": f"TEI Stylesheets {fmt}, one JVM", "workers": 1,
+                        "mkdir": str(work / f"out-{n}-peer-{fmt}"),
+                        "argv": ["java", "-cp", str(SAXON_JAR), "net.sf.saxon.Transform",
+                                 f"-s:{folder}", f"-xsl:{peer / 'profiles' / 'default' / profile / 'to.xsl'}",
+                                 f"-o:{work / f'out-{n}-peer-{fmt}'}"]})
     return out
+
+
+SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 
 
 def measure(case: dict, runs: int, work: Path) -> dict:
@@ -132,6 +157,8 @@ def measure(case: dict, runs: int, work: Path) -> dict:
     for _ in range(runs):
         for stale in work.glob("out-*"):
             shutil.rmtree(stale)
+        if case.get("mkdir"):  # Saxon writes a folder's results into a folder that exists
+            Path(case["mkdir"]).mkdir()
         if case.get("cluster"):
             with LoopbackCluster(workers=2) as cluster:
                 argv = [a.replace("{address}", cluster.address) for a in case["argv"]]
@@ -142,7 +169,7 @@ def measure(case: dict, runs: int, work: Path) -> dict:
         if best is None or got["wall"] < best["wall"]:
             best = got
     assert best is not None
-    result = {k: v for k, v in case.items() if k != "argv"} | best
+    result = {k: v for k, v in case.items() if k not in ("argv", "mkdir")} | best
     result["walls"] = [round(w, 3) for w in walls]
     result["throughput"] = round(case["n"] / best["wall"], 1)
     result["command"] = " ".join(case["argv"][:4]) + " …"
@@ -158,8 +185,8 @@ def table(results: dict[str, dict]) -> str:
              "| exit | load |",
              "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        one = results.get(f"{r['n']}.{r['what']}.j1")
-        jing = r["mode"] == "jing, one JVM"
+        one = results.get(f"{r['n']}.{r['id'].split('.')[1]}.j1")
+        jing = r["mode"] == "jing, one JVM" or r["mode"].startswith("TEI Stylesheets")
         speed = f"{one['wall'] / r['wall']:.2f}×" if one and not jing else "–"
         worker = f"{r['worker_peak_mib']} MiB" if r["worker_peak_mib"] and not jing else "(in the client)"
         lines.append(f"| {r['n']} | {r['what']} | {r['mode']} | {r['wall']:.2f} s | {r['throughput']} | "
@@ -170,7 +197,9 @@ def table(results: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,100,1000")
-    ap.add_argument("--only", default="validate,jing,build")
+    ap.add_argument("--only", default="validate,grammar,jing,build",
+                    help="cases: validate, grammar, jing, build, peer (with --peer)")
+    ap.add_argument("--peer", type=Path, help="a TEIC/Stylesheets checkout, for the peer cases")
     ap.add_argument("--table", action="store_true", help="only print the table of --merge")
     ap.add_argument("--ids", default="*", help="only cases whose id matches (fnmatch), e.g. '*.build.j2'")
     ap.add_argument("--runs", type=int, default=2)
@@ -201,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in (int(s) for s in ns.sizes.split(",")):
             folder = work / f"corpus-{n}"
             files = corpus.make_corpus(folder, n)
-            for case in cases(n, folder, files, work, only):
+            for case in cases(n, folder, files, work, only, ns.peer):
                 if not fnmatch.fnmatch(case["id"], ns.ids):
                     continue
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
