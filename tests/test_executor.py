@@ -176,3 +176,26 @@ def test_a_scheduler_without_dask_installed_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(UsageError, match=r'pip install "tei-tools\[dask\]"'):
         ex.open_executor(scheduler="tcp://127.0.0.1:8786")
+
+
+def test_a_file_shipped_by_content_is_read_from_the_copy_received(tmp_path: Path) -> None:
+    """What a Dask worker that gets documents by bytes does with a run's grammar."""
+    import hashlib
+
+    grammar = tmp_path / "g.rng"
+    grammar.write_bytes(b"<grammar-1/>")
+    ref = ex.ShippedFile.of(grammar)
+    assert ref.digest == hashlib.sha256(b"<grammar-1/>").hexdigest()
+    assert ref.local() == grammar  # nothing received: the client's own path
+    ex._receive({ref.digest: (str(grammar), b"<grammar-1/>")})
+    copy = ref.local()
+    assert copy != grammar and copy.name == "g.rng" and copy.read_bytes() == b"<grammar-1/>"
+    written = copy.stat().st_mtime_ns
+    ex._receive({ref.digest: (str(grammar), b"<grammar-1/>")})  # once per process
+    assert ref.local() == copy and copy.stat().st_mtime_ns == written
+    bogus = hashlib.sha256(b"x").hexdigest()
+    ex._receive({bogus: ("/elsewhere/h.rng", b"not x")})  # bytes that are not their digest's
+    assert bogus not in ex.received_files() and ref.digest in ex.received_files()
+    grammar.write_bytes(b"<grammar-two/>")  # a changed file is another file
+    assert ex.ShippedFile.of(grammar).digest == hashlib.sha256(b"<grammar-two/>").hexdigest()
+    assert ex.ShippedFile.of(tmp_path / "missing.rng").digest == ""  # the worker reports it
