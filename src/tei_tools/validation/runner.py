@@ -366,7 +366,8 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
 def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
                 ids_reported: bool, saxon: SaxonSession) -> list[Diagnostic]:
     """Every Schematron of the run on one document (Saxon's tree built once)."""
-    names = document_names(tree)  # once: each Schematron prunes its patterns by them
+    # once, if a Schematron prunes its patterns by them (not one compiled whole, in a worker)
+    names = document_names(tree) if any(c.prunes for c in sch) else None
     sch = tuple(c for c in sch if c.for_document(tree, names) is not None)
     if not sch:
         return []
