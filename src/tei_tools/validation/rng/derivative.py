@@ -43,6 +43,12 @@ def is_whitespace(s: str) -> bool:
     return not s.strip(XML_SPACE)
 
 
+def _unique(p: Pattern) -> bool:
+    """An ``xsd:ID`` value: never seen twice in a valid document, so never cached
+    (a worker's caches would fill with every id of every document)."""
+    return p.kind == DATA and p.a.id_type == "ID"
+
+
 class Derivatives:
     """The derivatives of one grammar's patterns, with their caches."""
 
@@ -62,7 +68,7 @@ class Derivatives:
     # -- text ------------------------------------------------------------------
     def text(self, p: Pattern, s: str, ctx: dict[str | None, str]) -> Pattern:
         key = (p.n, s if p.reads else "")
-        memo = not p.ctx and (len(s) <= MEMO_TEXT_MAX or not p.reads)
+        memo = not p.ctx and (len(s) <= MEMO_TEXT_MAX or not p.reads) and not _unique(p)
         if memo:
             hit = self._text.get(key)
             if hit is not None:
@@ -112,7 +118,7 @@ class Derivatives:
         hit = self._value_ok.get(key)
         if hit is None:
             hit = (p.nullable and is_whitespace(s)) or self.text(p, s, ctx).nullable
-            if not p.ctx:
+            if not p.ctx and not _unique(p):
                 if len(self._value_ok) >= MEMO_VALUES_MAX:
                     self._value_ok.clear()
                 self._value_ok[key] = hit
