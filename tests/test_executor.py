@@ -152,7 +152,7 @@ def _alive(pid: int) -> bool:
 
 def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 60)
+    make_corpus(corpus, 400)  # enough that the run is still going when Ctrl-C comes
     run = subprocess.Popen([sys.executable, "-m", "tei_tools", "validate", "-j", "2", str(corpus)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)
