@@ -112,11 +112,6 @@ class CompiledSchematron:
         """Whether :meth:`for_document` keeps only some patterns (it reads the document's names)."""
         return not self._whole and len(self.schema.patterns) > PRUNE_MIN
 
-    @property
-    def prunes(self) -> bool:
-        """Whether :meth:`for_document` keeps only some patterns (it reads the document's names)."""
-        return self._executable is None and len(self.schema.patterns) > PRUNE_MIN
-
     def for_document(self, tree: etree._ElementTree,
                      names: frozenset[Name] | None = None) -> CompiledSchematron | None:
         """What to run on ``tree``: this schema, or (big schema not compiled whole)
