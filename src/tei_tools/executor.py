@@ -60,6 +60,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -284,6 +285,21 @@ def _watch(client: int) -> None:
 WATCH_SECONDS = 0.5
 
 
+def _start_forkserver() -> None:
+    """Start multiprocessing's fork server, if it is not running, with SIGINT blocked.
+
+    The server and the workers forked from it share the terminal's process group:
+    a Ctrl-C while the server still imports the work's module would print its
+    traceback. A blocked signal stays blocked across exec and fork, so they never
+    see one; the client's own Ctrl-C of that moment stays pending and arrives when
+    the mask is restored (an ignored one would be lost)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
     size = max(1, min(BATCH_MAX, len(items) // (workers * 4)))
     return [_Batch(work, tuple(items[i:i + size])) for i in range(0, len(items), size)]
@@ -353,6 +369,7 @@ class LocalPool(_Base):
             # the server imports the work's module once (no Saxon, no schema:
             # only code); each worker forked from it starts with it imported
             self._context.set_forkserver_preload([type(work).__module__])
+            _start_forkserver()
         batches = _batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
