@@ -1,8 +1,9 @@
 """The edition's schema is an ODD (#11): schema/tei-taijiang.odd is the source; the
 shipped schema/tei-taijiang.rng and .sch are what ``tei-tools odd compile`` makes of it;
 the edition validates against it; and its grammar gives the verdicts of the
-hand-written RELAX NG it replaced (tests/fixtures/schema/tei-taijiang-legacy.rnc,
-kept as the reference of that proof only) on seeded mutants of our documents."""
+hand-written RELAX NG it replaced, and its rules the diagnostics of the XPath 1
+Schematron they replaced, on seeded mutants of our documents (the old files are kept as
+the references of these proofs only: tests/fixtures/schema/tei-taijiang-legacy.*)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from conftest import EDITION, MINI, REPO
 
 ODD = REPO / "schema" / "tei-taijiang.odd"
 LEGACY_RNC = REPO / "tests" / "fixtures" / "schema" / "tei-taijiang-legacy.rnc"
+LEGACY_SCH = REPO / "tests" / "fixtures" / "schema" / "tei-taijiang-legacy.sch"
 TEI = "http://www.tei-c.org/ns/1.0"
 SCH = "http://purl.oclc.org/dsdl/schematron"
 MUTANTS = 300
@@ -61,8 +63,7 @@ def test_edition_validates_against_the_odd(tmp_path: Path, monkeypatch) -> None:
     assert [d for d in report.diagnostics()] == []  # not even a warning
 
 
-def _sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "sources"
+def _sources(folder: Path) -> Path:
     folder.mkdir()
     shutil.copy(EDITION, folder / EDITION.name)
     shutil.copy(MINI, folder / MINI.name)
@@ -71,8 +72,20 @@ def _sources(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def mutant_files(tmp_path_factory) -> tuple[list[Path], dict[str, str]]:
+    """300 seeded mutants of the edition, the mini edition and the rules' passing fixtures."""
+    root = tmp_path_factory.mktemp("odd-edition")
+    out = root / "mutants"
+    out.mkdir()
+    batch = list(mutants(_sources(root / "sources"), MUTANTS, seed=11))
+    for m in batch:
+        (out / m.name).write_bytes(m.data)
+    return [out / m.name for m in batch], {m.name: m.how for m in batch}
+
+
 @pytest.mark.slow
-def test_same_verdicts_as_the_hand_written_grammar(tmp_path: Path, compiled) -> None:
+def test_same_verdicts_as_the_hand_written_grammar(tmp_path: Path, compiled, mutant_files) -> None:
     trang = shutil.which("trang")
     assert trang, "trang is installed by scripts/install-system-deps.sh"
     legacy = tmp_path / "legacy.rng"
@@ -81,28 +94,40 @@ def test_same_verdicts_as_the_hand_written_grammar(tmp_path: Path, compiled) -> 
     grammar, rules = tmp_path / "odd.rng", tmp_path / "odd.sch"
     grammar.write_bytes(compiled.rng)
     rules.write_bytes(compiled.sch)
-    out = tmp_path / "mutants"
-    out.mkdir()
-    batch = list(mutants(_sources(tmp_path), MUTANTS, seed=11))
-    files = []
-    for m in batch:
-        (out / m.name).write_bytes(m.data)
-        files.append(out / m.name)
+    files, how = mutant_files
     old = {Path(f.path).name: f.ok for f in
            validate(files, schema=legacy, schematron=False, jobs=2).files}
     new = {Path(f.path).name: f.ok for f in
            validate(files, schema=grammar, schematron=False, jobs=2).files}
-    how = {m.name: m.how for m in batch}
     differ = sorted(n for n in old if old[n] != new[n])
     # never stricter; looser only where a project rule now says what the grammar said
     assert [n for n in differ if not old[n]] == differ, [f"{n}: {how[n]}" for n in differ]
     if differ:
-        ruled = validate([out / n for n in differ], schema=grammar, schematron=rules, jobs=2)
+        ruled = validate([f for f in files if f.name in differ], schema=grammar,
+                         schematron=rules, jobs=2)
         for f in ruled.files:
             codes = {d.code for d in f.diagnostics if d.severity == "error"}
             assert codes & DELIBERATE, f"{Path(f.path).name}: {how[Path(f.path).name]}: {codes}"
     verdicts = Counter(old.values())
     assert verdicts[True] >= 50 and verdicts[False] >= 100, verdicts  # both well represented
+
+
+@pytest.mark.slow
+def test_the_rules_in_xpath_2_fire_as_the_xpath_1_rules_did(mutant_files) -> None:
+    # the TT- rules of before #11 (XPath 1 + EXSLT) and the ODD's (XPath 2): the same
+    # diagnostics (code, line, message) on every mutant, the ID-02 widening aside
+    files, how = mutant_files
+
+    def fired(schematron: Path) -> dict[str, set[tuple[str, int | None, str]]]:
+        report = validate(files, schematron=schematron, jobs=2)
+        return {Path(f.path).name: {(d.code, d.line, d.message) for d in f.diagnostics
+                                    if d.code.startswith("TT-")} for f in report.files}
+
+    old, new = fired(LEGACY_SCH), fired(REPO / "schema" / "tei-taijiang.sch")
+    differ = {n: (old[n] ^ new[n]) for n in old if old[n] != new[n]}
+    assert {n: d for n, d in differ.items()
+            if any(code != "TT-ID-02" for code, _, _ in d)} == {}, how
+    assert sum(1 for n in old if old[n]) >= 100  # the rules fire on many mutants
 
 
 def _odd_with(tmp_path: Path, constraints: str) -> Path:
