@@ -2,7 +2,8 @@
 
     python bench/odd_compile.py [--runs 5] [--peer STYLESHEETS_DIR]
 
-For each ODD in ``../shared/tei-odd/``: the median of ``--runs`` in-process
+For each ODD in ``../shared/tei-odd/``, and the edition's own
+``schema/tei-taijiang.odd``: the median of ``--runs`` in-process
 compilations (RELAX NG + Schematron + compiled ODD) with ``p5subset.xml``
 already loaded, and the time to load it (once per process). With ``--peer``,
 a checkout of TEIC/Stylesheets (never part of this project) is run the way the
@@ -22,7 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXEMPLARS = ["tei_bare", "tei_minimal", "tei_lite", "tei_simplePrint", "tei_speech",
-             "tei_corpus", "tei_drama", "tei_tite", "tei_all"]
+             "tei_corpus", "tei_drama", "tei_tite", "tei_all", "tei-taijiang"]
+
+
+def odd_path(name: str) -> Path:
+    """An exemplar of ../shared/tei-odd/, or the project's own ODD."""
+    own = REPO / "schema" / f"{name}.odd"
+    return own if own.is_file() else SHARED / "tei-odd" / f"{name}.odd"
 
 
 def ours(runs: int) -> tuple[float, dict[str, float]]:
@@ -37,7 +44,7 @@ def ours(runs: int) -> tuple[float, dict[str, float]]:
         samples = []
         for _ in range(runs):
             t = time.perf_counter()
-            compile_odd(SHARED / "tei-odd" / f"{name}.odd", source=source)
+            compile_odd(odd_path(name), source=source)
             samples.append(time.perf_counter() - t)
         times[name] = statistics.median(samples)
     return load, times
@@ -59,7 +66,7 @@ def peer(stylesheets: Path, runs: int) -> dict[str, float]:
             for _ in range(runs):
                 t = time.perf_counter()
                 compiled = Path(tmp) / f"{name}.compiled"
-                odd2odd.transform_to_file(source_file=str(SHARED / "tei-odd" / f"{name}.odd"),
+                odd2odd.transform_to_file(source_file=str(odd_path(name)),
                                           output_file=str(compiled))
                 odd2relax.transform_to_file(source_file=str(compiled),
                                             output_file=str(Path(tmp) / f"{name}.rng"))

@@ -105,7 +105,7 @@ SAMPLES = {"ID": None, "anyURI": "#x", "date": "2006-07-01", "gYearMonth": "2006
 
 
 class Sampler:
-    """Draws random documents from a RELAX NG grammar (XML syntax, as trang writes it):
+    """Draws random documents from a RELAX NG grammar (XML syntax, as the ODD processor writes it):
     a random branch of each choice, 0–2 repetitions, optional parts at random; past a
     depth, nothing optional and the most element-free branch of a choice."""
 
@@ -127,7 +127,8 @@ class Sampler:
         return holder[0]
 
     def _children(self, node):
-        return [c for c in node if isinstance(c.tag, str)]
+        # RELAX NG patterns only (the ODD processor annotates with a:documentation)
+        return [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG)]
 
     def _has_element(self, node, seen=frozenset()) -> bool:
         if node.tag == f"{RNG}element":

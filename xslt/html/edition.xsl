@@ -21,7 +21,8 @@
   Parameters: $item-texts as xs:boolean (each unit's plain text is offered),
   $reading (core), $downloads as xs:string* (hrefs of the files
   offered on the about page, e.g. 'downloads/taijiang-dangjian-2007.xml'),
-  $with-search as xs:boolean (search page and index).
+  $with-search as xs:boolean (search page and index), $schema-doc as xs:string
+  (href of the schema's documentation, e.g. 'schema/index.html'; '' for none).
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -43,6 +44,8 @@
   <xsl:param name="with-search" as="xs:boolean" select="true()"/>
   <!-- Is the plain text of each unit offered (downloads/items/{unit}.txt)? -->
   <xsl:param name="item-texts" as="xs:boolean" select="false()"/>
+  <!-- The schema's documentation in the site (generated from its ODD), if any. -->
+  <xsl:param name="schema-doc" as="xs:string" select="''"/>
 
   <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:output name="script" method="text" encoding="UTF-8"/>
@@ -498,6 +501,12 @@
           <section id="principles">
             <h2>编辑原则</h2>
             <xsl:apply-templates select="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl)" mode="about"/>
+          </section>
+        </xsl:if>
+        <xsl:if test="$schema-doc">
+          <section id="schema">
+            <h2>编码规范</h2>
+            <p>本版依据项目的 TEI 定制（ODD）编码并校验：<a href="{$schema-doc}">编码规范文档</a>（英文：所收元素、属性与取值、校验规则及示例）。</p>
           </section>
         </xsl:if>
         <xsl:call-template name="tt:about-sources"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>

@@ -4,7 +4,9 @@
 and the list of what the schema defines) and one page per element, class,
 macro and datatype: its description, its content model in a compact notation,
 its attributes — inherited from its classes as the grammar has them — with
-usage, datatype and closed value lists, and the examples and remarks of the
+usage, datatype and closed value lists, its rules (``constraintSpec``s, by
+ident, with their description; those of the ``schemaSpec`` itself on the index),
+and the examples and remarks of the
 customisation (or of the TEI when the customisation has none). Pages are
 HTML5, deterministic, and written atomically (a temporary folder renamed).
 """
@@ -113,6 +115,10 @@ def _index(custom: Customisation, specs: list[etree._Element]) -> bytes:
     if prose:
         body.append(H.H2("About this customisation"))
         body.extend(prose)
+    rules = _rules(custom.constraints, custom)
+    if rules is not None:
+        body.append(H.H2("Rules"))
+        body.append(rules)
     for kind, heading in (("elementSpec", "Elements"), ("classSpec", "Classes"),
                           ("macroSpec", "Macros"), ("dataSpec", "Datatypes")):
         mine = [s for s in specs if local(s) == kind]
@@ -184,6 +190,10 @@ def _spec_page(custom: Customisation, spec: etree._Element, by_ident: dict[str, 
         for owner, att in atts:
             rows.append(_attribute_row(owner, att, custom, by_ident))
         body.append(H.TABLE(*rows))
+    rules = _rules([c for c in spec if is_tei(c, "constraintSpec")], custom)
+    if rules is not None:
+        body.append(H.H2("Rules"))
+        body.append(rules)
     examples = [e for e in spec if is_tei(e, "exemplum")]
     if examples:
         body.append(H.H2("Examples"))
@@ -195,6 +205,18 @@ def _spec_page(custom: Customisation, spec: etree._Element, by_ident: dict[str, 
         body.append(H.H2("Remarks"))
         body.extend(_blocks(remarks, custom))
     return _html(f"{heading} — {custom.ident}", body, _lang(custom))
+
+
+def _rules(specs: list[etree._Element], custom: Customisation) -> etree._Element | None:
+    """A list of constraints: ident, then the English description when there is one."""
+    items = []
+    for c in specs:
+        if c.get("mode") == "delete" or first(c, "constraint") is None:
+            continue
+        desc = _english(c, "desc")
+        items.append(H.LI(H.CODE(c.get("ident", "")),
+                          *([" — ", *_inline(desc, custom)] if desc is not None else [])))
+    return H.UL(*items) if items else None
 
 
 def _links(idents: list[str], by_ident: dict[str, etree._Element]) -> list[Content]:

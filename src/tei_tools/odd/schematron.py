@@ -5,7 +5,10 @@ itself, becomes a ``pattern`` (one ``rule`` with the context the TEI gives
 it when the constraint has none: the element, ``elem/@att``, ``*`` for a
 class). ``sch:ns`` declarations are collected at the top, ``sch:let`` stays
 where it was written, and a namespace prefix used in a context or test but
-declared only as an XML namespace is declared too.
+declared only as an XML namespace is declared too. Top-level XSLT a
+constraint needs (``xsl:key``, ``xsl:function``: the xslt bindings of ISO
+Schematron allow them in the schema) is hoisted to the top, once per name:
+two constraints may each declare the key they use, identically.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ import re
 from lxml import etree
 
 from tei_tools.odd.customise import Customisation
+from tei_tools.odd.errors import located
 from tei_tools.odd.names import SCH, TEI, TEIX, first, is_tei, local
 
 _S = f"{{{SCH}}}"
 _SCHEMES = (None, "schematron", "isoschematron")
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XSL = "http://www.w3.org/1999/XSL/Transform"
+_HOISTED = ("key", "function")
 _PREFIX = re.compile(r"(?<![\w.\-$@'\"])([A-Za-z_][\w.\-]*):(?![:/=])")
 
 
@@ -30,6 +36,7 @@ def build_schematron(custom: Customisation) -> etree._Element:
     title = etree.SubElement(schema, _S + "title")
     title.text = f"ISO Schematron rules of {custom.ident}"
     declared: dict[str, str] = {"tei": TEI}
+    hoisted: dict[tuple[str, str], etree._Element] = {}
     patterns: list[etree._Element] = []
     number = 0
     holders = list(custom.specs) + list(custom.constraints)
@@ -49,6 +56,7 @@ def build_schematron(custom: Customisation) -> etree._Element:
                 continue
             for ns in body.iter(_S + "ns"):
                 declared.setdefault(ns.get("prefix", ""), ns.get("uri", ""))
+            _hoist(body, hoisted, custom.file)
             number += 1
             owner = specs[0] if specs else None
             pid = "-".join(p for p in ("schematron-constraint", custom.ident,
@@ -59,8 +67,32 @@ def build_schematron(custom: Customisation) -> etree._Element:
     patterns.extend(_deprecated(custom))
     for prefix, uri in sorted(declared.items()):
         etree.SubElement(schema, _S + "ns", prefix=prefix, uri=uri)
+    schema.extend(hoisted.values())
     schema.extend(patterns)
+    if hoisted:
+        etree.cleanup_namespaces(schema, top_nsmap={"xsl": _XSL})
     return schema
+
+
+def _hoist(body: etree._Element, hoisted: dict[tuple[str, str], etree._Element],
+           file: str) -> None:
+    """Collect a constraint's top-level XSLT; one definition per (kind, name)."""
+    for el in body:
+        if not isinstance(el.tag, str) or etree.QName(el).namespace != _XSL:
+            continue
+        kind = local(el)
+        if kind not in _HOISTED:
+            raise located(el, file, f"<xsl:{kind}> in a constraint is not supported (only "
+                                    "xsl:key and xsl:function are hoisted into the Schematron)",
+                          code="ODD-UNSUPPORTED")
+        new = copy.deepcopy(el)
+        new.tail = None
+        etree.cleanup_namespaces(new)
+        name = (kind, el.get("name", ""))
+        if name in hoisted and etree.tostring(hoisted[name]) != etree.tostring(new):
+            raise located(el, file, f'<xsl:{kind} name="{name[1]}"> is declared twice, '
+                                    "differently", code="ODD-CONFLICT")
+        hoisted.setdefault(name, new)
 
 
 def _deprecated(custom: Customisation) -> list[etree._Element]:

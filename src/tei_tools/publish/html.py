@@ -3,7 +3,8 @@
 Pages come from ``xslt/html/edition.xsl``; this module copies the static
 assets (``xslt/html/assets/``) and the downloads (the TEI itself, and the
 plain text and EPUB when the same build wrote them, and each unit's plain
-text) next to the pages; each unit's TEI is written by the stylesheet.
+text) next to the pages, and the schema's documentation (:mod:`.schema_doc`);
+each unit's TEI is written by the stylesheet.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from tei_tools.paths import xslt_dir
+from tei_tools.publish import schema_doc
 from tei_tools.publish.options import WriteContext, WriterOutput
 
 STYLESHEET = "html/edition.xsl"
@@ -42,10 +44,12 @@ def item_texts(ctx: WriteContext) -> list[tuple[str, Path]]:
 def write(ctx: WriteContext) -> WriterOutput:
     offered = downloads(ctx)
     per_item = item_texts(ctx)
+    schema_index = schema_doc.write(ctx)
     result = ctx.saxon.stylesheet(STYLESHEET).run(ctx.source, ctx.out_dir, {
         "reading": ctx.options.reading,
         "downloads": [href for href, _ in offered],
         "item-texts": bool(per_item),
+        "schema-doc": schema_index or "",
     })
     assets = ctx.out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)

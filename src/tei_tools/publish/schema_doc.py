@@ -1,0 +1,36 @@
+"""The documentation of the document's schema, in the HTML site (``html/schema/``).
+
+A document validated with a grammar compiled from an ODD that sits beside it
+(``X.rng`` and ``X.odd``: the edition's ``schema/tei-taijiang.rng``, compiled
+from ``schema/tei-taijiang.odd``) gets that ODD's documentation
+(``tei-tools odd doc``) in the site, linked from the about page. A document
+validated with another grammar (``tei_all``, a grammar of its own) gets none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tei_tools.odd.doc import write_documentation
+from tei_tools.publish.options import WriteContext
+from tei_tools.validation import project_schema, schema_choice
+
+FOLDER = "schema"
+INDEX = f"{FOLDER}/index.html"
+
+
+def schema_odd(ctx: WriteContext) -> Path | None:
+    """The ODD the document's grammar is compiled from, if it has one beside it."""
+    grammar = ctx.options.schema or schema_choice.schema_for(ctx.source.tree, ctx.source.path) \
+        or project_schema()
+    odd = Path(grammar).with_suffix(".odd")
+    return odd if odd.is_file() else None
+
+
+def write(ctx: WriteContext) -> str | None:
+    """Write the pages into ``<html>/schema/``; the href of their index, or ``None``."""
+    odd = schema_odd(ctx)
+    if odd is None:
+        return None
+    write_documentation(odd, ctx.out_dir / FOLDER)
+    return INDEX
