@@ -3,6 +3,7 @@ value lists, the customisation's prose and examples), valid for the Nu HTML chec
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 from pathlib import Path
 
@@ -79,3 +80,25 @@ def test_pages_are_deterministic(site, tmp_path):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     assert all((site / n).read_bytes() == (again / n).read_bytes() for n in names)
+
+
+def test_documentation_pages_are_rendered_once_then_read_from_the_cache(site, tmp_path, monkeypatch):
+    from tei_tools.odd import cache
+
+    # the module, not the function tei_tools.odd exports under the same name
+    customise = importlib.import_module("tei_tools.odd.customise")
+    monkeypatch.setenv("TEI_TOOLS_CACHE", str(tmp_path / "cache"))
+    first = cache.documentation_pages(FEATURES)
+    assert first == {p.name: p.read_bytes() for p in site.iterdir()}
+
+    def no_second_rendering(*args, **kwargs):
+        raise AssertionError("the ODD was customised again instead of read from the cache")
+
+    monkeypatch.setattr(customise, "customise", no_second_rendering)
+    assert cache.documentation_pages(FEATURES) == first
+    assert not list((tmp_path / "cache").glob("odd/*/.doc.*")), "a half-written entry was left"
+
+    changed = tmp_path / "features.odd"  # another ODD (one byte more): another entry
+    changed.write_bytes(FEATURES.read_bytes() + b"\n")
+    with pytest.raises(AssertionError, match="customised again"):
+        cache.documentation_pages(changed)

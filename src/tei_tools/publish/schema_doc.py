@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tei_tools.odd.doc import write_documentation
+from tei_tools.errors import UsageError
+from tei_tools.odd.cache import documentation_pages
 from tei_tools.publish.options import WriteContext
 from tei_tools.validation import project_schema, schema_choice
 
@@ -32,5 +33,11 @@ def write(ctx: WriteContext) -> str | None:
     odd = schema_odd(ctx)
     if odd is None:
         return None
-    write_documentation(odd, ctx.out_dir / FOLDER)
+    out = ctx.out_dir / FOLDER
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in documentation_pages(odd).items():
+            (out / name).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{out}: error: cannot write ({exc.strerror})") from None
     return INDEX
