@@ -5,6 +5,8 @@ a worker killed during the run."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -18,7 +20,7 @@ from dask_support import LoopbackCluster
 
 from tei_tools.cli import main
 from tei_tools.executor import SCHEDULER_ENV, DaskCluster, DocumentRef
-from tei_tools.publish.corpus import build_corpus
+from tei_tools.publish.corpus import BuildJob, BuildWork, build_corpus
 from tei_tools.publish.options import BuildOptions
 from tei_tools.query.corpus import evaluate_files
 from tei_tools.validation import validate
@@ -89,6 +91,23 @@ def test_the_cli_validates_on_the_cluster_from_the_environment(
     assert got["schema"] == "grammar.rng" and got["schematron"] is None
     assert got["files"][0]["path"] == os.path.join("corpus", "part-0", "doc-0000.xml")
     assert [f["valid"] for f in got["files"]].count(False) == 4  # 3 invalid, 1 malformed
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "not-validated"])
+def test_a_document_sent_by_bytes_takes_its_grammar_and_the_odd_beside_it(
+        corpus: Path, validate: bool) -> None:
+    # a worker on another machine reads neither: both go by content, also unvalidated
+    # (the ODD gives the site its schema pages; on loopback the worker could read them)
+    options = dataclasses.replace(OPTIONS, formats=("html",), validate=validate)
+    source = corpus / "part-0" / "doc-0000.xml"
+    job = BuildJob(DocumentRef(str(source)).by_bytes(), "out/doc-0000")
+    sent, files = BuildWork(options).ship(job)
+    grammar = REPO / "schema" / "tei-taijiang.rng"
+    assert sent.grammar is not None and sent.odd is not None
+    assert [f.path for f in files] == [str(grammar), str(grammar.with_suffix(".odd"))]
+    assert sent.odd.digest == hashlib.sha256(grammar.with_suffix(".odd").read_bytes()).hexdigest()
+    assert BuildWork(dataclasses.replace(options, formats=("txt",), validate=False)).ship(job) \
+        == (job, ())
 
 
 @pytest.mark.parametrize("shared_fs", [None, False], ids=["by-path", "by-bytes"])

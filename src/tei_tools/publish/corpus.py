@@ -54,6 +54,8 @@ class BuildJob:
     """The document lies in the edition folder (it is validated with the project's rules)."""
     grammar: ShippedFile | None = None
     """Sent by bytes: the grammar the client would validate it with, by content."""
+    odd: ShippedFile | None = None
+    """Sent by bytes with the grammar: the ODD beside it (the site's schema pages)."""
 
     @property
     def name(self) -> str:
@@ -148,8 +150,9 @@ class BuildWork:
     def ship(self, job: BuildJob) -> tuple[BuildJob, tuple[ShippedFile, ...]]:
         """The job for a worker that gets the document by bytes: the grammar it would be
         validated with here (``--schema``, or its ``<?xml-model?>`` resolved against
-        the client's path) goes with it, by content."""
-        if not self.options.validate:
+        the client's path) goes with it, by content, and the ODD beside it (the site's
+        schema pages, also when the build does not validate)."""
+        if not (self.options.validate or "html" in self.options.formats):
             return job, ()
         grammar = self.options.schema
         if grammar is None and job.document.data is not None:
@@ -165,7 +168,11 @@ class BuildWork:
         if grammar is None:
             return job, ()
         shipped = ShippedFile.of(grammar)
-        return dataclasses.replace(job, grammar=shipped), (shipped,)
+        beside = Path(grammar).with_suffix(".odd")
+        if not beside.is_file():
+            return dataclasses.replace(job, grammar=shipped), (shipped,)
+        odd = ShippedFile.of(beside)
+        return dataclasses.replace(job, grammar=shipped, odd=odd), (shipped, odd)
 
     def _from_bytes(self, job: BuildJob, saxon: SaxonSession) -> DocumentBuild:
         """Build a document received by bytes in a private folder; send the files back."""
@@ -175,8 +182,9 @@ class BuildWork:
             source.write_bytes(job.document.data or b"")
             out = Path(tmp) / "out"
             options = self.options
-            if job.grammar is not None and options.validate:
-                options = dataclasses.replace(options, schema=job.grammar.local())
+            if job.grammar is not None:
+                odd = job.odd.local() if job.odd is not None else None
+                options = dataclasses.replace(options, schema=job.grammar.local(), schema_odd=odd)
             elif job.edition and options.schema is None and options.validate:
                 # the copy is not in the edition folder: name the grammar it would get
                 from tei_tools.validation import project_schema  # only when validating (#12)

@@ -22,6 +22,9 @@ class BuildOptions:
     validate: bool = True
     schema: Path | None = None
     """RELAX NG grammar to validate with (``None``: the project's)."""
+    schema_odd: Path | None = None
+    """The ODD the grammar is compiled from, for the site's schema pages (``None``:
+    the ``.odd`` beside the grammar, if there is one)."""
     max_memory: int | None = DEFAULT_MAX_MEMORY
     """Bytes a build may need (:mod:`tei_tools.publish.memory`); a document whose
     estimate is more is refused before any work. ``None``: no limit."""

@@ -21,7 +21,10 @@ INDEX = f"{FOLDER}/index.html"
 
 
 def schema_odd(ctx: WriteContext) -> Path | None:
-    """The ODD the document's grammar is compiled from, if it has one beside it."""
+    """The ODD the document's grammar is compiled from: the one the options name, or
+    the one beside the grammar, if there is one."""
+    if ctx.options.schema_odd is not None:
+        return ctx.options.schema_odd
     grammar = ctx.options.schema or schema_choice.schema_for(ctx.source.tree, ctx.source.path) \
         or project_schema()
     odd = Path(grammar).with_suffix(".odd")
