@@ -97,6 +97,14 @@ def test_codes_from_pattern_ids_and_contexts() -> None:
     assert pattern_code("schematron-constraint-tei_all-s-noNestedS-31") == "s-noNestedS"
     assert pattern_code("d9e115275-constraint") is None  # generated: not stable
     assert pattern_code("my-rules") == "my-rules"
+    # a schema ident with a hyphen (the edition's tei-taijiang): the spec is the part
+    # the rules' contexts name, so a constraint keeps the code it has under tei_all
+    hyphenated = "schematron-constraint-tei-taijiang-relatedItem-targetorcontent1-17"
+    assert pattern_code(hyphenated, ["tei:relatedItem"]) == "relatedItem-targetorcontent1"
+    assert pattern_code("schematron-constraint-tei-taijiang-att.typed-subtypeTyped-3",
+                        ["tei:*[@subtype]"]) == "att.typed-subtypeTyped"
+    assert pattern_code("schematron-constraint-tei_all-p-abstractModel-structure-p-in-ab-or-p-9",
+                        ["tei:p"]) == "p-abstractModel-structure-p-in-ab-or-p"
     code = context_code("tei:content", "descendant::*")
     assert re.fullmatch(r"SCH-content-[0-9a-f]{6}", code)
     assert context_code("tei:content", " descendant::* ") == code  # whitespace does not count

@@ -40,7 +40,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -396,21 +396,29 @@ class _Counter:
         return self.n
 
 
-_TEI_PATTERN_ID = re.compile(r"^[^-]+-(?P<spec>[^-]+)-(?P<constraint>.+?)"
-                             r"-constraint-(?:rule|assert|report)-\d+$")
-_TEI_EXTRACTED_ID = re.compile(r"^schematron-constraint-[^-]+-(?P<spec>[^-]+)-(?P<constraint>.+?)"
-                               r"-\d+$")
+_TEI_PATTERN_ID = re.compile(r"^(?P<rest>[^-]+-[^-]+-.+?)-constraint-(?:rule|assert|report)-\d+$")
+_TEI_EXTRACTED_ID = re.compile(r"^schematron-constraint-(?P<rest>[^-]+-[^-]+-.+?)-\d+$")
 _GENERATED_ID = re.compile(r"^d\d+e\d+(-constraint)?$")
+_CONTEXT_NAME = re.compile(r"(?:[\w.-]+:)?([A-Za-z_][\w.]*)")
 
 
-def pattern_code(pattern_id: str | None) -> str | None:
-    """The stable code a pattern id gives (see the module docstring), if any."""
+def pattern_code(pattern_id: str | None, contexts: Sequence[str] = ()) -> str | None:
+    """The stable code a pattern id gives (see the module docstring), if any.
+
+    A TEI id is ``{schema}-{spec}-{constraint}``: the schema's ident may hold a
+    hyphen too (``tei-taijiang``), so the spec is the first part after the first
+    one that its rules' ``contexts`` name (or a class: ``att.…``, ``model.…``); if
+    none is named, the second part, as for ``tei_all``."""
     if not pattern_id or _GENERATED_ID.match(pattern_id):
         return None
     match = _TEI_PATTERN_ID.match(pattern_id) or _TEI_EXTRACTED_ID.match(pattern_id)
-    if match:
-        return f"{match.group('spec')}-{match.group('constraint')}"
-    return pattern_id
+    if not match:
+        return pattern_id
+    parts = match.group("rest").split("-")
+    named = {name for context in contexts for name in _CONTEXT_NAME.findall(context)}
+    spec = next((i for i in range(1, len(parts) - 1)
+                 if parts[i] in named or parts[i].startswith(("att.", "model."))), 1)
+    return "-".join(parts[spec:])
 
 
 def context_code(context: str, test: str) -> str:
@@ -423,7 +431,7 @@ def context_code(context: str, test: str) -> str:
 def _pattern(pat: etree._Element, abstract_rules: dict[str | None, etree._Element],
              path: Path, counter: _Counter) -> Pattern:
     lets = tuple(_let(el) for el in pat.findall(_q("let")))
-    base_code = pattern_code(pat.get("id"))
+    base_code = pattern_code(pat.get("id"), [r.get("context") or "" for r in pat.findall(_q("rule"))])
     rules = []
     n_in_pattern = 0
     for rule in pat.findall(_q("rule")):
