@@ -213,6 +213,15 @@ class SaxonSession:
         with self._lock:
             return owned.texts.setdefault(key, executable)
 
+    def forget_text(self, text: str, base_uri: str) -> None:
+        """Drop what :meth:`compile_text` keeps for ``text`` and ``base_uri`` (its
+        caller replaced that stylesheet by another)."""
+        if self._owned is None:
+            return
+        key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), base_uri)
+        with self._lock:
+            self._owned.texts.pop(key, None)
+
     @staticmethod
     def run_to_string(executable: object, node: object, name: str) -> str:
         """Run a compiled stylesheet (from :meth:`compile_text`) on a Saxon node of

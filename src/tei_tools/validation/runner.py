@@ -270,7 +270,8 @@ class DocumentChecks:
     def prepare(self, *, saxon: SaxonSession) -> None:
         _, sch = self.schemas()  # the grammar is read once per worker, here
         for compiled in sch:
-            compiled.compile(saxon)  # a worker sees many documents: each Schematron whole, once
+            if not compiled.prunes:  # a big one grows per document (CompiledSchematron.for_document)
+                compiled.compile(saxon)
 
     def __call__(self, document: DocumentRef, *, saxon: SaxonSession) -> FileResult:
         rng, sch = self.schemas()
@@ -366,9 +367,9 @@ def _check_tree(data: bytes, tree: etree._ElementTree, name: str, rng: relaxng.C
 def _schematron(sch: Rules, tree: etree._ElementTree, source: SourceText, name: str,
                 ids_reported: bool, saxon: SaxonSession) -> list[Diagnostic]:
     """Every Schematron of the run on one document (Saxon's tree built once)."""
-    # once, if a Schematron prunes its patterns by them (not one compiled whole, in a worker)
+    # once, if a Schematron prunes its patterns by them
     names = document_names(tree) if any(c.prunes for c in sch) else None
-    sch = tuple(c for c in sch if c.for_document(tree, names) is not None)
+    sch = tuple(c for c in sch if c.for_document(tree, names, saxon=saxon) is not None)
     if not sch:
         return []
     try:

@@ -30,6 +30,7 @@ import hashlib
 import os
 import re
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -60,8 +61,17 @@ _ERROR = f"{{{TTSCH_NS}}}error"
 
 
 PRUNE_MIN = 20
-"""A schema with more patterns than this is compiled, for one document, with
-only the patterns that can fire on it (:mod:`~tei_tools.validation.schematron_prune`)."""
+"""A schema with more patterns than this runs, in a Saxon session, only the
+patterns that can fire on the documents it has seen
+(:mod:`~tei_tools.validation.schematron_prune`, :meth:`CompiledSchematron.for_document`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Grown:
+    """The patterns one session runs for a big schema: a set that only grows."""
+
+    kept: frozenset[int]
+    compiled: CompiledSchematron
 
 
 @dataclass
@@ -69,19 +79,23 @@ class CompiledSchematron:
     """A Schematron for Saxon, with the model that maps results back.
 
     A schema read from a file is compiled at once (a static error is a usage
-    error before any document); the big one embedded in a grammar is compiled
-    on first use, whole (:meth:`compile`, once per worker) or, for one
-    document, only its patterns that can fire there (:meth:`for_document`).
-    The executables live in the :class:`~tei_tools.saxon.SaxonSession` given.
+    error before any document). A big one (more than :data:`PRUNE_MIN`
+    patterns, as the one embedded in ``tei_all.rng``) is compiled per session
+    with only the patterns that can fire on the documents that session has
+    checked (:meth:`for_document`); ``prune=False``: always whole. The
+    executables live in the :class:`~tei_tools.saxon.SaxonSession` given.
     """
 
     path: Path
     schema: SchematronSchema
     embedded: bool = False
+    prune: bool = True
+    """A big schema runs only the patterns that can fire (``False``: whole, always)."""
     _xslt: str | None = field(default=None, repr=False)
-    _whole: bool = field(default=False, repr=False)
-    """Documents get the whole schema (it was compiled whole once), not pruned copies."""
-    _pruned: dict[tuple[int, ...], CompiledSchematron] = field(default_factory=dict, repr=False)
+    _checked: bool = field(default=False, repr=False)
+    """It compiled once (no static error): :func:`load_schematron` need not again."""
+    _grown: weakref.WeakKeyDictionary[SaxonSession, _Grown] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _needs: Needs | None = field(default=None, repr=False)
     _checks: dict[int, Check] | None = field(default=None, repr=False)
@@ -104,19 +118,29 @@ class CompiledSchematron:
         """Compile the whole schema with ``saxon`` (once per session; ``None``: a
         new session, to check that it compiles)."""
         executable = _compile(self.xslt, self.path, self.schema, saxon or SaxonSession())
-        self._whole = True
+        self._checked = True
         return executable
 
     @property
     def prunes(self) -> bool:
         """Whether :meth:`for_document` keeps only some patterns (it reads the document's names)."""
-        return not self._whole and len(self.schema.patterns) > PRUNE_MIN
+        return self.prune and len(self.schema.patterns) > PRUNE_MIN
 
-    def for_document(self, tree: etree._ElementTree,
-                     names: frozenset[Name] | None = None) -> CompiledSchematron | None:
-        """What to run on ``tree``: this schema, or (big schema not compiled whole)
-        only its patterns that can fire there; ``None`` if none can. ``names``:
-        :func:`document_names` of ``tree``, if the caller has them."""
+    def for_document(self, tree: etree._ElementTree, names: frozenset[Name] | None = None, *,
+                     saxon: SaxonSession) -> CompiledSchematron | None:
+        """What ``saxon`` runs on ``tree``: this schema, or (a big one) the patterns
+        that can fire on the documents the session has checked; ``None`` if none
+        can fire on ``tree``. ``names``: :func:`document_names` of ``tree``, if the
+        caller has them.
+
+        Per session the set only grows: a document whose patterns are in it runs
+        the compiled set; another compiles the union once and the old stylesheet
+        is dropped (one per schema and session), up to the whole schema. Running
+        more patterns than a document needs reports the same, in the same order:
+        a pattern is left out only when none of its rules' contexts can match
+        (then it fires nothing); the set keeps the schema's order (SVRL lists
+        pattern after pattern); the schema's and the phase's ``let`` stay, and a
+        pattern's ``let`` goes with its pattern."""
         if not self.prunes:
             return self
         if self._needs is None:  # the patterns' needs are read once per schema
@@ -125,17 +149,21 @@ class CompiledSchematron:
                                  self._needs)
         if not keep:
             return None
-        if len(keep) == len(self.schema.patterns):
-            return self
         with self._lock:
-            pruned = self._pruned.get(keep)
-            if pruned is None:
-                schema = replace(self.schema, patterns=tuple(self.schema.patterns[i] for i in keep))
-                pruned = CompiledSchematron(self.path, schema, self.embedded)
-                if len(self._pruned) >= 64:
-                    self._pruned.pop(next(iter(self._pruned)))
-                self._pruned[keep] = pruned
-        return pruned
+            grown = self._grown.get(saxon)
+            if grown is not None and grown.kept.issuperset(keep):
+                return grown.compiled
+            kept = frozenset(keep).union(grown.kept if grown is not None else ())
+            if len(kept) == len(self.schema.patterns):
+                made = self
+            else:
+                schema = replace(self.schema,
+                                 patterns=tuple(self.schema.patterns[i] for i in sorted(kept)))
+                made = CompiledSchematron(self.path, schema, self.embedded, prune=False)
+            self._grown[saxon] = _Grown(kept, made)
+        if grown is not None and grown.compiled is not self:  # the smaller set goes
+            saxon.forget_text(grown.compiled.xslt, _base_uri(self.path))
+        return made
 
 
 _CACHE: dict[tuple[str, str, str, str], CompiledSchematron] = {}
@@ -149,7 +177,8 @@ def load_schematron(path: str | os.PathLike[str], phase: str | None = None, *,
     p = Path(path)
     key = ("sch", *_content_key(p, "Schematron schema"), phase or "")
     compiled = _cached(key, lambda: read_schema(p, phase), p, embedded=False)
-    compiled.compile(saxon)  # a static error is reported now, before any document
+    if saxon is not None or not compiled._checked:
+        compiled.compile(saxon)  # a static error is reported now, before any document
     return compiled
 
 
@@ -208,15 +237,19 @@ def _cached(key: tuple[str, str, str, str], read: Callable[[], SchematronSchema]
         return _CACHE.setdefault(key, compiled)
 
 
+def _base_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
 def _compile(xslt: str, path: Path, schema: SchematronSchema, saxon: SaxonSession) -> object:
     try:
-        return saxon.compile_text(xslt, path.resolve().as_uri())
+        return saxon.compile_text(xslt, _base_uri(path))
     except BuildError as exc:
         detail = str(exc).split(": error: ", 1)[-1]
     # Which XPath is it? Compile each on its own (only now: this is rare and slower).
     for where, what, probe in probes(schema):
         try:
-            saxon.compile_text(probe, path.resolve().as_uri())
+            saxon.compile_text(probe, _base_uri(path))
         except BuildError as exc:
             said = str(exc).split(": error: ", 1)[-1]
             char = re.search(r"\bat char (\d+)", said)
@@ -246,7 +279,7 @@ def check(compiled: CompiledSchematron, tree: etree._ElementTree, source: Source
     :func:`document_names` of ``tree``, if the caller has them.
     """
     saxon = saxon or SaxonSession()
-    use = compiled.for_document(tree, names)
+    use = compiled.for_document(tree, names, saxon=saxon)
     if use is None:
         return []
     try:
