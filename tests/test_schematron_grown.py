@@ -15,7 +15,7 @@ from lxml import etree
 from rng_mutants import mutants
 
 from tei_tools import xmlio
-from tei_tools.errors import XmlInputError
+from tei_tools.errors import UsageError, XmlInputError
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation import schematron as engine
 from tei_tools.validation import validate
@@ -149,3 +149,32 @@ def test_one_process_and_two_workers_report_byte_identical_json(corpus: Path) ->
     embedded = {c.code for c in engine.load_embedded(TEI_ALL_RNG).schema.checks}
     fired = [f for f in one.files if len({d.code for d in f.diagnostics} & embedded) >= 2]
     assert len(fired) >= 10  # several embedded rules fired on a document, in workers too
+
+
+def test_a_schematron_file_is_compiled_for_its_static_check_once_per_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker asks for its schemas per document: a file known to compile is not
+    compiled again in a new session (only the worker's own session compiles it);
+    one that does not compile is refused every time."""
+    from conftest import REPO
+
+    compiled: list[str] = []
+    real = engine._compile
+
+    def counted(xslt, path, schema, saxon):  # type: ignore[no-untyped-def]
+        compiled.append(str(path))
+        return real(xslt, path, schema, saxon)
+
+    monkeypatch.setattr(engine, "_compile", counted)
+    project = REPO / "schema" / "tei-taijiang.sch"
+    first = engine.load_schematron(project)
+    for _ in range(5):
+        assert engine.load_schematron(project) is first
+    assert len(compiled) <= 1  # 0: an earlier test of this process compiled it already
+    saxon = SaxonSession()
+    engine.load_schematron(project, saxon=saxon)  # a session given: compiled there
+    assert compiled[-1] == str(project)
+    bad = Path(__file__).parent / "fixtures" / "schematron-engine" / "bad-xpath.sch"
+    for _ in range(2):
+        with pytest.raises(UsageError):
+            engine.load_schematron(bad)
