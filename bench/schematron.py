@@ -19,11 +19,13 @@ ODD since #11); and, side by side, the XPath 1 engine the project used before
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +37,14 @@ PROJECT_SCH = REPO / "schema" / "tei-taijiang.sch"
 LEGACY_SCH = REPO / "tests" / "fixtures" / "schema" / "tei-taijiang-legacy.sch"
 
 
+@contextlib.contextmanager
+def timed(out: dict[str, float], label: str) -> Iterator[None]:
+    """Record under ``label`` the wall time the block took."""
+    start = time.perf_counter()
+    yield
+    out[label] = time.perf_counter() - start
+
+
 def one_run() -> dict[str, float]:
     from lxml import etree, isoschematron
 
@@ -44,10 +54,9 @@ def one_run() -> dict[str, float]:
     from tei_tools.validation.locate import SourceText
 
     out: dict[str, float] = {}
-    t = time.perf_counter()
-    saxon = SaxonSession()
-    saxon.processor  # noqa: B018 - starts it
-    out["start Saxon"] = time.perf_counter() - t
+    with timed(out, "start Saxon"):
+        saxon = SaxonSession()
+        saxon.processor  # noqa: B018 - starts it
 
     def parsed(path: Path) -> tuple[etree._ElementTree, SourceText]:
         data = path.read_bytes()
@@ -57,51 +66,37 @@ def one_run() -> dict[str, float]:
     edition = parsed(EDITION)
     corpus = [(p, *parsed(p)) for p in sorted(CORPUS.glob("*.xml"))]
 
-    t = time.perf_counter()
-    embedded = engine.load_embedded(TEI_ALL)
-    out["tei_all embedded: read the grammar, extract 90 patterns / 100 checks"] = (
-        time.perf_counter() - t)
+    def on_corpus(compiled: engine.CompiledSchematron) -> None:
+        for path, tree, source in corpus:
+            engine.check(compiled, tree, source, str(path), saxon=saxon)
+
+    with timed(out, "tei_all embedded: read the grammar, extract 90 patterns / 100 checks"):
+        embedded = engine.load_embedded(TEI_ALL)
     assert embedded is not None
-    t = time.perf_counter()
-    engine.check(embedded, *edition, str(EDITION), saxon=saxon)
-    out["tei_all embedded, pruned: compile the edition's 18 patterns + run (1st)"] = (
-        time.perf_counter() - t)
-    t = time.perf_counter()
-    engine.check(embedded, *edition, str(EDITION), saxon=saxon)
-    out["tei_all embedded, pruned: run on the edition (again)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    for path, tree, source in corpus:
-        engine.check(embedded, tree, source, str(path), saxon=saxon)
-    out[f"tei_all embedded, pruned: compile as needed + run on the corpus ({len(corpus)} files)"] = (
-        time.perf_counter() - t)
-    t = time.perf_counter()
-    embedded = engine.CompiledSchematron(embedded.path, embedded.schema, True, prune=False)
-    embedded.compile(saxon)
-    out["tei_all embedded, whole: compile all 90 patterns (once, before forking)"] = (
-        time.perf_counter() - t)
-    t = time.perf_counter()
-    engine.check(embedded, *edition, str(EDITION), saxon=saxon)
-    out["tei_all embedded, whole: run on the edition"] = time.perf_counter() - t
-    t = time.perf_counter()
-    for path, tree, source in corpus:
-        engine.check(embedded, tree, source, str(path), saxon=saxon)
-    out[f"tei_all embedded, whole: run on the corpus ({len(corpus)} files)"] = (
-        time.perf_counter() - t)
+    with timed(out, "tei_all embedded, pruned: compile the edition's 18 patterns + run (1st)"):
+        engine.check(embedded, *edition, str(EDITION), saxon=saxon)
+    with timed(out, "tei_all embedded, pruned: run on the edition (again)"):
+        engine.check(embedded, *edition, str(EDITION), saxon=saxon)
+    with timed(out, f"tei_all embedded, pruned: compile as needed + run on the corpus "
+                    f"({len(corpus)} files)"):
+        on_corpus(embedded)
+    with timed(out, "tei_all embedded, whole: compile all 90 patterns (once, before forking)"):
+        whole = engine.CompiledSchematron(embedded.path, embedded.schema, True, prune=False)
+        whole.compile(saxon)
+    with timed(out, "tei_all embedded, whole: run on the edition"):
+        engine.check(whole, *edition, str(EDITION), saxon=saxon)
+    with timed(out, f"tei_all embedded, whole: run on the corpus ({len(corpus)} files)"):
+        on_corpus(whole)
 
-    t = time.perf_counter()
-    project = engine.load_schematron(PROJECT_SCH, saxon=saxon)
-    out["project rules: compile (this engine)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    engine.check(project, *edition, str(EDITION), saxon=saxon)
-    out["project rules: run on the edition (this engine)"] = time.perf_counter() - t
+    with timed(out, "project rules: compile (this engine)"):
+        project = engine.load_schematron(PROJECT_SCH, saxon=saxon)
+    with timed(out, "project rules: run on the edition (this engine)"):
+        engine.check(project, *edition, str(EDITION), saxon=saxon)
 
-    t = time.perf_counter()
-    old = isoschematron.Schematron(xmlio.parse_file(LEGACY_SCH), store_report=True)
-    out["project rules: compile (lxml.isoschematron, before)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    old.validate(edition[0])
-    out["project rules: run on the edition (lxml.isoschematron, before)"] = (
-        time.perf_counter() - t)
+    with timed(out, "project rules: compile (lxml.isoschematron, before)"):
+        old = isoschematron.Schematron(xmlio.parse_file(LEGACY_SCH), store_report=True)
+    with timed(out, "project rules: run on the edition (lxml.isoschematron, before)"):
+        old.validate(edition[0])
     return out
 
 
