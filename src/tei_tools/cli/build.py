@@ -41,7 +41,10 @@ from tei_tools.publish.options import BuildOptions
               show_default=True, help="Reading of corrections and regularisations (text output and HTML).")
 @click.option("--page-markers", is_flag=True, help="Mark the print pages in the text output: 〔第4页〕.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for several documents [default: all cores].")
+              help="Worker processes for several documents [default: all cores]. One "
+                   "document: 1 writes its formats one after the other in one process, 2 "
+                   "or more the HTML in a second process beside the others [default: "
+                   "so when a core is idle].")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help=f"Build on a Dask cluster (pip install \"tei-tools[dask]\"); "
                    f"default ${SCHEDULER_ENV} when set.")
@@ -68,7 +71,7 @@ def build(paths: tuple[Path, ...], formats: str | None, out_dir: Path, no_valida
     options = BuildOptions(formats=parse_formats(formats), reading=reading,
                            page_markers=page_markers, editorial=not no_editorial,
                            validate=not no_validate, schema=schema,
-                           max_memory=parse_size(max_memory))
+                           max_memory=parse_size(max_memory), concurrent=None if jobs is None else jobs > 1)
 
     def say(message: str) -> None:
         if not quiet or message.startswith("warning:"):

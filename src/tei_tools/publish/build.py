@@ -40,9 +40,9 @@ from lxml import etree
 from tei_tools import paths, xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import BuildError, UsageError
+from tei_tools.publish import aside, memory
 from tei_tools.publish import formats as registry
-from tei_tools.publish import memory
-from tei_tools.publish.options import BuildOptions, WriteContext
+from tei_tools.publish.options import BuildOptions, WriteContext, WriterOutput
 from tei_tools.saxon import SaxonSession
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
@@ -86,14 +86,13 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     current folder); see the module's documentation. ``saxon``: the caller's
     session (``None``: a new one for this build; pass one to build many)."""
     options = options or BuildOptions()
-    saxon = saxon or SaxonSession()
     say = progress or (lambda _msg: None)
     source = Path(source)
     out_dir = Path(out_dir)
     if options.reading not in ("regularised", "diplomatic"):
         raise UsageError(f"unknown reading '{options.reading}' (regularised or diplomatic)")
     for name in options.formats:
-        registry.writer(name)  # unknown formats fail before any work
+        registry.check(name)  # unknown formats fail before any work
     ordered = tuple(name for name in registry.WRITERS if name in options.formats)
     if not source.is_file():
         raise UsageError(f"{source}: error: no such file"
@@ -106,43 +105,91 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     data = xmlio.read_bytes(source)  # read and parsed once: validated and transformed as is
     parsed = xmlio.parse_document(data, str(source))
     tree = parsed.tree
-    if options.validate:
-        result.diagnostics = _validate(source, data, parsed, options, say, saxon)
-    if not xmlio.is_tei_root(tree):
-        raise BuildError(f"{source}: error: the root element is <{etree.QName(tree.getroot()).text}>, "
-                         "not a TEI document")
-    loaded = saxon.load_source(source, tree)
-
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    # a fresh name per build: two builds into the same --out never share a folder
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    seen: set[str] = set()
+    is_tei = xmlio.is_tei_root(tree)
+    tmp: Path | None = None
+    beside: aside.Aside | None = None
     try:
-        for name in ordered:  # registry order: text and EPUB before the HTML offers them
+        if is_tei and aside.usable(options, ordered, session_given=saxon is not None):
+            tmp = _new_tmp(out_dir)
+            beside = _start_aside(source, tree, tmp, options)
+        session = saxon or SaxonSession()
+        if options.validate:
+            result.diagnostics = _validate(source, data, parsed, options, say, session)
+        if not is_tei:
+            raise BuildError(f"{source}: error: the root element is "
+                             f"<{etree.QName(tree.getroot()).text}>, not a TEI document")
+        loaded = session.load_source(source, tree)
+        tmp = tmp or _new_tmp(out_dir)
+        contexts: dict[str, WriteContext] = {}
+        outputs: dict[str, tuple[WriterOutput, float]] = {}
+        seen: set[str] = set()
+        for name in ordered:
+            contexts[name] = WriteContext(loaded, tmp / name, tmp, options, source.stem, session)
+            if beside is not None and name == beside.name:
+                continue
             t0 = time.perf_counter()
-            fmt_dir = tmp / name
-            fmt_dir.mkdir()
-            ctx = WriteContext(loaded, fmt_dir, tmp, options, source.stem, saxon)
-            output = registry.writer(name)(ctx)
-            for warning in output.warnings:
-                key = _warning_key(warning)
-                if key not in seen:
-                    seen.add(key)
-                    result.warnings.append(warning)
-                    say(f"warning: {warning}")
-            files = sorted(p for p in fmt_dir.rglob("*") if p.is_file())
-            if not files:
-                raise BuildError(f"{source}: error: the {name} writer produced no file")
-            elapsed = time.perf_counter() - t0
-            result.formats.append(FormatResult(
-                name, [out_dir / p.relative_to(tmp) for p in files], elapsed))
-            say(f"{name}: {len(files)} files in {elapsed:.2f} s")
+            contexts[name].out_dir.mkdir()
+            outputs[name] = registry.writer(name)(contexts[name]), time.perf_counter() - t0
+            if registry.finisher(name) is None:
+                _report(name, outputs[name], contexts[name], result, seen, say)
+        if beside is not None:
+            outputs[beside.name] = beside.wait()
+        for name in ordered:
+            finish = registry.finisher(name)
+            if finish is not None:
+                finish(contexts[name])
+                where = (f" (a second process, {beside.cpu:.2f} s CPU)"
+                         if beside is not None and name == beside.name else "")
+                _report(name, outputs[name], contexts[name], result, seen, say, where)
         install(tmp, out_dir)
     except BaseException:
-        _remove(tmp)
+        if beside is not None:
+            beside.stop()
+        if tmp is not None:
+            _remove(tmp)
         raise
+    result.formats.sort(key=lambda f: ordered.index(f.name))
     say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
     return result
+
+
+def _new_tmp(out_dir: Path) -> Path:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # a fresh name per build: two builds into the same --out never share a folder
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+
+
+def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path,
+                 options: BuildOptions) -> aside.Aside:
+    """Fork the child writing :data:`aside.FORMAT` into ``tmp`` with its own Saxon session."""
+    name = aside.FORMAT
+    (tmp / name).mkdir()
+
+    def job() -> WriterOutput:
+        session = SaxonSession()
+        ctx = WriteContext(session.load_source(source, tree), tmp / name, tmp, options,
+                           source.stem, session)
+        return registry.writer(name)(ctx)
+
+    return aside.start(name, str(source), job)
+
+
+def _report(name: str, output: tuple[WriterOutput, float], ctx: WriteContext,
+            result: BuildResult, seen: set[str], say: Progress, where: str = "") -> None:
+    """Record a written format in ``result``: its files, its new warnings, its time."""
+    written, elapsed = output
+    for warning in written.warnings:
+        key = _warning_key(warning)
+        if key not in seen:
+            seen.add(key)
+            result.warnings.append(warning)
+            say(f"warning: {warning}")
+    files = sorted(p for p in ctx.out_dir.rglob("*") if p.is_file())
+    if not files:
+        raise BuildError(f"{ctx.source.path}: error: the {name} writer produced no file")
+    result.formats.append(FormatResult(
+        name, [result.out_dir / p.relative_to(ctx.root) for p in files], elapsed))
+    say(f"{name}: {len(files)} files in {elapsed:.2f} s{where}")
 
 
 def install(tmp: Path, out_dir: Path) -> None:

@@ -1,16 +1,20 @@
 """The format registry: one writer per output format, in build order.
 
-Text and EPUB come before HTML, so the HTML edition can offer them for
-download. Writers are imported when used, so one format's dependencies
-never stop another from building.
+Writers are imported when used, so one format's dependencies never stop
+another from building. A writer reads nothing another writer wrote: a format
+that offers other formats' files (the HTML's downloads) copies them in its
+finishing step (:data:`FINISHERS`), run once every format is written; so the
+formats can be written in any order, or side by side
+(:mod:`tei_tools.publish.aside`).
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from tei_tools.errors import UsageError
-from tei_tools.publish.options import WriteContext, Writer, WriterOutput
+from tei_tools.publish.options import Finisher, WriteContext, Writer, WriterOutput
 
 
 def _epub(ctx: WriteContext) -> WriterOutput:
@@ -26,17 +30,39 @@ WRITERS: dict[str, Writer | str] = {
     "records": "tei_tools.records.writer:write",
     "html": "tei_tools.publish.html:write",
 }
-"""Format name → writer (or ``"module:function"``, imported on first use)."""
+"""Format name → writer (or ``"module:function"``, imported on first use), in build order."""
+
+FINISHERS: dict[str, Finisher | str] = {
+    "html": "tei_tools.publish.html:add_downloads",
+}
+"""Format name → its finishing step, run in the build's process after every writer."""
+
+
+def check(name: str) -> None:
+    """A :class:`UsageError` for a format that does not exist (nothing imported)."""
+    if name not in WRITERS:
+        raise UsageError(f"unknown format '{name}' (choose from {', '.join(WRITERS)})")
 
 
 def writer(name: str) -> Writer:
-    entry = WRITERS.get(name)
+    check(name)
+    found: Writer = _resolve(WRITERS[name])  # each entry names a Writer
+    return found
+
+
+def finisher(name: str) -> Finisher | None:
+    """The finishing step of format ``name`` (``None``: it has none)."""
+    entry = FINISHERS.get(name)
     if entry is None:
-        raise UsageError(f"unknown format '{name}' (choose from {', '.join(WRITERS)})")
+        return None
+    found: Finisher = _resolve(entry)  # each entry names a Finisher
+    return found
+
+
+def _resolve(entry: object) -> Any:
     if isinstance(entry, str):
         module, _, func = entry.partition(":")
-        found: Writer = getattr(importlib.import_module(module), func)  # each entry names a Writer
-        return found
+        return getattr(importlib.import_module(module), func)
     return entry
 
 

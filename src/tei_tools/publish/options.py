@@ -28,6 +28,12 @@ class BuildOptions:
     max_memory: int | None = DEFAULT_MAX_MEMORY
     """Bytes a build may need (:mod:`tei_tools.publish.memory`); a document whose
     estimate is more is refused before any work. ``None``: no limit."""
+    concurrent: bool | None = None
+    """Write the HTML in a second process while this one validates and writes the
+    other formats (:mod:`tei_tools.publish.aside`; only where it is safe: no
+    Saxon started in this process, no session given by the caller). ``None``: when
+    a core is idle; ``True``: whenever safe; ``False``: every format one after the
+    other in this process. The files are the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +59,5 @@ class WriterOutput:
 
 
 Writer = Callable[[WriteContext], WriterOutput]
+Finisher = Callable[[WriteContext], None]
+"""A format's step after every format is written (:data:`tei_tools.publish.formats.FINISHERS`)."""

@@ -1,0 +1,196 @@
+"""One format written in a second process while the build's process writes the others.
+
+saxonche holds the GIL for the whole of a transformation, so threads cannot
+run two stylesheets at once: on a machine with two cores or more,
+:func:`tei_tools.publish.build.build` forks a child right after the document
+is parsed, *before* any Saxon processor exists in the process (a GraalVM
+isolate does not survive a fork), and the child writes the HTML (:data:`FORMAT`,
+the largest output) into the build's temporary folder with a Saxon session of
+its own, while the parent validates and writes the text, the EPUB and the
+records. The parent then copies the downloads (the format's finishing step,
+:data:`tei_tools.publish.formats.FINISHERS`) and installs everything as a
+sequential build would: the files are byte-identical.
+
+* The child reports through a pipe: its warnings and seconds, or its failure
+  as the one line (and exit code) a sequential build would have raised; a
+  child that dies without a report is a :class:`~tei_tools.errors.BuildError`.
+* :meth:`Aside.stop` ends the child and reaps it: the build calls it on any
+  failure of its own (an invalid document, a failed writer, Ctrl-C); on Linux the
+  child also dies with its parent (``PR_SET_PDEATHSIG``), so none is orphaned.
+* :func:`usable` says when to fork: when it is safe — no session given by the
+  caller (corpus workers, library users keep theirs and build one after the
+  other), Saxon not started in this process, one thread, and the parent has
+  work of its own — and ``BuildOptions.concurrent`` asks for it (``None``, the
+  default: when a core is idle, :func:`idle_core`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from tei_tools.errors import BuildError, TeiToolsError, UsageError
+from tei_tools.publish.options import BuildOptions, WriterOutput
+
+FORMAT = "html"
+"""The format written aside: the largest of the outputs (its stylesheet too)."""
+PARENT_WORK = ("txt", "epub")
+"""Formats whose Saxon work stays in the parent: with none of them and no
+validation, a second process would only add its own start."""
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def idle_core() -> bool:
+    """Two cores or more, and the 1-minute load leaves one free: a second process
+    only wins when it gets a core of its own (measured in BENCHMARKS.md: at load
+    4.8 on 2 cores it made the edition's build slower)."""
+    n = cores()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available: judge by the cores alone
+        load = 0.0
+    return n >= 2 and load < n
+
+
+def usable(options: BuildOptions, formats: Collection[str], *, session_given: bool) -> bool:
+    """Whether a build with ``options`` of ``formats`` writes :data:`FORMAT` aside:
+    ``options.concurrent`` ``False`` never, ``True`` whenever it is safe, ``None`` when
+    it is safe and :func:`idle_core`."""
+    safe = (FORMAT in formats and not session_given
+            and (options.validate or any(f in formats for f in PARENT_WORK))
+            and hasattr(os, "fork") and "saxonche" not in sys.modules
+            and threading.active_count() == 1)
+    if options.concurrent is None:
+        return safe and idle_core()
+    return safe and options.concurrent
+
+
+@dataclass(slots=True)
+class Aside:
+    """A child process writing one format; :meth:`wait` for it or :meth:`stop` it."""
+
+    name: str
+    source: str
+    """The document, to name it in a failure."""
+    pid: int
+    _report: int
+    """The read end of the child's pipe."""
+    _done: bool = False
+
+    cpu: float = 0.0
+    """CPU seconds the child used (known once it is reaped)."""
+
+    def wait(self) -> tuple[WriterOutput, float]:
+        """The child's warnings and seconds once it has finished; its failure
+        raised here as it was raised there."""
+        try:
+            with os.fdopen(self._report, "rb") as pipe:
+                self._report = -1
+                data = pipe.read()
+        except BaseException:  # Ctrl-C while waiting: the child goes too
+            self.stop()
+            raise
+        status = self._reap()
+        try:
+            report = json.loads(data) if data else None
+        except ValueError:
+            report = None
+        if not isinstance(report, dict):
+            raise BuildError(f"{self.source}: error: the process writing the {self.name} output ended "
+                             f"without a report ({_status(status)})")
+        if not report.get("ok"):
+            kind = UsageError if report.get("usage") else BuildError
+            raise kind(str(report.get("message")))
+        return WriterOutput([], [str(w) for w in report.get("warnings", [])]), \
+            float(report.get("seconds", 0.0))
+
+    def stop(self) -> None:
+        """End the child (if it still runs) and reap it."""
+        if self._done:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        if self._report >= 0:
+            os.close(self._report)
+            self._report = -1
+        self._reap()
+
+    def _reap(self) -> int:
+        if self._done:
+            return 0
+        self._done = True
+        while True:
+            try:
+                _, status, usage = os.wait4(self.pid, 0)
+                self.cpu = usage.ru_utime + usage.ru_stime
+                return status
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                return 0
+
+
+def start(name: str, source: str, job: Callable[[], WriterOutput]) -> Aside:
+    """Fork a child that runs ``job`` (writing format ``name`` of ``source``) and reports."""
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(parent, f"{source}: error: the {name} output failed", job, write_end)
+    os.close(write_end)
+    return Aside(name, source, pid, read_end)
+
+
+def _child(parent: int, failed: str, job: Callable[[], WriterOutput], write_end: int) -> None:
+    code = 1
+    try:
+        # Ctrl-C reaches the whole process group: the child just ends, the parent says it
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        _die_with(parent)
+        t0 = time.perf_counter()
+        output = job()
+        report: dict[str, object] = {"ok": True, "warnings": output.warnings,
+                                     "seconds": time.perf_counter() - t0}
+        code = 0
+    except TeiToolsError as exc:
+        report = {"ok": False, "usage": isinstance(exc, UsageError), "message": str(exc)}
+    except BaseException as exc:  # a bug: one line all the same, never a traceback
+        report = {"ok": False, "message": f"{failed}: {type(exc).__name__}: {exc}"}
+    try:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
+    finally:
+        os._exit(code)  # no atexit handler, no buffer of the parent's flushed twice
+
+
+def _die_with(parent: int) -> None:
+    """Linux: the kernel kills this process when its parent ends."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(1)
+
+
+def _status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else "unknown"
