@@ -30,8 +30,10 @@ ever opened or fetched (the DOCTYPE's own external identifier is refused by
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_ENTITY_CHARS = 1024 * 1024
 MAX_ENTITY_DEPTH = 8
@@ -39,9 +41,24 @@ MAX_TOTAL_CHARS = 16 * 1024 * 1024
 PREDEFINED = {"lt": 1, "gt": 1, "amp": 1, "apos": 1, "quot": 1}
 
 _NAME = r"[A-Za-z_:\u00C0-\uFFFF][\w.:\-\u00B7\u00C0-\uFFFF]*"
-_ENTITY = re.compile(r"<!ENTITY\s+(%\s+)?(" + _NAME + r")\s+")
-_REF = re.compile(r"&(" + _NAME + r");")
-_PEREF = re.compile(r"%(" + _NAME + r");")
+
+
+class _Patterns(NamedTuple):
+    declaration: re.Pattern[str]
+    """``<!ENTITY [%] name``"""
+    reference: re.Pattern[str]
+    """``&name;``"""
+    parameter: re.Pattern[str]
+    """``%name;``"""
+
+
+@functools.cache
+def _names() -> _Patterns:
+    """The patterns naming entities, compiled on first use: the name's character
+    classes (up to U+FFFF) take ~20 ms each to compile, and most documents have no
+    internal subset."""
+    return _Patterns(re.compile(r"<!ENTITY\s+(%\s+)?(" + _NAME + r")\s+"),
+                     re.compile(r"&(" + _NAME + r");"), re.compile(r"%(" + _NAME + r");"))
 
 
 class SubsetError(Exception):
@@ -101,7 +118,7 @@ def read_subset(text: str, start: int) -> Subset:
                                   "XML-DTD")
             pos = end + 2
             continue
-        match = _ENTITY.match(text, pos)
+        match = _names().declaration.match(text, pos)
         if match:
             entity, pos = _entity(text, pos, match)
             key = (entity.parameter, entity.name)
@@ -109,7 +126,7 @@ def read_subset(text: str, start: int) -> Subset:
                 seen.add(key)
                 entities.append(entity)
             continue
-        pe = _PEREF.match(text, pos)
+        pe = _names().parameter.match(text, pos)
         if pe:
             raise SubsetError(pos, f"DOCTYPE refers to the parameter entity '%{pe.group(1)};' in "
                               "its internal subset; it could declare anything, so it is refused "
@@ -147,7 +164,7 @@ def _entity(text: str, pos: int, match: re.Match[str]) -> tuple[Entity, int]:
         raise SubsetError(pos, f"DOCTYPE declares an external entity '{name}' (NDATA); entity "
                           "declarations are refused unread (external-entity and expansion "
                           "attacks)", "XML-ENTITY")
-    pe = _PEREF.search(value)
+    pe = _names().parameter.search(value)
     if pe:
         raise SubsetError(pos, f"the value of entity '{name}' refers to the parameter entity "
                           f"'%{pe.group(1)};', which XML forbids in an internal subset",
@@ -169,8 +186,8 @@ def check_expansion(subset: Subset, body: str) -> None:
         if name in stack:
             raise SubsetError(entity.offset, f"entity '{name}' refers to itself (through "
                               f"{' → '.join((*stack, name))}); refused", "XML-ENTITY")
-        total, depth = len(_REF.sub("", entity.value)), 0
-        for ref in _REF.findall(entity.value):
+        total, depth = len(_names().reference.sub("", entity.value)), 0
+        for ref in _names().reference.findall(entity.value):
             if ref not in general and ref not in PREDEFINED:
                 raise SubsetError(entity.offset, f"entity '{name}' refers to '&{ref};', which "
                                   "is not declared", "XML-ENTITY")
@@ -185,7 +202,7 @@ def check_expansion(subset: Subset, body: str) -> None:
     for name in general:
         size(name, ())
     total = 0
-    for ref in _REF.findall(body):
+    for ref in _names().reference.findall(body):
         if ref in general:
             total += sizes[ref][0]
             if total > MAX_TOTAL_CHARS:
@@ -243,7 +260,7 @@ def _expand(text: str, replacements: dict[str, str], attribute: bool, depth: int
         start = found.start()
         out.append(text[pos:start])
         if text[start] == "&":
-            ref = _REF.match(text, start)
+            ref = _names().reference.match(text, start)
             if ref and ref.group(1) in replacements:
                 value = _expand(replacements[ref.group(1)], replacements, attribute, depth + 1)
                 if attribute:  # XML normalises the value's whitespace to spaces

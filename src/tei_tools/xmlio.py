@@ -39,13 +39,16 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from tei_tools import dtdsubset
 from tei_tools.errors import UsageError, XmlInputError
 from tei_tools.xinclude import Expansion, Part, XIncludePolicy
 from tei_tools.xinclude import expand as expand_xincludes
+
+if TYPE_CHECKING:  # imported where a DOCTYPE is read: its patterns take ~40 ms to compile
+    from tei_tools import dtdsubset
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -289,6 +292,8 @@ def _prescan_prolog(data: bytes, name: str) -> _Doctype | None:
         raise XmlInputError(
             name, f"DOCTYPE points to an external DTD ({url}); DTDs are never loaded or "
             "fetched: remove the DOCTYPE", line=line, column=col, code="XML-DTD")
+    from tei_tools import dtdsubset
+
     opening = re.compile(r"<!DOCTYPE\s+[^\s\[>]+\s*(\[)?").match(scan, doctype)
     if not opening:
         line, col = _line_col(head, doctype)
@@ -329,6 +334,8 @@ def _document_text(data: bytes, name: str) -> tuple[str, str]:
 def _without_doctype(data: bytes, name: str, doctype: _Doctype) -> bytes:
     """The document libxml2 parses: the DOCTYPE blanked (its lines kept) and the
     references to the entities it declared expanded (:mod:`tei_tools.dtdsubset`)."""
+    from tei_tools import dtdsubset
+
     text = doctype.text
     body = text[doctype.end:]
     if doctype.subset is not None and doctype.subset.general:

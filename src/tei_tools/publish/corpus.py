@@ -28,15 +28,18 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tei_tools import paths, xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError
-from tei_tools.executor import DocumentRef, Executor, ShippedFile, collect_files, open_executor
 from tei_tools.publish import formats as registry
 from tei_tools.publish.build import InvalidDocument, build, check_out_dir, install
 from tei_tools.publish.options import READINGS, BuildOptions
 from tei_tools.saxon import SaxonSession
+
+if TYPE_CHECKING:  # the executor (multiprocessing, ~0.04 s) is imported for several documents
+    from tei_tools.executor import DocumentRef, Executor, ShippedFile
 
 Progress = Callable[["DocumentBuild", int, int], None]
 """``progress(outcome, done, total)``, called once per document in input order."""
@@ -167,6 +170,8 @@ class BuildWork:
             grammar = schema_choice.declared_relaxng(tree, Path(job.document.path))
         if grammar is None:
             return job, ()
+        from tei_tools.executor import ShippedFile
+
         shipped = ShippedFile.of(grammar)
         beside = Path(grammar).with_suffix(".odd")
         if not beside.is_file():
@@ -237,6 +242,8 @@ def _renamed(outcome: DocumentBuild, tmp_source: str, source: str, tmp_out: str,
 def plan(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
          default: Path | None = None) -> list[BuildJob]:
     """The documents to build and their output folders (see the module's documentation)."""
+    from tei_tools.executor import DocumentRef, collect_files
+
     found = collect_files(paths_given, default=default)
     alone = len(found) == 1 and found[0][1] is None
     edition = paths.edition_dir().resolve()
@@ -302,6 +309,8 @@ def build_corpus(paths_given: Iterable[str | os.PathLike[str]], out_dir: Path,
     if executor is not None:
         run(executor)
     else:
+        from tei_tools.executor import open_executor
+
         with open_executor(jobs, scheduler, items=total, saxon=saxon) as own:
             run(own)
     return CorpusBuild(str(out_dir), tuple(outcomes))
