@@ -58,3 +58,27 @@ def test_build_without_validation_loads_neither_other_commands_nor_validators() 
                    "tei_tools.cli.validate", "tei_tools.query", "tei_tools.odd",
                    "tei_tools.validation"):
         assert absent not in loaded, absent
+
+
+def test_building_one_document_imports_no_executor_and_no_dtd_code(tmp_path) -> None:
+    """Several documents need the executor (multiprocessing), a DOCTYPE the DTD
+    subset reader: one edition's build needs neither (#12). (Validation still
+    imports the executor: ``tei_tools.validation.runner``.)"""
+    code = ("import sys\nfrom tei_tools.cli import main\n"
+            "try:\n    main(sys.argv[1:], standalone_mode=False)\nfinally:\n"
+            "    print(' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, "build", "tests/fixtures/edition-mini.xml",
+                           "-f", "txt,records", "--no-validate", "-o", str(tmp_path / "d"), "-q"],
+                          check=True, capture_output=True, text=True)
+    loaded = set(done.stdout.split())
+    assert "tei_tools.publish.build" in loaded and "tei_tools.records" in loaded
+    for absent in ("tei_tools.executor", "multiprocessing", "concurrent.futures",
+                   "tei_tools.dtdsubset"):
+        assert absent not in loaded, absent
+
+
+def test_the_build_commands_scheduler_variable_is_the_executors() -> None:
+    from tei_tools import executor
+    from tei_tools.cli import build
+
+    assert build.SCHEDULER_ENV == executor.SCHEDULER_ENV
