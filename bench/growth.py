@@ -13,7 +13,10 @@ without validation. Every sample is a fresh process:
 
 * **ours, per output**: ``tei-tools build DOC -f FMT`` (``--no-validate`` but
   for the edition) for each of txt, epub, records, html, and all four in one
-  process;
+  command (the HTML in a second process when a core is idle), and all four with
+  ``-j 1`` (one process); the package's bytecode is compiled first (as an
+  installed package has it) for ours and the ``--baseline``; CPU seconds (user +
+  sys, from ``wait4``) are kept beside the wall times, the peer's too;
 * **ours, per pass**: this script with ``--probe``, a fresh interpreter that
   times each pass of one all-format build separately (lxml parse, validation
   with the project schema, Saxon tree build, each stylesheet's compile and
@@ -51,30 +54,61 @@ PEER_FORMATS = {"html": "html5", "txt": "txt", "epub": "epub3"}
 SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 TEI_ALL = REPO.parent / "shared" / "tei-p5" / "tei_all.rng"
 PEER_VALIDATE = "validate (jing tei_all.rng)"
+OURS = Path(sys.executable).parent / "tei-tools"
+ONE_PROCESS = "all, one process (`-j 1`)"
+"""Ours, every format in one process: beside the default (the HTML in a second
+process when a core is idle), the gain of the second process in the same runs."""
 
 
 def _load() -> float:
     return os.getloadavg()[0]
 
 
-def _timed(cmd: list[str], **kw: object) -> float:
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + sys, the process and the children it waited for) of each
+timed command, by the label :func:`_timed` was given; reset per size."""
+
+
+def _timed(cmd: list[str], label: str | None = None) -> float:
+    """Wall seconds of ``cmd``; its CPU seconds go to :data:`CPU` under ``label``."""
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
-    return time.perf_counter() - t
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.stderr.close()
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), cmd, stderr=err)
+    if label is not None:
+        CPU.setdefault(label, []).append(usage.ru_utime + usage.ru_stime)
+    return wall
+
+
+def compile_bytecode(exe: Path) -> None:
+    """Write the bytecode of the package ``exe`` runs, as an installed package has it:
+    with ``PYTHONDONTWRITEBYTECODE`` set (this machine's sessions) an editable install
+    otherwise compiles every module from source on each run (~0.3 s CPU of a build)."""
+    python = exe.parent / "python"
+    found = subprocess.run([str(python), "-c", "import tei_tools, pathlib; "
+                            "print(pathlib.Path(tei_tools.__file__).parent)"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([str(python), "-m", "compileall", "-q", found], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def ours_output(doc: Path, fmt: str | None, work: Path, exe: Path | None = None,
-                validate: bool = False) -> float:
+                validate: bool = False, label: str | None = None,
+                extra: tuple[str, ...] = ()) -> float:
     out = work / f"out-{fmt or 'all'}"
     if out.exists():
         shutil.rmtree(out)
-    cmd = [str(exe or Path(sys.executable).parent / "tei-tools"), "build", str(doc), "-o", str(out),
-           "-q"]
+    cmd = [str(exe or OURS), "build", str(doc), "-o", str(out), "-q", *extra]
     if not validate:
         cmd.append("--no-validate")
     if fmt:
         cmd += ["-f", fmt]
-    return _timed(cmd)
+    return _timed(cmd, label)
 
 
 def peak_rss(cmd: list[str]) -> tuple[float, int, int]:
@@ -207,7 +241,7 @@ def peer_output(peer: Path, doc: Path, fmt: str, work: Path) -> tuple[float, flo
                 f"cssFile={css / 'tei.css'}", f"cssPrintFile={css / 'epub-print.css'}"]
     else:
         cmd += [f"-o:{out / ('out.' + fmt)}"]
-    jvm = _timed(cmd)
+    jvm = _timed(cmd, f"peer {fmt}")
     zipped = 0.0
     if fmt == "epub":
         t = time.perf_counter()
@@ -232,6 +266,8 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
     import corpus
 
     results: dict = {"runs": runs, "sizes": {}}
+    for exe in (OURS, *([baseline] if baseline is not None else [])):
+        compile_bytecode(exe)
     with tempfile.TemporaryDirectory(prefix="tei-tools-growth-") as tmp:
         work = Path(tmp)
         for mb in sizes:
@@ -243,13 +279,18 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
                 doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
             row: dict = {"bytes": doc.stat().st_size, "validated": validated,
                          "load_before": _load(), "ours": {}, "peer": {}, "passes": {}}
+            CPU.clear()
             for _ in range(runs):
                 for fmt in (*OURS_FORMATS, None):
                     row["ours"].setdefault(fmt or "all", []).append(
-                        ours_output(doc, fmt, work, validate=validated))
+                        ours_output(doc, fmt, work, validate=validated, label=fmt or "all"))
+                row["ours"].setdefault(ONE_PROCESS, []).append(
+                    ours_output(doc, None, work, validate=validated, label=ONE_PROCESS,
+                                extra=("-j", "1")))
                 if baseline is not None:
                     row.setdefault("baseline", []).append(
-                        ours_output(doc, None, work, baseline, validate=validated))
+                        ours_output(doc, None, work, baseline, validate=validated,
+                                    label="baseline"))
                 if passes:
                     timed = ours_passes(doc, work)
                     for k, v in timed["wall"].items():
@@ -259,7 +300,7 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
                 if peer is not None:
                     if validated:
                         row["peer"].setdefault(PEER_VALIDATE, []).append(
-                            _timed(["jing", str(TEI_ALL), str(doc)]))
+                            _timed(["jing", str(TEI_ALL), str(doc)], "peer " + PEER_VALIDATE))
                     for fmt in PEER_FORMATS:
                         jvm, zipped = peer_output(peer, doc, fmt, work)
                         row["peer"].setdefault(fmt, []).append(jvm + zipped)
@@ -267,6 +308,7 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
                             row["peer"].setdefault("epub: zip", []).append(zipped)
                 print(f"{mb:g} MB: run done (load {_load():.1f})", file=sys.stderr)
             row["load_after"] = _load()
+            row["cpu"] = {k: list(v) for k, v in CPU.items()}
             results["sizes"][f"{mb:g}"] = row
     return results
 
@@ -309,6 +351,22 @@ def table(results: dict) -> str:
             base = _median(row.get("baseline", []))
             cells.append(f"{base:.2f} s ({base / _median(row['ours']['all']):.1f}× ours)")
         lines.append("| all, baseline build (`--baseline`) | " + " | ".join(cells) + " |")
+    lines.append(f"| {ONE_PROCESS} | " + " | ".join(
+        f"{_median(row['ours'][ONE_PROCESS]):.2f} s" if ONE_PROCESS in row["ours"] else "–"
+        for row in sizes.values()) + " |")
+    cpu_labels = ["all", ONE_PROCESS, "baseline"]
+    for label in cpu_labels:
+        if any(label in row.get("cpu", {}) for row in sizes.values()):
+            lines.append(f"| CPU s (user + sys), ours {label} | " + " | ".join(
+                f"{_median(row['cpu'][label]):.2f} s" if label in row.get("cpu", {}) else "–"
+                for row in sizes.values()) + " |")
+    if any("peer html" in row.get("cpu", {}) for row in sizes.values()):
+        cells = []
+        for row in sizes.values():
+            cpu = row.get("cpu", {})
+            theirs = sum(_median(v) for k, v in cpu.items() if k.startswith("peer "))
+            cells.append(f"{theirs:.2f} s ({theirs / _median(cpu['all']):.1f}× ours)")
+        lines.append("| CPU s (user + sys), theirs all | " + " | ".join(cells) + " |")
     lines.append("| load (1 min) | " + " | ".join(
         f"{row['load_before']:.1f} → {row['load_after']:.1f}" for row in sizes.values()) + " |")
     keys: list[str] = []
