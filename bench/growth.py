@@ -214,7 +214,8 @@ def probe(doc: Path, out: Path) -> dict[str, dict[str, float]]:
     session.Stylesheet.run = run  # type: ignore[method-assign]
     epub.check_package = clock.wrap("epub: check package", epub.check_package)
     epub.ocf_bytes = clock.wrap("epub: zip (OCF)", epub.ocf_bytes)
-    epub.render_cover = clock.wrap("epub: cover image (Pillow import included)", epub.render_cover)
+    epub.cover_of = clock.wrap("epub: cover image (from the cache, or drawn: Pillow import included)",
+                               epub.cover_of)
     for name in ("text/text.xsl", "epub/epub.xsl", "html/edition.xsl"):
         clock.run(f"compile {name}", saxon.stylesheet, name)
     options = BuildOptions(validate=False)

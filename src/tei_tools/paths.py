@@ -6,6 +6,7 @@ them as package data under ``tei_tools/data/``. One function, one answer.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -42,3 +43,13 @@ EDITION_FILE = "taijiang-dangjian-2007.xml"
 def edition_file() -> Path:
     """The edition's main TEI document."""
     return edition_dir() / EDITION_FILE
+
+
+def cache_dir(kind: str) -> Path:
+    """The user's cache folder for ``kind`` (compiled ODDs, covers): under
+    ``$TEI_TOOLS_CACHE``, else ``$XDG_CACHE_HOME/tei-tools`` or ``~/.cache/tei-tools``.
+    Callers treat a cache they cannot write as no cache."""
+    if os.environ.get("TEI_TOOLS_CACHE"):
+        return Path(os.environ["TEI_TOOLS_CACHE"]) / kind
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tei-tools" / kind

@@ -22,6 +22,7 @@ from pathlib import Path
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError
 from tei_tools.odd.source import default_source
+from tei_tools.paths import cache_dir
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,7 @@ class OddSchemas:
 
 
 def cache_root() -> Path:
-    if os.environ.get("TEI_TOOLS_CACHE"):
-        return Path(os.environ["TEI_TOOLS_CACHE"]) / "odd"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tei-tools" / "odd"
+    return cache_dir("odd")
 
 
 def _processor_digest() -> bytes:

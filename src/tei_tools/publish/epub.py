@@ -26,8 +26,8 @@ from pathlib import Path
 from tei_tools import xmlio
 from tei_tools.errors import BuildError
 from tei_tools.paths import xslt_dir
+from tei_tools.publish.cover_cache import cover as cover_of
 from tei_tools.publish.epub_check import check_package
-from tei_tools.publish.epub_cover import render_cover
 from tei_tools.publish.epub_ocf import ocf_bytes, write_atomically
 from tei_tools.records.header import UUID_NAMESPACE, describe, package_uuid
 from tei_tools.saxon import SaxonSession, Source
@@ -83,7 +83,7 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None,
         raise BuildError(f"{source.name}: error: no <text>: nothing to put in an EPUB")
     identifier = identifier_for(source)
     description = describe(source.tree)
-    cover = render_cover(description)
+    cover = cover_of(description)  # drawn once per header, fonts and Pillow (kept in the cache)
     with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
         work = Path(tmp)
         run = saxon.stylesheet(STYLESHEET).run(source, work, {

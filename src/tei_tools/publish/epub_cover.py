@@ -59,7 +59,7 @@ def _face_suffix(language: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _font_file(weight: str) -> str | None:
+def font_file(weight: str) -> str | None:
     """Debian's file, else what fontconfig finds (a subprocess: only when needed)."""
     candidate = DEBIAN_FONTS / f"NotoSerifCJK-{'Bold' if weight == 'bold' else 'Regular'}.ttc"
     if candidate.is_file():
@@ -80,7 +80,7 @@ def _font_file(weight: str) -> str | None:
 def _font(weight: str, size: int, suffix: str) -> FreeTypeFont | None:
     from PIL import ImageFont
 
-    path = _font_file(weight)
+    path = font_file(weight)
     if path is None:
         return None
     for index in range(10):
