@@ -12,6 +12,7 @@ core, a session given by the caller, and ``-j 1`` stay in one process.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -65,6 +66,12 @@ def left_running(token: str) -> list[int]:
     return found
 
 
+def said(stderr: str, out: Path) -> list[str]:
+    """The progress lines without their timings, the folder and the process notes."""
+    text = re.sub(r" \(a second process[^)]*\)", "", stderr.replace(str(out), "OUT"))
+    return re.sub(r"\d+\.\d+ s", "N s", text).splitlines()
+
+
 def failing(fail: str) -> str:
     return FAILING_HTML.format(fail=fail)
 
@@ -75,6 +82,9 @@ def test_the_second_process_writes_the_same_files_and_says_so(tmp_path: Path) ->
     beside = run(MINI, "-o", two, "-j", "2")
     assert sequential.returncode == beside.returncode == 0, sequential.stderr + beside.stderr
     assert SECOND in beside.stderr and SECOND not in sequential.stderr
+    # the same lines in the same order, but for the timings and where each was written
+    assert said(beside.stderr, two) == said(sequential.stderr, one)
+    assert any(line.startswith("tei-tools build: txt: ") for line in said(beside.stderr, two))
     first, second = tree_digest(one), tree_digest(two)
     assert first == second
     assert {"html/downloads/edition-mini.txt", "html/downloads/edition-mini.epub",

@@ -43,7 +43,7 @@ from tei_tools.errors import BuildError, UsageError
 from tei_tools.publish import aside, memory
 from tei_tools.publish import formats as registry
 from tei_tools.publish.options import BuildOptions, WriteContext, WriterOutput
-from tei_tools.saxon import SaxonSession
+from tei_tools.saxon import SaxonSession, Source
 
 __all__ = ["BuildOptions", "BuildResult", "FormatResult", "InvalidDocument", "build"]
 
@@ -111,7 +111,8 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     try:
         if is_tei and aside.usable(options, ordered, session_given=saxon is not None):
             tmp = _new_tmp(out_dir)
-            beside = _start_aside(source, tree, tmp, options)
+            beside = _start_aside(source, tree, tmp, options,
+                                  tuple(n for n in ordered if n in aside.FORMATS))
         session = saxon or SaxonSession()
         if options.validate:
             result.diagnostics = _validate(source, data, parsed, options, say, session)
@@ -120,27 +121,22 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
                              f"<{etree.QName(tree.getroot()).text}>, not a TEI document")
         loaded = session.load_source(source, tree)
         tmp = tmp or _new_tmp(out_dir)
-        contexts: dict[str, WriteContext] = {}
-        outputs: dict[str, tuple[WriterOutput, float]] = {}
-        seen: set[str] = set()
+        elsewhere = beside.names if beside is not None else ()
+        tracker = _Tracker(ordered, {n: WriteContext(loaded, tmp / n, tmp, options, source.stem,
+                                                       session) for n in ordered},
+                             result, say, elsewhere)
         for name in ordered:
-            contexts[name] = WriteContext(loaded, tmp / name, tmp, options, source.stem, session)
-            if beside is not None and name == beside.name:
+            if name in elsewhere:
                 continue
+            ctx = tracker.contexts[name]
             t0 = time.perf_counter()
-            contexts[name].out_dir.mkdir()
-            outputs[name] = registry.writer(name)(contexts[name]), time.perf_counter() - t0
-            if registry.finisher(name) is None:
-                _report(name, outputs[name], contexts[name], result, seen, say)
+            ctx.out_dir.mkdir()
+            tracker.written(name, registry.writer(name)(ctx), time.perf_counter() - t0)
         if beside is not None:
-            outputs[beside.name] = beside.wait()
+            for name, (output, seconds) in beside.wait().items():
+                tracker.written(name, output, seconds)
         for name in ordered:
-            finish = registry.finisher(name)
-            if finish is not None:
-                finish(contexts[name])
-                where = (f" (a second process, {beside.cpu:.2f} s CPU)"
-                         if beside is not None and name == beside.name else "")
-                _report(name, outputs[name], contexts[name], result, seen, say, where)
+            tracker.finish(name)
         install(tmp, out_dir)
     except BaseException:
         if beside is not None:
@@ -148,8 +144,8 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
         if tmp is not None:
             _remove(tmp)
         raise
-    result.formats.sort(key=lambda f: ordered.index(f.name))
-    say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s")
+    cpu = f" (a second process: {beside.cpu:.2f} s CPU)" if beside is not None else ""
+    say(f"built {', '.join(ordered)} into {out_dir}/ in {time.perf_counter() - started:.2f} s{cpu}")
     return result
 
 
@@ -159,37 +155,73 @@ def _new_tmp(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
 
 
-def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path,
-                 options: BuildOptions) -> aside.Aside:
-    """Fork the child writing :data:`aside.FORMAT` into ``tmp`` with its own Saxon session."""
-    name = aside.FORMAT
-    (tmp / name).mkdir()
+def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path, options: BuildOptions,
+                 names: tuple[str, ...]) -> aside.Aside:
+    """Fork the child writing ``names`` into ``tmp`` with its own Saxon session."""
+    for name in names:
+        (tmp / name).mkdir()
+    sessions: list[tuple[SaxonSession, Source]] = []
 
-    def job() -> WriterOutput:
-        session = SaxonSession()
-        ctx = WriteContext(session.load_source(source, tree), tmp / name, tmp, options,
-                           source.stem, session)
-        return registry.writer(name)(ctx)
+    def job(name: str) -> WriterOutput:
+        if not sessions:  # the child's own, made once it runs
+            session = SaxonSession()
+            sessions.append((session, session.load_source(source, tree)))
+        session, loaded = sessions[0]
+        return registry.writer(name)(WriteContext(loaded, tmp / name, tmp, options, source.stem,
+                                                  session))
 
-    return aside.start(name, str(source), job)
+    return aside.start(names, str(source), job)
 
 
-def _report(name: str, output: tuple[WriterOutput, float], ctx: WriteContext,
-            result: BuildResult, seen: set[str], say: Progress, where: str = "") -> None:
-    """Record a written format in ``result``: its files, its new warnings, its time."""
-    written, elapsed = output
-    for warning in written.warnings:
-        key = _warning_key(warning)
-        if key not in seen:
-            seen.add(key)
-            result.warnings.append(warning)
-            say(f"warning: {warning}")
-    files = sorted(p for p in ctx.out_dir.rglob("*") if p.is_file())
-    if not files:
-        raise BuildError(f"{ctx.source.path}: error: the {name} writer produced no file")
-    result.formats.append(FormatResult(
-        name, [result.out_dir / p.relative_to(ctx.root) for p in files], elapsed))
-    say(f"{name}: {len(files)} files in {elapsed:.2f} s{where}")
+class _Tracker:
+    """Each format recorded in the result, and said, in build order, once it is
+    written and finished (:data:`~tei_tools.publish.formats.FINISHERS`): the same
+    warnings in the same order whichever process wrote it."""
+
+    def __init__(self, ordered: tuple[str, ...], contexts: dict[str, WriteContext],
+                 result: BuildResult, say: Progress, elsewhere: tuple[str, ...]) -> None:
+        self.contexts = contexts
+        self._pending = list(ordered)
+        self._outputs: dict[str, tuple[WriterOutput, float]] = {}
+        self._ready: set[str] = set()
+        self._result = result
+        self._say = say
+        self._elsewhere = elsewhere
+        self._seen: set[str] = set()
+
+    def written(self, name: str, output: WriterOutput, seconds: float) -> None:
+        self._outputs[name] = output, seconds
+        if registry.finisher(name) is None:
+            self._ready.add(name)
+            self._flush()
+
+    def finish(self, name: str) -> None:
+        finisher = registry.finisher(name)
+        if finisher is not None:
+            finisher(self.contexts[name])
+            self._ready.add(name)
+        self._flush()
+
+    def _flush(self) -> None:
+        while self._pending and self._pending[0] in self._ready:
+            self._report(self._pending.pop(0))
+
+    def _report(self, name: str) -> None:
+        output, elapsed = self._outputs[name]
+        ctx, result = self.contexts[name], self._result
+        for warning in output.warnings:
+            key = _warning_key(warning)
+            if key not in self._seen:
+                self._seen.add(key)
+                result.warnings.append(warning)
+                self._say(f"warning: {warning}")
+        files = sorted(p for p in ctx.out_dir.rglob("*") if p.is_file())
+        if not files:
+            raise BuildError(f"{ctx.source.path}: error: the {name} writer produced no file")
+        result.formats.append(FormatResult(
+            name, [result.out_dir / p.relative_to(ctx.root) for p in files], elapsed))
+        where = " (a second process)" if name in self._elsewhere else ""
+        self._say(f"{name}: {len(files)} files in {elapsed:.2f} s{where}")
 
 
 def install(tmp: Path, out_dir: Path) -> None:
