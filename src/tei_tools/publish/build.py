@@ -20,6 +20,10 @@
   folder and leaves the previous output as it was.
 * **Deterministic**: the stylesheets use no clock and no random ids; the
   edition's date comes from its ``revisionDesc``.
+* **Two processes** where that helps (:mod:`tei_tools.publish.aside`): the HTML
+  is written in a child forked right after the document is parsed, while this
+  process validates and writes the others; then each format's finishing step
+  (the HTML's downloads) and the install, as in one process — the same files.
 * Progress goes to the optional ``progress`` callback, never to stdout.
 """
 
