@@ -137,10 +137,12 @@ def test_ctrl_c_stops_both_processes(tmp_path: Path) -> None:
         [sys.executable, "-m", "tei_tools", "build", str(EDITION), "-o", str(out), "-j", "2"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".dist.tmp-*")) and time.monotonic() < deadline:
-        time.sleep(0.02)  # the temporary folder is made just before the fork
+    while len(left_running(str(tmp_path))) < 2 and proc.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the child is forked
     time.sleep(0.3)
     assert proc.poll() is None, "the build ended before it could be interrupted"
+    assert list(tmp_path.glob(".dist.tmp-*"))
     assert len(left_running(str(tmp_path))) == 2  # the command and its child
     os.killpg(proc.pid, signal.SIGINT)
     try:
