@@ -44,8 +44,11 @@ from tei_tools.validation.locate import SourceText, written_name
 from tei_tools.validation.schematron_prune import (
     Name,
     Needs,
+    Probe,
+    can_fire,
     document_names,
     pattern_needs,
+    pattern_probes,
     relevant_patterns,
 )
 from tei_tools.validation.schematron_schema import (
@@ -98,6 +101,7 @@ class CompiledSchematron:
         default_factory=weakref.WeakKeyDictionary, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _needs: Needs | None = field(default=None, repr=False)
+    _probes: tuple[Probe, ...] | None = field(default=None, repr=False)
     _checks: dict[int, Check] | None = field(default=None, repr=False)
 
     @property
@@ -137,17 +141,24 @@ class CompiledSchematron:
         the compiled set; another compiles the union once and the old stylesheet
         is dropped (one per schema and session), up to the whole schema. Running
         more patterns than a document needs reports the same, in the same order:
-        a pattern is left out only when none of its rules' contexts can match
-        (then it fires nothing); the set keeps the schema's order (SVRL lists
+        a pattern is left out only when none of its checks can fire (its rules'
+        contexts, or its reports' tests, need names the document lacks:
+        :mod:`~tei_tools.validation.schematron_prune`); ``None`` also when every
+        pattern left only reports and no report's probe is true; the set keeps the schema's order (SVRL lists
         pattern after pattern); the schema's and the phase's ``let`` stay, and a
         pattern's ``let`` goes with its pattern."""
         if not self.prunes:
             return self
-        if self._needs is None:  # the patterns' needs are read once per schema
+        if self._needs is None or self._probes is None:  # read once per schema
             self._needs = pattern_needs(self.schema)
+            self._probes = pattern_probes(self.schema)
+        probes = self._probes
         keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
                                  self._needs)
-        if not keep:
+        # Saxon is not asked if no kept pattern can fire, by its probe (else all
+        # the kept patterns run: one that fires nothing costs nothing more)
+        if not keep or (all(probes[i] is not None for i in keep)
+                        and not any(can_fire(tree, probes[i]) for i in keep)):
             return None
         with self._lock:
             grown = self._grown.get(saxon)

@@ -483,7 +483,7 @@ def _expand_rule(rule: etree._Element, abstract_rules: dict[str | None, etree._E
     return out
 
 
-def _scan(expr: str) -> Iterator[tuple[str, int, int, bool]]:
+def scan_xpath(expr: str) -> Iterator[tuple[str, int, int, bool]]:
     """Each character of an XPath expression with the depth of ``[…]`` and of
     ``[…]`` and ``(…)`` together it stands at (a bracket at the outer depth), and
     whether it belongs to a string literal (quotes included)."""
@@ -515,7 +515,7 @@ def split_top_level(expr: str, sep: str = "|") -> list[str]:
     strings (the alternatives of a rule context such as ``tei:p | tei:ab[@x='|']``)."""
     parts: list[str] = []
     current: list[str] = []
-    for ch, _, nesting, quoted in _scan(expr):
+    for ch, _, nesting, quoted in scan_xpath(expr):
         if ch == sep and nesting == 0 and not quoted:
             parts.append("".join(current))
             current = []
@@ -532,7 +532,7 @@ def split_predicates(expr: str) -> tuple[str, list[str]]:
     path: list[str] = []
     predicates: list[str] = []
     current: list[str] = []
-    for ch, brackets, _, quoted in _scan(expr):
+    for ch, brackets, _, quoted in scan_xpath(expr):
         if brackets:
             current.append(ch)
         elif quoted:
