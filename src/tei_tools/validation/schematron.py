@@ -155,10 +155,9 @@ class CompiledSchematron:
         probes = self._probes
         keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
                                  self._needs)
-        # Saxon is not asked if no kept pattern can fire, by its probe (else all
-        # the kept patterns run: one that fires nothing costs nothing more)
-        if not keep or (all(probes[i] is not None for i in keep)
-                        and not any(can_fire(tree, probes[i]) for i in keep)):
+        # Saxon is not asked if no kept pattern can fire, by the probes (else all
+        # the kept patterns run: one that fires nothing changes nothing)
+        if not keep or not can_fire(tree, (probes[i] for i in keep)):
             return None
         with self._lock:
             grown = self._grown.get(saxon)

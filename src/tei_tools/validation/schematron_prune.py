@@ -48,6 +48,8 @@ _NAME_TEST = re.compile(r"^(?:(?P<axis>@|attribute::|(?:child|descendant(?:-or-s
                         r"(?P<name>(?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)$")
 _COMPARED = re.compile(r"^@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)\s*"
                        r"(?:!=|<=|>=|=|<|>|(?:eq|ne|lt|le|gt|ge)(?=[\s(\'\"$@]))")
+_ATTRIBUTE = re.compile(r"@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)")
+_ELEMENT_STEP = re.compile(r"\*|(?:[A-Za-z_][\w.\-]*:)?(?:[A-Za-z_][\w.\-]*|\*)")
 _PATH = re.compile(r"[\w.\-:@*/]+")
 """A location path of name tests only (no operator, function or literal)."""
 _BEFORE_OPERATOR = frozenset(" \t\r\n)]'\"")
@@ -256,14 +258,22 @@ def pattern_probes(schema: SchematronSchema) -> tuple[Probe, ...]:
     return tuple(_probe(pattern.rules, dict(schema.namespaces)) for pattern in schema.patterns)
 
 
-def can_fire(tree: etree._ElementTree, probe: Probe) -> bool:
-    """Whether the pattern whose probe this is may fire on ``tree`` (an expression
-    lxml cannot evaluate: yes)."""
-    if probe is None:
-        return True
-    expression, namespaces = probe
+def can_fire(tree: etree._ElementTree, probes: Iterable[Probe]) -> bool:
+    """Whether a pattern of those whose probes these are may fire on ``tree``: one
+    evaluation of all (an expression lxml cannot evaluate: yes)."""
+    expressions: list[str] = []
+    namespaces: dict[str, str] = {}
+    for probe in probes:
+        if probe is None:
+            return True
+        expressions.append(f"({probe[0]})")
+        for prefix, uri in probe[1]:
+            if namespaces.setdefault(prefix, uri) != uri:
+                return True  # one prefix, two namespaces: not worth telling apart
+    if not expressions:
+        return False
     try:
-        return bool(tree.xpath(expression, namespaces=dict(namespaces)))
+        return bool(tree.xpath(" or ".join(expressions), namespaces=namespaces))
     except etree.XPathError:
         return True
 
@@ -280,26 +290,38 @@ def _probe(rules: Iterable[Rule], ns: dict[str, str]) -> Probe:
                 return None  # one prefix, two namespaces: not one expression
         conditions = []
         for check in rule.checks:
-            condition = _condition(check.test) if check.kind == "report" else None
+            condition = (_condition(check.test) if check.kind == "report" else
+                         f"not({check.test})" if _exact(check.test) else None)
             if condition is None:
                 return None  # an assert, or a report that may fire anywhere
             conditions.append(f"({condition})")
         if not conditions:
             continue  # a rule without checks reports nothing
         for alt in split_top_level(rule.context):
-            path = _widened(alt)
+            path = _context_path(alt)
             if path is None:
                 return None
-            parts.append(f"{path if path.startswith('/') else '//' + path}"
-                         f"[{' or '.join(conditions)}]")
-    if parts and not any(not path.startswith(("@", "attribute::", "self::"))
-                         for part in parts for path in _BOOLEAN.findall(part)):
-        return None  # only the context's own names and attributes: its needs say as much
+            parts.append(f"{path}[{' or '.join(conditions)}]")
     expression = f"boolean({' | '.join(parts)})" if parts else "false()"
     return expression, tuple(sorted(prefixes.items()))
 
 
-_BOOLEAN = re.compile(r"boolean\(([^()]*)\)")
+
+def _context_path(alt: str) -> str | None:
+    """An XPath 1.0 path selecting at least the nodes the context alternative
+    matches: ``tei:*[@when]`` → ``//@when/parent::tei:*`` (lxml finds attributes by
+    name faster than it tests every element), else the path without predicates."""
+    path = _widened(alt)
+    if path is None:
+        return None
+    predicates = _outer_predicates(alt)
+    attribute = _ATTRIBUTE.fullmatch(predicates[0].strip()) if predicates else None
+    if attribute and _ELEMENT_STEP.fullmatch(path):
+        return f"//@{attribute.group(1)}/parent::{path}"
+    if path.startswith("/"):
+        return path
+    # the predicates are never numbers: /descendant:: selects what // does, faster
+    return f"/descendant::{path}" if re.match(r"[A-Za-z_*](?![\w.\-]*::)", path) else f"//{path}"
 
 
 def _condition(expr: str) -> str | None:
@@ -307,6 +329,8 @@ def _condition(expr: str) -> str | None:
     expr = expr.strip()
     if expr.startswith("(") and _after_group(expr) == "":
         return _condition(expr[1:-1])
+    if _exact(expr):
+        return expr
     either = _split_word(expr, "or")
     if len(either) > 1:
         parts = [_condition(e) for e in either]
@@ -320,6 +344,25 @@ def _condition(expr: str) -> str | None:
     if any(p is None for p in paths):
         return None
     return " or ".join(f"boolean({p})" for p in paths if p)
+
+
+def _exact(expr: str) -> bool:
+    """Whether ``expr`` means the same in XPath 1.0 as in 2.0 and 3.0: location paths
+    of name tests without predicates, combined by ``|``, ``and``, ``or``, ``not()``
+    and parentheses."""
+    expr = expr.strip()
+    negated = re.match(r"not\s*(?=\()", expr)
+    if negated:
+        inner = expr[negated.end():]
+        return _after_group(inner) == "" and _exact(inner[1:-1])
+    if expr.startswith("(") and _after_group(expr) == "":
+        return _exact(expr[1:-1])
+    for word in ("or", "and"):
+        parts = _split_word(expr, word)
+        if len(parts) > 1:
+            return all(_exact(p) for p in parts)
+    return all(not split_predicates(alt)[1] and "'" not in alt and '"' not in alt
+               and _widened(alt) is not None for alt in split_top_level(expr))
 
 
 def _widened(path: str) -> str | None:
