@@ -48,7 +48,8 @@ _NAME_TEST = re.compile(r"^(?:(?P<axis>@|attribute::|(?:child|descendant(?:-or-s
                         r"(?P<name>(?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)$")
 _COMPARED = re.compile(r"^@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)\s*"
                        r"(?:!=|<=|>=|=|<|>|(?:eq|ne|lt|le|gt|ge)(?=[\s(\'\"$@]))")
-_ATTRIBUTE = re.compile(r"@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)")
+_ATTRIBUTE_TEST = re.compile(r"@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)"
+                             r"(\s*(?:=|eq)\s*('[^']*'|\"[^\"]*\"))?")
 _ELEMENT_STEP = re.compile(r"\*|(?:[A-Za-z_][\w.\-]*:)?(?:[A-Za-z_][\w.\-]*|\*)")
 _PATH = re.compile(r"[\w.\-:@*/]+")
 """A location path of name tests only (no operator, function or literal)."""
@@ -309,19 +310,27 @@ def _probe(rules: Iterable[Rule], ns: dict[str, str]) -> Probe:
 
 def _context_path(alt: str) -> str | None:
     """An XPath 1.0 path selecting at least the nodes the context alternative
-    matches: ``tei:*[@when]`` → ``//@when/parent::tei:*`` (lxml finds attributes by
-    name faster than it tests every element), else the path without predicates."""
+    matches: the path without predicates, but with its last step's tests of an
+    attribute (``[@when]``, ``[@type = 'x']``, ``[@type eq 'x']``: the same in XPath
+    1.0); ``tei:*[@when]`` → ``//@when/parent::tei:*`` (lxml finds attributes by
+    name faster than it tests every element)."""
     path = _widened(alt)
     if path is None:
         return None
-    predicates = _outer_predicates(alt)
-    attribute = _ATTRIBUTE.fullmatch(predicates[0].strip()) if predicates else None
-    if attribute and _ELEMENT_STEP.fullmatch(path):
-        return f"//@{attribute.group(1)}/parent::{path}"
+    if not _ELEMENT_STEP.fullmatch(path):
+        predicates = []  # a predicate may belong to an earlier step: dropped
+    else:
+        predicates = [m for m in (_ATTRIBUTE_TEST.fullmatch(p.strip())
+                                  for p in _outer_predicates(alt)) if m]
+    kept = "".join(f"[@{m.group(1)} = {m.group(3)}]" if m.group(3) else f"[@{m.group(1)}]"
+                   for m in predicates)
+    if predicates and not predicates[0].group(3):
+        return f"//@{predicates[0].group(1)}/parent::{path}" + kept.split("]", 1)[1]
     if path.startswith("/"):
-        return path
+        return path + kept
     # the predicates are never numbers: /descendant:: selects what // does, faster
-    return f"/descendant::{path}" if re.match(r"[A-Za-z_*](?![\w.\-]*::)", path) else f"//{path}"
+    return (f"/descendant::{path}" if re.match(r"[A-Za-z_*](?![\w.\-]*::)", path)
+            else f"//{path}") + kept
 
 
 def _condition(expr: str) -> str | None:
@@ -349,8 +358,11 @@ def _condition(expr: str) -> str | None:
 def _exact(expr: str) -> bool:
     """Whether ``expr`` means the same in XPath 1.0 as in 2.0 and 3.0: location paths
     of name tests without predicates, combined by ``|``, ``and``, ``or``, ``not()``
-    and parentheses."""
+    and parentheses, or ``count(P) > 0`` of such a path (lxml evaluates the text as is)."""
     expr = expr.strip()
+    counted = re.fullmatch(r"count\s*(\(.*\))\s*>\s*0", expr, re.S)
+    if counted and _after_group(counted.group(1)) == "":
+        return _exact(counted.group(1)[1:-1])
     negated = re.match(r"not\s*(?=\()", expr)
     if negated:
         inner = expr[negated.end():]
