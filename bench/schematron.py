@@ -11,8 +11,12 @@ the 16 files of ``../shared/corpus`` — first as a single-file run does it
 parallel run does before forking (each document parsed once beforehand; a
 run's time includes building Saxon's tree of the document); the same for the
 project's ``schema/tei-taijiang.sch`` on the edition (XPath 2, compiled from the
-ODD since #11); and, side by side, the XPath 1 engine the project used before
-(lxml.isoschematron) on the project's XPath 1 rules of before #11
+ODD since #11); tei_all's embedded rules as a worker runs them on a corpus
+(``GENERATED`` documents of ``bench/corpus.py``, one session, the pattern set
+grown as needed; warmed by one pass, then timed: CPU and wall, and how many
+documents Saxon was asked for at all, a count, not seconds); and, side by
+side, the XPath 1 engine the project used before (lxml.isoschematron) on the
+project's XPath 1 rules of before #11
 (``tests/fixtures/schema/tei-taijiang-legacy.sch``). Prints a Markdown table of medians (seconds).
 """
 
@@ -43,6 +47,27 @@ def timed(out: dict[str, float], label: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     out[label] = time.perf_counter() - start
+
+
+GENERATED = 300
+
+
+def _generated(n: int) -> list[tuple[object, object, str]]:
+    """``n`` documents of :func:`corpus.make_corpus`, parsed (tree, source, name)."""
+    import tempfile
+
+    import corpus
+
+    from tei_tools import xmlio
+    from tei_tools.validation.locate import SourceText
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in corpus.make_corpus(Path(tmp), n):
+            data = path.read_bytes()
+            tree = xmlio.parse_bytes(data, str(path))
+            out.append((tree, SourceText(data, tree), str(path)))
+    return out
 
 
 def one_run() -> dict[str, float]:
@@ -87,6 +112,18 @@ def one_run() -> dict[str, float]:
         engine.check(whole, *edition, str(EDITION), saxon=saxon)
     with timed(out, f"tei_all embedded, whole: run on the corpus ({len(corpus)} files)"):
         on_corpus(whole)
+
+    generated = _generated(GENERATED)
+    grown = engine.CompiledSchematron(embedded.path, embedded.schema, True)
+    for tree, source, name in generated:  # the set grown, the stylesheets compiled
+        engine.check(grown, tree, source, name, saxon=saxon)
+    cpu = time.process_time()
+    with timed(out, f"tei_all embedded, as a worker: check {GENERATED} generated documents"):
+        for tree, source, name in generated:
+            engine.check(grown, tree, source, name, saxon=saxon)
+    out[f"… the same, CPU ({GENERATED} documents)"] = time.process_time() - cpu
+    out[f"… documents Saxon is asked for (a count, of {GENERATED})"] = sum(
+        grown.for_document(tree, saxon=saxon) is not None for tree, _, _ in generated)
 
     with timed(out, "project rules: compile (this engine)"):
         project = engine.load_schematron(PROJECT_SCH, saxon=saxon)

@@ -39,6 +39,8 @@ TESTS = {
     "R-ANCESTOR": ("tei:v", "report", "ancestor::tei:q"),
     "A-ANCESTOR": ("tei:w", "assert", "not(ancestor::tei:q)"),
     "A-COUNT": ("tei:y", "assert", "count(ancestor::tei:q) = 0"),
+    # raises an error on b="x" where @a is (reported as such, pruned or whole)
+    "R-ERROR": ("tei:k", "report", "xs:integer(@b) gt 1 and @a"),
 }
 """Code → the context, kind and test of a check (its own pattern)."""
 
@@ -73,6 +75,9 @@ DOCUMENTS = {
     "<q><v/><w/></q>": {"R-ANCESTOR", "A-ANCESTOR"},
     "<w/><q/>": set(),
     "<y/><q><y/></q>": {"A-COUNT"},
+    "<k b='x'/>": set(),  # Saxon reads @a first: no error
+    "<k b='x' a='1'/>": {"R-ERROR"},
+    "<k b='2' a='1'/><k b='1' a='1'/>": {"R-ERROR"},
 }
 """The body of a document → the codes that fire on it."""
 

@@ -51,7 +51,8 @@ _COMPARED = re.compile(r"^@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)\s*"
 _ATTRIBUTE_TEST = re.compile(r"@((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)"
                              r"(\s*(?:=|eq)\s*('[^']*'|\"[^\"]*\"))?")
 _ELEMENT_STEP = re.compile(r"\*|(?:[A-Za-z_][\w.\-]*:)?(?:[A-Za-z_][\w.\-]*|\*)")
-_PATH = re.compile(r"[\w.\-:@*/]+")
+_STEP = r"(?:\.\.?|@?(?:[a-z\-]+::)?(?:\*|[A-Za-z_][\w.\-]*(?::(?:\*|[A-Za-z_][\w.\-]*))?))"
+_PATH = re.compile(rf"/{{0,2}}{_STEP}(?:/{{1,2}}{_STEP})*")
 """A location path of name tests only (no operator, function or literal)."""
 _BEFORE_OPERATOR = frozenset(" \t\r\n)]'\"")
 _AFTER_OPERATOR = frozenset(" \t\r\n(")
@@ -128,8 +129,9 @@ def _true_when(expr: str, scope: dict[str, str]) -> list[set[Name]] | None:
         ways = [set()]
         for term in terms:
             term_ways = _true_when(term, scope)
-            if term_ways is not None:
-                ways = [w | t for w in ways for t in term_ways]
+            if term_ways is None:
+                break  # it may raise an error: the terms after it are left out
+            ways = [w | t for w in ways for t in term_ways]
             if len(ways) > _WAYS_MAX:
                 return None
         return ways
@@ -170,7 +172,9 @@ def _needs(alt: str, scope: dict[str, str]) -> Iterator[Name]:
 def _predicate_needs(predicate: str, scope: dict[str, str]) -> Iterator[Name]:
     """What a predicate needs to be true: each of its ``and`` terms that is an
     attribute compared (``@type eq 'x'``: false without the attribute) or a path
-    (``tei:valList[@type]``, ``@minOccurs``: false when it selects nothing)."""
+    (``tei:valList[@type]``, ``@minOccurs``: false when it selects nothing), up to
+    the first term of another kind (one that may raise a dynamic error: the terms
+    after it are left out, the conservative reading)."""
     for term in _split_and(predicate):
         term = term.strip()
         compared = _COMPARED.match(term)
@@ -180,8 +184,9 @@ def _predicate_needs(predicate: str, scope: dict[str, str]) -> Iterator[Name]:
                 yield ("a", name)
             continue
         bare = re.sub(r"\s*/\s*", "/", split_predicates(term)[0].strip())
-        if bare and _PATH.fullmatch(bare) and len(split_top_level(term)) == 1:
-            yield from _needs(term, scope)
+        if not (bare and _PATH.fullmatch(bare) and len(split_top_level(term)) == 1):
+            return  # a term not read (it may raise an error): the terms after it neither
+        yield from _needs(term, scope)
 
 
 def _outer_predicates(expr: str) -> list[str]:
@@ -345,10 +350,15 @@ def _condition(expr: str) -> str | None:
         parts = [_condition(e) for e in either]
         return None if any(p is None for p in parts) else \
             "(" + " or ".join(f"({p})" for p in parts) + ")"
-    terms = [c for c in (_condition(t) for t in _split_word(expr, "and")) if c] \
-        if len(_split_word(expr, "and")) > 1 else None
-    if terms is not None:
-        return " and ".join(f"({t})" for t in terms) or None
+    terms = _split_word(expr, "and")
+    if len(terms) > 1:
+        known = []
+        for term in terms:
+            condition = _condition(term)
+            if condition is None:
+                break  # as in _true_when: the terms after one not read are not either
+            known.append(f"({condition})")
+        return " and ".join(known) or None
     paths = [_widened(alt) for alt in split_top_level(expr)]
     if any(p is None for p in paths):
         return None
