@@ -3,6 +3,7 @@
     .venv/bin/python bench/html_breakdown.py                       # 1 and 3 MB, 3 runs
     .venv/bin/python bench/html_breakdown.py --sizes 1,3 --runs 5
     .venv/bin/python bench/html_breakdown.py --xslt ../main/xslt  # another tree, same runs
+    .venv/bin/python bench/html_breakdown.py --whole --sizes 3 --xslt ../main/xslt  # no probes
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -57,7 +58,8 @@ def _probe_text(edition: Path, override: str) -> str:
             f"<xsl:import href='{edition.as_uri()}'/>{override}</xsl:stylesheet>")
 
 
-def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple[float, str, str], float]:
+def measure(sizes: list[float], runs: int, trees: dict[str, Path],
+            parts: list[str]) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
@@ -71,7 +73,8 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple
             source = session.load_source(doc, xmlio.parse_file(doc))
             sheets = {}
             for label, xslt in trees.items():
-                for part, override in PROBES.items():
+                for part in parts:
+                    override = PROBES[part]
                     path = work / f"{label}-{len(sheets)}.xsl"
                     path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
                                     encoding="utf-8")
@@ -90,11 +93,12 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple
     return best
 
 
-def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str]) -> str:
+def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str],
+          parts: list[str]) -> str:
     head = [f"{mb:g} MB {label}" for mb in sizes for label in labels]
     lines = ["| part (CPU s, least of the runs) | " + " | ".join(head) + " |",
              "| --- |" + " --- |" * len(head)]
-    for part in PROBES:
+    for part in parts:
         cells = []
         for mb in sizes:
             for label in labels:
@@ -112,13 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
     ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
+    ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
     args = ap.parse_args(argv)
+    parts = ["the whole transform"] if args.whole else list(PROBES)
     sizes = [float(s) for s in args.sizes.split(",")]
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees)
-    print(table(best, sizes, list(trees)))
+    best = measure(sizes, args.runs, trees, parts)
+    print(table(best, sizes, list(trees), parts))
     return 0
 
 
