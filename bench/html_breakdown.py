@@ -4,6 +4,7 @@
     .venv/bin/python bench/html_breakdown.py --sizes 1,3 --runs 5
     .venv/bin/python bench/html_breakdown.py --xslt ../main/xslt  # another tree, same runs
     .venv/bin/python bench/html_breakdown.py --whole --sizes 3 --xslt ../main/xslt  # no probes
+    .venv/bin/python bench/html_breakdown.py --parts 'item TEI files,unit pages'  # these only
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -117,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
     ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
     ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
+    ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
-    parts = ["the whole transform"] if args.whole else list(PROBES)
+    chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
+    parts = ["the whole transform", *chosen] if args.whole or args.parts else list(PROBES)
     sizes = [float(s) for s in args.sizes.split(",")]
     trees = {"this tree": args.own}
     if args.xslt:

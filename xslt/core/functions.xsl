@@ -104,7 +104,17 @@
       ('index', 'about', 'search', 'search-index', $tt:register-names,
        'nav', 'package', 'cover', 'toc', 'text', 'assets', 'downloads', 'items')"/>
 
+  <!-- The file of every unit, computed once (asked for every link, page,
+       download and identifier of a unit). -->
+  <xsl:variable name="tt:unit-files" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! map{generate-id(.): tt:make-unit-file(.)})"/>
+
   <xsl:function name="tt:unit-file" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="($tt:unit-files(generate-id($unit)), tt:make-unit-file($unit))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:make-unit-file" as="xs:string">
     <xsl:param name="unit" as="element()"/>
     <xsl:sequence select="
         if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')
@@ -264,6 +274,17 @@
 
   <!-- "《福州组工通讯》2006年第3期，原书第3页" from the unit's biblStruct. -->
   <xsl:function name="tt:source-line" as="xs:string?">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="if (tt:is-unit($unit)) then $tt:source-lines(generate-id($unit))
+                          else tt:make-source-line($unit)"/>
+  </xsl:function>
+
+  <!-- The source line of every unit that has one, computed once (asked for
+       the table of contents, the unit's page and its metadata). -->
+  <xsl:variable name="tt:source-lines" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! (for $line in tt:make-source-line(.) return map{generate-id(.): $line}))"/>
+
+  <xsl:function name="tt:make-source-line" as="xs:string?">
     <xsl:param name="unit" as="element()"/>
     <xsl:variable name="s" as="element()?" select="tt:source-of($unit)"/>
     <xsl:if test="$s">

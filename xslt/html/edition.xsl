@@ -113,20 +113,26 @@
           <footer class="site">
             <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
             <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
-            <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
-                <!-- every licence, each with its link (a space between two links, so
-                     they do not read as one); one not ending in a full stop gets one -->
-                <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-                <xsl:apply-templates select="." mode="about"/>
-                <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
-              </xsl:for-each>
-              <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
-              <a href="about{$tt:ext}#cite">引用方式</a></p>
+            <xsl:sequence select="$tt:site-colophon"/>
           </footer>
         </body>
       </html>
     </xsl:result-document>
   </xsl:template>
+
+  <!-- The last line of every page's footer (the same on every page, built once):
+       the edition, its licences and its date, and where to find how to cite it. -->
+  <xsl:variable name="tt:site-colophon" as="element()">
+    <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
+        <!-- every licence, each with its link (a space between two links, so
+             they do not read as one); one not ending in a full stop gets one -->
+        <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
+        <xsl:apply-templates select="." mode="about"/>
+        <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
+      </xsl:for-each>
+      <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
+      <a href="about{$tt:ext}#cite">引用方式</a></p>
+  </xsl:variable>
 
   <!-- The other formats of a page's text: a unit's own TEI and plain text,
        else the edition's downloads; the EPUB is always the whole book. -->
@@ -224,6 +230,11 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The elements that hold a unit (looked up in the outline instead of a
+       search of each element's descendants). -->
+  <xsl:variable name="tt:unit-containers" as="map(xs:string, xs:boolean)"
+      select="map:merge($tt:units/ancestor::* ! map{generate-id(.): true()})"/>
+
   <!-- outline: containers of units become groups, units entries, the rest is rendered. -->
   <xsl:template match="*" mode="outline" as="item()*">
     <xsl:choose>
@@ -232,7 +243,7 @@
       </xsl:when>
       <xsl:when test="self::tei:titlePage or self::tei:div[@type = 'contents']"/>
       <xsl:when test="self::tei:pb and exists(tt:unit-of-pb(.))"/>
-      <xsl:when test="exists(descendant::* intersect $tt:units)">
+      <xsl:when test="map:contains($tt:unit-containers, generate-id(.))">
         <div class="toc-group">
           <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="."/></xsl:call-template>
           <xsl:for-each-group select="node()[not(self::text()[normalize-space() = ''])]" group-adjacent="boolean(self::*[tt:is-unit(.)])">

@@ -187,7 +187,12 @@
         'name': $name}"/>
   </xsl:function>
 
+  <!-- The edition as a schema.org Book (part of every page's JSON-LD), built once. -->
   <xsl:function name="tt:json-ld-book" as="map(*)">
+    <xsl:sequence select="$tt:json-ld-book"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:json-ld-book" as="map(*)">
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
         map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:edition-lang},
@@ -203,6 +208,6 @@
             ($booklet/tei:date/@when)[1] ! map{'datePublished': string(.)},
             if ($booklet/(tei:editor | tei:author)) then map{'editor': array{$booklet/(tei:editor | tei:author) ! tt:json-ld-agent(normalize-space(.))}} else ()))}
         else ()))"/>
-  </xsl:function>
+  </xsl:variable>
 
 </xsl:stylesheet>
