@@ -19,42 +19,17 @@
   <xsl:output name="tei" method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode name="tt:copy" on-no-match="shallow-copy" on-multiple-match="fail" warning-on-no-match="false"/>
 
-  <!-- The parts of the edition's header every unit's file repeats (they are
-       most of a unit's file), copied once and serialised once: each file
-       writes the same characters (disable-output-escaping) instead of
-       serialising the same nodes again. A part is serialised standing alone,
-       so its start tag declares the TEI namespace, which inside the file's
-       TEI element the serialiser would leave out: that declaration is taken
-       out of the string (once per part). -->
-  <xsl:variable name="tt:item-responsibility" as="xs:string">
-    <xsl:variable name="nodes" as="node()*">
-      <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:respStmt)" mode="tt:copy"/>
-    </xsl:variable>
-    <xsl:sequence select="tt:serialised-in-tei($nodes)"/>
+  <!-- The parts of the edition's header every unit's file repeats, copied
+       once (not once per unit: the header is most of a unit's file). -->
+  <xsl:variable name="tt:item-responsibility" as="node()*">
+    <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:respStmt)" mode="tt:copy"/>
   </xsl:variable>
-  <xsl:variable name="tt:item-publication" as="xs:string">
-    <xsl:variable name="nodes" as="node()*">
-      <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
-    </xsl:variable>
-    <xsl:sequence select="tt:serialised-in-tei($nodes)"/>
+  <xsl:variable name="tt:item-publication" as="node()*">
+    <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
   </xsl:variable>
-  <xsl:variable name="tt:item-declarations" as="xs:string">
-    <xsl:variable name="nodes" as="node()*">
-      <xsl:apply-templates select="$tt:header/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
-    </xsl:variable>
-    <xsl:sequence select="tt:serialised-in-tei($nodes)"/>
+  <xsl:variable name="tt:item-declarations" as="node()*">
+    <xsl:apply-templates select="$tt:header/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
   </xsl:variable>
-
-  <!-- Nodes as the "tei" output serialises them inside a TEI element. -->
-  <xsl:function name="tt:serialised-in-tei" as="xs:string">
-    <xsl:param name="nodes" as="node()*"/>
-    <xsl:sequence select="string-join($nodes ! (
-        if (. instance of element()) then replace(serialize(., $tt:tei-serialisation),
-            '^(&lt;[^>]*?) xmlns=&quot;http://www\.tei-c\.org/ns/1\.0&quot;', '$1')
-        else serialize(., $tt:tei-serialisation)))"/>
-  </xsl:function>
-  <xsl:variable name="tt:tei-serialisation" as="map(*)"
-      select="map{'method': 'xml', 'encoding': 'UTF-8', 'indent': false(), 'omit-xml-declaration': true()}"/>
 
   <xsl:template name="tt:item-tei" as="empty-sequence()">
     <xsl:param name="unit" as="element()"/>
@@ -69,10 +44,10 @@
             <titleStmt>
               <title type="main">{tt:title-of($unit)}</title>
               <xsl:apply-templates select="$source/tei:analytic/tei:author" mode="tt:copy"/>
-              <xsl:value-of select="$tt:item-responsibility" disable-output-escaping="yes"/>
+              <xsl:sequence select="$tt:item-responsibility"/>
             </titleStmt>
             <publicationStmt>
-              <xsl:value-of select="$tt:item-publication" disable-output-escaping="yes"/>
+              <xsl:sequence select="$tt:item-publication"/>
               <xsl:if test="$tt:edition-idno">
                 <idno type="part">{$tt:edition-idno}/{tt:unit-file($unit)}</idno>
               </xsl:if>
@@ -82,7 +57,7 @@
               <xsl:apply-templates select="$source" mode="tt:copy"/>
             </sourceDesc>
           </fileDesc>
-          <xsl:value-of select="$tt:item-declarations" disable-output-escaping="yes"/>
+          <xsl:sequence select="$tt:item-declarations"/>
         </teiHeader>
         <text>
           <body>
