@@ -79,9 +79,10 @@
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
         if (tt:has-safe-id($e)) then string($e/@xml:id)
-        else (string($e/ancestor::*[tt:has-safe-id(.)][1]/@xml:id)[. != ''], 'tt')[1]
+        else let $scope := $e/ancestor::*[tt:has-safe-id(.)][1]
+             return (string($scope/@xml:id)[. != ''], 'tt')[1]
              || '.' || local-name($e)
-             || count(key('tt:scoped', tt:scope-key($e), $tt:root)[. &lt;&lt; $e]) + 1"/>
+             || count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1"/>
   </xsl:function>
 
   <xsl:function name="tt:has-safe-id" as="xs:boolean">
@@ -95,7 +96,14 @@
        ancestor (or the document) and its name. -->
   <xsl:function name="tt:scope-key" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="generate-id(($e/ancestor::*[tt:has-safe-id(.)][1], root($e))[1]) || '|' || name($e)"/>
+    <xsl:sequence select="tt:scope-key-in($e, $e/ancestor::*[tt:has-safe-id(.)][1])"/>
+  </xsl:function>
+
+  <!-- The same, its nearest identified ancestor (if any) already found. -->
+  <xsl:function name="tt:scope-key-in" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="scope" as="element()?"/>
+    <xsl:sequence select="generate-id(($scope, root($e))[1]) || '|' || name($e)"/>
   </xsl:function>
   <xsl:key name="tt:scoped" match="*[not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
 
@@ -362,7 +370,7 @@
        computed once. -->
   <xsl:function name="tt:paragraph-has-blocks" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="if (root($p) is $tt:root) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
+    <xsl:sequence select="if (root($p) is $tt:root and ($p/self::tei:p or $p/self::tei:ab)) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
                           else tt:has-blocks($p)"/>
   </xsl:function>
 

@@ -112,7 +112,7 @@
   <xsl:template name="tt:paragraph" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:element name="{if (tt:has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'para'"/>
@@ -157,10 +157,11 @@
     <xsl:variable name="register" as="xs:string" select="string(tt:register-of($entry))"/>
     <xsl:variable name="title" as="xs:string" select="string-join((
         $tt:register-labels($register), tt:entry-name($entry), tt:entry-pinyin($entry)), ' · ')"/>
-    <xsl:element name="{if (tt:in-link($node)) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:variable name="in-link" as="xs:boolean" select="tt:in-link($node)"/>
+    <xsl:element name="{if ($in-link) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:attribute name="class" select="'mention ' || $register"/>
-      <xsl:if test="not(tt:in-link($node))">
+      <xsl:if test="not($in-link)">
         <xsl:attribute name="href" select="tt:internal-href($entry)"/>
       </xsl:if>
       <xsl:attribute name="title" select="$title"/>
@@ -225,10 +226,11 @@
     <xsl:param name="node" as="element()"/>
     <xsl:param name="number" as="xs:integer"/>
     <xsl:variable name="id" as="xs:string" select="tt:anchor($node)"/>
-    <xsl:element name="{if (tt:in-link($node)) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:variable name="in-link" as="xs:boolean" select="tt:in-link($node)"/>
+    <xsl:element name="{if ($in-link) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="class" select="'noteref'"/>
       <xsl:attribute name="id" select="'noteref-' || $id"/>
-      <xsl:if test="not(tt:in-link($node))"><xsl:attribute name="href" select="'#' || $id"/></xsl:if>
+      <xsl:if test="not($in-link)"><xsl:attribute name="href" select="'#' || $id"/></xsl:if>
       <xsl:attribute name="title" select="tt:plain($node/node())"/>
       <sup>[{$number}]</sup>
     </xsl:element>
