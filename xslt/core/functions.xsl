@@ -364,10 +364,10 @@
          or not(local-name() = $tt:block-names)])"/>
   </xsl:function>
 
-  <!-- tt:has-blocks of a p or ab: in-phrasing asks it for every ancestor of
-       every element rendered, and the answer needs a walk through the
-       paragraph; for the document's own paragraphs it is looked up in a set
-       computed once. -->
+  <!-- tt:has-blocks of any element, looked up for a p or ab of the document:
+       in-phrasing asks it for every ancestor of every element rendered, and
+       the answer needs a walk through the paragraph; for the document's own
+       paragraphs it is looked up in a set computed once. -->
   <xsl:function name="tt:paragraph-has-blocks" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
     <xsl:sequence select="if (root($p) is $tt:root and ($p/self::tei:p or $p/self::tei:ab)) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
@@ -424,7 +424,7 @@
     <xsl:param name="block" as="element()"/>
     <xsl:sequence select="
         if (exists($block/ancestor-or-self::*[tt:left-out(.)])) then ()
-        else $block//text()[empty(ancestor::*[. >> $block][tt:left-out(.)])]"/>
+        else $block//text() except $block//*[tt:left-out(.)]//text()"/>
   </xsl:function>
 
   <!-- tt:note-number: in notes.xsl (one numbering for every format). -->

@@ -836,7 +836,7 @@
   <xsl:template name="tt:search-records" as="map(*)*">
     <!-- every block of text that holds no other block, notes apart -->
     <xsl:for-each select="//tei:text//*[local-name() = $tt:block-names][not(ancestor-or-self::tei:note)]
-        [not(tt:in-phrasing(.))][not(tt:has-blocks(.))][tt:plain(.) != '']">
+        [not(tt:in-phrasing(.))][not(tt:paragraph-has-blocks(.))][tt:plain(.) != '']">
       <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
           'k': if (ancestor::tei:figure) then 'caption' else 'text',
           's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
@@ -866,7 +866,7 @@
       <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
       <xsl:variable name="texts" as="text()*" select="tt:reading-texts($block)"/>
       <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
-      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice][not(ancestor::* intersect $choice)]))"/>
+      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice] except $choice//text()))"/>
       <xsl:if test="$other != ''">
         <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 校改前原文', 'k': 'orig',
             'p': string(tt:page-break-of(.) ! tt:page-label(.)),

@@ -39,6 +39,8 @@
     <xsl:sequence select="replace($iso, '-', '/')"/>
   </xsl:function>
 
+  <xsl:variable name="tt:highwire-edition-date" as="xs:string" select="tt:highwire-date($tt:edition-date)"/>
+
   <!-- The bibliographic facts of a unit (from its source biblStruct). -->
   <xsl:function name="tt:unit-facts" as="map(*)">
     <xsl:param name="unit" as="element()"/>
@@ -91,7 +93,7 @@
       <meta name="citation_author" content="{.}"/>
     </xsl:for-each>
     <xsl:if test="$tt:edition-date != ''">
-      <meta name="citation_date" content="{tt:highwire-date($tt:edition-date)}"/>
+      <meta name="citation_date" content="{$tt:highwire-edition-date}"/>
     </xsl:if>
     <xsl:if test="$tt:edition-publisher">
       <meta name="citation_publisher" content="{$tt:edition-publisher}"/>

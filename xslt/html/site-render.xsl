@@ -50,7 +50,7 @@
   <xsl:function name="tt:is-run-in" as="xs:boolean">
     <xsl:param name="head" as="element()"/>
     <xsl:sequence select="tokenize($head/@rend) = 'run-in'
-        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:has-blocks(.))][not(tt:in-phrasing(.))])
+        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:paragraph-has-blocks(.))][not(tt:in-phrasing(.))])
         and not(tt:in-phrasing($head))"/>
   </xsl:function>
 
