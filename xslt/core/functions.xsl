@@ -79,7 +79,7 @@
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
         if (tt:has-safe-id($e)) then string($e/@xml:id)
-        else let $scope := $e/ancestor::*[tt:has-safe-id(.)][1]
+        else let $scope := $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1]
              return (string($scope/@xml:id)[. != ''], 'tt')[1]
              || '.' || local-name($e)
              || count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1"/>
@@ -96,7 +96,7 @@
        ancestor (or the document) and its name. -->
   <xsl:function name="tt:scope-key" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tt:scope-key-in($e, $e/ancestor::*[tt:has-safe-id(.)][1])"/>
+    <xsl:sequence select="tt:scope-key-in($e, $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1])"/>
   </xsl:function>
 
   <!-- The same, its nearest identified ancestor (if any) already found. -->
@@ -105,7 +105,7 @@
     <xsl:param name="scope" as="element()?"/>
     <xsl:sequence select="generate-id(($scope, root($e))[1]) || '|' || name($e)"/>
   </xsl:function>
-  <xsl:key name="tt:scoped" match="*[not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
+  <xsl:key name="tt:scoped" match="*[not(@xml:id) or not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
 
   <!-- File names the layers use themselves: a unit never takes one. -->
   <xsl:variable name="tt:reserved-files" as="xs:string*" select="
@@ -352,16 +352,22 @@
        'table', 'text', 'titlePage', 'titlePart', 'trailer', 'cell', 'label', 'spGrp', 'listPerson',
        'listOrg', 'listPlace', 'listEvent', 'castItem', 'castGroup', 'imprimatur', 'docSale')"/>
 
+  <!-- The same names as a set (looked up for every element tested). -->
+  <xsl:variable name="tt:block-name-set" as="map(xs:string, xs:boolean)"
+      select="map:merge($tt:block-names ! map{.: true()})"/>
+
   <!-- Is e inside an element whose output content is phrasing only? A note
        is a boundary: its body is rendered apart from its anchor. -->
   <xsl:function name="tt:in-phrasing" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="note" as="element()?" select="$e/ancestor::tei:note[1]"/>
-    <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note][ancestor::tei:text]
+    <!-- the nearest ancestors first, the test of being in the text last (an
+         ancestor walk of its own): exists() stops at the first that passes -->
+    <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note]
         [self::tei:head or self::tei:l or self::tei:label or self::tei:titlePart or self::tei:docAuthor
          or self::tei:docDate or self::tei:speaker
          or ((self::tei:p or self::tei:ab) and not(tt:paragraph-has-blocks(.)))
-         or not(local-name() = $tt:block-names)])"/>
+         or not(map:contains($tt:block-name-set, local-name()))][ancestor::tei:text])"/>
   </xsl:function>
 
   <!-- tt:has-blocks of any element, looked up for a p or ab of the document:
@@ -380,13 +386,13 @@
   <xsl:function name="tt:has-blocks" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <!-- a note inside $e is an ancestor that follows $e (not every note of $e per candidate) -->
-    <xsl:sequence select="exists($e/descendant::*[local-name() = $tt:block-names]
+    <xsl:sequence select="exists($e/descendant::*[map:contains($tt:block-name-set, local-name())]
         [not(ancestor::tei:note[. &gt;&gt; $e])][not(self::tei:note)])"/>
   </xsl:function>
 
   <xsl:function name="tt:is-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="local-name($e) = $tt:block-names and not(tt:in-phrasing($e))"/>
+    <xsl:sequence select="map:contains($tt:block-name-set, local-name($e)) and not(tt:in-phrasing($e))"/>
   </xsl:function>
 
   <!-- Inside an element that becomes a link: no nested links. -->

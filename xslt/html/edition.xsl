@@ -835,7 +835,7 @@
 
   <xsl:template name="tt:search-records" as="map(*)*">
     <!-- every block of text that holds no other block, notes apart -->
-    <xsl:for-each select="//tei:text//*[local-name() = $tt:block-names][not(ancestor-or-self::tei:note)]
+    <xsl:for-each select="//tei:text//*[map:contains($tt:block-name-set, local-name())][not(ancestor-or-self::tei:note)]
         [not(tt:in-phrasing(.))][not(tt:paragraph-has-blocks(.))][tt:plain(.) != '']">
       <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
           'k': if (ancestor::tei:figure) then 'caption' else 'text',
@@ -863,7 +863,7 @@
     <xsl:for-each select="//tei:text//(tei:choice | tei:app)[not(ancestor::tei:note)]">
       <xsl:variable name="choice" as="element()" select="."/>
       <xsl:variable name="other" as="xs:string" select="string-join((* except tt:shown-branch(.)) ! tt:plain(.), '／')"/>
-      <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
+      <xsl:variable name="block" as="element()" select="(ancestor::*[map:contains($tt:block-name-set, local-name())][not(tt:in-phrasing(.))][1], ..)[1]"/>
       <xsl:variable name="texts" as="text()*" select="tt:reading-texts($block)"/>
       <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
       <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice] except $choice//text()))"/>

@@ -21,6 +21,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xmlns="http://www.w3.org/1999/xhtml"
     expand-text="yes"
     exclude-result-prefixes="#all">
@@ -203,7 +204,7 @@
   <xsl:template name="tt:gap" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:element name="{if (tt:in-phrasing($node) or $node/parent::*[self::tei:p or self::tei:ab or not(local-name() = $tt:block-names)]) then 'span' else 'p'}"
+    <xsl:element name="{if (tt:in-phrasing($node) or $node/parent::*[self::tei:p or self::tei:ab or not(map:contains($tt:block-name-set, local-name()))]) then 'span' else 'p'}"
         namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'gap'"/>
