@@ -151,19 +151,34 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- What a mention shows of its entry: [register, title, href]. Built once
+       per entry (an entry is mentioned many times). -->
+  <xsl:function name="tt:entry-link" as="array(xs:string)">
+    <xsl:param name="entry" as="element()?"/>
+    <xsl:variable name="register" as="xs:string" select="string(tt:register-of($entry))"/>
+    <xsl:sequence select="[$register,
+        string-join(($tt:register-labels($register), tt:entry-name($entry), tt:entry-pinyin($entry)), ' · '),
+        tt:internal-href($entry)]"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:entry-links" as="map(xs:string, array(xs:string))"
+      select="map:merge($tt:all-entries ! map{generate-id(.): tt:entry-link(.)})"/>
+
   <xsl:template name="tt:mention" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="entry" as="element()?"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:variable name="register" as="xs:string" select="string(tt:register-of($entry))"/>
-    <xsl:variable name="title" as="xs:string" select="string-join((
-        $tt:register-labels($register), tt:entry-name($entry), tt:entry-pinyin($entry)), ' · ')"/>
+    <!-- [register, title, href] of the entry -->
+    <xsl:variable name="link" as="array(xs:string)" select="
+        ($entry ! $tt:entry-links(generate-id(.)), tt:entry-link($entry))[1]"/>
+    <xsl:variable name="register" as="xs:string" select="$link(1)"/>
+    <xsl:variable name="title" as="xs:string" select="$link(2)"/>
     <xsl:variable name="in-link" as="xs:boolean" select="tt:in-link($node)"/>
     <xsl:element name="{if ($in-link) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:attribute name="class" select="'mention ' || $register"/>
       <xsl:if test="not($in-link)">
-        <xsl:attribute name="href" select="tt:internal-href($entry)"/>
+        <xsl:attribute name="href" select="$link(3)"/>
       </xsl:if>
       <xsl:attribute name="title" select="$title"/>
       <xsl:sequence select="$content"/>
