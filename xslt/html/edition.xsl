@@ -797,12 +797,29 @@
   <xsl:function name="tt:page-segments" as="array(xs:string)*">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:param name="start" as="element(tei:pb)?"/>
+    <xsl:sequence select="tt:segments-of(tt:page-marked($nodes), $start)"/>
+  </xsl:function>
+
+  <!-- The plain string of nodes (normalised) with a mark for each page break. -->
+  <xsl:function name="tt:page-marked" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="parts" as="xs:string*">
       <xsl:apply-templates select="$nodes" mode="plain">
         <xsl:with-param name="tt:page-marks" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:variable>
-    <xsl:variable name="flat" as="xs:string" select="normalize-space(string-join($parts))"/>
+    <xsl:sequence select="normalize-space(string-join($parts))"/>
+  </xsl:function>
+
+  <!-- That string without its page marks: tt:plain of the same nodes. -->
+  <xsl:function name="tt:unmarked" as="xs:string">
+    <xsl:param name="flat" as="xs:string"/>
+    <xsl:sequence select="normalize-space(replace($flat, $tt:PB-OPEN || '[^' || $tt:PB-CLOSE || ']*' || $tt:PB-CLOSE, ''))"/>
+  </xsl:function>
+
+  <xsl:function name="tt:segments-of" as="array(xs:string)*">
+    <xsl:param name="flat" as="xs:string"/>
+    <xsl:param name="start" as="element(tei:pb)?"/>
     <xsl:variable name="pieces" as="xs:string*" select="tokenize($flat, $tt:PB-OPEN)"/>
     <xsl:sequence select="
         (array{string($start ! tt:page-label(.)), $pieces[1]})[$pieces[1] != ''],
@@ -836,10 +853,14 @@
   <xsl:template name="tt:search-records" as="map(*)*">
     <!-- every block of text that holds no other block, notes apart -->
     <xsl:for-each select="//tei:text//*[map:contains($tt:block-name-set, local-name())][not(ancestor-or-self::tei:note)]
-        [not(tt:in-phrasing(.))][not(tt:paragraph-has-blocks(.))][tt:plain(.) != '']">
-      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
-          'k': if (ancestor::tei:figure) then 'caption' else 'text',
-          's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+        [not(tt:in-phrasing(.))][not(tt:paragraph-has-blocks(.))]">
+      <!-- its plain string read once, with the page marks (a block without text has no record) -->
+      <xsl:variable name="flat" as="xs:string" select="tt:page-marked(node())"/>
+      <xsl:if test="tt:unmarked($flat) != ''">
+        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
+            'k': if (ancestor::tei:figure) then 'caption' else 'text',
+            's': array{tt:segments-of($flat, tt:page-break-of(.))}}"/>
+      </xsl:if>
     </xsl:for-each>
     <xsl:for-each select="//tei:text//tei:note[not(ancestor::tei:note)]">
       <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 注' || tt:note-number(.),
