@@ -51,7 +51,7 @@
   <xsl:output name="script" method="text" encoding="UTF-8"/>
 
   <!-- the unnamed mode: the document node only (the entry) -->
-  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="tt:last-pb"/>
   <xsl:mode name="outline" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="about" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
 
@@ -398,8 +398,18 @@
   <!-- The print page an element of the text stands on: its last page break. -->
   <xsl:function name="tt:page-break-of" as="element(tei:pb)?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="$e/preceding::tei:pb[ancestor::tei:text][1]"/>
+    <!-- read from the accumulator (one pass over the document) rather than a walk
+         back through the preceding nodes, which in a text with few or no page
+         breaks reaches the start of the document from every element asked -->
+    <xsl:sequence select="
+        if ($e/self::tei:pb or not(root($e) is $tt:root)) then $e/preceding::tei:pb[ancestor::tei:text][1]
+        else $e/accumulator-before('tt:last-pb')"/>
   </xsl:function>
+
+  <!-- The last page break of the text at each node (the page break itself included). -->
+  <xsl:accumulator name="tt:last-pb" as="element(tei:pb)?" initial-value="()">
+    <xsl:accumulator-rule match="tei:text//tei:pb" select="."/>
+  </xsl:accumulator>
 
   <!-- "第4页", "第4页（推定）" for a page break whose place is inferred. -->
   <xsl:function name="tt:page-label" as="xs:string">
