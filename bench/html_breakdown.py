@@ -5,6 +5,7 @@
     .venv/bin/python bench/html_breakdown.py --xslt ../main/xslt  # another tree, same runs
     .venv/bin/python bench/html_breakdown.py --whole --sizes 3 --xslt ../main/xslt  # no probes
     .venv/bin/python bench/html_breakdown.py --parts 'item TEI files,unit pages'  # these only
+    .venv/bin/python bench/html_breakdown.py --whole --without-pb   # a text without page breaks
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -59,8 +60,28 @@ def _probe_text(edition: Path, override: str) -> str:
             f"<xsl:import href='{edition.as_uri()}'/>{override}</xsl:stylesheet>")
 
 
+def without_page_breaks(data: bytes) -> bytes:
+    """The document with every page break of its text taken out (their text kept):
+    a text with no print pages, where a walk back to the last page break reaches
+    the start of the document."""
+    from lxml import etree
+
+    from tei_tools import xmlio
+
+    root = xmlio.parse_bytes(data, "large document").getroot()
+    for pb in root.iterfind(f".//{{{xmlio.TEI_NS}}}text//{{{xmlio.TEI_NS}}}pb"):
+        parent, prev = pb.getparent(), pb.getprevious()
+        if pb.tail:
+            if prev is not None:
+                prev.tail = (prev.tail or "") + pb.tail
+            else:
+                parent.text = (parent.text or "") + pb.tail
+        parent.remove(pb)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
 def measure(sizes: list[float], runs: int, trees: dict[str, Path],
-            parts: list[str]) -> dict[tuple[float, str, str], float]:
+            parts: list[str], no_pb: bool = False) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
@@ -69,7 +90,8 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path],
         with tempfile.TemporaryDirectory(prefix="tei-tools-html-breakdown-") as tmp:
             work = Path(tmp)
             doc = work / f"large-{mb:g}mb.xml"
-            doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+            data = corpus.large_document(int(mb * 1_000_000))
+            doc.write_bytes(without_page_breaks(data) if no_pb else data)
             session = SaxonSession()
             source = session.load_source(doc, xmlio.parse_file(doc))
             sheets = {}
@@ -118,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
     ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
     ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
+    ap.add_argument("--without-pb", action="store_true", help="the documents without their page breaks")
     ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
     chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
@@ -126,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees, parts)
+    best = measure(sizes, args.runs, trees, parts, args.without_pb)
     print(table(best, sizes, list(trees), parts))
     return 0
 
