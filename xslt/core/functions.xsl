@@ -82,8 +82,23 @@
         else let $scope := $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1]
              return (string($scope/@xml:id)[. != ''], 'tt')[1]
              || '.' || local-name($e)
-             || count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1"/>
+             || (if (root($e) is $tt:root) then $tt:scoped-ordinals(generate-id($e))
+                 else count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1)"/>
   </xsl:function>
+
+  <!-- The ordinal of each element of the document without a safe id among
+       those of its scope (tt:scope-key), computed in one pass: counting the
+       ones before it per element is quadratic where the scope is large (a
+       document without ids: every paragraph's scope is the document). -->
+  <xsl:variable name="tt:scoped-ordinals" as="map(xs:string, xs:integer)">
+    <xsl:map>
+      <xsl:for-each-group select="$tt:root//*[not(@xml:id) or not(tt:has-safe-id(.))]" group-by="tt:scope-key(.)">
+        <xsl:for-each select="current-group()">
+          <xsl:map-entry key="generate-id(.)" select="position()"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:variable>
 
   <xsl:function name="tt:has-safe-id" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
