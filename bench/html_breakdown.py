@@ -6,6 +6,7 @@
     .venv/bin/python bench/html_breakdown.py --whole --sizes 3 --xslt ../main/xslt  # no probes
     .venv/bin/python bench/html_breakdown.py --parts 'item TEI files,unit pages'  # these only
     .venv/bin/python bench/html_breakdown.py --whole --without-pb   # a text without page breaks
+    .venv/bin/python bench/html_breakdown.py --alone --xslt ../main/xslt   # each part alone
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -50,6 +51,19 @@ PROBES: dict[str, str] = {
 }
 """Part → the override that empties it ('' = nothing emptied)."""
 
+ALONE: dict[str, str] = {
+    "the whole transform": "",
+    "unit pages": ("<xsl:for-each select='$tt:units'><xsl:call-template name='tt:unit-page'/>"
+                   "</xsl:for-each>"),
+    "register pages": ("<xsl:for-each select='$tt:registers'><xsl:call-template name='tt:register-page'>"
+                       "<xsl:with-param name='register' select='.'/></xsl:call-template></xsl:for-each>"),
+    "index page": "<xsl:call-template name='tt:index-page'/>",
+    "item TEI files": ("<xsl:for-each select='$tt:units'><xsl:call-template name='tt:item-tei'>"
+                       "<xsl:with-param name='unit' select='.'/></xsl:call-template></xsl:for-each>"),
+    "search page and index": "<xsl:call-template name='tt:search-page'/>",
+}
+"""With ``--alone``: part → the body of a ``/`` template that writes only that part."""
+
 PARAMS = {"reading": "regularised", "downloads": [], "item-texts": False}
 
 
@@ -80,8 +94,8 @@ def without_page_breaks(data: bytes) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
-def measure(sizes: list[float], runs: int, trees: dict[str, Path],
-            parts: list[str], no_pb: bool = False) -> dict[tuple[float, str, str], float]:
+def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],
+            no_pb: bool = False, alone: bool = False) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
@@ -97,7 +111,9 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path],
             sheets = {}
             for label, xslt in trees.items():
                 for part in parts:
-                    override = PROBES[part]
+                    override = PROBES[part] if not alone else (
+                        f"<xsl:template match='/' as='item()*'>{ALONE[part]}</xsl:template>"
+                        if ALONE[part] else "")
                     path = work / f"{label}-{len(sheets)}.xsl"
                     path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
                                     encoding="utf-8")
@@ -117,16 +133,17 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path],
 
 
 def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str],
-          parts: list[str]) -> str:
+          parts: list[str], alone: bool = False) -> str:
     head = [f"{mb:g} MB {label}" for mb in sizes for label in labels]
-    lines = ["| part (CPU s, least of the runs) | " + " | ".join(head) + " |",
+    lines = [f"| part{' alone' if alone else ''} (CPU s, least of the runs) | " + " | ".join(head) + " |",
              "| --- |" + " --- |" * len(head)]
     for part in parts:
         cells = []
         for mb in sizes:
             for label in labels:
                 whole = best[(mb, label, "the whole transform")]
-                value = whole if part == "the whole transform" else whole - best[(mb, label, part)]
+                own = best[(mb, label, part)]
+                value = own if alone or part == "the whole transform" else whole - own
                 cells.append(f"{value:.2f} ({100 * value / whole:.0f} %)")
         lines.append(f"| {part.strip() if not part.startswith(' ') else '… ' + part.strip()} | "
                      + " | ".join(cells) + " |")
@@ -140,17 +157,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
     ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
     ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
+    ap.add_argument("--alone", action="store_true",
+                    help="time each part alone (a / template writing only it) instead of emptying it")
     ap.add_argument("--without-pb", action="store_true", help="the documents without their page breaks")
     ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
     chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
     parts = ["the whole transform", *chosen] if args.whole or args.parts else list(PROBES)
+    if args.alone:
+        parts = [p for p in parts if p in ALONE] if args.parts or args.whole else list(ALONE)
     sizes = [float(s) for s in args.sizes.split(",")]
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees, parts, args.without_pb)
-    print(table(best, sizes, list(trees), parts))
+    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone)
+    print(table(best, sizes, list(trees), parts, args.alone))
     return 0
 
 
