@@ -94,8 +94,22 @@ def without_page_breaks(data: bytes) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
+def without_text_ids(data: bytes) -> bytes:
+    """The document with no xml:id in its text (the registers keep theirs): every
+    generated id is then scoped to the whole document."""
+    from lxml import etree
+
+    from tei_tools import xmlio
+
+    root = xmlio.parse_bytes(data, "large document").getroot()
+    for e in root.iterfind(f".//{{{xmlio.TEI_NS}}}text//*[@{{{xmlio.XML_NS}}}id]"):
+        del e.attrib[f"{{{xmlio.XML_NS}}}id"]
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
 def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],
-            no_pb: bool = False, alone: bool = False) -> dict[tuple[float, str, str], float]:
+            no_pb: bool = False, alone: bool = False,
+            no_ids: bool = False) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
@@ -105,7 +119,8 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[s
             work = Path(tmp)
             doc = work / f"large-{mb:g}mb.xml"
             data = corpus.large_document(int(mb * 1_000_000))
-            doc.write_bytes(without_page_breaks(data) if no_pb else data)
+            data = without_page_breaks(data) if no_pb else data
+            doc.write_bytes(without_text_ids(data) if no_ids else data)
             session = SaxonSession()
             source = session.load_source(doc, xmlio.parse_file(doc))
             sheets = {}
@@ -159,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
     ap.add_argument("--alone", action="store_true",
                     help="time each part alone (a / template writing only it) instead of emptying it")
+    ap.add_argument("--without-ids", action="store_true", help="the documents without xml:id in their text")
     ap.add_argument("--without-pb", action="store_true", help="the documents without their page breaks")
     ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
@@ -170,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone)
+    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone, args.without_ids)
     print(table(best, sizes, list(trees), parts, args.alone))
     return 0
 
