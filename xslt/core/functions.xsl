@@ -391,8 +391,10 @@
        paragraphs it is looked up in a set computed once. -->
   <xsl:function name="tt:paragraph-has-blocks" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="if (root($p) is $tt:root and ($p/self::tei:p or $p/self::tei:ab)) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
-                          else tt:has-blocks($p)"/>
+    <xsl:sequence select="
+        if (root($p) is $tt:root and ($p/self::tei:p or $p/self::tei:ab))
+        then map:contains($tt:paragraphs-with-blocks, generate-id($p))
+        else tt:has-blocks($p)"/>
   </xsl:function>
 
   <xsl:variable name="tt:paragraphs-with-blocks" as="map(xs:string, xs:boolean)"
