@@ -60,7 +60,10 @@
   <!-- A page break directly before a unit belongs to that unit's page. -->
   <xsl:function name="tt:leading-pb-of" as="element()*">
     <xsl:param name="unit" as="element()"/>
-    <xsl:sequence select="$unit/preceding-sibling::tei:pb[following-sibling::*[not(self::tei:pb)][1] is $unit]"/>
+    <!-- the run of page breaks right before it, one sibling back at a time (not
+         a test of every earlier page break of its parent: units between page
+         breaks made that quadratic) -->
+    <xsl:sequence select="$unit/preceding-sibling::*[1][self::tei:pb] ! (tt:leading-pb-of(.), .)"/>
   </xsl:function>
 
   <xsl:function name="tt:unit-of-pb" as="element()?">
