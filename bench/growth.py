@@ -3,6 +3,7 @@
     .venv/bin/python bench/growth.py                      # 0.1, 1, 3 MB; 3 runs each
     .venv/bin/python bench/growth.py --sizes 1,10 --runs 5
     .venv/bin/python bench/growth.py --peer /work/peer/Stylesheets   # the Stylesheets too
+    .venv/bin/python bench/growth.py --only html --no-passes --baseline ../main/.venv/bin/tei-tools
 
 Documents come from :func:`corpus.large_document` (the edition's body
 repeated); a size not above the edition's (0.1 MB) is the edition file itself,
@@ -265,11 +266,14 @@ def _median(xs: list[float]) -> float:
 
 
 def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
-            baseline: Path | None = None) -> dict:
+            baseline: Path | None = None, only: str | None = None) -> dict:
     sys.path.insert(0, str(HERE))
     import corpus
 
-    results: dict = {"runs": runs, "sizes": {}}
+    results: dict = {"runs": runs, "sizes": {}, "only": only}
+    ours_formats = (only,) if only else (*OURS_FORMATS, None)
+    peer_formats = [f for f in PEER_FORMATS if only in (None, f)]
+    process_runs = () if only else ((ONE_PROCESS, "1"), (TWO_PROCESSES, "2"))
     for exe in (OURS, *([baseline] if baseline is not None else [])):
         compile_bytecode(exe)
     with tempfile.TemporaryDirectory(prefix="tei-tools-growth-") as tmp:
@@ -285,16 +289,16 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
                          "load_before": _load(), "ours": {}, "peer": {}, "passes": {}}
             CPU.clear()
             for _ in range(runs):
-                for fmt in (*OURS_FORMATS, None):
+                for fmt in ours_formats:
                     row["ours"].setdefault(fmt or "all", []).append(
                         ours_output(doc, fmt, work, validate=validated, label=fmt or "all"))
-                for label, jobs in ((ONE_PROCESS, "1"), (TWO_PROCESSES, "2")):
+                for label, jobs in process_runs:
                     row["ours"].setdefault(label, []).append(
                         ours_output(doc, None, work, validate=validated, label=label,
                                     extra=("-j", jobs)))
                 if baseline is not None:
                     row.setdefault("baseline", []).append(
-                        ours_output(doc, None, work, baseline, validate=validated,
+                        ours_output(doc, only, work, baseline, validate=validated,
                                     label="baseline"))
                 if passes:
                     timed = ours_passes(doc, work)
@@ -306,7 +310,7 @@ def measure(sizes: list[float], runs: int, peer: Path | None, passes: bool,
                     if validated:
                         row["peer"].setdefault(PEER_VALIDATE, []).append(
                             _timed(["jing", str(TEI_ALL), str(doc)], "peer " + PEER_VALIDATE))
-                    for fmt in PEER_FORMATS:
+                    for fmt in peer_formats:
                         jvm, zipped = peer_output(peer, doc, fmt, work)
                         row["peer"].setdefault(fmt, []).append(jvm + zipped)
                         if fmt == "epub":
@@ -323,7 +327,8 @@ def table(results: dict) -> str:
     sizes = results["sizes"]
     head = "| output | " + " | ".join(f"{k} MB ({v['bytes'] / 1e6:.2f} MB)" for k, v in sizes.items()) + " |"
     lines += [head, "|" + " --- |" * (len(sizes) + 1)]
-    labels = ["txt", "epub", "records", "html", "all"]
+    only = results.get("only")
+    labels = [only] if only else ["txt", "epub", "records", "html", "all"]
     for fmt in labels:
         cells = []
         for row in sizes.values():
@@ -354,8 +359,8 @@ def table(results: dict) -> str:
         cells = []
         for row in sizes.values():
             base = _median(row.get("baseline", []))
-            cells.append(f"{base:.2f} s ({base / _median(row['ours']['all']):.1f}× ours)")
-        lines.append("| all, baseline build (`--baseline`) | " + " | ".join(cells) + " |")
+            cells.append(f"{base:.2f} s ({base / _median(row['ours'][only or 'all']):.1f}× ours)")
+        lines.append(f"| {only or 'all'}, baseline build (`--baseline`) | " + " | ".join(cells) + " |")
     for label in (ONE_PROCESS, TWO_PROCESSES):
         lines.append(f"| {label} | " + " | ".join(
             f"{_median(row['ours'][label]):.2f} s" if label in row["ours"] else "–"
@@ -397,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-passes", action="store_true", help="skip the per-pass probe")
     parser.add_argument("--baseline", type=Path, metavar="TEI_TOOLS",
                         help="another tei-tools executable (e.g. main's) timed in the same runs, all formats")
+    parser.add_argument("--only", choices=OURS_FORMATS,
+                        help="one output only (ours, the baseline's, the peer's): no all-format, no -j")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "growth.json")
     parser.add_argument("--memory", action="store_true",
                         help="only the peak RSS of a build and of a validation per size")
@@ -413,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=1))
         return 0
     results = measure([float(s) for s in args.sizes.split(",")], args.runs, args.peer,
-                      not args.no_passes, args.baseline)
+                      not args.no_passes, args.baseline, args.only)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))

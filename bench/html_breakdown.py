@@ -3,6 +3,10 @@
     .venv/bin/python bench/html_breakdown.py                       # 1 and 3 MB, 3 runs
     .venv/bin/python bench/html_breakdown.py --sizes 1,3 --runs 5
     .venv/bin/python bench/html_breakdown.py --xslt ../main/xslt  # another tree, same runs
+    .venv/bin/python bench/html_breakdown.py --whole --sizes 3 --xslt ../main/xslt  # no probes
+    .venv/bin/python bench/html_breakdown.py --parts 'item TEI files,unit pages'  # these only
+    .venv/bin/python bench/html_breakdown.py --whole --without-pb   # a text without page breaks
+    .venv/bin/python bench/html_breakdown.py --alone --xslt ../main/xslt   # each part alone
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -47,6 +51,19 @@ PROBES: dict[str, str] = {
 }
 """Part → the override that empties it ('' = nothing emptied)."""
 
+ALONE: dict[str, str] = {
+    "the whole transform": "",
+    "unit pages": ("<xsl:for-each select='$tt:units'><xsl:call-template name='tt:unit-page'/>"
+                   "</xsl:for-each>"),
+    "register pages": ("<xsl:for-each select='$tt:registers'><xsl:call-template name='tt:register-page'>"
+                       "<xsl:with-param name='register' select='.'/></xsl:call-template></xsl:for-each>"),
+    "index page": "<xsl:call-template name='tt:index-page'/>",
+    "item TEI files": ("<xsl:for-each select='$tt:units'><xsl:call-template name='tt:item-tei'>"
+                       "<xsl:with-param name='unit' select='.'/></xsl:call-template></xsl:for-each>"),
+    "search page and index": "<xsl:call-template name='tt:search-page'/>",
+}
+"""With ``--alone``: part → the body of a ``/`` template that writes only that part."""
+
 PARAMS = {"reading": "regularised", "downloads": [], "item-texts": False}
 
 
@@ -57,7 +74,42 @@ def _probe_text(edition: Path, override: str) -> str:
             f"<xsl:import href='{edition.as_uri()}'/>{override}</xsl:stylesheet>")
 
 
-def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple[float, str, str], float]:
+def without_page_breaks(data: bytes) -> bytes:
+    """The document with every page break of its text taken out (their text kept):
+    a text with no print pages, where a walk back to the last page break reaches
+    the start of the document."""
+    from lxml import etree
+
+    from tei_tools import xmlio
+
+    root = xmlio.parse_bytes(data, "large document").getroot()
+    for pb in root.iterfind(f".//{{{xmlio.TEI_NS}}}text//{{{xmlio.TEI_NS}}}pb"):
+        parent, prev = pb.getparent(), pb.getprevious()
+        if pb.tail:
+            if prev is not None:
+                prev.tail = (prev.tail or "") + pb.tail
+            else:
+                parent.text = (parent.text or "") + pb.tail
+        parent.remove(pb)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def without_text_ids(data: bytes) -> bytes:
+    """The document with no xml:id in its text (the registers keep theirs): every
+    generated id is then scoped to the whole document."""
+    from lxml import etree
+
+    from tei_tools import xmlio
+
+    root = xmlio.parse_bytes(data, "large document").getroot()
+    for e in root.iterfind(f".//{{{xmlio.TEI_NS}}}text//*[@{{{xmlio.XML_NS}}}id]"):
+        del e.attrib[f"{{{xmlio.XML_NS}}}id"]
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],
+            no_pb: bool = False, alone: bool = False,
+            no_ids: bool = False) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
@@ -66,12 +118,17 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple
         with tempfile.TemporaryDirectory(prefix="tei-tools-html-breakdown-") as tmp:
             work = Path(tmp)
             doc = work / f"large-{mb:g}mb.xml"
-            doc.write_bytes(corpus.large_document(int(mb * 1_000_000)))
+            data = corpus.large_document(int(mb * 1_000_000))
+            data = without_page_breaks(data) if no_pb else data
+            doc.write_bytes(without_text_ids(data) if no_ids else data)
             session = SaxonSession()
             source = session.load_source(doc, xmlio.parse_file(doc))
             sheets = {}
             for label, xslt in trees.items():
-                for part, override in PROBES.items():
+                for part in parts:
+                    override = PROBES[part] if not alone else (
+                        f"<xsl:template match='/' as='item()*'>{ALONE[part]}</xsl:template>"
+                        if ALONE[part] else "")
                     path = work / f"{label}-{len(sheets)}.xsl"
                     path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
                                     encoding="utf-8")
@@ -90,16 +147,18 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path]) -> dict[tuple
     return best
 
 
-def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str]) -> str:
+def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str],
+          parts: list[str], alone: bool = False) -> str:
     head = [f"{mb:g} MB {label}" for mb in sizes for label in labels]
-    lines = ["| part (CPU s, least of the runs) | " + " | ".join(head) + " |",
+    lines = [f"| part{' alone' if alone else ''} (CPU s, least of the runs) | " + " | ".join(head) + " |",
              "| --- |" + " --- |" * len(head)]
-    for part in PROBES:
+    for part in parts:
         cells = []
         for mb in sizes:
             for label in labels:
                 whole = best[(mb, label, "the whole transform")]
-                value = whole if part == "the whole transform" else whole - best[(mb, label, part)]
+                own = best[(mb, label, part)]
+                value = own if alone or part == "the whole transform" else whole - own
                 cells.append(f"{value:.2f} ({100 * value / whole:.0f} %)")
         lines.append(f"| {part.strip() if not part.startswith(' ') else '… ' + part.strip()} | "
                      + " | ".join(cells) + " |")
@@ -112,13 +171,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--xslt", type=Path, help="a second xslt/ folder timed in the same runs")
     ap.add_argument("--own", type=Path, default=OWN_XSLT, help="the first xslt/ folder (this tree's)")
+    ap.add_argument("--whole", action="store_true", help="time the whole transform only (no probes)")
+    ap.add_argument("--alone", action="store_true",
+                    help="time each part alone (a / template writing only it) instead of emptying it")
+    ap.add_argument("--without-ids", action="store_true", help="the documents without xml:id in their text")
+    ap.add_argument("--without-pb", action="store_true", help="the documents without their page breaks")
+    ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
+    chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
+    parts = ["the whole transform", *chosen] if args.whole or args.parts else list(PROBES)
+    if args.alone:
+        parts = [p for p in parts if p in ALONE] if args.parts or args.whole else list(ALONE)
     sizes = [float(s) for s in args.sizes.split(",")]
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees)
-    print(table(best, sizes, list(trees)))
+    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone, args.without_ids)
+    print(table(best, sizes, list(trees), parts, args.alone))
     return 0
 
 

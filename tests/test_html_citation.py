@@ -139,6 +139,29 @@ def test_each_unit_has_its_own_tei_with_resolving_pointers(site: Path, tei) -> N
         )
 
 
+def test_each_unit_tei_carries_the_header_it_needs_without_the_editions_editorial_decl(
+    site: Path, tei
+) -> None:
+    """Title, licence, source and the encoding statements its pointers use; not the
+    edition's editorial declarations (their lists point into every unit)."""
+    edition_decl = tei.find("t:teiHeader/t:encodingDesc", NS)
+    kept = [e.tag for e in edition_decl if isinstance(e.tag, str) and not e.tag.endswith("}editorialDecl")]
+    assert kept and len(kept) < len([e for e in edition_decl if isinstance(e.tag, str)])
+    files = sorted((site / "downloads" / "items").glob("*.xml"))
+    assert len(files) == 15
+    for path in files:
+        part = xmlio.parse_file(path).getroot()
+        header = part.find("t:teiHeader", NS)
+        assert header.findtext("t:fileDesc/t:titleStmt/t:title", namespaces=NS), path.name
+        assert header.find("t:fileDesc/t:publicationStmt/t:availability/t:licence", NS) is not None
+        assert header.find("t:fileDesc/t:sourceDesc/t:bibl[@type='edition']", NS) is not None
+        assert header.find(".//t:editorialDecl", NS) is None, path.name
+        assert [e.tag for e in header.find("t:encodingDesc", NS) if isinstance(e.tag, str)] == kept
+        ids = {e.get(XML_ID) for e in part.iter() if e.get(XML_ID)}
+        for term in header.xpath("t:profileDesc//t:term[@ref]", namespaces=NS):
+            assert term.get("ref")[1:] in ids, (path.name, term.get("ref"))
+
+
 def _ids(page: Path) -> list[str]:
     return scan.__wrapped__(page).ids  # not cached: the same path is read twice
 

@@ -60,7 +60,10 @@
   <!-- A page break directly before a unit belongs to that unit's page. -->
   <xsl:function name="tt:leading-pb-of" as="element()*">
     <xsl:param name="unit" as="element()"/>
-    <xsl:sequence select="$unit/preceding-sibling::tei:pb[following-sibling::*[not(self::tei:pb)][1] is $unit]"/>
+    <!-- the run of page breaks right before it, one sibling back at a time (not
+         a test of every earlier page break of its parent: units between page
+         breaks made that quadratic) -->
+    <xsl:sequence select="$unit/preceding-sibling::*[1][self::tei:pb] ! (tt:leading-pb-of(.), .)"/>
   </xsl:function>
 
   <xsl:function name="tt:unit-of-pb" as="element()?">
@@ -79,10 +82,26 @@
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
         if (tt:has-safe-id($e)) then string($e/@xml:id)
-        else (string($e/ancestor::*[tt:has-safe-id(.)][1]/@xml:id)[. != ''], 'tt')[1]
+        else let $scope := $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1]
+             return (string($scope/@xml:id)[. != ''], 'tt')[1]
              || '.' || local-name($e)
-             || count(key('tt:scoped', tt:scope-key($e), $tt:root)[. &lt;&lt; $e]) + 1"/>
+             || (if (root($e) is $tt:root) then $tt:scoped-ordinals(generate-id($e))
+                 else count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1)"/>
   </xsl:function>
+
+  <!-- The ordinal of each element of the document without a safe id among
+       those of its scope (tt:scope-key), computed in one pass: counting the
+       ones before it per element is quadratic where the scope is large (a
+       document without ids: every paragraph's scope is the document). -->
+  <xsl:variable name="tt:scoped-ordinals" as="map(xs:string, xs:integer)">
+    <xsl:map>
+      <xsl:for-each-group select="$tt:root//*[not(@xml:id) or not(tt:has-safe-id(.))]" group-by="tt:scope-key(.)">
+        <xsl:for-each select="current-group()">
+          <xsl:map-entry key="generate-id(.)" select="position()"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:variable>
 
   <xsl:function name="tt:has-safe-id" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
@@ -95,16 +114,33 @@
        ancestor (or the document) and its name. -->
   <xsl:function name="tt:scope-key" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="generate-id(($e/ancestor::*[tt:has-safe-id(.)][1], root($e))[1]) || '|' || name($e)"/>
+    <xsl:sequence select="tt:scope-key-in($e, $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1])"/>
   </xsl:function>
-  <xsl:key name="tt:scoped" match="*[not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
+
+  <!-- The same, its nearest identified ancestor (if any) already found. -->
+  <xsl:function name="tt:scope-key-in" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="scope" as="element()?"/>
+    <xsl:sequence select="generate-id(($scope, root($e))[1]) || '|' || name($e)"/>
+  </xsl:function>
+  <xsl:key name="tt:scoped" match="*[not(@xml:id) or not(tt:has-safe-id(.))]" use="tt:scope-key(.)"/>
 
   <!-- File names the layers use themselves: a unit never takes one. -->
   <xsl:variable name="tt:reserved-files" as="xs:string*" select="
       ('index', 'about', 'search', 'search-index', $tt:register-names,
        'nav', 'package', 'cover', 'toc', 'text', 'assets', 'downloads', 'items')"/>
 
+  <!-- The file of every unit, computed once (asked for every link, page,
+       download and identifier of a unit). -->
+  <xsl:variable name="tt:unit-files" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! map{generate-id(.): tt:make-unit-file(.)})"/>
+
   <xsl:function name="tt:unit-file" as="xs:string">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="($tt:unit-files(generate-id($unit)), tt:make-unit-file($unit))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:make-unit-file" as="xs:string">
     <xsl:param name="unit" as="element()"/>
     <xsl:sequence select="
         if (matches(string($unit/@xml:id), '^[A-Za-z][A-Za-z0-9_\-]*$')
@@ -265,6 +301,17 @@
   <!-- "《福州组工通讯》2006年第3期，原书第3页" from the unit's biblStruct. -->
   <xsl:function name="tt:source-line" as="xs:string?">
     <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="if (tt:is-unit($unit)) then $tt:source-lines(generate-id($unit))
+                          else tt:make-source-line($unit)"/>
+  </xsl:function>
+
+  <!-- The source line of every unit that has one, computed once (asked for
+       the table of contents, the unit's page and its metadata). -->
+  <xsl:variable name="tt:source-lines" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! (for $line in tt:make-source-line(.) return map{generate-id(.): $line}))"/>
+
+  <xsl:function name="tt:make-source-line" as="xs:string?">
+    <xsl:param name="unit" as="element()"/>
     <xsl:variable name="s" as="element()?" select="tt:source-of($unit)"/>
     <xsl:if test="$s">
       <xsl:variable name="journal" as="xs:string"
@@ -323,26 +370,34 @@
        'table', 'text', 'titlePage', 'titlePart', 'trailer', 'cell', 'label', 'spGrp', 'listPerson',
        'listOrg', 'listPlace', 'listEvent', 'castItem', 'castGroup', 'imprimatur', 'docSale')"/>
 
+  <!-- The same names as a set (looked up for every element tested). -->
+  <xsl:variable name="tt:block-name-set" as="map(xs:string, xs:boolean)"
+      select="map:merge($tt:block-names ! map{.: true()})"/>
+
   <!-- Is e inside an element whose output content is phrasing only? A note
        is a boundary: its body is rendered apart from its anchor. -->
   <xsl:function name="tt:in-phrasing" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="note" as="element()?" select="$e/ancestor::tei:note[1]"/>
-    <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note][ancestor::tei:text]
+    <!-- the nearest ancestors first, the test of being in the text last (an
+         ancestor walk of its own): exists() stops at the first that passes -->
+    <xsl:sequence select="exists($e/ancestor::*[empty($note) or . &gt;&gt; $note]
         [self::tei:head or self::tei:l or self::tei:label or self::tei:titlePart or self::tei:docAuthor
          or self::tei:docDate or self::tei:speaker
          or ((self::tei:p or self::tei:ab) and not(tt:paragraph-has-blocks(.)))
-         or not(local-name() = $tt:block-names)])"/>
+         or not(map:contains($tt:block-name-set, local-name()))][ancestor::tei:text])"/>
   </xsl:function>
 
-  <!-- tt:has-blocks of a p or ab: in-phrasing asks it for every ancestor of
-       every element rendered, and the answer needs a walk through the
-       paragraph; for the document's own paragraphs it is looked up in a set
-       computed once. -->
+  <!-- tt:has-blocks of any element, looked up for a p or ab of the document:
+       in-phrasing asks it for every ancestor of every element rendered, and
+       the answer needs a walk through the paragraph; for the document's own
+       paragraphs it is looked up in a set computed once. -->
   <xsl:function name="tt:paragraph-has-blocks" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="if (root($p) is $tt:root) then map:contains($tt:paragraphs-with-blocks, generate-id($p))
-                          else tt:has-blocks($p)"/>
+    <xsl:sequence select="
+        if (root($p) is $tt:root and ($p/self::tei:p or $p/self::tei:ab))
+        then map:contains($tt:paragraphs-with-blocks, generate-id($p))
+        else tt:has-blocks($p)"/>
   </xsl:function>
 
   <xsl:variable name="tt:paragraphs-with-blocks" as="map(xs:string, xs:boolean)"
@@ -351,13 +406,13 @@
   <xsl:function name="tt:has-blocks" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <!-- a note inside $e is an ancestor that follows $e (not every note of $e per candidate) -->
-    <xsl:sequence select="exists($e/descendant::*[local-name() = $tt:block-names]
+    <xsl:sequence select="exists($e/descendant::*[map:contains($tt:block-name-set, local-name())]
         [not(ancestor::tei:note[. &gt;&gt; $e])][not(self::tei:note)])"/>
   </xsl:function>
 
   <xsl:function name="tt:is-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="local-name($e) = $tt:block-names and not(tt:in-phrasing($e))"/>
+    <xsl:sequence select="map:contains($tt:block-name-set, local-name($e)) and not(tt:in-phrasing($e))"/>
   </xsl:function>
 
   <!-- Inside an element that becomes a link: no nested links. -->
@@ -395,7 +450,7 @@
     <xsl:param name="block" as="element()"/>
     <xsl:sequence select="
         if (exists($block/ancestor-or-self::*[tt:left-out(.)])) then ()
-        else $block//text()[empty(ancestor::*[. >> $block][tt:left-out(.)])]"/>
+        else $block//text() except $block//*[tt:left-out(.)]//text()"/>
   </xsl:function>
 
   <!-- tt:note-number: in notes.xsl (one numbering for every format). -->

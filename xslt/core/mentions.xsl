@@ -66,7 +66,7 @@
     <xsl:variable name="before" as="xs:string"
         select="replace(replace(string-join($texts[. &lt;&lt; $m]), '\s+', ' '), '^ ', '')"/>
     <xsl:variable name="after" as="xs:string"
-        select="replace(replace(string-join($texts[. >> $m][not(ancestor::* intersect $m)]), '\s+', ' '), ' $', '')"/>
+        select="replace(replace(string-join($texts[. >> $m] except $m//text()), '\s+', ' '), ' $', '')"/>
     <xsl:variable name="w" as="xs:integer" select="$tt:context-width"/>
     <xsl:sequence select="map{
         'before': if (string-length($before) > $w)

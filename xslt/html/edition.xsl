@@ -51,7 +51,7 @@
   <xsl:output name="script" method="text" encoding="UTF-8"/>
 
   <!-- the unnamed mode: the document node only (the entry) -->
-  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="tt:last-pb"/>
   <xsl:mode name="outline" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="about" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
 
@@ -113,20 +113,26 @@
           <footer class="site">
             <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
             <p class="print-cite">{$title}<xsl:if test="$title != $tt:edition-title">，载《{$tt:edition-title}》</xsl:if>，{string-join(($tt:edition-publisher, $tt:edition-date)[. != ''], '，')}。网址：<span class="print-url">{$file}</span></p>
-            <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
-                <!-- every licence, each with its link (a space between two links, so
-                     they do not read as one); one not ending in a full stop gets one -->
-                <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-                <xsl:apply-templates select="." mode="about"/>
-                <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
-              </xsl:for-each>
-              <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
-              <a href="about{$tt:ext}#cite">引用方式</a></p>
+            <xsl:sequence select="$tt:site-colophon"/>
           </footer>
         </body>
       </html>
     </xsl:result-document>
   </xsl:template>
+
+  <!-- The last line of every page's footer (the same on every page, built once):
+       the edition, its licences and its date, and where to find how to cite it. -->
+  <xsl:variable name="tt:site-colophon" as="element()">
+    <p>{$tt:edition-title}。<xsl:for-each select="$tt:licences">
+        <!-- every licence, each with its link (a space between two links, so
+             they do not read as one); one not ending in a full stop gets one -->
+        <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
+        <xsl:apply-templates select="." mode="about"/>
+        <xsl:if test="not(matches(tt:plain(.), '[。．.！？]$'))">。</xsl:if>
+      </xsl:for-each>
+      <xsl:if test="$tt:edition-date != ''"> 版本日期：{$tt:edition-date}。</xsl:if>
+      <a href="about{$tt:ext}#cite">引用方式</a></p>
+  </xsl:variable>
 
   <!-- The other formats of a page's text: a unit's own TEI and plain text,
        else the edition's downloads; the EPUB is always the whole book. -->
@@ -224,6 +230,11 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The elements that hold a unit (looked up in the outline instead of a
+       search of each element's descendants). -->
+  <xsl:variable name="tt:unit-containers" as="map(xs:string, xs:boolean)"
+      select="map:merge($tt:units/ancestor::* ! map{generate-id(.): true()})"/>
+
   <!-- outline: containers of units become groups, units entries, the rest is rendered. -->
   <xsl:template match="*" mode="outline" as="item()*">
     <xsl:choose>
@@ -232,7 +243,7 @@
       </xsl:when>
       <xsl:when test="self::tei:titlePage or self::tei:div[@type = 'contents']"/>
       <xsl:when test="self::tei:pb and exists(tt:unit-of-pb(.))"/>
-      <xsl:when test="exists(descendant::* intersect $tt:units)">
+      <xsl:when test="map:contains($tt:unit-containers, generate-id(.))">
         <div class="toc-group">
           <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="."/></xsl:call-template>
           <xsl:for-each-group select="node()[not(self::text()[normalize-space() = ''])]" group-adjacent="boolean(self::*[tt:is-unit(.)])">
@@ -387,8 +398,18 @@
   <!-- The print page an element of the text stands on: its last page break. -->
   <xsl:function name="tt:page-break-of" as="element(tei:pb)?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="$e/preceding::tei:pb[ancestor::tei:text][1]"/>
+    <!-- read from the accumulator (one pass over the document) rather than a walk
+         back through the preceding nodes, which in a text with few or no page
+         breaks reaches the start of the document from every element asked -->
+    <xsl:sequence select="
+        if ($e/self::tei:pb or not(root($e) is $tt:root)) then $e/preceding::tei:pb[ancestor::tei:text][1]
+        else $e/accumulator-before('tt:last-pb')"/>
   </xsl:function>
+
+  <!-- The last page break of the text at each node (the page break itself included). -->
+  <xsl:accumulator name="tt:last-pb" as="element(tei:pb)?" initial-value="()">
+    <xsl:accumulator-rule match="tei:text//tei:pb" select="."/>
+  </xsl:accumulator>
 
   <!-- "第4页", "第4页（推定）" for a page break whose place is inferred. -->
   <xsl:function name="tt:page-label" as="xs:string">
@@ -786,12 +807,29 @@
   <xsl:function name="tt:page-segments" as="array(xs:string)*">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:param name="start" as="element(tei:pb)?"/>
+    <xsl:sequence select="tt:segments-of(tt:page-marked($nodes), $start)"/>
+  </xsl:function>
+
+  <!-- The plain string of nodes (normalised) with a mark for each page break. -->
+  <xsl:function name="tt:page-marked" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="parts" as="xs:string*">
       <xsl:apply-templates select="$nodes" mode="plain">
         <xsl:with-param name="tt:page-marks" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:variable>
-    <xsl:variable name="flat" as="xs:string" select="normalize-space(string-join($parts))"/>
+    <xsl:sequence select="normalize-space(string-join($parts))"/>
+  </xsl:function>
+
+  <!-- That string without its page marks: tt:plain of the same nodes. -->
+  <xsl:function name="tt:unmarked" as="xs:string">
+    <xsl:param name="flat" as="xs:string"/>
+    <xsl:sequence select="normalize-space(replace($flat, $tt:PB-OPEN || '[^' || $tt:PB-CLOSE || ']*' || $tt:PB-CLOSE, ''))"/>
+  </xsl:function>
+
+  <xsl:function name="tt:segments-of" as="array(xs:string)*">
+    <xsl:param name="flat" as="xs:string"/>
+    <xsl:param name="start" as="element(tei:pb)?"/>
     <xsl:variable name="pieces" as="xs:string*" select="tokenize($flat, $tt:PB-OPEN)"/>
     <xsl:sequence select="
         (array{string($start ! tt:page-label(.)), $pieces[1]})[$pieces[1] != ''],
@@ -824,11 +862,15 @@
 
   <xsl:template name="tt:search-records" as="map(*)*">
     <!-- every block of text that holds no other block, notes apart -->
-    <xsl:for-each select="//tei:text//*[local-name() = $tt:block-names][not(ancestor-or-self::tei:note)]
-        [not(tt:in-phrasing(.))][not(tt:has-blocks(.))][tt:plain(.) != '']">
-      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
-          'k': if (ancestor::tei:figure) then 'caption' else 'text',
-          's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
+    <xsl:for-each select="//tei:text//*[map:contains($tt:block-name-set, local-name())][not(ancestor-or-self::tei:note)]
+        [not(tt:in-phrasing(.))][not(tt:paragraph-has-blocks(.))]">
+      <!-- its plain string read once, with the page marks (a block without text has no record) -->
+      <xsl:variable name="flat" as="xs:string" select="tt:page-marked(node())"/>
+      <xsl:if test="tt:unmarked($flat) != ''">
+        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
+            'k': if (ancestor::tei:figure) then 'caption' else 'text',
+            's': array{tt:segments-of($flat, tt:page-break-of(.))}}"/>
+      </xsl:if>
     </xsl:for-each>
     <xsl:for-each select="//tei:text//tei:note[not(ancestor::tei:note)]">
       <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 注' || tt:note-number(.),
@@ -852,10 +894,10 @@
     <xsl:for-each select="//tei:text//(tei:choice | tei:app)[not(ancestor::tei:note)]">
       <xsl:variable name="choice" as="element()" select="."/>
       <xsl:variable name="other" as="xs:string" select="string-join((* except tt:shown-branch(.)) ! tt:plain(.), '／')"/>
-      <xsl:variable name="block" as="element()" select="(ancestor::*[local-name() = $tt:block-names][not(tt:in-phrasing(.))][1], ..)[1]"/>
+      <xsl:variable name="block" as="element()" select="(ancestor::*[map:contains($tt:block-name-set, local-name())][not(tt:in-phrasing(.))][1], ..)[1]"/>
       <xsl:variable name="texts" as="text()*" select="tt:reading-texts($block)"/>
       <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
-      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice][not(ancestor::* intersect $choice)]))"/>
+      <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice] except $choice//text()))"/>
       <xsl:if test="$other != ''">
         <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 校改前原文', 'k': 'orig',
             'p': string(tt:page-break-of(.) ! tt:page-label(.)),

@@ -39,6 +39,8 @@
     <xsl:sequence select="replace($iso, '-', '/')"/>
   </xsl:function>
 
+  <xsl:variable name="tt:highwire-edition-date" as="xs:string" select="tt:highwire-date($tt:edition-date)"/>
+
   <!-- The bibliographic facts of a unit (from its source biblStruct). -->
   <xsl:function name="tt:unit-facts" as="map(*)">
     <xsl:param name="unit" as="element()"/>
@@ -91,7 +93,7 @@
       <meta name="citation_author" content="{.}"/>
     </xsl:for-each>
     <xsl:if test="$tt:edition-date != ''">
-      <meta name="citation_date" content="{tt:highwire-date($tt:edition-date)}"/>
+      <meta name="citation_date" content="{$tt:highwire-edition-date}"/>
     </xsl:if>
     <xsl:if test="$tt:edition-publisher">
       <meta name="citation_publisher" content="{$tt:edition-publisher}"/>
@@ -187,7 +189,12 @@
         'name': $name}"/>
   </xsl:function>
 
+  <!-- The edition as a schema.org Book (part of every page's JSON-LD), built once. -->
   <xsl:function name="tt:json-ld-book" as="map(*)">
+    <xsl:sequence select="$tt:json-ld-book"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:json-ld-book" as="map(*)">
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
         map{'@type': 'Book', 'name': $tt:edition-title, 'inLanguage': $tt:edition-lang},
@@ -203,6 +210,6 @@
             ($booklet/tei:date/@when)[1] ! map{'datePublished': string(.)},
             if ($booklet/(tei:editor | tei:author)) then map{'editor': array{$booklet/(tei:editor | tei:author) ! tt:json-ld-agent(normalize-space(.))}} else ()))}
         else ()))"/>
-  </xsl:function>
+  </xsl:variable>
 
 </xsl:stylesheet>

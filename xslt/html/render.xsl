@@ -21,6 +21,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xmlns="http://www.w3.org/1999/xhtml"
     expand-text="yes"
     exclude-result-prefixes="#all">
@@ -112,7 +113,7 @@
   <xsl:template name="tt:paragraph" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:element name="{if (tt:has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'para'"/>
@@ -150,18 +151,34 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- What a mention shows of its entry: [register, title, href]. Built once
+       per entry (an entry is mentioned many times). -->
+  <xsl:function name="tt:entry-link" as="array(xs:string)">
+    <xsl:param name="entry" as="element()?"/>
+    <xsl:variable name="register" as="xs:string" select="string(tt:register-of($entry))"/>
+    <xsl:sequence select="[$register,
+        string-join(($tt:register-labels($register), tt:entry-name($entry), tt:entry-pinyin($entry)), ' · '),
+        tt:internal-href($entry)]"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:entry-links" as="map(xs:string, array(xs:string))"
+      select="map:merge($tt:all-entries ! map{generate-id(.): tt:entry-link(.)})"/>
+
   <xsl:template name="tt:mention" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="entry" as="element()?"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:variable name="register" as="xs:string" select="string(tt:register-of($entry))"/>
-    <xsl:variable name="title" as="xs:string" select="string-join((
-        $tt:register-labels($register), tt:entry-name($entry), tt:entry-pinyin($entry)), ' · ')"/>
-    <xsl:element name="{if (tt:in-link($node)) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
+    <!-- [register, title, href] of the entry -->
+    <xsl:variable name="link" as="array(xs:string)" select="
+        ($entry ! $tt:entry-links(generate-id(.)), tt:entry-link($entry))[1]"/>
+    <xsl:variable name="register" as="xs:string" select="$link(1)"/>
+    <xsl:variable name="title" as="xs:string" select="$link(2)"/>
+    <xsl:variable name="in-link" as="xs:boolean" select="tt:in-link($node)"/>
+    <xsl:element name="{if ($in-link) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:attribute name="class" select="'mention ' || $register"/>
-      <xsl:if test="not(tt:in-link($node))">
-        <xsl:attribute name="href" select="tt:internal-href($entry)"/>
+      <xsl:if test="not($in-link)">
+        <xsl:attribute name="href" select="$link(3)"/>
       </xsl:if>
       <xsl:attribute name="title" select="$title"/>
       <xsl:sequence select="$content"/>
@@ -202,7 +219,7 @@
   <xsl:template name="tt:gap" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:element name="{if (tt:in-phrasing($node) or $node/parent::*[self::tei:p or self::tei:ab or not(local-name() = $tt:block-names)]) then 'span' else 'p'}"
+    <xsl:element name="{if (tt:in-phrasing($node) or $node/parent::*[self::tei:p or self::tei:ab or not(map:contains($tt:block-name-set, local-name()))]) then 'span' else 'p'}"
         namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'gap'"/>
@@ -225,10 +242,11 @@
     <xsl:param name="node" as="element()"/>
     <xsl:param name="number" as="xs:integer"/>
     <xsl:variable name="id" as="xs:string" select="tt:anchor($node)"/>
-    <xsl:element name="{if (tt:in-link($node)) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:variable name="in-link" as="xs:boolean" select="tt:in-link($node)"/>
+    <xsl:element name="{if ($in-link) then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="class" select="'noteref'"/>
       <xsl:attribute name="id" select="'noteref-' || $id"/>
-      <xsl:if test="not(tt:in-link($node))"><xsl:attribute name="href" select="'#' || $id"/></xsl:if>
+      <xsl:if test="not($in-link)"><xsl:attribute name="href" select="'#' || $id"/></xsl:if>
       <xsl:attribute name="title" select="tt:plain($node/node())"/>
       <sup>[{$number}]</sup>
     </xsl:element>

@@ -50,7 +50,7 @@
   <xsl:function name="tt:is-run-in" as="xs:boolean">
     <xsl:param name="head" as="element()"/>
     <xsl:sequence select="tokenize($head/@rend) = 'run-in'
-        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:has-blocks(.))][not(tt:in-phrasing(.))])
+        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:paragraph-has-blocks(.))][not(tt:in-phrasing(.))])
         and not(tt:in-phrasing($head))"/>
   </xsl:function>
 
@@ -60,7 +60,7 @@
     <xsl:param name="node" as="element()"/>
     <xsl:param name="content" as="item()*"/>
     <xsl:variable name="run-in" as="element()?" select="$node/preceding-sibling::*[1][self::tei:head][tt:is-run-in(.)]"/>
-    <xsl:element name="{if (tt:has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
+    <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'para' || (if ($run-in) then ' has-run-in' else '')"/>
