@@ -2,8 +2,8 @@
 <!--
   One TEI document per unit (downloads/items/{unit}.xml, included by
   edition.xsl): a header made from the edition's (title and authors of the
-  unit, the edition's responsibility, publication and encoding statements
-  but for the editorial declarations, the unit's source), the unit itself
+  unit, the edition's responsibility, publication and encoding statements,
+  the unit's source), the unit itself
   as the body (with the page break it starts on), and the register entries
   it points to in a standOff, so its @ref pointers resolve inside the file.
 -->
@@ -27,17 +27,12 @@
   <xsl:variable name="tt:item-publication" as="node()*">
     <xsl:apply-templates select="$tt:header/tei:fileDesc/tei:publicationStmt/node()" mode="tt:copy"/>
   </xsl:variable>
-  <!-- The encoding description without the edition's editorial declarations:
-       those describe the whole edition (their lists point to passages of
-       every unit, most of them not in a unit's file) and were most of each
-       file; a unit's file names the edition they are read in (sourceDesc). -->
+  <!-- The encoding description whole: the edition's editorial declarations
+       are the principles the unit's text was edited by (its own corrections
+       are encoded in place; the lists' pointers into other units name where
+       the same principles were applied in the whole edition). -->
   <xsl:variable name="tt:item-declarations" as="node()*">
-    <xsl:for-each select="$tt:header/tei:encodingDesc[* except tei:editorialDecl]">
-      <xsl:copy>
-        <xsl:apply-templates select="@*, node() except tei:editorialDecl" mode="tt:copy"/>
-      </xsl:copy>
-    </xsl:for-each>
-    <xsl:apply-templates select="$tt:header/(tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
+    <xsl:apply-templates select="$tt:header/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
   </xsl:variable>
 
   <xsl:template name="tt:item-tei" as="empty-sequence()">
