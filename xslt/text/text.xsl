@@ -65,31 +65,46 @@
     <xsl:sequence select="string-join(($basename || '.txt', $tt:units ! ('items/' || tt:unit-file(.) || '.txt')), ' ')"/>
   </xsl:template>
 
-  <!-- The metadata header of the whole text (no unit) or of a unit. -->
+  <!-- The metadata header of the whole text (no unit) or of a unit: the
+       fields that depend on the unit, then those of the edition (licence,
+       rights, version, reading), written once for every file. -->
   <xsl:function name="tt:text-header" as="xs:string">
     <xsl:param name="unit" as="element()?"/>
-    <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
     <xsl:variable name="s" as="element()?" select="$unit ! tt:source-of(.)"/>
-    <xsl:variable name="idno" as="xs:string" select="($fd/tei:publicationStmt/tei:idno ! normalize-space(.), $basename)[. != ''][1]"/>
-    <xsl:variable name="fields" as="xs:string*" select="
-        'id', (if ($unit) then $idno || '/' || tt:unit-file($unit) else $idno),
-        'title', (if ($unit) then tt:title-of($unit) else $tt:edition-title),
-        'author', string-join(if ($unit) then $s/tei:analytic/tei:author ! tt:plain(.)
-                              else $tt:edition-authors, '；'),
-        'date', string(if ($unit) then ($s/tei:monogr/tei:imprint/tei:date/@when, $s/tei:monogr/tei:imprint/tei:date)[1]
-                       else ($tt:booklet/tei:date/@when, $tt:booklet/tei:date)[1]),
-        'source', (if ($unit) then string(tt:source-line($unit))
-                  else string-join((($tt:booklet/tei:title)[1] ! ('《' || normalize-space(.) || '》'),
-                                    $tt:booklet/(tei:editor | tei:author) ! normalize-space(.)), '，')),
-        'licence', string-join($tt:licences ! string-join((normalize-space(.), @target ! string(.))[. != ''], ' '), '；'),
-        'rights', string-join($fd/tei:publicationStmt/tei:availability/tei:p ! normalize-space(.), ' '),
-        'version', $tt:edition-date,
-        'reading', $reading || (if ($editorial) then '' else ', no editorial matter')"/>
     <xsl:sequence select="string-join((
         '---',
-        for $i in 1 to count($fields) idiv 2
-        return $fields[2 * $i - 1] || ': ' || replace(serialize($fields[2 * $i], map{'method': 'json'}), '\\/', '/'),
-        '---', '', ''), '&#10;')"/>
+        tt:header-field('id', if ($unit) then $tt:header-idno || '/' || tt:unit-file($unit) else $tt:header-idno),
+        tt:header-field('title', if ($unit) then tt:title-of($unit) else $tt:edition-title),
+        tt:header-field('author', string-join(if ($unit) then $s/tei:analytic/tei:author ! tt:plain(.)
+                                             else $tt:edition-authors, '；')),
+        tt:header-field('date', string(if ($unit) then ($s/tei:monogr/tei:imprint/tei:date/@when, $s/tei:monogr/tei:imprint/tei:date)[1]
+                                       else ($tt:booklet/tei:date/@when, $tt:booklet/tei:date)[1])),
+        tt:header-field('source', if ($unit) then string(tt:source-line($unit))
+                                  else string-join((($tt:booklet/tei:title)[1] ! ('《' || normalize-space(.) || '》'),
+                                                    $tt:booklet/(tei:editor | tei:author) ! normalize-space(.)), '，')),
+        $tt:header-end), '&#10;')"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:header-idno" as="xs:string" select="
+      ($tt:header/tei:fileDesc/tei:publicationStmt/tei:idno ! normalize-space(.), $basename)[. != ''][1]"/>
+
+  <xsl:variable name="tt:header-end" as="xs:string" select="string-join((
+      tt:header-field('licence', string-join($tt:licences ! string-join((normalize-space(.), @target ! string(.))[. != ''], ' '), '；')),
+      tt:header-field('rights', string-join($tt:header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:p ! normalize-space(.), ' ')),
+      tt:header-field('version', $tt:edition-date),
+      tt:header-field('reading', $reading || (if ($editorial) then '' else ', no editorial matter')),
+      '---', '', ''), '&#10;')"/>
+
+  <!-- One line of the header: the value as a JSON string ("/" unescaped).
+       A value of letters, marks, digits, punctuation, symbols and spaces
+       other than " and \ needs no escape and is quoted as it is (most
+       values; the JSON serialiser is slow to start per value). -->
+  <xsl:function name="tt:header-field" as="xs:string">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="$name || ': ' || (
+        if (matches($value, '^[\p{L}\p{M}\p{N}\p{P}\p{S} &amp;&amp;[^&quot;\\]]*\z', ';j')) then '&quot;' || $value || '&quot;'
+        else replace(serialize($value, map{'method': 'json'}), '\\/', '/'))"/>
   </xsl:function>
 
   <xsl:function name="tt:render" as="xs:string">
@@ -105,7 +120,9 @@
     <xsl:variable name="blocks" as="xs:string" select="replace($spaced,
         ' *[' || $tt:BLOCK || $tt:LINE || ' ]*' || $tt:BLOCK || '[' || $tt:BLOCK || $tt:LINE || ' ]*', '&#10;&#10;', ';j')"/>
     <xsl:variable name="lines" as="xs:string" select="replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;', ';j')"/>
-    <xsl:variable name="marked" as="xs:string" select="tt:place-page-markers($lines)"/>
+    <!-- no marker, nothing to move (page markers are off by default) -->
+    <xsl:variable name="marked" as="xs:string" select="
+        if (contains($lines, $tt:PB) or contains($lines, $tt:PB-END)) then tt:place-page-markers($lines) else $lines"/>
     <xsl:sequence select="normalize-unicode(replace($marked, '^\s+|\s+\z', '', ';j'), 'NFC') || '&#10;'"/>
   </xsl:function>
 
