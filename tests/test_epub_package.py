@@ -185,6 +185,30 @@ def test_structural_check_finds_broken_links() -> None:
     assert any("outside the container" in p for p in problems)
 
 
+def test_structural_check_finds_duplicate_ids_and_missing_fragments() -> None:
+    files = dict(opened(built(MINI).path).data)
+    del files["mimetype"], files["META-INF/container.xml"]
+    name = "EPUB/text/02-preface.xhtml"
+    files[name] = files[name].replace(b"</body>", b'<p id="twice">a</p><p id="twice">b</p>'
+                                      b'<a href="#twice">ok</a><a href="#nothere">x</a>'
+                                      b'<a href="02-preface.xhtml?x=1#absent">y</a></body>')
+    problems = check_package(files, "EPUB/package.opf")
+    assert any("duplicate id 'twice'" in p for p in problems)
+    assert any("no id 'nothere'" in p for p in problems)
+    assert any("no id 'absent'" in p for p in problems)
+    assert not any("'#twice'" in p for p in problems)
+
+
+@pytest.mark.parametrize("value", ["#a", "b.xhtml", "../text/c.xhtml#p%204", "d.xhtml?q=1#e",
+                                   "//host/f#g", "h\ti.xhtml#j", "k#l#m", "", "#"])
+def test_reference_split_is_urlsplit(value: str) -> None:
+    from urllib.parse import urlsplit
+
+    from tei_tools.publish.epub_check import _split
+    parts = urlsplit(value)
+    assert _split(value) == (parts.path, parts.fragment)
+
+
 def test_failed_build_leaves_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "out"
     good = epub_writer.write(MINI, target)

@@ -38,6 +38,20 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _MODIFIED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_LINKS = ("href", "src", "poster", "data")
+_LINKING = "//*[" + " or ".join(f"@{a}" for a in _LINKS) + "]"
+"""The elements that carry a reference (document order, as ``iter()``)."""
+_NO_IDS: frozenset[str] = frozenset()
+
+
+def _split(value: str) -> tuple[str, str]:
+    """(path, fragment) of a reference without a scheme, as ``urlsplit`` gives
+    them; the plain ``file#id`` and ``#id`` of our own links without it."""
+    if "?" in value or value.startswith("//") or any(c in value for c in "\t\r\n"):
+        parts = urlsplit(value)
+        return parts.path, parts.fragment
+    path, _, fragment = value.partition("#")
+    return path, fragment
 
 
 def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
@@ -54,8 +68,16 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
         return [*problems, f"{package_path}: the package document is missing or unreadable"]
     opf = trees[package_path].getroot()
 
+    resolved: dict[tuple[str, str], str] = {}
+
     def resolve(from_file: str, href: str) -> str:
-        return posixpath.normpath(posixpath.join(posixpath.dirname(from_file), unquote(href)))
+        # tens of thousands of links in a large book name a few hundred files
+        key = (from_file, href)
+        found = resolved.get(key)
+        if found is None:
+            found = resolved[key] = posixpath.normpath(
+                posixpath.join(posixpath.dirname(from_file), unquote(href)))
+        return found
 
     ns = {"opf": OPF, "dc": DC}
     uid = opf.get("unique-identifier")
@@ -106,10 +128,8 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
         if not titles or not "".join(titles[0].itertext()).strip():
             problems.append(f"{name}: empty or missing <title>")
         seen: set[str] = set()
-        for element in root.iter():
-            value = element.get("id") if isinstance(element.tag, str) else None
-            if value is None:
-                continue
+        for element in root.xpath("//*[@id]"):
+            value = element.get("id")
             if value in seen:
                 problems.append(f"{name}:{element.sourceline}: duplicate id {value!r}")
             seen.add(value)
@@ -120,28 +140,26 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
     for name, tree in trees.items():
         if name not in ids:
             continue
-        for element in tree.getroot().iter():
-            if not isinstance(element.tag, str):
-                continue
-            for attribute in ("href", "src", "poster", "data"):
+        for element in tree.getroot().xpath(_LINKING):
+            for attribute in _LINKS:
                 value = element.get(attribute)
                 if value is None:
                     continue
                 value = value.strip()
-                where = f"{name}:{element.sourceline}"
                 if _SCHEME.match(value):
                     if attribute == "href" and _EXTERNAL.match(value) and element.tag in (
                             f"{{{XHTML}}}a", f"{{{XHTML}}}area"):
                         continue
-                    problems.append(f"{where}: reference outside the container: {value}")
+                    problems.append(f"{name}:{element.sourceline}: reference outside the container: {value}")
                     continue
-                parts = urlsplit(value)
-                target = resolve(name, parts.path) if parts.path else name
+                path, fragment = _split(value)
+                target = resolve(name, path) if path else name
                 if target not in media:
-                    problems.append(f"{where}: {attribute}={value!r} names no file of the manifest")
-                elif parts.fragment and unquote(parts.fragment) not in ids.get(target, set()):
-                    problems.append(f"{where}: {attribute}={value!r}: no id "
-                                    f"{unquote(parts.fragment)!r} in {target}")
+                    problems.append(f"{name}:{element.sourceline}: {attribute}={value!r} names no "
+                                    "file of the manifest")
+                elif fragment and unquote(fragment) not in ids.get(target, _NO_IDS):
+                    problems.append(f"{name}:{element.sourceline}: {attribute}={value!r}: no id "
+                                    f"{unquote(fragment)!r} in {target}")
 
     for nav in nav_files:
         if nav not in trees:
