@@ -51,19 +51,62 @@
   <xsl:variable name="tt:booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
 
   <xsl:template match="/" as="item()*">
+    <!-- the whole text with each unit as a slot (tt:whole-text) -->
+    <xsl:variable name="slotted" as="item()*">
+      <xsl:apply-templates select="/*/tei:text" mode="render">
+        <xsl:with-param name="tt:slots" as="xs:boolean" tunnel="yes" select="true()"/>
+      </xsl:apply-templates>
+    </xsl:variable>
     <xsl:result-document href="{$basename}.txt" format="txt">
-      <xsl:value-of select="tt:text-header(()) || tt:finish(string-join((
-          if ($editorial) then ('〔' || $tt:edition-title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK) else (),
-          tt:render(/*/tei:text),
-          tt:notes-text(//tei:text//tei:note[empty(tt:unit-of(.))]))))"/>
+      <xsl:value-of select="tt:text-header(()) || tt:whole-text(string-join($slotted ! string(.)))"/>
     </xsl:result-document>
     <xsl:for-each select="$tt:units">
       <xsl:result-document href="items/{tt:unit-file(.)}.txt" format="txt">
-        <xsl:value-of select="tt:text-header(.) || tt:finish(tt:render(.))"/>
+        <xsl:value-of select="tt:text-header(.) || $tt:unit-files-text(generate-id(.))"/>
       </xsl:result-document>
     </xsl:for-each>
     <xsl:sequence select="string-join(($basename || '.txt', $tt:units ! ('items/' || tt:unit-file(.) || '.txt')), ' ')"/>
   </xsl:template>
+
+  <!-- The whole text after its title: the text's rendering (given with
+       each unit that has text as a slot, $tt:SLOT number $tt:SLOT), then the
+       notes outside units. Finishing is local: a unit's text, between two
+       $tt:BLOCK marks, comes out of tt:finish as the unit file's text between
+       two blank lines whatever surrounds it; so the whole text is finished
+       with the slots in it (the units' text is not finished twice) and each
+       slot replaced by its unit's finished text. Where that does not hold
+       (page markers, which may move across a line end; a unit not rendered
+       once in its place, as in a note), the whole text is rendered and
+       finished as one string. -->
+  <xsl:function name="tt:whole-text" as="xs:string">
+    <xsl:param name="slotted" as="xs:string"/>
+    <xsl:variable name="title" as="xs:string*" select="
+        if ($editorial) then ('〔' || $tt:edition-title || (if ($reading = 'diplomatic') then '（原文读本）' else '（校改后读本）') || '〕', $tt:BLOCK) else ()"/>
+    <xsl:variable name="notes" as="xs:string*" select="tt:notes-text($tt:root//tei:text//tei:note[empty(tt:unit-of(.))])"/>
+    <xsl:variable name="pieces" as="xs:string*" select="
+        if (some $t in ($slotted, $notes, map:for-each($tt:unit-texts, function($k, $v) { $v }))
+            satisfies (contains($t, $tt:PB) or contains($t, $tt:PB-END))) then ()
+        else tokenize(tt:finish(string-join(($title, $slotted, $notes))), $tt:SLOT)"/>
+    <xsl:variable name="slots" as="xs:string*" select="$pieces[position() mod 2 = 0]"/>
+    <xsl:sequence select="
+        if (exists($pieces) and deep-equal($slots, $tt:slotted-units ! string(tt:unit-number(.))))
+        then string-join(for $i in 1 to count($pieces) return
+               if ($i mod 2 = 1) then $pieces[$i]
+               else let $f := $tt:unit-files-text(generate-id($tt:units[xs:integer($pieces[$i])]))
+                    return substring($f, 1, string-length($f) - 1))
+        else tt:finish(string-join(($title, tt:render($tt:root/*/tei:text), $notes)))"/>
+  </xsl:function>
+
+  <!-- A unit's slot in the whole text; a noncharacter the finishing keeps. -->
+  <xsl:variable name="tt:SLOT" as="xs:string" select="codepoints-to-string(64978)"/>
+
+  <!-- Each unit's finished text (its file after the header), once. -->
+  <xsl:variable name="tt:unit-files-text" as="map(xs:string, xs:string)"
+      select="map:merge($tt:units ! map{generate-id(.): tt:finish($tt:unit-texts(generate-id(.)))})"/>
+
+  <!-- The units that have text (a slot each), in document order. -->
+  <xsl:variable name="tt:slotted-units" as="element()*"
+      select="$tt:units[string-length($tt:unit-files-text(generate-id(.))) gt 1]"/>
 
   <!-- The metadata header of the whole text (no unit) or of a unit: the
        fields that depend on the unit, then those of the edition (licence,
@@ -153,7 +196,10 @@
       select="map:merge($tt:units ! map{generate-id(.): tt:render-unit(.)})"/>
 
   <xsl:template match="*[tt:is-unit(.)]" mode="render" priority="5" as="xs:string">
-    <xsl:sequence select="$tt:unit-texts(generate-id(.))"/>
+    <xsl:param name="tt:slots" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:sequence select="if ($tt:slots and string-length($tt:unit-files-text(generate-id(.))) gt 1)
+        then $tt:BLOCK || $tt:SLOT || tt:unit-number(.) || $tt:SLOT || $tt:BLOCK
+        else $tt:unit-texts(generate-id(.))"/>
   </xsl:template>
 
   <!-- A unit: its heads, then its source line, the text, then its notes. -->
