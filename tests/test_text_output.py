@@ -175,3 +175,46 @@ def test_no_editorial_leaves_only_the_text(tmp_path: Path) -> None:
     assert squeeze(body) == squeeze(reading_text(text_of(EDITION)))
     item = text_body((out / "txt" / "items" / "item03-zuzhi-gongzuo.txt").read_text(encoding="utf-8"))
     assert not re.search(r"[〔〕［］]", item) and "来源" not in item.split("\n")[2]
+
+
+def test_whole_text_holds_every_unit_file_in_order(txt_dir: Path, whole: str) -> None:
+    """Each unit's file (after its header) stands in the whole text as it is,
+    between blank lines, in the order of the units."""
+    tei = xmlio.parse_file(EDITION).getroot()
+    units = tei.xpath("//t:text//t:div[@type='item' or @type='preface']", namespaces=NS)
+    at = 0
+    for unit in units:
+        text = (txt_dir / "items" / f"{unit.get(XML_ID)}.txt").read_text(encoding="utf-8")
+        body = text.split("\n---\n\n", 1)[1].rstrip("\n")
+        found = whole.find("\n\n" + body + "\n", at)
+        assert found >= at, unit.get(XML_ID)
+        at = found + len(body)
+
+
+# The whole text as one string, finished at once (what text.xsl falls back to):
+# the slotted whole text must be exactly that.
+_ONE_STRING = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns:tt="urn:x-tei-tools">
+  <xsl:import href="{href}"/>
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="/">
+    <xsl:value-of select="tt:finish(string-join((
+        '〔' || $tt:edition-title || '（校改后读本）〕', $tt:BLOCK, tt:render(/*/tei:text),
+        tt:notes-text(//tei:text//tei:note[empty(tt:unit-of(.))]))))"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+@pytest.mark.parametrize("source", [EDITION, MINI], ids=["edition", "mini"])
+def test_slotted_whole_text_is_the_text_finished_at_once(source: Path, tmp_path: Path) -> None:
+    from tei_tools.paths import xslt_dir
+    from tei_tools.saxon import SaxonSession
+
+    saxon = SaxonSession()
+    sheet = (xslt_dir() / "text" / "text.xsl").resolve()
+    probe = saxon.compile_text(_ONE_STRING.format(href=sheet.as_uri()), (tmp_path / "p.xsl").as_uri())
+    at_once = saxon.run_to_string(probe, saxon.load_source(source).node, "probe")
+    out, _ = built(source, formats=("txt",), validate=False)
+    whole = (out / "txt" / f"{source.stem}.txt").read_text(encoding="utf-8")
+    assert len(at_once) > 500
+    assert whole.split("\n---\n\n", 1)[1] == at_once
