@@ -164,8 +164,9 @@
   <!-- The content document holding a node ('' when it is not rendered). -->
   <xsl:function name="tt:file-of" as="xs:string">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="(for $a in reverse($node/ancestor-or-self::node())
-                           return $tt:file-by-top(generate-id($a)), '')[1]"/>
+    <!-- the nearest ancestor-or-self that tops a chunk (a reverse axis: [1] is the nearest) -->
+    <xsl:sequence select="($node/ancestor-or-self::node()[map:contains($tt:file-by-top, generate-id(.))][1]
+                           ! $tt:file-by-top(generate-id(.)), '')[1]"/>
   </xsl:function>
 
   <!-- Relative path from one file of the package to another. -->

@@ -19,6 +19,7 @@
   xmlns:tt="urn:x-tei-tools"
   xmlns:epub="http://www.idpf.org/2007/ops"
   xmlns="http://www.w3.org/1999/xhtml"
+  xmlns:h="http://www.w3.org/1999/xhtml"
   expand-text="yes"
   exclude-result-prefixes="#all">
 
@@ -141,7 +142,7 @@
     </xsl:variable>
     <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
       <xsl:with-param name="shift" tunnel="yes" as="xs:integer" select="
-        (min($rendered/descendant-or-self::*[matches(local-name(), '^h[1-6]$')]
+        (min($rendered/descendant-or-self::*[local-name() = ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')]
              ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
     </xsl:apply-templates>
   </xsl:template>
@@ -269,8 +270,8 @@
        Headings shifted so each content document starts at h1; note references
        and the notes section get their EPUB semantics. -->
 
-  <xsl:template mode="tt:epub-xhtml" match="*[namespace-uri() = 'http://www.w3.org/1999/xhtml'
-                                            and matches(local-name(), '^h[1-6]$')]" as="element()">
+  <!-- (by name: a pattern with a predicate would be tried on every element) -->
+  <xsl:template mode="tt:epub-xhtml" match="h:h1 | h:h2 | h:h3 | h:h4 | h:h5 | h:h6" as="element()">
     <xsl:param name="shift" as="xs:integer" tunnel="yes"/>
     <xsl:element name="h{xs:integer(substring(local-name(), 2)) - $shift}"
       namespace="http://www.w3.org/1999/xhtml">

@@ -25,6 +25,18 @@
   <xsl:mode name="tt:toc" on-no-match="shallow-skip" on-multiple-match="fail"/>
 
   <xsl:variable name="tt:pages" as="element(tei:pb)*" select="$tt:epub-text//tei:pb"/>
+  <!-- each page's link target ("text/03-x.xhtml#p4"), in the order of
+       $tt:pages: the page list and the NCX ask it three times a page -->
+  <xsl:variable name="tt:page-targets" as="xs:string*"
+    select="$tt:pages ! (tt:file-of(.) || '#' || tt:page-anchor(.))"/>
+
+  <!-- Only an element holding a division can give a TOC entry: the rest of
+       the text is not walked (mode tt:toc would visit every element). -->
+  <xsl:function name="tt:holds-division" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e/descendant-or-self::*[self::tei:div or self::tei:div1 or self::tei:div2
+      or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7])"/>
+  </xsl:function>
 
   <!-- The table of contents, once: the nav document shows it, the NCX
        (ncx.xsl) turns it into navPoints. -->
@@ -36,7 +48,7 @@
           <a href="{?file}">{?title}</a>
           <xsl:variable name="inner" as="element()*">
             <xsl:apply-templates mode="tt:toc"
-              select="?main/(* except (tei:head, tei:front, tei:back))">
+              select="?main/(* except (tei:head, tei:front, tei:back))[tt:holds-division(.)]">
               <xsl:with-param name="file" as="xs:string" select="?file" tunnel="yes"/>
             </xsl:apply-templates>
           </xsl:variable>
@@ -81,7 +93,8 @@
             <h2 id="page-list-title">页码（{$tt:page-source}）</h2>
             <ol>
               <xsl:for-each select="$tt:pages">
-                <li><a href="{tt:file-of(.)}#{tt:page-anchor(.)}">{tt:page-label(.)}</a></li>
+                <xsl:variable name="i" as="xs:integer" select="position()"/>
+                <li><a href="{$tt:page-targets[$i]}">{tt:page-label(.)}</a></li>
               </xsl:for-each>
             </ol>
           </nav>
@@ -96,7 +109,7 @@
     <xsl:variable name="title" as="xs:string"
       select="tt:plain(tei:head[1])"/>
     <xsl:variable name="inner" as="element()*">
-      <xsl:apply-templates mode="tt:toc" select="* except tei:head"/>
+      <xsl:apply-templates mode="tt:toc" select="(* except tei:head)[tt:holds-division(.)]"/>
     </xsl:variable>
     <xsl:choose>
       <xsl:when test="$title">
@@ -113,7 +126,7 @@
 
   <!-- Nested texts of a group: their divisions are entries too. -->
   <xsl:template mode="tt:toc" match="tei:text | tei:group | tei:front | tei:body | tei:back" as="element()*">
-    <xsl:apply-templates mode="tt:toc" select="*"/>
+    <xsl:apply-templates mode="tt:toc" select="*[tt:holds-division(.)]"/>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -28,7 +28,7 @@
   <!-- Every target the NCX points to, in reading order (only those: the
        playOrder values must run from 1 without gaps). -->
   <xsl:variable name="tt:ncx-targets" as="xs:string*" select="$tt:toc-list//h:a/@href ! string(.),
-    $tt:pages ! (tt:file-of(.) || '#' || tt:page-anchor(.))"/>
+    $tt:page-targets"/>
   <xsl:variable name="tt:reading-order" as="xs:string*" select="distinct-values(
     for $c in $tt:chunks return ($c?file,
       for $n in ($c?nodes/descendant-or-self::tei:pb
@@ -77,7 +77,8 @@
         <pageList>
           <navLabel><text>页码（{$tt:page-source}）</text></navLabel>
           <xsl:for-each select="$tt:pages">
-            <xsl:variable name="src" as="xs:string" select="tt:file-of(.) || '#' || tt:page-anchor(.)"/>
+            <xsl:variable name="i" as="xs:integer" select="position()"/>
+            <xsl:variable name="src" as="xs:string" select="$tt:page-targets[$i]"/>
             <pageTarget id="page-{position()}" type="normal" value="{
                 if (@n castable as xs:integer) then xs:integer(@n) else position()}"
               playOrder="{tt:play-order($src)}">
