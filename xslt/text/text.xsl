@@ -162,11 +162,26 @@
     <xsl:variable name="spaced" as="xs:string" select="replace($s, '\s+', ' ', ';j')"/>
     <xsl:variable name="blocks" as="xs:string" select="replace($spaced,
         ' *[' || $tt:BLOCK || $tt:LINE || ' ]*' || $tt:BLOCK || '[' || $tt:BLOCK || $tt:LINE || ' ]*', '&#10;&#10;', ';j')"/>
-    <xsl:variable name="lines" as="xs:string" select="replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;', ';j')"/>
+    <xsl:variable name="lines" as="xs:string" select="if (not(contains($blocks, $tt:LINE))) then $blocks
+        else replace($blocks, ' *' || $tt:LINE || '[' || $tt:LINE || ' ]*', '&#10;', ';j')"/>
     <!-- no marker, nothing to move (page markers are off by default) -->
     <xsl:variable name="marked" as="xs:string" select="
         if (contains($lines, $tt:PB) or contains($lines, $tt:PB-END)) then tt:place-page-markers($lines) else $lines"/>
-    <xsl:sequence select="normalize-unicode(replace($marked, '^\s+|\s+\z', '', ';j'), 'NFC') || '&#10;'"/>
+    <xsl:sequence select="normalize-unicode(tt:trim($marked), 'NFC') || '&#10;'"/>
+  </xsl:function>
+
+  <!-- replace($s, '^\s+|\s+\z', '', ';j'): the expression tries every space of
+       a long text; the runs at both ends are looked for in its first and last
+       64 characters, the whole string only when a run may be longer. -->
+  <xsl:function name="tt:trim" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="n" as="xs:integer" select="string-length($s)"/>
+    <xsl:variable name="lead" as="xs:integer" select="
+        64 - string-length(replace(substring($s, 1, 64), '^\s+', '', ';j'))"/>
+    <xsl:variable name="trail" as="xs:integer" select="
+        64 - string-length(replace(substring($s, $n - 63), '\s+\z', '', ';j'))"/>
+    <xsl:sequence select="if ($n lt 128 or $lead ge 64 or $trail ge 64) then replace($s, '^\s+|\s+\z', '', ';j')
+        else substring($s, $lead + 1, $n - $lead - $trail)"/>
   </xsl:function>
 
   <!-- A page marker between two characters of running text moves past the
