@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tei_tools.validation.rng import datatypes
 from tei_tools.validation.rng.datatypes import XSD, DatatypeError, is_java_uri, lookup
 from tei_tools.validation.rng.xsdregex import RegexError, compile_regex
 
@@ -121,3 +122,28 @@ def test_recorded_verdicts_are_jings(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     bad_lines = {int(line.split(":")[1]) for line in proc.stdout.splitlines() if ": error:" in line}
     assert [(i + 2) not in bad_lines for i in range(len(TABLE))] == [c["jing"] for c in TABLE]
+
+
+def test_ascii_names_answer_as_the_character_rules() -> None:
+    """``is_ncname``/``is_name``/``is_nmtoken`` answer ASCII strings by a regular
+    expression (#16): the same verdict as the per-character rules, on every
+    ASCII character at the start, inside and at the end of a name."""
+    def slow(s: str, first_colon: bool, any_first: bool) -> bool:
+        first_ok = (datatypes._name_start(s[0]) or (first_colon and s[0] == ":")
+                    or (any_first and datatypes._name_char(s[0])))
+        return first_ok and all((first_colon and c == ":") or datatypes._name_char(c)
+                                for c in s[1:])
+
+    chars = [chr(i) for i in range(128)]
+    samples = [""] + chars + [a + b for a in chars for b in ("a", "1", ":", "-", " ")]
+    samples += ["x" + a + b for a in chars for b in ("", "y")]
+    for s in samples:
+        assert datatypes.is_ncname(s) == (bool(s) and slow(s, False, False)), repr(s)
+        assert datatypes.is_name(s) == (bool(s) and slow(s, True, False)), repr(s)
+        assert datatypes.is_nmtoken(s) == (bool(s) and slow(s, True, True)), repr(s)
+    assert datatypes.is_ncname("台江") and not datatypes.is_ncname("a\u3000b")
+
+
+def test_collapse_is_the_tokens_joined() -> None:
+    for s in ["", " ", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a b", "a\u00a0 b", "\r", "ab  "]:
+        assert datatypes.collapse(s) == " ".join(datatypes.xml_tokens(s)), repr(s)

@@ -40,6 +40,8 @@ Parser = Callable[[str, Any], object]
 """The value of a (whitespace-normalised) lexical form, or ``None`` when not allowed."""
 
 _XML_SPACES = re.compile(r"[ \t\n\r]+")
+_NOT_COLLAPSED = re.compile(r"[\t\n\r]|^ | $|  ")
+"""What whitespace collapsing would change (most values hold none of it)."""
 
 
 def xml_tokens(s: str) -> list[str]:
@@ -47,7 +49,10 @@ def xml_tokens(s: str) -> list[str]:
     return [t for t in _XML_SPACES.split(s) if t]
 
 
-def _collapse(s: str) -> str:
+def collapse(s: str) -> str:
+    """``s`` with XML whitespace collapsed (runs to one space, none at either end)."""
+    if _NOT_COLLAPSED.search(s) is None:
+        return s
     return " ".join(xml_tokens(s))
 
 
@@ -74,16 +79,28 @@ def _name_char(c: str) -> bool:
     return unicodedata.category(c) in ("Mc", "Me", "Mn", "Lm", "Nd")
 
 
+# the same rules for ASCII strings (most names), answered by a regular expression
+_ASCII_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_ASCII_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_.:\-]*")
+_ASCII_NMTOKEN = re.compile(r"[A-Za-z0-9_.:\-]+")
+
+
 def is_ncname(s: str) -> bool:
+    if s.isascii():
+        return _ASCII_NCNAME.fullmatch(s) is not None
     return bool(s) and _name_start(s[0]) and all(_name_char(c) for c in s[1:])
 
 
 def is_name(s: str) -> bool:
+    if s.isascii():
+        return _ASCII_NAME.fullmatch(s) is not None
     return bool(s) and (_name_start(s[0]) or s[0] == ":") and all(
         c == ":" or _name_char(c) for c in s[1:])
 
 
 def is_nmtoken(s: str) -> bool:
+    if s.isascii():
+        return _ASCII_NMTOKEN.fullmatch(s) is not None
     return bool(s) and all(c == ":" or _name_char(c) for c in s)
 
 
@@ -223,7 +240,7 @@ class Datatype:
 
     def normalize(self, s: str) -> str:
         if self.whitespace == COLLAPSE:
-            return _collapse(s)
+            return collapse(s)
         if self.whitespace == REPLACE:
             return _replace(s)
         return s
@@ -259,7 +276,7 @@ def _facet_ok(dt: Datatype, name: str, arg: str, lexical: str, v: object) -> boo
         return (size == limit if name == "length" else
                 size >= limit if name == "minLength" else size <= limit)
     if name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-        bound: Any = _VALUE[dt.base](_collapse(arg), None)
+        bound: Any = _VALUE[dt.base](collapse(arg), None)
         value: Any = v
         try:
             # as jing: inclusive bounds hold when strictly beyond or the same value
@@ -584,7 +601,7 @@ def lookup(library: str, name: str, params: tuple[tuple[str, str], ...]) -> Data
         elif pname.startswith(("min", "max")) and pname not in ("minLength", "maxLength"):
             if name not in _ORDERED:
                 raise DatatypeError(f"{name} is not ordered: no {pname}")
-            if _VALUE[name](_collapse(arg), None) is None:
+            if _VALUE[name](collapse(arg), None) is None:
                 raise DatatypeError(f"{pname} \"{arg}\" is not a {name}")
         elif pname in ("totalDigits", "fractionDigits"):
             if name not in _DECIMALS:

@@ -57,6 +57,8 @@ class Derivatives:
         self._open: dict[tuple[int, QName], Pattern] = {}
         self._close: dict[int, Pattern] = {}
         self._end: dict[int, Pattern] = {}
+        self.end_memo = self._end
+        """What :meth:`end_tag` cached (read by the validator's walk, written here only)."""
         self._text: dict[tuple[int, str], Pattern] = {}
         self.text_memo = self._text
         """What :meth:`text` cached: ``(state, "")`` for a state that does not read
@@ -114,6 +116,9 @@ class Derivatives:
 
     def value_matches(self, p: Pattern, s: str, ctx: dict[str | None, str]) -> bool:
         """Whether an attribute's value ``s`` matches its content pattern ``p``."""
+        if p.b is None and _unique(p):  # an ID (never cached): its datatype, directly
+            allowed: bool = p.a.allows(s, ctx)
+            return allowed
         key = (p.n, s)
         hit = self._value_ok.get(key)
         if hit is None:

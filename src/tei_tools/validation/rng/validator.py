@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.validation.rng.datatypes import xml_tokens
+from tei_tools.validation.rng.datatypes import collapse, xml_tokens
 from tei_tools.validation.rng.derivative import MEMO_TEXT_MAX, XML_SPACE, Derivatives, is_whitespace
 from tei_tools.validation.rng.patterns import (
     AFTER,
@@ -108,7 +108,9 @@ class Validator:
         self.P = grammar.patterns
         self.d = Derivatives(grammar.patterns)
         self._qnames: dict[str, QName] = {}
-        # (state, tag, attributes) → (state after the start tag, ID-typed attributes)
+        # (state, tag, attributes) → state after the start tag (no ID-typed attribute)
+        self._plain_memo: dict[tuple[object, ...], Pattern] = {}
+        # the same for a start tag with IDREF-typed attributes (no ID): (state after, them)
         self._start_memo: dict[tuple[object, ...], tuple[Pattern, tuple[tuple[QName, str, str], ...]]] = {}
         # (state, text or whether it is blank) → state after an element without children
         self._leaf_memo: dict[tuple[int, str | bool], Pattern] = {}
@@ -131,13 +133,14 @@ class Validator:
         p = self.grammar.start
         # one frame per open element: (resume state or None, has element children)
         stack: list[tuple[Pattern | None, bool]] = []
+        push, pop = stack.append, stack.pop
         text = ""  # the innermost open element's text since its start tag or last child
         has_elements = False
         skipping = 0  # depth inside an unknown element, whose content is not checked
         errors = out.errors
         start, content, end = self._start, self._text, self._end
-        start_memo, leaf_memo, end_tag = self._start_memo, self._leaf_memo, self.d.end_tag
-        text_memo = self.d.text_memo
+        start_memo, leaf_memo, end_tag = self._plain_memo, self._leaf_memo, self.d.end_tag
+        text_memo, end_memo = self.d.text_memo, self.d.end_memo
         for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if skipping:
                 if event == "start":
@@ -145,7 +148,7 @@ class Validator:
                 elif event == "end":
                     skipping -= 1
                     if not skipping:
-                        skipped_from = stack.pop()[0]  # the state before the unknown element
+                        skipped_from = pop()[0]  # the state before the unknown element
                         p = skipped_from if skipped_from is not None else p
                         text, has_elements = node.tail or "", True
                 continue
@@ -160,20 +163,20 @@ class Validator:
                             p = content(parent if parent is not None else node, p, text, True,
                                         out, final=False)
                     has_elements = True
-                if (first_error_only and errors) or len(errors) >= MAX_ERRORS:
+                if errors and (first_error_only or len(errors) >= MAX_ERRORS):
                     break
-                hit = start_memo.get((p.n, node.tag, tuple(node.items())))
-                if hit is not None and not hit[1]:  # a start tag seen before, no ID-typed value
-                    stack.append((None, has_elements))
-                    p = hit[0]
+                after = start_memo.get((p.n, node.tag, tuple(node.items())))
+                if after is not None:  # a start tag seen before, no ID-typed value
+                    push((None, has_elements))
+                    p = after
                 else:
                     p, resume, skipped = start(node, p, out, ids, refs)
-                    stack.append((resume, has_elements))
+                    push((resume, has_elements))
                     if skipped:
                         skipping = 1
                 text, has_elements = node.text or "", False
             elif event == "end":
-                resume, parent_has_elements = stack.pop()
+                resume, parent_has_elements = pop()
                 if has_elements:
                     if text and text.strip(XML_SPACE):
                         mixed = None if p.reads else text_memo.get((p.n, ""))
@@ -181,18 +184,21 @@ class Validator:
                             p = mixed
                         else:
                             p = content(node, p, text, True, out, final=True)
-                    after = end_tag(p)
+                    after = end_memo.get(p.n)
+                    if after is None:
+                        after = end_tag(p)
                     p = end(node, p, resume, out) if after.kind == NOT_ALLOWED else (
                         after if resume is None else resume)
+                elif p.ctx:  # no child element, text read with the namespace context
+                    p = end(node, content(node, p, text, False, out, final=True), resume, out)
                 else:  # no child element: its text and its end, cached together
                     key = (p.n, text if p.reads else not text.strip(XML_SPACE))
-                    cached = leaf_memo.get(key) if not p.ctx else None
+                    cached = leaf_memo.get(key)
                     if cached is None:
                         errors_before = len(errors)
                         q = p
                         p = end(node, content(node, p, text, False, out, final=True), None, out)
-                        if (len(errors) == errors_before and not q.ctx
-                                and (not q.reads or len(text) <= MEMO_TEXT_MAX)):
+                        if len(errors) == errors_before and (not q.reads or len(text) <= MEMO_TEXT_MAX):
                             if len(leaf_memo) >= MEMO_MAX:
                                 leaf_memo.clear()
                             leaf_memo[key] = p
@@ -288,7 +294,11 @@ class Validator:
         if len(out.errors) == errors_before:
             # a start tag without errors is cached; one holding an ID by its other
             # attributes (bounded memory: only speed depends on these caches)
-            if not any(k == "ID" for _, _, k in typed):
+            if not typed:
+                if len(self._plain_memo) >= MEMO_MAX:
+                    self._plain_memo.clear()
+                self._plain_memo[key] = closed
+            elif not any(k == "ID" for _, _, k in typed):
                 if len(self._start_memo) >= MEMO_MAX:
                     self._start_memo.clear()
                 self._start_memo[key] = (closed, tuple(typed))
@@ -348,7 +358,7 @@ class Validator:
     def _record_id(self, el: etree._Element, name: QName, value: str, kind: str,
                    ids: dict[str, etree._Element],
                    refs: list[tuple[etree._Element, QName, str]], out: Outcome) -> None:
-        token = " ".join(xml_tokens(value))
+        token = collapse(value)
         if kind == "ID":
             if token in ids:
                 out.errors.append(RngError("duplicate-id", el, name, token, first=ids[token]))
