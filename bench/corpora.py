@@ -74,11 +74,28 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def run(argv: list[str], workers: list[int] | None = None) -> dict[str, object]:
-    """Run ``argv`` once; wall time, exit code, the client's and each worker's peak (MiB)."""
+def with_bytecode(work: Path, folder: Path) -> dict[str, str]:
+    """An environment where Python keeps the modules' bytecode (under ``work``), as an
+    installed wheel has it, warmed by one untimed run in-process and one with workers.
+
+    With ``PYTHONDONTWRITEBYTECODE=1`` (set in this machine's sessions) every process
+    (the client, the fork server) compiles the package's modules from source again."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    files = sorted(folder.glob("*.xml"))[:4]
+    for jobs in ("1", "2"):
+        subprocess.run([TEI_TOOLS, "validate", "--schema", TEI_ALL, "-j", jobs, *map(str, files)],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return env
+
+
+def run(argv: list[str], workers: list[int] | None = None,
+        env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run ``argv`` once (in ``env``, default this one); wall time, exit code, the
+    client's and each worker's peak (MiB)."""
     peaks: dict[int, int] = {}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stop = threading.Event()
 
     def sample() -> None:
@@ -151,7 +168,7 @@ def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str],
 SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 
 
-def measure(case: dict, runs: int, work: Path) -> dict:
+def measure(case: dict, runs: int, work: Path, env: dict[str, str] | None = None) -> dict:
     best = None
     walls = []
     for _ in range(runs):
@@ -162,9 +179,9 @@ def measure(case: dict, runs: int, work: Path) -> dict:
         if case.get("cluster"):
             with LoopbackCluster(workers=2) as cluster:
                 argv = [a.replace("{address}", cluster.address) for a in case["argv"]]
-                got = run(argv, [p.pid for p in cluster.workers])
+                got = run(argv, [p.pid for p in cluster.workers], env)
         else:
-            got = run(case["argv"])
+            got = run(case["argv"], env=env)
         walls.append(got["wall"])
         if best is None or got["wall"] < best["wall"]:
             best = got
@@ -205,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--build-runs", type=int, default=1)
     ap.add_argument("--merge", type=Path)
+    ap.add_argument("--bytecode", action="store_true",
+                    help="run the commands with the modules' bytecode kept (as installed), "
+                         "even if PYTHONDONTWRITEBYTECODE is set")
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "corpora.json")
     ns = ap.parse_args(argv)
     only = set(ns.only.split(","))
@@ -219,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> None:
         meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
                 "elapsed_s": round(time.time() - started, 1), "cpus": os.cpu_count(),
-                "python": platform.python_version(),
+                "python": platform.python_version(), "bytecode": ns.bytecode or
+                "PYTHONDONTWRITEBYTECODE" not in os.environ,
                 "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                       text=True, cwd=REPO).stdout.strip()}
         ns.out.parent.mkdir(parents=True, exist_ok=True)
@@ -230,11 +251,12 @@ def main(argv: list[str] | None = None) -> int:
         for n in (int(s) for s in ns.sizes.split(",")):
             folder = work / f"corpus-{n}"
             files = corpus.make_corpus(folder, n)
+            env = with_bytecode(work, folder) if ns.bytecode else None
             for case in cases(n, folder, files, work, only, ns.peer):
                 if not fnmatch.fnmatch(case["id"], ns.ids):
                     continue
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
-                results[case["id"]] = measure(case, runs, work)
+                results[case["id"]] = measure(case, runs, work, env)
                 save()  # after each case: an interrupted run keeps what it measured
             shutil.rmtree(folder)
     save()

@@ -10,10 +10,13 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from tei_tools.cli import COMMAND_MODULES, LazyCommands, main
+
+from conftest import TEI_ALL_RNG
 
 
 def test_the_table_names_exactly_the_commands_each_module_defines() -> None:
@@ -82,3 +85,22 @@ def test_the_build_commands_scheduler_variable_is_the_executors() -> None:
     from tei_tools.cli import build
 
     assert build.SCHEDULER_ENV == executor.SCHEDULER_ENV
+
+
+def test_a_valid_document_does_not_load_the_wording_of_errors(tmp_path: Path) -> None:
+    """The RELAX NG messages are imported only to word an error (#12: a cold
+    single-document validation does not pay for them)."""
+    good = tmp_path / "good.xml"
+    good.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>"
+                    "<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><p>x</p>"
+                    "</body></text></TEI>", encoding="utf-8")
+    bad = tmp_path / "bad.xml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("<p>x</p>", "<x/>"), encoding="utf-8")
+    code = ("import sys; from tei_tools.validation import validate;"
+            f"r = validate([sys.argv[1]], schema={str(TEI_ALL_RNG)!r}, schematron=False, jobs=1);"
+            "print(r.ok, 'tei_tools.validation.rng.messages' in sys.modules)")
+    for path, expected in ((good, "True False"), (bad, "False True")):
+        out = subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        assert out == expected, path.name

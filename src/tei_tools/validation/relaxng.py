@@ -8,8 +8,9 @@ private-use characters, date/time edge values, ids inside ``egXML``) and
 words its errors badly. The grammar is read once per process per file
 version (``tei_all.rng``: ~0.2 s; elements are built when a document first
 reaches them). Each error is worded from the derivative at the point it was
-found (:mod:`.rng.messages`): the elements or attributes allowed there, the
-missing required element or attribute, the allowed values and datatypes.
+found (:mod:`.rng.messages`, imported only when a document has an error): the
+elements or attributes allowed there, the missing required element or attribute,
+the allowed values and datatypes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import UsageError
 from tei_tools.validation.compiled import cache_key
 from tei_tools.validation.locate import SourceText
-from tei_tools.validation.rng.messages import Wording
 from tei_tools.validation.rng.simplify import Grammar as RngGrammar
 from tei_tools.validation.rng.simplify import GrammarError, read_grammar
 from tei_tools.validation.rng.validator import Validator
@@ -79,6 +79,8 @@ def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceTex
         raise UsageError(f"{compiled.path}: error: not a usable RELAX NG grammar: {exc}") from None
     if outcome.valid:
         return []
+    from tei_tools.validation.rng.messages import Wording  # only to word errors (#12)
+
     wording = Wording(source, file, compiled.rng.element_names(), compiled.validator.children,
                       compiled.validator.attributes_of)
     # an element ending too early because a child was out of place: one error is enough
