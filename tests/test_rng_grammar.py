@@ -139,3 +139,32 @@ def test_unusable_grammars_are_usage_errors(tmp_path: Path, text: str, says: str
     with pytest.raises(UsageError) as caught:
         load_relaxng(path)
     assert says in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_attribute_names_summarise_named_and_open_attributes(tmp_path: Path) -> None:
+    """The attribute lookup skips the parts of a state that cannot hold an attribute
+    of that name (#16); an open name class (any name, a namespace) is never skipped."""
+    g = grammar(tmp_path, f"""<element name="r" {RNG}><interleave>
+      <optional><attribute name="a"/></optional>
+      <choice><attribute name="b"/><attribute name="c"/></choice>
+      <zeroOrMore><attribute><nsName ns="urn:x"/></attribute></zeroOrMore>
+      <element name="e"><optional><attribute name="f"/></optional><empty/></element>
+    </interleave></element>""")
+    compiled = load_relaxng(g)
+    assert ok(g, '<r b="1"><e f="2"/></r>')
+    assert ok(g, '<r xmlns:x="urn:x" a="1" c="2" x:any="3" x:other="4"><e/></r>')
+    assert not ok(g, '<r f="1" b="2"><e/></r>')  # f belongs to e, not to r
+    assert not ok(g, '<r xmlns:y="urn:y" b="1" y:any="2"><e/></r>')
+    d, start = compiled.validator.d, compiled.rng.start
+    opened = d.start_tag_open(start, ("", "r"))
+    assert d.attribute_names(opened) is None  # the nsName attribute is open
+    closed = grammar(tmp_path, g.read_text(encoding="utf-8").replace(
+        '<attribute><nsName ns="urn:x"/></attribute>', '<attribute name="x:n" xmlns:x="urn:x"/>'),
+        name="named.rng")
+    named = load_relaxng(closed)
+    state = named.validator.d.start_tag_open(named.rng.start, ("", "r"))
+    assert named.validator.d.attribute_names(state) == {("", "a"), ("", "b"), ("", "c"),
+                                                        ("urn:x", "n")}
+    assert [c.a.local for c in d.attribute_candidates(opened, ("", "b"))] == ["b"]
+    assert d.attribute_candidates(opened, ("", "f")) == ()
+    assert len(d.attribute_candidates(opened, ("urn:x", "z"))) == 1

@@ -30,6 +30,7 @@ from tei_tools.validation.rng.patterns import (
     Pattern,
     Patterns,
     QName,
+    names_of,
 )
 
 XML_SPACE = " \t\r\n"
@@ -65,6 +66,7 @@ class Derivatives:
         the text (``reads`` false); read by the validator's walk, written here only."""
         self._att: dict[tuple[int, QName, frozenset[int]], Pattern] = {}
         self._att_candidates: dict[tuple[int, QName], tuple[Pattern, ...]] = {}
+        self._att_names: dict[int, frozenset[QName] | None] = {}
         self._value_ok: dict[tuple[int, str], bool] = {}
 
     # -- text ------------------------------------------------------------------
@@ -185,6 +187,9 @@ class Derivatives:
         if p.n in seen:
             return
         seen.add(p.n)
+        names = self.attribute_names(p)
+        if names is not None and q not in names:
+            return  # no attribute pattern in there can match q
         k = p.kind
         if k == ATTRIBUTE:
             if p.a.contains(q):
@@ -197,6 +202,31 @@ class Derivatives:
             self._collect_attributes(p.b, q, found, seen)
         elif k in (ONE_OR_MORE, AFTER):
             self._collect_attributes(p.a, q, found, seen)
+
+    def attribute_names(self, p: Pattern) -> frozenset[QName] | None:
+        """The names the attribute patterns of ``p`` (not inside elements) can match;
+        ``None`` when one of them is open (any name, a namespace)."""
+        key = p.n
+        if key in self._att_names:
+            return self._att_names[key]
+        k = p.kind
+        parts: list[frozenset[QName] | None]
+        if k == ATTRIBUTE:
+            listed = names_of(p.a)
+            result = None if listed is None else frozenset((n.ns, n.local) for n in listed)
+        else:
+            if k == CHOICE:
+                parts = [self.attribute_names(m) for m in p.members]
+            elif k in (GROUP, INTERLEAVE):
+                parts = [self.attribute_names(p.a), self.attribute_names(p.b)]
+            elif k in (ONE_OR_MORE, AFTER):
+                parts = [self.attribute_names(p.a)]
+            else:
+                parts = []
+            known = [x for x in parts if x is not None]
+            result = frozenset().union(*known) if len(known) == len(parts) else None
+        self._att_names[key] = result
+        return result
 
     def attribute(self, p: Pattern, q: QName, matched: frozenset[int]) -> Pattern:
         """The derivative for an attribute named ``q`` whose value matches exactly the
