@@ -165,12 +165,14 @@ class Validator:
                     has_elements = True
                 if errors and (first_error_only or len(errors) >= MAX_ERRORS):
                     break
-                after = start_memo.get((p.n, node.tag, tuple(node.items())))
+                tag_key = (p.n, node.tag, tuple(node.items()))
+                after = start_memo.get(tag_key)
                 if after is not None:  # a start tag seen before, no ID-typed value
                     push((None, has_elements))
                     p = after
                 else:
-                    p, resume, skipped = start(node, p, out, ids, refs)
+                    p, resume, skipped = start(node, p, tag_key, out, ids,  # type: ignore[arg-type]
+                                               refs)
                     push((resume, has_elements))
                     if skipped:
                         skipping = 1
@@ -216,31 +218,30 @@ class Validator:
                     out.errors.append(RngError("idref", el, name, token))
         return out
 
-    def _start(self, el: etree._Element, p: Pattern, out: Outcome,
-               ids: dict[str, etree._Element],
+    def _start(self, el: etree._Element, p: Pattern, key: tuple[int, str, tuple[tuple[str, str], ...]],
+               out: Outcome, ids: dict[str, etree._Element],
                refs: list[tuple[etree._Element, QName, str]]) -> tuple[Pattern, Pattern | None, bool]:
         """The state after ``el``'s start tag, the state to resume after it (when it
-        was not allowed) and whether its content is skipped (unknown element)."""
-        items = el.items()
-        tag = str(el.tag)
-        key = (p.n, tag, tuple(items))
+        was not allowed) and whether its content is skipped (unknown element).
+        ``key``: (``p``'s number, the tag, the attributes), as the walk read them."""
+        _, tag, items = key
         hit = self._start_memo.get(key)
         if hit is not None:
             closed, recorded = hit
             for attribute, text, id_kind in recorded:
                 self._record_id(el, attribute, text, id_kind, ids, refs, out)
             return closed, None, False
-        id_value = el.get(XML_ID)
+        id_value = el.get(XML_ID) if items else None
         shape: tuple[object, ...] = ()
         if id_value is not None:
             # the same start tag but for its xml:id (never seen twice): the same state
             # if the new value matches the same attribute patterns as the one before
-            shape = (p.n, tag, tuple((n, None if n == XML_ID else v) for n, v in items))
+            shape = (p.n, tag, tuple([(n, None if n == XML_ID else v) for n, v in items]))
             seen = self._id_memo.get(shape)
             if seen is not None:
                 after, template, candidates, matched = seen
-                if frozenset(c.n for c in candidates
-                             if self.d.value_matches(c.b, id_value, {})) == matched:
+                matches = self.d.value_matches
+                if frozenset([c.n for c in candidates if matches(c.b, id_value, {})]) == matched:
                     for attribute, given, id_kind in template:
                         self._record_id(el, attribute, id_value if given is None else given,
                                         id_kind, ids, refs, out)
