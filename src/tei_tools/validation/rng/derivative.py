@@ -27,6 +27,7 @@ from tei_tools.validation.rng.patterns import (
     ONE_OR_MORE,
     TEXT,
     VALUE,
+    NameClass,
     Pattern,
     Patterns,
     QName,
@@ -42,6 +43,21 @@ MEMO_VALUES_MAX = 200_000
 
 def is_whitespace(s: str) -> bool:
     return not s.strip(XML_SPACE)
+
+
+_UNKNOWN = object()
+
+
+def _names(nc: NameClass) -> frozenset[QName] | None:
+    """The names of a name class, ``None`` when it is open."""
+    listed = names_of(nc)
+    return None if listed is None else frozenset((n.ns, n.local) for n in listed)
+
+
+def _union(parts: list[frozenset[QName] | None]) -> frozenset[QName] | None:
+    """All the names of ``parts``; ``None`` when one of them is open."""
+    known = [x for x in parts if x is not None]
+    return frozenset().union(*known) if len(known) == len(parts) else None
 
 
 def _unique(p: Pattern) -> bool:
@@ -206,26 +222,21 @@ class Derivatives:
     def attribute_names(self, p: Pattern) -> frozenset[QName] | None:
         """The names the attribute patterns of ``p`` (not inside elements) can match;
         ``None`` when one of them is open (any name, a namespace)."""
-        key = p.n
-        if key in self._att_names:
-            return self._att_names[key]
+        hit = self._att_names.get(p.n, _UNKNOWN)
+        if hit is not _UNKNOWN:
+            return hit  # type: ignore[return-value]
         k = p.kind
-        parts: list[frozenset[QName] | None]
         if k == ATTRIBUTE:
-            listed = names_of(p.a)
-            result = None if listed is None else frozenset((n.ns, n.local) for n in listed)
+            result = _names(p.a)
+        elif k == CHOICE:
+            result = _union([self.attribute_names(m) for m in p.members])
+        elif k in (GROUP, INTERLEAVE):
+            result = _union([self.attribute_names(p.a), self.attribute_names(p.b)])
+        elif k in (ONE_OR_MORE, AFTER):
+            result = self.attribute_names(p.a)
         else:
-            if k == CHOICE:
-                parts = [self.attribute_names(m) for m in p.members]
-            elif k in (GROUP, INTERLEAVE):
-                parts = [self.attribute_names(p.a), self.attribute_names(p.b)]
-            elif k in (ONE_OR_MORE, AFTER):
-                parts = [self.attribute_names(p.a)]
-            else:
-                parts = []
-            known = [x for x in parts if x is not None]
-            result = frozenset().union(*known) if len(known) == len(parts) else None
-        self._att_names[key] = result
+            result = frozenset()
+        self._att_names[p.n] = result
         return result
 
     def attribute(self, p: Pattern, q: QName, matched: frozenset[int]) -> Pattern:
