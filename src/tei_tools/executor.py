@@ -347,22 +347,11 @@ class InProcess(_Base):
 class LocalPool(_Base):
     """A pool of ``workers`` local processes, started fresh for each :meth:`map`."""
 
-    def __init__(self, workers: int | None = None, preload: str | None = None) -> None:
+    def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods
                                                     else "spawn")
-        if preload is not None:
-            self.start(preload)
-
-    def start(self, module: str) -> None:
-        """Start the fork server now, importing ``module`` (the work's; no Saxon, no
-        schema: only code), so that it is ready when :meth:`map` asks for workers
-        (the caller meanwhile reads its schemas). Each worker forked from it starts
-        with the module imported. Nothing to do if it runs already."""
-        if self._context.get_start_method() == "forkserver":
-            self._context.set_forkserver_preload([module])
-            _start_forkserver()
 
     def _pool(self, work: object, size: int, batch: int) -> ProcessPoolExecutor:
         budget = getattr(work, "documents_per_worker", None)
@@ -376,7 +365,11 @@ class LocalPool(_Base):
         if total == 0:
             return
         size = min(self.workers, total)
-        self.start(type(work).__module__)
+        if self._context.get_start_method() == "forkserver":
+            # the server imports the work's module once (no Saxon, no schema:
+            # only code); each worker forked from it starts with it imported
+            self._context.set_forkserver_preload([type(work).__module__])
+            _start_forkserver()
         batches = _batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
@@ -591,29 +584,21 @@ def _same_files(probes: list[tuple[str, int, int]]) -> bool:
 
 def open_executor(jobs: int | None = None, scheduler: str | None = None,
                   items: int | None = None, shared_fs: bool | None = None,
-                  saxon: SaxonSession | None = None, preload: str | None = None) -> Any:
+                  saxon: SaxonSession | None = None) -> Any:
     """The executor a command asked for.
 
     ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``): a Dask cluster. Else
     ``jobs`` local worker processes (``None``: all cores; 1, or fewer than
     :data:`PARALLEL_MIN` ``items``: in-process, starting workers costs more,
-    with the caller's ``saxon`` session if given). ``preload``: the module of
-    the work a local pool will run, to start its fork server now
-    (:meth:`LocalPool.start`).
+    with the caller's ``saxon`` session if given).
     """
-    address = scheduler_address(scheduler)
+    address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if address:
         return DaskCluster(address, shared_fs=shared_fs)
     count = jobs if jobs is not None else (os.cpu_count() or 1)
     if count <= 1 or (items is not None and items < PARALLEL_MIN):
         return InProcess(saxon)
-    return LocalPool(count, preload=preload)
-
-
-def scheduler_address(scheduler: str | None = None) -> str | None:
-    """The Dask scheduler a command uses: ``scheduler`` or ``$DASK_SCHEDULER_ADDRESS``
-    (``None``: local)."""
-    return scheduler or os.environ.get(SCHEDULER_ENV) or None
+    return LocalPool(count)
 
 
 PARALLEL_MIN = 4

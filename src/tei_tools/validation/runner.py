@@ -39,7 +39,7 @@ from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
-from tei_tools.executor import DocumentRef, Executor, ShippedFile, open_executor, scheduler_address
+from tei_tools.executor import DocumentRef, Executor, ShippedFile, open_executor
 from tei_tools.executor import collect_files as executor_files
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation import relaxng
@@ -111,25 +111,16 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
             schematron = odd_sch if odd_sch is not None else False
     files = collect_files(paths)
     rng_path, sch_path = _schemas(schema, schematron)
+    relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
     saxon = saxon or SaxonSession()
-    local: Executor | None = None
-    if executor is None and scheduler_address(scheduler) is None:
-        # local workers: their fork server starts now, while the schemas are read here
-        local = open_executor(jobs, items=len(files), saxon=saxon, preload=__name__)
-    try:
-        relaxng.load_relaxng(rng_path)  # a bad schema is a usage error before any work
-        loaded = _load_rules(rng_path, sch_path, schematron, embedded_schematron, saxon)
-        checks = _checks(rng_path, sch_path, embedded=any(c.embedded for c in loaded),
-                         xinclude=xinclude)
-        run = executor if executor is not None else local
-        if run is not None:
-            results = _run([str(f) for f in files], checks, run, progress)
-        else:  # a Dask cluster, connected once the schemas are known to be usable
-            with open_executor(jobs, scheduler, items=len(files), saxon=saxon) as own:
-                results = _run([str(f) for f in files], checks, own, progress)
-    finally:
-        if local is not None:
-            local.close()
+    loaded = _load_rules(rng_path, sch_path, schematron, embedded_schematron, saxon)
+    checks = _checks(rng_path, sch_path, embedded=any(c.embedded for c in loaded),
+                     xinclude=xinclude)
+    if executor is not None:
+        results = _run([str(f) for f in files], checks, executor, progress)
+    else:
+        with open_executor(jobs, scheduler, items=len(files), saxon=saxon) as own:
+            results = _run([str(f) for f in files], checks, own, progress)
     names = ("well-formed", "tei-root", "relaxng",
              *("embedded-schematron" if c.embedded else "schematron" for c in loaded))
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
