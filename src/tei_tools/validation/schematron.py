@@ -123,6 +123,11 @@ class CompiledSchematron:
         new session, to check that it compiles)."""
         executable = _compile(self.xslt, self.path, self.schema, saxon or SaxonSession())
         self._checked = True
+        if saxon is not None and self.prunes:
+            # compiled whole in this session already (a file's static check):
+            # for_document runs it rather than compiling a pruned copy too
+            with self._lock:
+                self._grown.setdefault(saxon, _Grown(frozenset(range(len(self.schema.patterns))), self))
         return executable
 
     @property
