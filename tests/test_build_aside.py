@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from process_support import interrupt
 
 from tei_tools.publish import aside
 from tei_tools.publish.build import BuildOptions, build
@@ -144,15 +144,7 @@ def test_ctrl_c_stops_both_processes(tmp_path: Path) -> None:
     assert proc.poll() is None, "the build ended before it could be interrupted"
     assert list(tmp_path.glob(".dist.tmp-*"))
     assert len(left_running(str(tmp_path))) == 2  # the command and its child
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    text = err.decode("utf-8", "replace")
-    assert proc.returncode == 130, text
-    assert "Traceback" not in text and text.strip().splitlines()[-1] == "tei-tools: interrupted"
+    interrupt(proc)
     assert list(tmp_path.iterdir()) == []
     assert left_running(str(tmp_path)) == []
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import click
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from process_support import interrupt
 
 import tei_tools
 from tei_tools.cli import main
@@ -144,13 +144,4 @@ def test_interrupt_exits_130_with_one_line(tmp_path: Path) -> None:
         start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     time.sleep(3)
     assert proc.poll() is None, "the run ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    text = err.decode("utf-8", "replace")
-    assert proc.returncode == 130, text
-    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
-    assert text.strip().splitlines()[-1] == "tei-tools: interrupted"
+    interrupt(proc)
