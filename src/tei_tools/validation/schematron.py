@@ -41,6 +41,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation.locate import SourceText, written_name
+from tei_tools.validation.schematron_exact import ExactPattern, exact_patterns
 from tei_tools.validation.schematron_prune import (
     Name,
     Needs,
@@ -102,6 +103,7 @@ class CompiledSchematron:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _needs: Needs | None = field(default=None, repr=False)
     _probes: tuple[Probe, ...] | None = field(default=None, repr=False)
+    _exact: tuple[ExactPattern | None, ...] | None = field(default=None, repr=False)
     _checks: dict[int, Check] | None = field(default=None, repr=False)
 
     @property
@@ -149,20 +151,25 @@ class CompiledSchematron:
         a pattern is left out only when none of its checks can fire (its rules'
         contexts, or its reports' tests, need names the document lacks:
         :mod:`~tei_tools.validation.schematron_prune`); ``None`` also when every
-        pattern left only reports and no report's probe is true; the set keeps the schema's order (SVRL lists
+        pattern left only reports and no report's probe is true, or when lxml
+        decides, exactly, that no kept pattern fires
+        (:mod:`~tei_tools.validation.schematron_exact`; a pattern it cannot
+        decide, whose probe is true, asks Saxon); the set keeps the schema's order (SVRL lists
         pattern after pattern); the schema's and the phase's ``let`` stay, and a
         pattern's ``let`` goes with its pattern."""
         if not self.prunes:
             return self
-        if self._needs is None or self._probes is None:  # read once per schema
+        if self._needs is None or self._probes is None or self._exact is None:  # once per schema
             self._needs = pattern_needs(self.schema)
             self._probes = pattern_probes(self.schema)
+            self._exact = exact_patterns(self.schema)
         probes = self._probes
         keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
                                  self._needs)
         # Saxon is not asked if no kept pattern can fire, by the probes (else all
         # the kept patterns run: one that fires nothing changes nothing)
-        if not keep or not can_fire(tree, (probes[i] for i in keep)):
+        if not keep or not can_fire(tree, (probes[i] for i in keep)) or \
+                not self._may_fire(tree, keep):
             return None
         with self._lock:
             grown = self._grown.get(saxon)
@@ -179,6 +186,24 @@ class CompiledSchematron:
         if grown is not None and grown.compiled is not self:  # the smaller set goes
             saxon.forget_text(grown.compiled.xslt, _base_uri(self.path))
         return made
+
+
+    def _may_fire(self, tree: etree._ElementTree, keep: tuple[int, ...]) -> bool:
+        """Whether a kept pattern may fire on ``tree``, once the probes said one may:
+        the patterns lxml cannot decide by their probes (one each), then the others
+        decided exactly."""
+        assert self._probes is not None and self._exact is not None
+        exact = self._exact
+        undecided = [i for i in keep if exact[i] is None]
+        if undecided and can_fire(tree, (self._probes[i] for i in undecided)):
+            return True
+        for i in keep:
+            decider = exact[i]
+            if decider is not None:
+                fires = decider.fires(tree)
+                if fires or (fires is None and can_fire(tree, [self._probes[i]])):
+                    return True
+        return False
 
 
 _CACHE: dict[tuple[str, str, str, str], CompiledSchematron] = {}
