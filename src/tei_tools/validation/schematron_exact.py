@@ -69,8 +69,6 @@ _TOKEN = re.compile(r"""
 _AXES = frozenset({"child", "descendant", "descendant-or-self", "self", "parent", "ancestor",
                    "ancestor-or-self", "following", "following-sibling", "preceding",
                    "preceding-sibling", "attribute"})
-_SINGLE_AXES = frozenset({"self", "parent", "attribute"})
-"""Axes whose step with a name test selects at most one node."""
 _GENERAL = {"=": "=", "!=": "!="}
 _VALUE = {"eq": "=", "ne": "!="}
 _ORDER = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -250,7 +248,7 @@ class _Parser:
         else:
             raise Unread(token)
         text += test
-        single = single and named and axis in _SINGLE_AXES
+        single = single and (axis in ("self", "parent") or (named and axis == "attribute"))
         while self.peek() == "[":
             self.take()
             predicate = self.expression()
