@@ -53,7 +53,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from tei_tools.validation.schematron_schema import Pattern, Rule, SchematronSchema, split_top_level
+from tei_tools.validation.schematron_schema import (
+    Pattern,
+    Rule,
+    SchematronSchema,
+    scan_xpath,
+    split_top_level,
+)
 
 CURRENT = "ttsch_current"
 """The variable ``current()`` is bound to (the rule's context node)."""
@@ -103,6 +109,8 @@ class Translation:
     prefixes: frozenset[str]
     uses_id: bool
     uses_current: bool
+    positional: bool
+    """It has a predicate that is a number (a position)."""
 
 
 def translate(expr: str, scope: dict[str, str], variables: dict[str, str] | None = None
@@ -118,7 +126,7 @@ def translate(expr: str, scope: dict[str, str], variables: dict[str, str] | None
     except Unread:
         return None
     return Translation(term.text, term.kind, frozenset(parser.prefixes), parser.uses_id,
-                       parser.uses_current)
+                       parser.uses_current, parser.positional)
 
 
 class _Parser:
@@ -130,6 +138,7 @@ class _Parser:
         self.prefixes: set[str] = set()
         self.uses_id = False
         self.uses_current = False
+        self.positional = False
 
     def peek(self, ahead: int = 0) -> str | None:
         i = self.at + ahead
@@ -253,8 +262,10 @@ class _Parser:
             self.take()
             predicate = self.expression()
             self.take("]")
-            if predicate.kind == "number" and not predicate.integer:
-                raise Unread("a number as a predicate")
+            if predicate.kind == "number":
+                if not predicate.integer:
+                    raise Unread("a number as a predicate")
+                self.positional = True
             text += f"[{predicate.text}]"
         return text, single
 
@@ -465,7 +476,8 @@ def _rule(rule: Rule, ns: dict[str, str]) -> _ExactRule | None:
     alternatives = [_parse_alone(alt, scope) for alt in _split_union(rule.context)]
     if any(a is None for a in alternatives):
         return None
-    select = " | ".join(a if a.startswith("/") else f"//{a}" for a in alternatives if a)
+    paths = [a for a in alternatives if a]
+    select = " | ".join(paths)
     variables: dict[str, str] = {}
     lets: list[tuple[str, Translation]] = []
     for let in rule.lets:
@@ -490,8 +502,7 @@ def _rule(rule: Rule, ns: dict[str, str]) -> _ExactRule | None:
     try:
         selects = etree.XPath(select, namespaces=prefixes)
         failing = None if bound or not fire else etree.XPath(
-            " | ".join(f"{a if a.startswith('/') else '//' + a}[{' or '.join(fire)}]"
-                       for a in alternatives if a), namespaces=prefixes)
+            " | ".join(f"{a}[{' or '.join(fire)}]" for a in paths), namespaces=prefixes)
         checks = tuple(etree.XPath(f, namespaces=prefixes) for f in fire)
         let_paths = tuple((name, etree.XPath(f"string({value.text})", namespaces=prefixes))
                           for name, value in lets)
@@ -506,8 +517,9 @@ def _split_union(context: str) -> list[str]:
 
 
 def _parse_alone(alt: str, scope: dict[str, str]) -> str | None:
-    """One alternative of a rule context, as a path (``None``: not a location path
-    of steps, such as a function call, a variable or a parenthesised head)."""
+    """One alternative of a rule context, as the path selecting the nodes it
+    matches (:func:`_selecting`; ``None``: not a location path of steps, such as a
+    function call, a variable or a parenthesised head)."""
     if not alt or alt.startswith(("(", "$", ".")):
         return None
     term = translate(alt, scope)
@@ -515,4 +527,26 @@ def _parse_alone(alt: str, scope: dict[str, str]) -> str | None:
         return None
     if re.match(r"[\w.\-:]+\s*\(", alt) and not alt.startswith("text"):
         return None
-    return term.text
+    return _selecting(term.text, term.positional)
+
+
+_FIRST_STEP_ATTRIBUTE = re.compile(
+    r"(?P<test>[\w.\-]+:\*|\*|[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)"
+    r"\[@(?P<attribute>[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)\](?P<rest>.*)", re.S)
+
+
+def _selecting(alt: str, positional: bool) -> str:
+    """``//alt`` (the nodes a match pattern ``alt`` matches), written as lxml
+    evaluates it fastest: without a position in a predicate, ``//x`` selects what
+    ``/descendant::x`` does, and ``//x[@a]…`` what ``//@a/parent::x…`` does (lxml
+    finds attributes by name faster than it tests every element)."""
+    if alt.startswith("/"):
+        return alt
+    if positional or not re.match(r"[A-Za-z_*]", alt) or re.match(r"[\w.\-]+\s*::", alt):
+        return f"//{alt}"
+    first = next((i for i, (ch, _, nesting, quoted) in enumerate(scan_xpath(alt))
+                  if ch == "/" and not nesting and not quoted), len(alt))
+    owned = _FIRST_STEP_ATTRIBUTE.fullmatch(alt[:first])
+    if owned:
+        return f"//@{owned['attribute']}/parent::{owned['test']}{owned['rest']}{alt[first:]}"
+    return f"/descendant::{alt}"
