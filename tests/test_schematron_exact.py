@@ -199,3 +199,16 @@ def test_tei_all_rules_decided_in_lxml_as_saxon_decides(saxon: SaxonSession) -> 
         use = embedded.for_document(tree, saxon=saxon)
         assert use is not None or not diagnostics, path.name
     assert fired >= 15
+
+
+def test_id_is_undecided_where_lxml_dropped_its_ids(tmp_path: Path, saxon: SaxonSession) -> None:
+    """A repeated xml:id: the parser keeps no table of IDs, lxml's id() finds
+    nothing while Saxon's finds the first: a report on id() must go to Saxon."""
+    path = _write_schema(tmp_path, "id report", [("tei:ptr", "report", "id(substring(@target, 2))",
+                                                  {})])
+    (exact,) = exact_patterns(read_schema(path, None))
+    assert exact is not None
+    tree, source = _doc("<p><ptr target='#a'/><seg xml:id='a'/><seg xml:id='b'/><seg xml:id='b'/></p>")
+    assert engine.check(engine.load_schematron(path, saxon=saxon), tree, source, "doc.xml",
+                        saxon=saxon)  # Saxon: it fires
+    assert exact.fires(tree) is None

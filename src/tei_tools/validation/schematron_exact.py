@@ -31,7 +31,8 @@ bound as a variable), and:
   (XPath 2.0 raises an error on more; both read an empty one as ``""``);
 - ``id()`` of one string: the same elements when every ``xml:id`` of the
   document is an ASCII NCName and it has no DTD (checked per document; else
-  undecided) — then both know the same IDs, Saxon without normalising.
+  undecided), every one unique and known to lxml as an ID (a repeated one
+  leaves lxml without its table of IDs) — then both know the same IDs.
 
 Not read: regular expressions (``matches``, ``tokenize``, ``replace``),
 sequences, ``let``/``for``/``some``/``if``, casts, arithmetic, ``*:name``,
@@ -441,11 +442,15 @@ def _elements(result: object) -> list[etree._Element] | None:
 
 def _ids_agree(tree: etree._ElementTree) -> bool:
     """Whether lxml's ``id()`` and Saxon's find the same elements on ``tree``: no
-    DTD, and every ``xml:id`` an NCName (neither normalises or drops one)."""
+    DTD, every ``xml:id`` an NCName (neither normalises or drops one), and lxml
+    knows each as an ID (a document with a repeated id is parsed without its
+    table of IDs: there lxml's ``id()`` finds nothing, Saxon's the first)."""
     if tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None:
         return False
     ids = tree.xpath("//@xml:id")
-    return isinstance(ids, list) and all(_NCNAME.fullmatch(str(v)) for v in ids)
+    if not isinstance(ids, list) or not all(_NCNAME.fullmatch(str(v)) for v in ids):
+        return False
+    return bool(tree.xpath("count(id(//@xml:id))") == len(ids))
 
 
 def exact_patterns(schema: SchematronSchema) -> tuple[ExactPattern | None, ...]:
