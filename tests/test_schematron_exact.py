@@ -105,6 +105,13 @@ CASES: dict[str, tuple[Rules, list[str]]] = {
     "attributes and a wildcard context": (
         [("tei:*[@when]", "assert", "not(@when = '') and not(@notBefore)", {})],
         ["<p when='1'/>", "<p when=''/>", "<date when='1' notBefore='2'/>", "<p/>"]),
+    "a position in the context (each parent's first, not the document's)": (
+        [("tei:item[1]", "report", "@n", {})],
+        ["<list><item/></list><list><item n='x'/></list>", "<list><item/><item n='x'/></list>"]),
+    "a first step owning an attribute, then more steps": (
+        [("tei:*[@type]/tei:hi", "assert", "@rend", {})],
+        ["<p type='a'><hi rend='b'/></p>", "<p type='a'><hi/></p>", "<p><hi/></p>",
+         "<div type='x'><p><hi/></p></div>"]),
 }
 """A translated construct → the rules of one pattern and small documents
 (``<TEI>`` bodies) on some of which it fires."""
