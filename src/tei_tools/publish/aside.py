@@ -48,9 +48,18 @@ reads, parses and imports before the fork, ~0.3); the text there too made the
 child 0.4 longer and the parent no shorter (the first compile in a processor
 carries its start-up, wherever it is); the records too changed nothing beyond
 the noise (±0.15)."""
-SHARED_IMPORTS = ("tei_tools.validation",)
-"""Modules both processes import (the parent to validate, the HTML's schema pages
-for the grammar's ODD): imported once, before the fork (~0.15 s CPU not paid twice)."""
+SHARED_IMPORTS: dict[str, tuple[str, ...]] = {
+    "": ("tei_tools.validation", "saxonche", "tei_tools.publish.html"),
+    "epub": ("tei_tools.publish.epub",),
+}
+"""Modules both processes import, by the format that needs them in the parent too
+("": any build that forks): imported once, before the fork, not paid twice (the
+parent imports them anyway; importing ``saxonche`` starts no processor and no
+thread). The validators (the parent to validate, the HTML's schema pages for the
+grammar's ODD: ~0.15 s CPU); Saxon's module (~0.02); the HTML's writer with the
+schema pages and the ODD cache (the parent runs its finishing step); the EPUB's
+writer (the HTML names its download from it; with it the records' header and the
+cover cache): measured with ``bench/critical_path.py``, the child's CPU −0.08 s."""
 PARENT_WORK = ("txt", "epub")
 """Formats whose Saxon work stays in the parent: with none of them and no
 validation, a second process would only add its own start."""
@@ -159,11 +168,13 @@ Job = Callable[[str], WriterOutput]
 """Writes one format (by name) in the child."""
 
 
-def start(names: tuple[str, ...], source: str, job: Job) -> Aside:
-    """Fork a child that runs ``job`` for each of ``names`` (formats of ``source``), in
-    order, and reports."""
-    for module in SHARED_IMPORTS:
-        importlib.import_module(module)
+def start(names: tuple[str, ...], source: str, job: Job, *,
+          formats: Collection[str] = ()) -> Aside:
+    """Fork a child that runs ``job`` for each of ``names`` (formats of ``source``, a
+    build of ``formats``), in order, and reports."""
+    for key in ("", *formats):
+        for module in SHARED_IMPORTS.get(key, ()):
+            importlib.import_module(module)
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()

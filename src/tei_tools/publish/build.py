@@ -174,7 +174,7 @@ def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path, options: Bui
         return registry.writer(name)(WriteContext(loaded, tmp / name, tmp, options, source.stem,
                                                   session))
 
-    return aside.start(names, str(source), job)
+    return aside.start(names, str(source), job, formats=options.formats)
 
 
 class _Tracker:
