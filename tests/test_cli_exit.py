@@ -3,7 +3,8 @@
 The program skips the interpreter's teardown once its command returned; proved
 here in fresh interpreters: the exit status is the command's, what was printed
 reaches the pipe, ``atexit`` hooks (a temporary folder's finaliser among them)
-still run, the objects are not torn down one by one, and with another Python thread still running nothing is cut short.
+still run, the objects are not torn down one by one, and with another Python
+thread still running nothing is cut short.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ run two stylesheets at once: on a machine with two cores or more,
 is parsed, *before* any Saxon processor exists in the process (a GraalVM
 isolate does not survive a fork), and the child writes the HTML
 (:data:`FORMATS`) into the build's temporary folder with a Saxon session of
-its own, while the parent validates and writes the text, the EPUB and the records.
+its own, while the parent validates and writes the text, the EPUB and the records
+(and, for a large document, the HTML's search page and index: :func:`split_html`).
 The parent then copies the HTML's downloads (its finishing step,
 :data:`tei_tools.publish.formats.FINISHERS`) and installs everything as a
 sequential build would: the files are byte-identical.
@@ -60,6 +61,22 @@ grammar's ODD: ~0.15 s CPU); Saxon's module (~0.02); the HTML's writer with the
 schema pages and the ODD cache (the parent runs its finishing step); the EPUB's
 writer (the HTML names its download from it; with it the records' header and the
 cover cache): measured with ``bench/critical_path.py``, the child's CPU −0.08 s."""
+SPLIT_HTML_AT = 500_000
+"""Bytes of a document from which the parent writes the HTML's search page and index
+(``html.SEARCH``) while the child writes the other pages: the HTML grows ~2 s CPU per
+MB against the text's and EPUB's ~1.6 together, so from about 1 MB the child is the
+longer (1 MB: 3.5 s CPU against the parent's 2.7; 10 MB: 25.2 against 16.9, measured
+with ``bench/critical_path.py``); the search part (~14 % of the HTML) balances them
+for a second compile of the HTML stylesheet in the parent (~0.3 s CPU, more than it
+saves at the edition's 0.15 MB)."""
+
+
+def split_html(size: int, names: Collection[str]) -> bool:
+    """Whether the parent writes the HTML's search part of a ``size``-byte document
+    whose ``names`` are written aside (:data:`SPLIT_HTML_AT`)."""
+    return "html" in names and size >= SPLIT_HTML_AT
+
+
 PARENT_WORK = ("txt", "epub")
 """Formats whose Saxon work stays in the parent: with none of them and no
 validation, a second process would only add its own start."""
