@@ -175,3 +175,57 @@ def test_automatic_means_a_core_is_idle(monkeypatch: pytest.MonkeyPatch, cores: 
     monkeypatch.setattr(aside, "cores", lambda: cores)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert aside.idle_core() is idle
+
+
+WAITING_HTML = """
+real = formats.writer("html")
+
+def html(ctx):
+    # the child ends only once the parent has copied the HTML's downloads
+    output = real(ctx)
+    import time
+    copied = ctx.out_dir / "downloads" / f"{ctx.basename}.txt"
+    deadline = time.monotonic() + 60
+    while not copied.is_file():
+        if time.monotonic() > deadline:
+            raise BuildError("the downloads were not copied while the HTML was written")
+        time.sleep(0.05)
+    return output
+formats.WRITERS["html"] = html
+"""
+
+
+def test_the_downloads_are_copied_while_the_child_writes(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    sequential = run(MINI, "-o", one, "-j", "1", "--no-validate")
+    beside = run(MINI, "-o", two, "-j", "2", "--no-validate", setup=WAITING_HTML)
+    assert sequential.returncode == beside.returncode == 0, beside.stderr
+    assert said(beside.stderr, two) == said(sequential.stderr, one)  # html said once, last
+    assert tree_digest(one) == tree_digest(two)
+    assert left_running(str(tmp_path)) == []
+
+
+SPLIT_HTML = """
+from tei_tools.publish import aside, html
+aside.SPLIT_HTML_AT = 0  # the search part in the parent even for a small document
+real_write = html.write
+
+def logged(ctx, pages=html.ALL):
+    with open(LOG, "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid()} {pages}\\n")
+    return real_write(ctx, pages)
+html.write = logged
+"""
+
+
+def test_the_html_split_between_the_processes_writes_the_same_files(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    sequential = run(MINI, "-o", one, "-j", "1", "-q")
+    log = tmp_path / "parts.log"
+    beside = run(MINI, "-o", two, "-j", "2", "-q", setup=SPLIT_HTML.replace("LOG", repr(str(log))))
+    assert sequential.returncode == beside.returncode == 0, beside.stderr
+    parts = dict(line.split()[::-1] for line in log.read_text().splitlines())
+    assert sorted(parts) == ["no-search", "search"] and parts["search"] != parts["no-search"]
+    assert tree_digest(one) == tree_digest(two)
+    assert {"html/search.html", "html/search-index.js"} <= tree_digest(two).keys()
+    assert left_running(str(tmp_path)) == []

@@ -1,3 +1,3 @@
-from tei_tools.cli import main
+from tei_tools.cli import run
 
-main()
+run()

@@ -22,7 +22,8 @@
   $reading (core), $downloads as xs:string* (hrefs of the files
   offered on the about page, e.g. 'downloads/taijiang-dangjian-2007.xml'),
   $with-search as xs:boolean (search page and index), $schema-doc as xs:string
-  (href of the schema's documentation, e.g. 'schema/index.html'; '' for none).
+  (href of the schema's documentation, e.g. 'schema/index.html'; '' for none),
+  $pages as xs:string (which pages a run writes: 'all', 'search', 'no-search').
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -40,6 +41,10 @@
   <xsl:include href="item-tei.xsl"/>
   <xsl:include href="citation.xsl"/>
 
+  <!-- Which pages this run writes (one build may run it twice, in two processes, and
+       get the same files): 'all'; 'search' the search page and its index only;
+       'no-search' every other page. -->
+  <xsl:param name="pages" as="xs:string" select="'all'"/>
   <xsl:param name="downloads" as="xs:string*" select="()"/>
   <xsl:param name="with-search" as="xs:boolean" select="true()"/>
   <!-- Is the plain text of each unit offered (downloads/items/{unit}.txt)? -->
@@ -61,18 +66,20 @@
        '无题')[. != ''][1]"/>
 
   <xsl:template match="/" as="item()*">
-    <xsl:call-template name="tt:index-page"/>
-    <xsl:for-each select="$tt:units">
-      <xsl:call-template name="tt:unit-page"/>
-      <xsl:call-template name="tt:item-tei"><xsl:with-param name="unit" select="."/></xsl:call-template>
-    </xsl:for-each>
-    <xsl:for-each select="$tt:registers">
-      <xsl:call-template name="tt:register-page">
-        <xsl:with-param name="register" select="."/>
-      </xsl:call-template>
-    </xsl:for-each>
-    <xsl:call-template name="tt:about-page"/>
-    <xsl:if test="$with-search">
+    <xsl:if test="$pages != 'search'">
+      <xsl:call-template name="tt:index-page"/>
+      <xsl:for-each select="$tt:units">
+        <xsl:call-template name="tt:unit-page"/>
+        <xsl:call-template name="tt:item-tei"><xsl:with-param name="unit" select="."/></xsl:call-template>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:registers">
+        <xsl:call-template name="tt:register-page">
+          <xsl:with-param name="register" select="."/>
+        </xsl:call-template>
+      </xsl:for-each>
+      <xsl:call-template name="tt:about-page"/>
+    </xsl:if>
+    <xsl:if test="$with-search and $pages != 'no-search'">
       <xsl:call-template name="tt:search-page"/>
     </xsl:if>
     <xsl:sequence select="string-join(($tt:units ! tt:unit-href(.)), ' ')"/>

@@ -6,7 +6,8 @@ run two stylesheets at once: on a machine with two cores or more,
 is parsed, *before* any Saxon processor exists in the process (a GraalVM
 isolate does not survive a fork), and the child writes the HTML
 (:data:`FORMATS`) into the build's temporary folder with a Saxon session of
-its own, while the parent validates and writes the text, the EPUB and the records.
+its own, while the parent validates and writes the text, the EPUB and the records
+(and, for a large document, the HTML's search page and index: :func:`split_html`).
 The parent then copies the HTML's downloads (its finishing step,
 :data:`tei_tools.publish.formats.FINISHERS`) and installs everything as a
 sequential build would: the files are byte-identical.
@@ -48,9 +49,34 @@ reads, parses and imports before the fork, ~0.3); the text there too made the
 child 0.4 longer and the parent no shorter (the first compile in a processor
 carries its start-up, wherever it is); the records too changed nothing beyond
 the noise (±0.15)."""
-SHARED_IMPORTS = ("tei_tools.validation",)
-"""Modules both processes import (the parent to validate, the HTML's schema pages
-for the grammar's ODD): imported once, before the fork (~0.15 s CPU not paid twice)."""
+SHARED_IMPORTS: dict[str, tuple[str, ...]] = {
+    "": ("tei_tools.validation", "saxonche", "tei_tools.publish.html"),
+    "epub": ("tei_tools.publish.epub",),
+}
+"""Modules both processes import, by the format that needs them in the parent too
+("": any build that forks): imported once, before the fork, not paid twice (the
+parent imports them anyway; importing ``saxonche`` starts no processor and no
+thread). The validators (the parent to validate, the HTML's schema pages for the
+grammar's ODD: ~0.15 s CPU); Saxon's module (~0.02); the HTML's writer with the
+schema pages and the ODD cache (the parent runs its finishing step); the EPUB's
+writer (the HTML names its download from it; with it the records' header and the
+cover cache): measured with ``bench/critical_path.py``, the child's CPU −0.08 s."""
+SPLIT_HTML_AT = 500_000
+"""Bytes of a document from which the parent writes the HTML's search page and index
+(``html.SEARCH``) while the child writes the other pages: the HTML grows ~2 s CPU per
+MB against the text's and EPUB's ~1.6 together, so from about 1 MB the child is the
+longer (1 MB: 3.5 s CPU against the parent's 2.7; 10 MB: 25.2 against 16.9, measured
+with ``bench/critical_path.py``); the search part (~14 % of the HTML) balances them
+for a second compile of the HTML stylesheet in the parent (~0.3 s CPU, more than it
+saves at the edition's 0.15 MB)."""
+
+
+def split_html(size: int, names: Collection[str]) -> bool:
+    """Whether the parent writes the HTML's search part of a ``size``-byte document
+    whose ``names`` are written aside (:data:`SPLIT_HTML_AT`)."""
+    return "html" in names and size >= SPLIT_HTML_AT
+
+
 PARENT_WORK = ("txt", "epub")
 """Formats whose Saxon work stays in the parent: with none of them and no
 validation, a second process would only add its own start."""
@@ -159,11 +185,13 @@ Job = Callable[[str], WriterOutput]
 """Writes one format (by name) in the child."""
 
 
-def start(names: tuple[str, ...], source: str, job: Job) -> Aside:
-    """Fork a child that runs ``job`` for each of ``names`` (formats of ``source``), in
-    order, and reports."""
-    for module in SHARED_IMPORTS:
-        importlib.import_module(module)
+def start(names: tuple[str, ...], source: str, job: Job, *,
+          formats: Collection[str] = ()) -> Aside:
+    """Fork a child that runs ``job`` for each of ``names`` (formats of ``source``, a
+    build of ``formats``), in order, and reports."""
+    for key in ("", *formats):
+        for module in SHARED_IMPORTS.get(key, ()):
+            importlib.import_module(module)
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()

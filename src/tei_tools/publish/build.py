@@ -23,7 +23,8 @@
 * **Two processes** where that helps (:mod:`tei_tools.publish.aside`): the HTML
   is written in a child forked right after the document is parsed, while this
   process validates and writes the others; then each format's finishing step
-  (the HTML's downloads) and the install, as in one process — the same files.
+  (the HTML's downloads: before the child is done when every other format is
+  written here) and the install, as in one process — the same files.
 * Progress goes to the optional ``progress`` callback, never to stdout.
 """
 
@@ -112,11 +113,13 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     is_tei = xmlio.is_tei_root(tree)
     tmp: Path | None = None
     beside: aside.Aside | None = None
+    split = False
     try:
         if is_tei and aside.usable(options, ordered, session_given=saxon is not None):
             tmp = _new_tmp(out_dir)
-            beside = _start_aside(source, tree, tmp, options,
-                                  tuple(n for n in ordered if n in aside.FORMATS))
+            names = tuple(n for n in ordered if n in aside.FORMATS)
+            split = aside.split_html(len(data), names)
+            beside = _start_aside(source, tree, tmp, options, names, split)
         session = saxon or SaxonSession()
         if options.validate:
             result.diagnostics = _validate(source, data, parsed, options, say, session)
@@ -137,7 +140,12 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
             ctx.out_dir.mkdir()
             tracker.written(name, registry.writer(name)(ctx), time.perf_counter() - t0)
         if beside is not None:
+            search = _search_part(tracker.contexts["html"]) if split else []
+            for name in _finish_ahead(beside.names):
+                tracker.finish(name)
             for name, (output, seconds) in beside.wait().items():
+                if name == "html":  # the pages' warnings in the order of one run
+                    output.warnings.extend(search)
                 tracker.written(name, output, seconds)
         for name in ordered:
             tracker.finish(name)
@@ -153,15 +161,33 @@ def build(source: Path, out_dir: Path, options: BuildOptions | None = None,
     return result
 
 
+def _finish_ahead(elsewhere: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats written aside whose finishing step this process can run before the
+    child is done: a finisher copies other formats' files into its own format's
+    folder (never what its writer writes), so with every other format written here it
+    need not wait (the HTML's downloads, off the critical path when the child is the
+    longer: at 1 MB ~0.27 s CPU, ``bench/critical_path.py``)."""
+    return elsewhere if len(elsewhere) == 1 else ()
+
+
 def _new_tmp(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # a fresh name per build: two builds into the same --out never share a folder
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
 
 
+def _search_part(ctx: WriteContext) -> list[str]:
+    """Write the HTML's search page and index here (the child writes the other
+    pages: :func:`tei_tools.publish.aside.split_html`); their warnings."""
+    from tei_tools.publish import html
+
+    return html.write(ctx, html.SEARCH).warnings
+
+
 def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path, options: BuildOptions,
-                 names: tuple[str, ...]) -> aside.Aside:
-    """Fork the child writing ``names`` into ``tmp`` with its own Saxon session."""
+                 names: tuple[str, ...], split: bool) -> aside.Aside:
+    """Fork the child writing ``names`` into ``tmp`` with its own Saxon session (``split``:
+    the HTML but its search part)."""
     for name in names:
         (tmp / name).mkdir()
     sessions: list[tuple[SaxonSession, Source]] = []
@@ -171,10 +197,14 @@ def _start_aside(source: Path, tree: etree._ElementTree, tmp: Path, options: Bui
             session = SaxonSession()
             sessions.append((session, session.load_source(source, tree)))
         session, loaded = sessions[0]
-        return registry.writer(name)(WriteContext(loaded, tmp / name, tmp, options, source.stem,
-                                                  session))
+        ctx = WriteContext(loaded, tmp / name, tmp, options, source.stem, session)
+        if split and name == "html":
+            from tei_tools.publish import html
 
-    return aside.start(names, str(source), job)
+            return html.write(ctx, html.NO_SEARCH)
+        return registry.writer(name)(ctx)
+
+    return aside.start(names, str(source), job, formats=options.formats)
 
 
 class _Tracker:
@@ -197,17 +227,19 @@ class _Tracker:
         self._outputs[name] = output, seconds
         if registry.finisher(name) is None:
             self._ready.add(name)
-            self._flush()
+        self._flush()
 
     def finish(self, name: str) -> None:
+        """Run ``name``'s finishing step (once; before or after it is written)."""
         finisher = registry.finisher(name)
-        if finisher is not None:
+        if finisher is not None and name not in self._ready:
             finisher(self.contexts[name])
             self._ready.add(name)
         self._flush()
 
     def _flush(self) -> None:
-        while self._pending and self._pending[0] in self._ready:
+        while (self._pending and self._pending[0] in self._ready
+               and self._pending[0] in self._outputs):
             self._report(self._pending.pop(0))
 
     def _report(self, name: str) -> None:

@@ -3,7 +3,8 @@
 Writers are imported when used, so one format's dependencies never stop
 another from building. A writer reads nothing another writer wrote: a format
 that offers other formats' files (the HTML's downloads) copies them in its
-finishing step (:data:`FINISHERS`), run once every format is written; so the
+finishing step (:data:`FINISHERS`), run once every other format is written (it
+writes into its own format's folder, never a file its writer writes); so the
 formats can be written in any order, or side by side
 (:mod:`tei_tools.publish.aside`).
 """
@@ -35,7 +36,8 @@ WRITERS: dict[str, Writer | str] = {
 FINISHERS: dict[str, Finisher | str] = {
     "html": "tei_tools.publish.html:add_downloads",
 }
-"""Format name → its finishing step, run in the build's process after every writer."""
+"""Format name → its finishing step, run in the build's process after every other writer
+(the HTML's: while the HTML is still being written in a second process, if it can)."""
 
 
 def check(name: str) -> None:

@@ -48,16 +48,29 @@ def item_texts(ctx: WriteContext) -> list[tuple[str, Path]]:
         if folder.is_dir() else []
 
 
-def write(ctx: WriteContext) -> WriterOutput:
-    """The pages, assets and schema pages (not the downloads: :func:`add_downloads`)."""
-    schema_index = schema_doc.write(ctx)
+ALL, SEARCH, NO_SEARCH = "all", "search", "no-search"
+"""Which pages a run of the stylesheet writes (its ``pages`` parameter): every page;
+the search page and its index; every other page. A build may write the site in two
+parts, one per process (:mod:`tei_tools.publish.aside`): the same files."""
+
+
+def write(ctx: WriteContext, pages: str = ALL) -> WriterOutput:
+    """The pages, assets and schema pages (not the downloads: :func:`add_downloads`);
+    ``pages`` :data:`SEARCH`: the search page and its index only, nothing else."""
+    if pages == SEARCH:  # the other part writes the schema pages
+        schema_index = schema_doc.INDEX if schema_doc.schema_odd(ctx) is not None else None
+    else:
+        schema_index = schema_doc.write(ctx)
     result = ctx.saxon.stylesheet(STYLESHEET).run(ctx.source, ctx.out_dir, {
+        "pages": pages,
         "reading": ctx.options.reading,
         "downloads": [href for href, _ in downloads(ctx)],
         # the text output writes one file per unit, the units the pages link from
         "item-texts": TEXT in ctx.options.formats,
         "schema-doc": schema_index or "",
     })
+    if pages == SEARCH:
+        return WriterOutput([], result.warnings)
     assets = ctx.out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name in ASSETS:
