@@ -31,16 +31,9 @@
   <xsl:include href="colophon.xsl"/>
   <xsl:include href="../html/citation.xsl"/>
 
-  <!-- Every member is serialised here (serialize() with one of these two
-       formats) and written as text: tei_tools.publish.epub captures the
-       result documents in memory and zips their strings, with no file
-       written and read back; written to files, the bytes are the same. -->
-  <xsl:variable name="tt:xhtml-format" as="map(xs:string, item())" select="map{
-    'method': 'xhtml', 'html-version': 5.0, 'encoding': 'UTF-8', 'indent': false(),
-    'omit-xml-declaration': false(), 'include-content-type': false()}"/>
-  <xsl:variable name="tt:opf-format" as="map(xs:string, item())" select="map{
-    'method': 'xml', 'encoding': 'UTF-8', 'indent': true(), 'omit-xml-declaration': false()}"/>
-  <xsl:output name="member" method="text" encoding="UTF-8"/>
+  <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
+    omit-xml-declaration="no" include-content-type="no"/>
+  <xsl:output name="opf" method="xml" encoding="UTF-8" indent="yes"/>
 
   <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
   <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
@@ -52,26 +45,20 @@
     <xsl:if test="empty($tt:epub-text)">
       <xsl:message terminate="yes" error-code="tt:EPUB-NO-TEXT">error: the document has no TEI text to publish</xsl:message>
     </xsl:if>
-    <xsl:variable name="package" as="element()"><xsl:call-template name="tt:package-document"/></xsl:variable>
-    <xsl:result-document href="EPUB/package.opf" format="member">
-      <xsl:value-of select="serialize($package, $tt:opf-format)"/>
+    <xsl:result-document href="EPUB/package.opf" format="opf">
+      <xsl:call-template name="tt:package-document"/>
     </xsl:result-document>
-    <xsl:variable name="nav" as="element()"><xsl:call-template name="tt:nav-document"/></xsl:variable>
-    <xsl:result-document href="EPUB/{$tt:nav-file}" format="member">
-      <xsl:value-of select="serialize($nav, $tt:xhtml-format)"/>
+    <xsl:result-document href="EPUB/{$tt:nav-file}" format="xhtml">
+      <xsl:call-template name="tt:nav-document"/>
     </xsl:result-document>
-    <xsl:variable name="ncx" as="element()"><xsl:call-template name="tt:ncx-document"/></xsl:variable>
-    <xsl:result-document href="EPUB/{$tt:ncx-file}" format="member">
-      <xsl:value-of select="serialize($ncx, $tt:opf-format)"/>
+    <xsl:result-document href="EPUB/{$tt:ncx-file}" format="opf">
+      <xsl:call-template name="tt:ncx-document"/>
     </xsl:result-document>
     <xsl:for-each select="$tt:chunks">
-      <xsl:variable name="page" as="element()">
+      <xsl:result-document href="EPUB/{?file}" format="xhtml">
         <xsl:call-template name="tt:content-document">
           <xsl:with-param name="chunk" select="."/>
         </xsl:call-template>
-      </xsl:variable>
-      <xsl:result-document href="EPUB/{?file}" format="member">
-        <xsl:value-of select="serialize($page, $tt:xhtml-format)"/>
       </xsl:result-document>
     </xsl:for-each>
   </xsl:template>

@@ -19,6 +19,7 @@ and leaves no broken EPUB at the output path.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,12 +84,15 @@ def write(source: Path | Source, out_dir: Path, *, name: str | None = None,
     identifier = identifier_for(source)
     description = describe(source.tree)
     cover = cover_of(description)  # drawn once per header, fonts and Pillow (kept in the cache)
-    # the members stay in memory (serialised by the stylesheet, captured): no
-    # temporary files to write, read back and delete
-    run = saxon.stylesheet(STYLESHEET).capture(source, {
-        "identifier": identifier, "description": description.summary,
-        "cover": COVER_HREF if cover.png else "", "cover-alt": cover.alt})
-    files = {path: text.encode("utf-8") for path, text in sorted(run.documents.items())}
+    with tempfile.TemporaryDirectory(prefix="tei-tools-epub-") as tmp:
+        work = Path(tmp)
+        run = saxon.stylesheet(STYLESHEET).run(source, work, {
+            "identifier": identifier, "description": description.summary,
+            "cover": COVER_HREF if cover.png else "", "cover-alt": cover.alt})
+        files = {
+            path.relative_to(work).as_posix(): path.read_bytes()
+            for path in sorted(work.rglob("*")) if path.is_file()
+        }
     warnings = list(run.warnings)
     if cover.png:
         files[f"{PACKAGE_DIR}/{COVER_HREF}"] = cover.png
