@@ -299,12 +299,16 @@ class Stylesheet:
                 # a clone with capture on for good: saxonche cannot turn capture off
                 # again once documents were taken (it crashes), so the writing
                 # executable stays as it is
-                clone = self._executable.clone()
-                clone.set_capture_result_documents(True, False)
-                self._capturing = clone
+                self._capturing = self._executable.clone()
             ex = self._capturing
-            principal, messages = self._transform(ex, source, CAPTURE_BASE, params)
-            documents = _documents(ex, source.name, self.name)
+            # (re)enabling capture empties the clone's map: without it, the documents
+            # of every earlier run would stay in it, and be given again
+            ex.set_capture_result_documents(True, False)
+            try:
+                principal, messages = self._transform(ex, source, CAPTURE_BASE, params)
+                documents = _documents(ex, source.name, self.name)
+            finally:
+                ex.set_capture_result_documents(True, False)  # Saxon's copies released now
         return CapturedRun(principal, messages, documents)
 
     def _check_owner(self, source: Source) -> None:
