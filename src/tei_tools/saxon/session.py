@@ -260,7 +260,7 @@ class Stylesheet:
         self.path = path
         self._owned = owned
         self._lock = threading.Lock()  # one executable is not re-entrant: parameters are state
-        self._capturing: object | None = None  # a clone of the executable, made by capture()
+        self._capturing: saxonche.PyXsltExecutable | None = None  # made by capture()
         compiler = owned.processor.new_xslt30_processor()
         try:
             # compiled inside a guard: a dynamic error comes back as data with
