@@ -199,6 +199,18 @@ def test_structural_check_finds_duplicate_ids_and_missing_fragments() -> None:
     assert not any("'#twice'" in p for p in problems)
 
 
+def test_structural_check_names_a_malformed_member_by_line_and_column() -> None:
+    files = dict(opened(built(MINI).path).data)
+    del files["mimetype"], files["META-INF/container.xml"]
+    name = "EPUB/text/02-preface.xhtml"
+    lines = files[name].count(b"\n")
+    files[name] = files[name].replace(b"</body>", b"<p>\n</body>")
+    problems = check_package(files, "EPUB/package.opf")
+    # first, then the links into it it can no longer resolve
+    assert re.fullmatch(rf"{name}:{lines + 2}:\d+: error: not well-formed XML: Opening and "
+                        r"ending tag mismatch: p line \d+ and body \[XML-SYNTAX\]", problems[0])
+
+
 @pytest.mark.parametrize("value", ["#a", "b.xhtml", "../text/c.xhtml#p%204", "d.xhtml?q=1#e",
                                    "//host/f#g", "h\ti.xhtml#j", "k#l#m", "", "#"])
 def test_reference_split_is_urlsplit(value: str) -> None:

@@ -6,7 +6,9 @@ what a bug in our XSLT or an unusual TEI document could break, so that
 :func:`tei_tools.publish.epub.write` refuses to write an EPUB instead of
 writing a broken one:
 
-* every file is well-formed XML (parsed by :mod:`tei_tools.xmlio`);
+* every file is well-formed XML (parsed by :func:`_parse`: these are our
+  own stylesheets' output, so the checks :mod:`tei_tools.xmlio` makes of a
+  user's file are not repeated; entities, DTDs and the network stay off);
 * the package document has its unique identifier, title, language and
   ``dcterms:modified``; every manifest item exists, every file is in the
   manifest, every spine ``idref`` names a manifest item;
@@ -27,7 +29,6 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from tei_tools import xmlio
 from tei_tools.errors import XmlInputError
 
 OPF = "http://www.idpf.org/2007/opf"
@@ -44,10 +45,29 @@ _LINKING = "//*[" + " or ".join(f"@{a}" for a in _LINKS) + "]"
 _NO_IDS: frozenset[str] = frozenset()
 
 
+_UNPLAIN = re.compile(r"[?\t\r\n]|^//")
+"""What only ``urlsplit`` splits right (a query, an authority, characters it strips)."""
+
+
+def _parse(data: bytes, name: str) -> etree._ElementTree:
+    """A member's tree; :class:`XmlInputError` (file:line:col) when it is not
+    well-formed. libxml2 as :mod:`tei_tools.xmlio` sets it up (no entity
+    expansion, no DTD, no network, deep trees), without its prescan."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+                             huge_tree=True, collect_ids=False)
+    try:
+        return etree.fromstring(data, parser, base_url=name).getroottree()
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        message = (exc.msg or "not well-formed").strip().split(", line ")[0]
+        raise XmlInputError(name, f"not well-formed XML: {message}", line=line, column=column,
+                            code="XML-SYNTAX") from None
+
+
 def _split(value: str) -> tuple[str, str]:
     """(path, fragment) of a reference without a scheme, as ``urlsplit`` gives
     them; the plain ``file#id`` and ``#id`` of our own links without it."""
-    if "?" in value or value.startswith("//") or any(c in value for c in "\t\r\n"):
+    if _UNPLAIN.search(value):
         parts = urlsplit(value)
         return parts.path, parts.fragment
     path, _, fragment = value.partition("#")
@@ -61,7 +81,7 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
     for name, data in files.items():
         if name.endswith((".opf", ".xhtml", ".xml")):
             try:
-                trees[name] = xmlio.parse_bytes(data, name)
+                trees[name] = _parse(data, name)
             except XmlInputError as exc:
                 problems.append(exc.located())
     if package_path not in trees:
