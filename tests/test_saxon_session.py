@@ -127,32 +127,3 @@ def test_the_guard_reads_its_own_message_only() -> None:
     assert messages == own and caught is not None
     assert (caught.code, caught.where, caught.description, caught.terminated) == \
         ("FORG0001", "b.xsl:4:9", "bad", False)
-
-
-def test_a_captured_run_writes_nothing_and_holds_what_run_writes(tmp_path: Path) -> None:
-    """``Stylesheet.capture`` keeps the result documents in memory: the same strings as
-    the files ``run`` writes (text method), keyed by the same relative paths, with the
-    same principal result; a later ``run`` of the same stylesheet still writes files."""
-    saxon = SaxonSession()
-    sheet = saxon.stylesheet(TEXT)
-    source = saxon.load_source(MINI)
-    captured = sheet.capture(source, {"basename": "m"})
-    written = sheet.run(source, tmp_path / "w", {"basename": "m"})
-    files = {f.relative_to(tmp_path / "w").as_posix(): f.read_bytes()
-             for f in sorted((tmp_path / "w").rglob("*")) if f.is_file()}
-    assert captured.principal == written.principal
-    assert len(files) > 1 and "m.txt" in files and any(n.startswith("items/") for n in files)
-    assert {n: t.encode("utf-8") for n, t in captured.documents.items()} == files
-    assert sorted(captured.principal.split()) == sorted(files)
-    again = sheet.capture(source, {"basename": "n"})  # parameters are not kept between runs
-    assert "n.txt" in again.documents and "m.txt" not in again.documents
-    assert not list(Path.cwd().glob("n.txt"))
-
-
-def test_a_captured_run_fails_as_one_located_line() -> None:
-    saxon = SaxonSession()
-    source = saxon.load_source(MINI)
-    with pytest.raises(BuildError, match=r"^\S*edition-mini.xml: error: text/text.xsl stopped: "
-                                         r"[^\n]*page-markers[^\n]*xs:boolean"):
-        saxon.stylesheet(TEXT).capture(source, {"basename": "m", "page-markers": "yes"})
-    assert saxon.stylesheet(TEXT).capture(source, {"basename": "m"}).documents  # usable after

@@ -8,7 +8,6 @@ one session, each executor worker process one of its own.
 
 from tei_tools.saxon.session import (
     HARDENING,
-    CapturedRun,
     ParamValue,
     RunResult,
     SaxonSession,
@@ -16,4 +15,4 @@ from tei_tools.saxon.session import (
     Stylesheet,
 )
 
-__all__ = ["HARDENING", "CapturedRun", "ParamValue", "RunResult", "SaxonSession", "Source", "Stylesheet"]
+__all__ = ["HARDENING", "ParamValue", "RunResult", "SaxonSession", "Source", "Stylesheet"]

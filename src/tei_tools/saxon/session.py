@@ -21,10 +21,6 @@ Usage::
   ``xs:boolean``, ``int`` → ``xs:integer``, ``str`` → ``xs:string``, a list or
   tuple of ``str`` → ``xs:string*``); ``xsl:result-document`` hrefs resolve
   against ``out_dir``. The principal result is returned as a string.
-* ``Stylesheet.capture`` runs it the same way but keeps the result documents
-  in memory instead of writing them (for stylesheets whose result documents
-  are text: the EPUB's serialised members, the text output's files): no file
-  is written, read back and deleted.
 * Every Saxon failure becomes a one-line :class:`~tei_tools.errors.BuildError`,
   never a Saxon traceback, and nothing goes to the terminal: see
   :mod:`tei_tools.saxon.guard` for how the place of a dynamic error is
@@ -48,7 +44,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -104,19 +99,6 @@ class RunResult:
     def warnings(self) -> list[str]:
         return [m.split(":", 1)[1].strip() for m in self.messages
                 if m.lower().startswith("warning:")]
-
-
-@dataclass(slots=True)
-class CapturedRun(RunResult):
-    """A run whose result documents were kept in memory (:meth:`Stylesheet.capture`)."""
-
-    documents: dict[str, str] = field(default_factory=dict)
-    """Path relative to the output base (``"EPUB/package.opf"``) → the string value of
-    the result document (what the text output method writes), in Saxon's order."""
-
-
-CAPTURE_BASE = "file:///tei-tools-captured/"
-"""The base output URI of a captured run: hrefs resolve against it, nothing is written there."""
 
 
 class _Processor:
@@ -260,7 +242,6 @@ class Stylesheet:
         self.path = path
         self._owned = owned
         self._lock = threading.Lock()  # one executable is not re-entrant: parameters are state
-        self._capturing: saxonche.PyXsltExecutable | None = None  # made by capture()
         compiler = owned.processor.new_xslt30_processor()
         try:
             # compiled inside a guard: a dynamic error comes back as data with
@@ -280,62 +261,28 @@ class Stylesheet:
     def run(self, source: Source, out_dir: Path,
             params: Mapping[str, ParamValue] | None = None) -> RunResult:
         """Transform ``source``; result documents are written under ``out_dir``."""
-        self._check_owner(source)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            principal, messages = self._transform(self._executable, source,
-                                                  out_dir.resolve().as_uri() + "/", params)
-        return RunResult(principal, messages)
-
-    def capture(self, source: Source,
-                params: Mapping[str, ParamValue] | None = None) -> CapturedRun:
-        """Transform ``source`` keeping every result document in memory as its string
-        value (``CapturedRun.documents``), keyed by its href resolved against an
-        empty base; nothing is written. For result documents written with the text
-        method, the string is exactly what :meth:`run` would write (UTF-8)."""
-        self._check_owner(source)
-        with self._lock:
-            if self._capturing is None:
-                # a clone with capture on for good: saxonche cannot turn capture off
-                # again once documents were taken (it crashes), so the writing
-                # executable stays as it is
-                self._capturing = self._executable.clone()
-            ex = self._capturing
-            # (re)enabling capture empties the clone's map: without it, the documents
-            # of every earlier run would stay in it, and be given again
-            ex.set_capture_result_documents(True, False)
-            try:
-                principal, messages = self._transform(ex, source, CAPTURE_BASE, params)
-                documents = _documents(ex, source.name, self.name)
-            finally:
-                ex.set_capture_result_documents(True, False)  # Saxon's copies released now
-        return CapturedRun(principal, messages, documents)
-
-    def _check_owner(self, source: Source) -> None:
         if source.owner is not self._owned:
             raise BuildError(f"{source.name}: error: {self.name}: the document was loaded by "
                              "another Saxon session")
-
-    def _transform(self, ex: saxonche.PyXsltExecutable, source: Source, base_uri: str,
-                   params: Mapping[str, ParamValue] | None) -> tuple[str, list[str]]:
-        """One run of ``ex`` (the caller holds the lock): the principal result and the
-        messages, or a :class:`BuildError`."""
         proc = self._owned.processor
-        ex.clear_parameters()
-        ex.clear_xsl_messages()
-        ex.set_save_xsl_message(True)
-        # saxonche does not own the values it is given: keep them alive
-        # for the whole run (a dropped item makes the run crash).
-        keep: list[object] = []
-        for key, value in (params or {}).items():
-            ex.set_parameter(key, _xdm(proc, key, value, keep))
-        ex.set_base_output_uri(base_uri)
-        try:
-            principal = ex.transform_to_string(xdm_node=source.node) or ""
-            failure: BaseException | None = None
-        except Exception as exc:  # an error the guard could not catch (a global variable)
-            failure = exc
-        said = _messages(ex)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            ex = self._executable
+            ex.clear_parameters()
+            ex.clear_xsl_messages()
+            ex.set_save_xsl_message(True)
+            # saxonche does not own the values it is given: keep them alive
+            # for the whole run (a dropped item makes the run crash).
+            keep: list[object] = []
+            for key, value in (params or {}).items():
+                ex.set_parameter(key, _xdm(proc, key, value, keep))
+            ex.set_base_output_uri(out_dir.resolve().as_uri() + "/")
+            try:
+                principal = ex.transform_to_string(xdm_node=source.node) or ""
+                failure: BaseException | None = None
+            except Exception as exc:  # an error the guard could not catch (a global variable)
+                failure = exc
+            said = _messages(ex)
         messages, caught = guard.split(said)
         if failure is not None or caught is not None:
             detail = messages[-1] if messages and (caught is None or caught.terminated) else (
@@ -344,23 +291,7 @@ class Stylesheet:
             raise BuildError(f"{source.name}: error: {self.name} stopped: {detail}{where}")
         if principal.startswith("<?xml"):
             principal = principal.split("?>", 1)[1]
-        return principal.strip(), messages
-
-
-def _documents(ex: saxonche.PyXsltExecutable, source_name: str,
-               sheet_name: str) -> dict[str, str]:
-    """The result documents ``ex`` captured, as strings keyed by their path relative
-    to :data:`CAPTURE_BASE` (read whole here: saxonche's values are not kept)."""
-    base = urlsplit(CAPTURE_BASE).path
-    documents: dict[str, str] = {}
-    for uri, value in (ex.get_result_documents() or {}).items():
-        path = unquote(urlsplit(uri).path)
-        relative = path[len(base):] if path.startswith(base) else ""
-        if not relative or ".." in relative.split("/"):
-            raise BuildError(f"{source_name}: error: {sheet_name}: a result document outside "
-                             f"the output folder ({uri})")
-        documents[relative] = value.head.string_value if value.size else ""
-    return documents
+        return RunResult(principal.strip(), messages)
 
 
 def _xdm(proc: saxonche.PySaxonProcessor, key: str, value: ParamValue,
