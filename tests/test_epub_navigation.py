@@ -266,3 +266,31 @@ def test_index_names_each_place_once(book) -> None:
     refs = [r for refs in tei.xpath("//t:text//@ref", namespaces={"t": xmlio.TEI_NS}) for r in refs.split()]
     repeated = len(refs) - len(set(refs))
     assert counted > 0 or repeated == 0, "several mentions on one page are counted"
+
+
+def test_register_locators_are_the_pages_of_the_mentions(book) -> None:
+    """Each entry's locators are the pages (the last page break of the text before a
+    mention) of its mentions, each page once, in the order of the text; a mention
+    before the first page break is located by its chunk's title instead."""
+    tei = xmlio.parse_file(book.source)
+    expected: dict[str, list[str | None]] = {}
+    page: str | None = None
+    for element in tei.xpath("/*/t:text", namespaces={"t": xmlio.TEI_NS})[0].iter():
+        if element.tag == f"{{{xmlio.TEI_NS}}}pb":
+            page = f"第{' '.join((element.get('n') or '').split())}页"
+        for ref in (element.get("ref") or "").split():
+            seen = expected.setdefault(ref.lstrip("#"), [])
+            if page not in seen:
+                seen.append(page)
+    index = book.xml("EPUB/text/registers.xhtml").getroot()
+    shown: dict[str, list[str]] = {}
+    current = ""
+    for child in index.xpath("//h:dl/*", namespaces=NS):
+        if child.tag == f"{{{XHTML}}}dt":
+            current = child.get("id")
+        elif "locators" in (child.get("class") or ""):
+            shown[current] = [a.text for a in child.xpath(".//h:a", namespaces=NS)]
+    assert shown and sum(label.startswith("第") for v in shown.values() for label in v) > 5
+    for entry, labels in shown.items():
+        pages = [label for label in labels if label.startswith("第")]
+        assert pages == [p for p in expected[entry] if p is not None], entry

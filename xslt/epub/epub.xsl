@@ -37,7 +37,14 @@
 
   <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
   <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
-  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="tt:page"/>
+
+  <!-- The page a node stands on: the last tei:pb of a text before it (what
+       preceding::tei:pb[ancestor::tei:text][1] finds, computed in one pass
+       instead of one walk back per register mention). -->
+  <xsl:accumulator name="tt:page" as="element(tei:pb)?" initial-value="()">
+    <xsl:accumulator-rule match="tei:pb[ancestor::tei:text]" select="."/>
+  </xsl:accumulator>
 
   <xsl:variable name="tt:nav-title" as="xs:string" select="'目次'"/>
 
@@ -191,7 +198,7 @@
   <!-- A mention's locator: the printed page it stands on, else its chunk title. -->
   <xsl:function name="tt:locator" as="xs:string">
     <xsl:param name="mention" as="element()"/>
-    <xsl:variable name="pb" as="element(tei:pb)?" select="$mention/preceding::tei:pb[ancestor::tei:text][1]"/>
+    <xsl:variable name="pb" as="element(tei:pb)?" select="$mention/accumulator-before('tt:page')"/>
     <xsl:sequence select="if ($pb) then '第' || tt:page-label($pb) || '页'
       else ($tt:chunks[?file = tt:file-of($mention)]?title, '正文')[1]"/>
   </xsl:function>
