@@ -12,22 +12,34 @@
             no figure descriptions, no gap descriptions): titles, search
             index, register contexts, sort keys.
     note    the body of a note (called by the layer where it lists notes).
+    tt:content  the content of a node a hook wraps (see Hooks).
+    tt:other    the branches of a choice not shown (a hook's other reading).
 
   Hooks (named templates; the defaults here just pass the content through,
-  a layer overrides them by import precedence):
-    tt:block       ($node, $class, $content)   a block (div, list, lg, figure…)
-    tt:paragraph   ($node, $content)           p, ab (default: tt:block)
-    tt:heading     ($node, $level, $content)   head (level = div depth; default: tt:block)
-    tt:inline      ($node, $class, $content)   hi, title, foreign, term, q…
-    tt:mention     ($node, $entry, $content)   persName/orgName/… with @ref
+  a layer overrides them by import precedence). A hook is given the node and
+  what the core computed for it, never its content as a value: where it
+  places the content it writes it straight to its result with
+      <xsl:apply-templates select="$node" mode="tt:content"/>
+  (the rendering of what the node holds, as the core defines it: its
+  children, the shown branch of a choice, a pointer's label, an example's
+  markup), so the text is built once, not copied into every level above it.
+  A layer that needs the content as a value (a string, a test) computes it
+  there, locally.
+    tt:block       ($node, $class)             a block (div, list, lg, figure…)
+    tt:paragraph   ($node)                     p, ab (default: tt:block)
+    tt:heading     ($node, $level)             head (level = div depth; default: tt:block)
+    tt:inline      ($node, $class)             hi, title, foreign, term, q…
+    tt:mention     ($node, $entry)             persName/orgName/… with @ref
     tt:page-break  ($node, $anchor)            pb (anchor "p4" for n="4")
     tt:line-break  ($node)                     lb, cb
-    tt:correction  ($node, $shown, $other, $label)  choice, sic/corr, reg/orig…
+    tt:correction  ($node, $label)             choice, sic/corr, reg/orig…: mode
+                                               tt:content is the shown reading,
+                                               mode tt:other the other branches
     tt:gap         ($node, $label)             gap (label from reason + desc)
-    tt:supplied    ($node, $label, $content)   supplied
+    tt:supplied    ($node, $label)             supplied
     tt:note-anchor ($node, $number)            note (inline position)
-    tt:link        ($node, $href, $content)    ref, ptr (href is safe or empty)
-    tt:unknown     ($node, $is-block, $content) an element the core does not know
+    tt:link        ($node, $href)              ref, ptr (href is safe or empty)
+    tt:unknown     ($node, $is-block)          an element the core does not know
   and the functions tt:internal-href($target), tt:local-href($target) and
   the variable $tt:relative-links (what tt:href links to, notes.xsl).
 
@@ -56,45 +68,47 @@
   <xsl:mode name="render" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="plain" on-no-match="text-only-copy" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="note" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
+  <xsl:mode name="tt:content" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode name="tt:other" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- What a hook wraps: the node's children in the reading (the element
+       kinds whose content is something else have their own tt:content
+       templates beside their render templates). -->
+  <xsl:template match="*" mode="tt:content" priority="-1" as="item()*">
+    <xsl:apply-templates mode="render"/>
+  </xsl:template>
 
   <!-- ===== Hook defaults (format-neutral: content passes through) ===== -->
   <xsl:template name="tt:block" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <!-- A paragraph and a head are blocks unless the layer says otherwise. -->
   <xsl:template name="tt:paragraph" as="item()*">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:call-template name="tt:block">
       <xsl:with-param name="node" select="$node"/>
       <xsl:with-param name="class" select="local-name($node)"/>
-      <xsl:with-param name="content" select="$content"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template name="tt:heading" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="level" as="xs:integer"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:call-template name="tt:block">
       <xsl:with-param name="node" select="$node"/>
       <xsl:with-param name="class" select="'head'"/>
-      <xsl:with-param name="content" select="$content"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template name="tt:inline" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <xsl:template name="tt:mention" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="entry" as="element()?"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <xsl:template name="tt:page-break" as="item()*">
     <xsl:param name="node" as="element()"/>
@@ -105,10 +119,8 @@
   </xsl:template>
   <xsl:template name="tt:correction" as="item()*">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="shown" as="item()*"/>
-    <xsl:param name="other" as="item()*"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:sequence select="$shown"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <xsl:template name="tt:gap" as="item()*">
     <xsl:param name="node" as="element()"/>
@@ -118,8 +130,7 @@
   <xsl:template name="tt:supplied" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <xsl:template name="tt:note-anchor" as="item()*">
     <xsl:param name="node" as="element()"/>
@@ -128,14 +139,12 @@
   <xsl:template name="tt:link" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="href" as="xs:string?"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
   <xsl:template name="tt:unknown" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="is-block" as="xs:boolean"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$content"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
 
 </xsl:stylesheet>

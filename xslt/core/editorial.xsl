@@ -37,14 +37,20 @@
 
   <xsl:template match="tei:choice | tei:app" mode="render" as="item()*">
     <xsl:variable name="shown" as="element()?" select="tt:shown-branch(.)"/>
-    <xsl:variable name="other" as="element()*" select="* except $shown"/>
     <xsl:call-template name="tt:correction">
       <xsl:with-param name="node" select="."/>
-      <xsl:with-param name="shown" as="item()*"><xsl:apply-templates select="$shown/node()" mode="render"/></xsl:with-param>
-      <xsl:with-param name="other" as="item()*"><xsl:apply-templates select="$other/node()" mode="render"/></xsl:with-param>
-      <xsl:with-param name="label" select="tt:correction-label($shown, $other)"/>
+      <xsl:with-param name="label" select="tt:correction-label($shown, * except $shown)"/>
     </xsl:call-template>
   </xsl:template>
+  <!-- A correction's content is the shown reading; mode tt:other its other
+       branches (none for a correction without its original). -->
+  <xsl:template match="tei:choice | tei:app" mode="tt:content" as="item()*">
+    <xsl:apply-templates select="tt:shown-branch(.)/node()" mode="render"/>
+  </xsl:template>
+  <xsl:template match="tei:choice | tei:app" mode="tt:other" as="item()*">
+    <xsl:apply-templates select="(* except tt:shown-branch(.))/node()" mode="render"/>
+  </xsl:template>
+  <xsl:template match="tei:corr" mode="tt:other" as="empty-sequence()"/>
 
   <!-- In the header a choice declares a normalisation (e.g. the punctuation
        map of editorialDecl): both sides are shown, "「,」→「，」", never a reading. -->
@@ -61,8 +67,6 @@
   <xsl:template match="tei:corr[not(parent::tei:choice)]" mode="render" as="item()*">
     <xsl:call-template name="tt:correction">
       <xsl:with-param name="node" select="."/>
-      <xsl:with-param name="shown" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
-      <xsl:with-param name="other" select="()"/>
       <xsl:with-param name="label" select="'编者校改'"/>
     </xsl:call-template>
   </xsl:template>
@@ -71,7 +75,6 @@
     <xsl:call-template name="tt:supplied">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="label" select="tt:supplied-label(.)"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 

@@ -25,7 +25,6 @@
     <xsl:call-template name="tt:unknown">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="is-block" select="$block"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 

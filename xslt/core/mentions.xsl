@@ -63,16 +63,37 @@
   <xsl:function name="tt:context" as="map(xs:string, xs:string)">
     <xsl:param name="m" as="element()"/>
     <xsl:variable name="texts" as="text()*" select="tt:reading-texts(tt:context-block($m))"/>
-    <xsl:variable name="before" as="xs:string"
-        select="replace(replace(string-join($texts[. &lt;&lt; $m]), '\s+', ' '), '^ ', '')"/>
-    <xsl:variable name="after" as="xs:string"
-        select="replace(replace(string-join($texts[. >> $m] except $m//text()), '\s+', ' '), ' $', '')"/>
-    <xsl:variable name="w" as="xs:integer" select="$tt:context-width"/>
     <xsl:sequence select="map{
-        'before': if (string-length($before) > $w)
-                  then '…' || substring($before, string-length($before) - $w + 1) else $before,
+        'before': tt:context-side(string-join($texts[. &lt;&lt; $m]), true()),
         'text': tt:plain($m),
-        'after': if (string-length($after) > $w) then substring($after, 1, $w) || '…' else $after}"/>
+        'after': tt:context-side(string-join($texts[. >> $m] except $m//text()), false())}"/>
+  </xsl:function>
+
+  <!-- One side of a context: whitespace collapsed, the space away from the
+       mention dropped, cut to $tt:context-width characters next to the
+       mention with "…" where it was cut. A long side is collapsed from its
+       4 × width characters next to the mention only: collapsing is local, so
+       when those give more than width + 1 characters, the width next to the
+       mention and the cut are those of the whole side (a run of whitespace
+       across the boundary is one space either way). -->
+  <xsl:function name="tt:context-side" as="xs:string">
+    <xsl:param name="raw" as="xs:string"/>
+    <xsl:param name="before" as="xs:boolean"/>
+    <xsl:variable name="w" as="xs:integer" select="$tt:context-width"/>
+    <xsl:variable name="n" as="xs:integer" select="string-length($raw)"/>
+    <xsl:variable name="near" as="xs:string" select="
+        if ($n le 4 * $w) then ''
+        else replace(if ($before) then substring($raw, $n - 4 * $w + 1) else substring($raw, 1, 4 * $w), '\s+', ' ')"/>
+    <xsl:variable name="side" as="xs:string" select="
+        if (string-length($near) gt $w + 1) then ''
+        else if ($before) then replace(replace($raw, '\s+', ' '), '^ ', '')
+        else replace(replace($raw, '\s+', ' '), ' $', '')"/>
+    <xsl:sequence select="
+        if (string-length($near) gt $w + 1)
+          then (if ($before) then '…' || substring($near, string-length($near) - $w + 1) else substring($near, 1, $w) || '…')
+        else if (string-length($side) le $w) then $side
+        else if ($before) then '…' || substring($side, string-length($side) - $w + 1)
+        else substring($side, 1, $w) || '…'"/>
   </xsl:function>
 
   <!-- The type of a register entry, from the register it belongs to. -->

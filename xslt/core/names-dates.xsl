@@ -15,20 +15,17 @@
       | tei:surname | tei:genName | tei:nameLink | tei:settlement | tei:district | tei:region
       | tei:country | tei:bloc | tei:geog | tei:date | tei:time" mode="render" as="item()*">
     <xsl:variable name="entry" as="element()?" select="tt:entry-of(.)"/>
-    <xsl:variable name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="exists($entry)">
         <xsl:call-template name="tt:mention">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="entry" select="$entry"/>
-          <xsl:with-param name="content" select="$content"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:inline">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="local-name() || (if (self::tei:title and @level) then ' title-' || replace(@level, '[^a-z]', '') else '')"/>
-          <xsl:with-param name="content" select="$content"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>

@@ -88,20 +88,20 @@
     <xsl:call-template name="tt:link">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="href" select="tt:href(tokenize(normalize-space(@target), ' ')[1])"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:ptr" mode="render" as="item()*">
-    <xsl:variable name="target" as="element()?" select="tt:targets(@target)[1]"/>
     <xsl:call-template name="tt:link">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="href" select="tt:href(tokenize(normalize-space(@target), ' ')[1])"/>
-      <xsl:with-param name="content" as="item()*">
-        <xsl:value-of select="if ($target/tei:head) then tt:plain($target/tei:head[1])
-                              else if ($target) then tt:id($target) else normalize-space(@target)"/>
-      </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+  <!-- A pointer shows its target's head, else the target's id, else the pointer. -->
+  <xsl:template match="tei:ptr" mode="tt:content" as="item()*">
+    <xsl:variable name="target" as="element()?" select="tt:targets(@target)[1]"/>
+    <xsl:value-of select="if ($target/tei:head) then tt:plain($target/tei:head[1])
+                          else if ($target) then tt:id($target) else normalize-space(@target)"/>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -42,7 +42,6 @@
     <xsl:call-template name="tt:inline">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="class" select="'figdesc'"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -50,8 +49,11 @@
     <xsl:call-template name="tt:inline">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="class" select="'graphic'"/>
-      <xsl:with-param name="content" as="item()*"><xsl:value-of select="'〔图像〕'"/><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:graphic | tei:media" mode="tt:content" as="item()*">
+    <xsl:value-of select="'〔图像〕'"/>
+    <xsl:apply-templates mode="render"/>
   </xsl:template>
 
   <!-- Items of a list carry an optional label as a sibling. -->
@@ -59,7 +61,6 @@
     <xsl:call-template name="tt:inline">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="class" select="'label'"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -70,7 +71,6 @@
         <xsl:call-template name="tt:heading">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="level" select="tt:heading-level(.)"/>
-          <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
@@ -91,7 +91,6 @@
       <xsl:otherwise>
         <xsl:call-template name="tt:paragraph">
           <xsl:with-param name="node" select="."/>
-          <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
@@ -104,14 +103,12 @@
         <xsl:call-template name="tt:block">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="'quote'"/>
-          <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:inline">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="local-name()"/>
-          <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
@@ -135,7 +132,6 @@
     <xsl:call-template name="tt:inline">
       <xsl:with-param name="node" select="."/>
       <xsl:with-param name="class" select="local-name() || (if (@rend) then ' rend-' || replace(normalize-space(@rend), '[^A-Za-z0-9\-]', '') else '')"/>
-      <xsl:with-param name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -163,45 +159,42 @@
 
   <!-- An example of encoding (TEI Examples namespace): shown as its markup. -->
   <xsl:template match="*:egXML" mode="render" as="item()*">
-    <xsl:variable name="code" as="xs:string" select="string-join(node() ! (
-        if (. instance of element()) then serialize(., map{'method': 'xml', 'indent': false()}) else string(.)))"/>
-    <xsl:variable name="trimmed" as="xs:string" select="replace(replace(replace($code,
-        ' xmlns=&quot;http://www.tei-c.org/ns/Examples&quot;', ''), '^\s*\n', ''), '\s+$', '')"/>
     <xsl:choose>
       <xsl:when test="tt:in-phrasing(.)">
         <xsl:call-template name="tt:inline">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="'egXML'"/>
-          <xsl:with-param name="content" select="$trimmed"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:block">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="'egXML'"/>
-          <xsl:with-param name="content" select="$trimmed"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+  <xsl:template match="*:egXML" mode="tt:content" as="xs:string">
+    <xsl:variable name="code" as="xs:string" select="string-join(node() ! (
+        if (. instance of element()) then serialize(., map{'method': 'xml', 'indent': false()}) else string(.)))"/>
+    <xsl:sequence select="replace(replace(replace($code,
+        ' xmlns=&quot;http://www.tei-c.org/ns/Examples&quot;', ''), '^\s*\n', ''), '\s+$', '')"/>
   </xsl:template>
 
   <!-- Block where the output allows one, else inline, with the same class. -->
   <xsl:template name="tt:block-or-inline" as="item()*">
     <xsl:param name="class" as="xs:string"/>
-    <xsl:variable name="content" as="item()*"><xsl:apply-templates mode="render"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="tt:in-phrasing(.)">
         <xsl:call-template name="tt:inline">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="'block ' || $class"/>
-          <xsl:with-param name="content" select="$content"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:block">
           <xsl:with-param name="node" select="."/>
           <xsl:with-param name="class" select="$class"/>
-          <xsl:with-param name="content" select="$content"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>

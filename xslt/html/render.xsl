@@ -13,8 +13,9 @@
     $tt:ext                                  file extension of pages ('.html')
   and any hook template (tt:block, tt:paragraph, tt:heading, tt:inline,
   tt:mention, tt:page-break, tt:line-break, tt:correction, tt:gap,
-  tt:supplied, tt:note-anchor, tt:link, tt:unknown) or tt:notes (the list of
-  a unit's notes), tt:cite-control (the per-paragraph citation link).
+  tt:supplied, tt:note-anchor, tt:link, tt:unknown; each writes its node's
+  content with mode tt:content, core.xsl) or tt:notes (the list of a unit's
+  notes), tt:cite-control (the per-paragraph citation link).
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -93,7 +94,6 @@
   <xsl:template name="tt:block" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:variable name="kind" as="xs:string" select="tokenize($class, ' ')[1]"/>
     <xsl:variable name="name" as="xs:string" select="
         if ($kind = 'list' and empty($node/*[not(self::tei:item)])) then 'ul'
@@ -106,19 +106,18 @@
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="$class"/>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
   <xsl:template name="tt:paragraph" as="element()">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'para'"/>
       <xsl:call-template name="tt:cite-control"><xsl:with-param name="node" select="$node"/></xsl:call-template>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
@@ -131,23 +130,21 @@
   <xsl:template name="tt:heading" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="level" as="xs:integer"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:element name="h{$level}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
   <xsl:template name="tt:inline" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:element name="{if ($node/self::tei:title) then 'cite' else if ($class = 'egXML') then 'code' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="$class"/>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
@@ -167,7 +164,6 @@
   <xsl:template name="tt:mention" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="entry" as="element()?"/>
-    <xsl:param name="content" as="item()*"/>
     <!-- [register, title, href] of the entry -->
     <xsl:variable name="link" as="array(xs:string)" select="
         ($entry ! $tt:entry-links(generate-id(.)), tt:entry-link($entry))[1]"/>
@@ -181,7 +177,7 @@
         <xsl:attribute name="href" select="$link(3)"/>
       </xsl:if>
       <xsl:attribute name="title" select="$title"/>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
@@ -206,14 +202,20 @@
 
   <xsl:template name="tt:correction" as="element()">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="shown" as="item()*"/>
-    <xsl:param name="other" as="item()*"/>
     <xsl:param name="label" as="xs:string"/>
     <span class="choice" title="{$label}" tabindex="0">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
-      <span class="reading"><xsl:sequence select="$shown"/></span>
-      <xsl:if test="exists($other)"><span class="alt"><xsl:sequence select="$other"/></span></xsl:if>
+      <span class="reading"><xsl:apply-templates select="$node" mode="tt:content"/></span>
+      <xsl:call-template name="tt:other-reading"><xsl:with-param name="node" select="$node"/></xsl:call-template>
     </span>
+  </xsl:template>
+
+  <!-- The other reading of a correction, where it renders to something (a
+       value here: its emptiness decides the span; a choice's branches are short). -->
+  <xsl:template name="tt:other-reading" as="element()?">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="other" as="item()*"><xsl:apply-templates select="$node" mode="tt:other"/></xsl:variable>
+    <xsl:if test="exists($other)"><span class="alt"><xsl:sequence select="$other"/></span></xsl:if>
   </xsl:template>
 
   <xsl:template name="tt:gap" as="element()">
@@ -231,10 +233,9 @@
   <xsl:template name="tt:supplied" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <span class="supplied" title="{$label}">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </span>
   </xsl:template>
 
@@ -274,13 +275,12 @@
   <xsl:template name="tt:link" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="href" as="xs:string?"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:choose>
       <xsl:when test="exists($href) and not(tt:in-link($node))">
         <a href="{$href}" class="ref{if (matches($href, '^(https?|mailto):')) then ' external' else ''}">
           <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
           <xsl:if test="matches($href, '^https?:')"><xsl:attribute name="rel" select="'noopener noreferrer'"/></xsl:if>
-          <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$node" mode="tt:content"/>
         </a>
       </xsl:when>
       <xsl:otherwise>
@@ -289,7 +289,7 @@
           <xsl:if test="empty($href) and normalize-space($node/@target) != ''">
             <xsl:attribute name="title" select="'链接目标未启用：' || normalize-space($node/@target)"/>
           </xsl:if>
-          <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$node" mode="tt:content"/>
         </span>
       </xsl:otherwise>
     </xsl:choose>
@@ -298,11 +298,10 @@
   <xsl:template name="tt:unknown" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="is-block" as="xs:boolean"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:element name="{if ($is-block) then 'div' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="'tei-unknown tei-' || replace(local-name($node), '[^A-Za-z0-9\-]', '')"/>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 

@@ -34,14 +34,12 @@
 
   <xsl:template name="tt:correction" as="element()">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="shown" as="item()*"/>
-    <xsl:param name="other" as="item()*"/>
     <xsl:param name="label" as="xs:string"/>
     <xsl:variable name="note-id" as="xs:string" select="tt:anchor($node) || '-label'"/>
     <span class="choice" tabindex="0" aria-describedby="{$note-id}">
       <xsl:call-template name="tt:id-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
-      <span class="reading"><xsl:sequence select="$shown"/></span>
-      <xsl:if test="exists($other)"><span class="alt"><xsl:sequence select="$other"/></span></xsl:if>
+      <span class="reading"><xsl:apply-templates select="$node" mode="tt:content"/></span>
+      <xsl:call-template name="tt:other-reading"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <span class="choice-label" id="{$note-id}">{$label}</span>
     </span>
   </xsl:template>
@@ -58,7 +56,6 @@
 
   <xsl:template name="tt:paragraph" as="element()">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:variable name="run-in" as="element()?" select="$node/preceding-sibling::*[1][self::tei:head][tt:is-run-in(.)]"/>
     <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
       <xsl:attribute name="id" select="tt:anchor($node)"/>
@@ -69,7 +66,7 @@
         <span class="run-in{if (tokenize(@rend) = 'bold') then ' rend-bold' else ''}" role="heading"
             aria-level="{tt:heading-level(.)}" id="{tt:anchor(.)}"><xsl:apply-templates mode="render"/></span>
       </xsl:for-each>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 
@@ -82,7 +79,6 @@
   <xsl:template name="tt:inline" as="element()">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <xsl:variable name="datetime" as="xs:string?" select="$node[self::tei:date or self::tei:time] ! tt:html-datetime(.)"/>
     <xsl:element name="{if ($node/self::tei:title) then 'cite' else if ($class = 'egXML') then 'code'
                         else if (exists($datetime)) then 'time' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
@@ -90,7 +86,7 @@
       <xsl:call-template name="tt:lang-attr"><xsl:with-param name="node" select="$node"/></xsl:call-template>
       <xsl:attribute name="class" select="$class"/>
       <xsl:if test="exists($datetime)"><xsl:attribute name="datetime" select="$datetime"/></xsl:if>
-      <xsl:sequence select="$content"/>
+      <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
 

@@ -234,32 +234,51 @@
   </xsl:function>
 
   <!-- ===== Hooks ===== -->
+  <!-- The hooks return sequences of strings and text nodes, joined once
+       where a text is finished (tt:render): the content is written into the
+       sequence once (mode tt:content), not joined at every level. -->
   <!-- A block, and so a paragraph and a head (the core's tt:paragraph and
        tt:heading call tt:block): its text between blank lines. -->
-  <xsl:template name="tt:block" as="xs:string">
+  <xsl:template name="tt:block" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:sequence select="$tt:BLOCK || string-join($content ! string(.)) || $tt:BLOCK"/>
+    <xsl:sequence select="$tt:BLOCK"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
+    <xsl:sequence select="$tt:BLOCK"/>
   </xsl:template>
-  <xsl:template name="tt:inline" as="xs:string">
+  <xsl:template name="tt:inline" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:variable name="text" as="xs:string" select="string-join($content ! string(.))"/>
-    <xsl:sequence select="if ($node/self::tei:figDesc) then (if ($editorial) then '〔图片说明：' || normalize-space($text) || '〕' else '')
-        else if (tokenize($class, ' ') = ('l', 'item', 'p', 'ab', 'block')) then $tt:LINE || $text || $tt:LINE
-        else $text"/>
+    <xsl:choose>
+      <xsl:when test="$node/self::tei:figDesc">
+        <xsl:sequence select="if ($editorial) then '〔图片说明：' || normalize-space(tt:content-text($node)) || '〕' else ''"/>
+      </xsl:when>
+      <xsl:when test="tokenize($class, ' ') = ('l', 'item', 'p', 'ab', 'block')">
+        <xsl:sequence select="$tt:LINE"/>
+        <xsl:apply-templates select="$node" mode="tt:content"/>
+        <xsl:sequence select="$tt:LINE"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="$node" mode="tt:content"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
+  <!-- A node's content as one string (where a hook needs it as a value). -->
+  <xsl:function name="tt:content-text" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="parts" as="item()*"><xsl:apply-templates select="$node" mode="tt:content"/></xsl:variable>
+    <xsl:sequence select="string-join($parts ! string(.))"/>
+  </xsl:function>
   <!-- A choice shows its chosen branch only; an apparatus keeps its other
        readings as an editorial addition. -->
-  <xsl:template name="tt:correction" as="xs:string">
+  <xsl:template name="tt:correction" as="item()*">
     <xsl:param name="node" as="element()"/>
-    <xsl:param name="shown" as="item()*"/>
-    <xsl:param name="other" as="item()*"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:sequence select="string-join($shown ! string(.)) || (if ($node/self::tei:app and exists($other) and $editorial)
-        then '〔' || replace($label, '[〔〕]', '') || '〕' else '')"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
+    <xsl:if test="$node/self::tei:app and $editorial">
+      <xsl:variable name="other" as="item()*"><xsl:apply-templates select="$node" mode="tt:other"/></xsl:variable>
+      <xsl:sequence select="if (exists($other)) then '〔' || replace($label, '[〔〕]', '') || '〕' else ''"/>
+    </xsl:if>
   </xsl:template>
   <xsl:template name="tt:page-break" as="xs:string">
     <xsl:param name="node" as="element()"/>
@@ -272,12 +291,12 @@
     <xsl:param name="label" as="xs:string"/>
     <xsl:sequence select="if ($editorial) then '〔' || $label || '〕' else ''"/>
   </xsl:template>
-  <xsl:template name="tt:supplied" as="xs:string">
+  <xsl:template name="tt:supplied" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:variable name="text" as="xs:string" select="string-join($content ! string(.))"/>
-    <xsl:sequence select="if ($editorial) then '［' || $text || '］' else $text"/>
+    <xsl:sequence select="'［'[$editorial]"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
+    <xsl:sequence select="'］'[$editorial]"/>
   </xsl:template>
   <!-- Where a note is cited: 〔注1〕 (the note itself follows the text). -->
   <xsl:template name="tt:note-anchor" as="xs:string">
@@ -289,12 +308,12 @@
     <xsl:param name="node" as="element()"/>
     <xsl:sequence select="if ($node/self::tei:lb and $reading = 'diplomatic' and not($node/@break = 'no')) then $tt:LINE else ''"/>
   </xsl:template>
-  <xsl:template name="tt:unknown" as="xs:string">
+  <xsl:template name="tt:unknown" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="is-block" as="xs:boolean"/>
-    <xsl:param name="content" as="item()*"/>
-    <xsl:variable name="text" as="xs:string" select="string-join($content ! string(.))"/>
-    <xsl:sequence select="if ($is-block) then $tt:BLOCK || $text || $tt:BLOCK else $text"/>
+    <xsl:sequence select="$tt:BLOCK[$is-block]"/>
+    <xsl:apply-templates select="$node" mode="tt:content"/>
+    <xsl:sequence select="$tt:BLOCK[$is-block]"/>
   </xsl:template>
 
 </xsl:stylesheet>
