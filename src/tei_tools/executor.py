@@ -12,7 +12,10 @@
 * ``work`` is a picklable callable taking one item (a frozen dataclass with
   ``__call__``, defined at module level). If it has ``prepare()``, each local
   worker process calls it once, as its ``ProcessPoolExecutor`` initializer
-  (schemas read into :mod:`tei_tools.validation`'s caches). Work never
+  (schemas read into :mod:`tei_tools.validation`'s caches). If it has
+  ``bind()``, what that returns is called on the items instead, bound once per
+  batch (in-process: once per :meth:`Executor.map`): what every item would
+  look up again (its compiled schemas) is looked up once. Work never
   relies on state inherited by ``fork``: local workers start with
   ``forkserver`` (or ``spawn``), Dask workers are other processes anyway.
 * **Saxon**: a work with ``uses_saxon = True`` is called as
@@ -217,11 +220,22 @@ class _Batch(Generic[T, R]):
     items: tuple[T, ...]
 
     def __call__(self, saxon: Callable[[], SaxonSession]) -> list[R]:
-        call: Any = self.work
-        if not uses_saxon(call):
-            return [call(item) for item in self.items]
-        session = saxon()
-        return [call(item, saxon=session) for item in self.items]
+        return _apply(self.work, _bound(self.work), self.items, saxon)
+
+
+def _apply(work: object, call: Any, items: Iterable[T], saxon: Callable[[], SaxonSession]
+           ) -> list[Any]:
+    """``call`` (``work`` or what it bound) on each item, with the session if it needs one."""
+    if not uses_saxon(work):
+        return [call(item) for item in items]
+    session = saxon()
+    return [call(item, saxon=session) for item in items]
+
+
+def _bound(work: object) -> Any:
+    """What does the items of one batch: ``work.bind()`` if it has it, else ``work``."""
+    bind = getattr(work, "bind", None)
+    return bind() if bind is not None else work
 
 
 def uses_saxon(work: object) -> bool:
@@ -337,8 +351,9 @@ class InProcess(_Base):
     def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
         total = len(items)
+        call = _bound(work) if items else None
         for i, item in enumerate(items, 1):
-            result = _Batch(work, (item,))(self.session)[0]
+            result = _apply(work, call, (item,), self.session)[0]
             if progress:
                 progress(i, total, _name(item))
             yield result

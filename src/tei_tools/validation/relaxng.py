@@ -27,7 +27,7 @@ from tei_tools.validation.compiled import cache_key
 from tei_tools.validation.locate import SourceText
 from tei_tools.validation.rng.simplify import Grammar as RngGrammar
 from tei_tools.validation.rng.simplify import GrammarError, read_grammar
-from tei_tools.validation.rng.validator import Validator
+from tei_tools.validation.rng.validator import Outcome, Validator
 
 
 @dataclass
@@ -69,14 +69,36 @@ def load_relaxng(path: str | os.PathLike[str]) -> CompiledRelaxNG:
     return result
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check_document` found: the diagnostics, and the document's element
+    and attribute names (Clark notation) read by the same walk (``None``: the walk
+    stopped early, at :data:`~.rng.validator.MAX_ERRORS`)."""
+
+    diagnostics: list[Diagnostic]
+    names: tuple[frozenset[str], frozenset[str]] | None
+
+
 def check(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
           file: str) -> list[Diagnostic]:
     """Validate ``tree``; every error located and worded, with its full expected list
     (empty when valid)."""
+    return check_document(compiled, tree, source, file, names=False).diagnostics
+
+
+def check_document(compiled: CompiledRelaxNG, tree: etree._ElementTree, source: SourceText,
+                   file: str, names: bool = True) -> Checked:
+    """:func:`check`, and (``names``) the names of the elements and attributes the walk
+    met: what the Schematron's pruning needs, without walking the tree again."""
     try:
-        outcome = compiled.validator.validate(tree.getroot())
+        outcome = compiled.validator.validate(tree.getroot(), collect_names=names)
     except GrammarError as exc:  # a part of the grammar only a document reaches
         raise UsageError(f"{compiled.path}: error: not a usable RELAX NG grammar: {exc}") from None
+    return Checked(_worded(compiled, outcome, source, file), outcome.names)
+
+
+def _worded(compiled: CompiledRelaxNG, outcome: Outcome, source: SourceText,
+            file: str) -> list[Diagnostic]:
     if outcome.valid:
         return []
     from tei_tools.validation.rng.messages import Wording  # only to word errors (#12)

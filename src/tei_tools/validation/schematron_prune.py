@@ -69,6 +69,12 @@ def document_names(tree: etree._ElementTree) -> frozenset[Name]:
     for el in tree.iter(etree.Element):
         elements.add(str(el.tag))
         attributes.update(el.keys())
+    return names_of(elements, attributes)
+
+
+def names_of(elements: Iterable[str], attributes: Iterable[str]) -> frozenset[Name]:
+    """:func:`document_names` from a document's element and attribute names read
+    elsewhere (the RELAX NG walk collects them on its way)."""
     return frozenset([*(("e", e) for e in elements), *(("a", a) for a in attributes)])
 
 

@@ -79,6 +79,9 @@ class RngError:
 @dataclass
 class Outcome:
     errors: list[RngError] = field(default_factory=list)
+    names: tuple[frozenset[str], frozenset[str]] | None = None
+    """With ``collect_names``: the document's element and attribute names (Clark
+    notation) as the walk read them; ``None`` when the walk stopped early."""
 
     @property
     def valid(self) -> bool:
@@ -126,8 +129,16 @@ class Validator:
         return q
 
     # -- the walk ------------------------------------------------------------------
-    def validate(self, root: etree._Element, first_error_only: bool = False) -> Outcome:
+    def validate(self, root: etree._Element, first_error_only: bool = False,
+                 collect_names: bool = False) -> Outcome:
+        """The verdict on ``root``'s tree; ``collect_names``: also the names of its
+        elements and attributes (:attr:`Outcome.names`), read on the way (what a
+        second walk over the tree would cost ~0.7 ms for 44 kB)."""
         out = Outcome()
+        tags: set[str] = set()
+        attribute_lists: list[tuple[tuple[str, str], ...]] = []
+        tags_add, attributes_add = tags.add, attribute_lists.append
+        walked = True
         ids: dict[str, etree._Element] = {}
         refs: list[tuple[etree._Element, QName, str]] = []
         p = self.grammar.start
@@ -145,6 +156,9 @@ class Validator:
             if skipping:
                 if event == "start":
                     skipping += 1
+                    if collect_names:
+                        tags_add(node.tag)  # type: ignore[arg-type]
+                        attributes_add(tuple(node.items()))
                 elif event == "end":
                     skipping -= 1
                     if not skipping:
@@ -164,8 +178,14 @@ class Validator:
                                         out, final=False)
                     has_elements = True
                 if errors and (first_error_only or len(errors) >= MAX_ERRORS):
+                    walked = False
                     break
-                tag_key = (p.n, node.tag, tuple(node.items()))
+                tag, items = node.tag, tuple(node.items())
+                if collect_names:
+                    tags_add(tag)  # type: ignore[arg-type]
+                    if items:
+                        attributes_add(items)
+                tag_key = (p.n, tag, items)
                 after = start_memo.get(tag_key)
                 if after is not None:  # a start tag seen before, no ID-typed value
                     push((None, has_elements))
@@ -216,6 +236,8 @@ class Validator:
             for token in xml_tokens(value):
                 if token not in ids:
                     out.errors.append(RngError("idref", el, name, token))
+        if collect_names and walked:
+            out.names = (frozenset(tags), frozenset([k for a in attribute_lists for k, _ in a]))
         return out
 
     def _start(self, el: etree._Element, p: Pattern, key: tuple[int, str, tuple[tuple[str, str], ...]],
