@@ -94,6 +94,18 @@ def test_documents_travel_by_path_or_bytes(tmp_path: Path, monkeypatch: pytest.M
     assert gone.data is None and Path(gone.location) == tmp_path / "missing.xml"
 
 
+def test_collect_files_drops_a_file_reached_twice_by_links(tmp_path: Path) -> None:
+    """By a linked file, a linked folder, or ``..``: each file once, where first met."""
+    (tmp_path / "c" / "sub").mkdir(parents=True)
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / "c" / name).write_text("<x/>")
+    (tmp_path / "c" / "link.xml").symlink_to(tmp_path / "c" / "a.xml")
+    (tmp_path / "again").symlink_to(tmp_path / "c", target_is_directory=True)
+    got = ex.collect_files([tmp_path / "c", tmp_path / "again", tmp_path / "again" / "b.xml",
+                            tmp_path / "c" / "sub" / ".." / "a.xml"])
+    assert got == [(tmp_path / "c" / "a.xml", tmp_path / "c"), (tmp_path / "c" / "b.xml", tmp_path / "c")]
+
+
 def test_collect_files_keeps_the_folder_of_each_file(tmp_path: Path) -> None:
     (tmp_path / "c" / "sub").mkdir(parents=True)
     for name in ("c/b.xml", "c/sub/a.xml", "c/notes.txt", "single.xml"):
