@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import time
@@ -33,6 +34,29 @@ class Prepared:
 
     def __call__(self, item: int) -> tuple[int, int]:
         return item, os.getpid()
+
+
+@dataclass(frozen=True)
+class Binds:
+    """Has ``bind()``: each item comes back with the binding that did it (a number
+    unique in its process) and that process's pid."""
+
+    def bind(self) -> Bound:
+        return Bound(next(_BINDINGS))
+
+    def __call__(self, item: int) -> tuple[int, int, int]:
+        raise AssertionError("an executor calls what bind() returned")
+
+
+_BINDINGS = itertools.count()
+
+
+@dataclass(frozen=True)
+class Bound:
+    binding: int
+
+    def __call__(self, item: int) -> tuple[int, int, int]:
+        return item, self.binding, os.getpid()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import DieOnce, Echo, Prepared
+from executor_work import Binds, DieOnce, Echo, Prepared
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -54,6 +54,21 @@ def test_each_worker_prepares_once_before_its_first_item(tmp_path: Path) -> None
     assert {pid for _, pid in got} <= prepared and len(prepared) <= 2
     assert all(m.read_text() == "x" for m in markers)  # once each
     assert [i for i, _ in got] == list(range(30))
+
+
+def test_a_work_is_bound_once_per_run_in_process_and_once_per_batch_in_a_pool() -> None:
+    items = list(range(40))
+    here = list(ex.InProcess().map(Binds(), items))
+    assert [i for i, _, _ in here] == items and len({b for _, b, _ in here}) == 1
+    with ex.LocalPool(2) as pool:
+        got = list(pool.map(Binds(), items))
+    assert [i for i, _, _ in got] == items
+    size = len(ex._batches(Binds(), items, 2)[0].items)
+    assert size > 1
+    # consecutive runs of `size` items share one binding; batches never do
+    bindings = [(pid, b) for _, b, pid in got]
+    assert all(len(set(bindings[k:k + size])) == 1 for k in range(0, len(items), size))
+    assert len(set(bindings)) == -(-len(items) // size)
 
 
 def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:
