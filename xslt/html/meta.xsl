@@ -56,10 +56,33 @@
         'last': string(($page/@to, $page/@from, $page/@n)[1])}"/>
   </xsl:function>
 
+  <!-- The facts of every unit, read once (its page's Highwire and DC tags and
+       its JSON-LD ask them). -->
+  <xsl:variable name="tt:all-unit-facts" as="map(xs:string, map(*))"
+      select="map:merge($tt:units ! map{generate-id(.): tt:unit-facts(.)})"/>
+
+  <!-- The JSON-LD of every page, serialised in one call (one serialisation per
+       page costs more than the text it writes) and cut at a separator between
+       the records: a unit's generated id → its text, '' → the other pages'.
+       Were the separator a string of the text, the pieces would not match the
+       records, and each is then serialised alone. -->
+  <xsl:variable name="tt:json-ld-texts" as="map(xs:string, xs:string)">
+    <xsl:variable name="keys" as="xs:string+" select="'', $tt:units ! generate-id(.)"/>
+    <xsl:variable name="records" as="map(*)+" select="tt:json-ld((), (), tt:alternates(())),
+        $tt:units ! tt:json-ld(., $tt:all-unit-facts(generate-id(.)), tt:alternates(.))"/>
+    <xsl:variable name="next" as="xs:string" select="'tt-json-ld-next-record'"/>
+    <xsl:variable name="joined" as="xs:string" select="serialize(array{$records ! (., $next)},
+        map{'method': 'json', 'indent': false()})"/>
+    <xsl:variable name="pieces" as="xs:string*" select="
+        tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
+    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{$keys[$i]:
+        replace(if (count($pieces) = count($records)) then $pieces[$i]
+                else serialize($records[$i], map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')})"/>
+  </xsl:variable>
+
   <xsl:template name="tt:citation-meta" as="element()*">
     <xsl:param name="unit" as="element()?"/>
-    <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
-    <xsl:variable name="facts" as="map(*)?" select="$unit ! tt:unit-facts(.)"/>
+    <xsl:variable name="facts" as="map(*)?" select="$unit ! $tt:all-unit-facts(generate-id(.))"/>
     <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-authors"/>
     <xsl:call-template name="tt:highwire-meta">
       <xsl:with-param name="unit" select="$unit"/>
@@ -72,13 +95,12 @@
       <xsl:with-param name="authors" select="$authors"/>
     </xsl:call-template>
     <!-- other formats of this page's text -->
-    <xsl:for-each select="$alternates">
+    <xsl:for-each select="tt:alternates($unit)">
       <link rel="alternate" type="{?type}" href="{?href}" title="{?title}"/>
     </xsl:for-each>
     <!-- schema.org -->
     <script type="application/ld+json">
-      <xsl:value-of select="replace(serialize(tt:json-ld($unit, $facts, $alternates),
-          map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')"/>
+      <xsl:value-of select="$tt:json-ld-texts(if (exists($unit)) then generate-id($unit) else '')"/>
     </script>
   </xsl:template>
 
