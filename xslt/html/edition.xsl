@@ -5,10 +5,12 @@
   search-index.js). Run it with tei_tools.publish.saxon; static assets
   (assets/edition.css, assets/edition.js) are copied by tei_tools.publish.html.
 
-  For a format layer importing this file (the EPUB in xslt/epub/):
-    named template tt:page($file, $title, $kind, $content)   the page shell
-        and its serialisation (override to write XHTML files in your layout);
-    named template tt:site-nav($file)   the navigation in the page header;
+  For a format layer importing this file:
+    named template tt:page($file, $title, $kind, $unit, $register)   the
+        page shell and its serialisation (override to write XHTML files in
+        your layout); it writes the page's content in place by calling
+        tt:{$kind}-content (index, unit, register, about, search);
+    $tt:site-nav   the navigation in the page header;
     tt:unit-href / tt:register-href / tt:internal-href / $tt:ext  (render.xsl)
         where pages are and where links go;
     mode outline   the table of contents built from the text (index page);
@@ -112,7 +114,7 @@
           <a class="skip" href="#main">跳到正文</a>
           <header class="site">
             <a class="brand" href="index{$tt:ext}">{$tt:site-title}</a>
-            <xsl:call-template name="tt:site-nav"><xsl:with-param name="file" select="$file"/></xsl:call-template>
+            <xsl:sequence select="$tt:site-nav"/>
           </header>
           <main id="main">
             <!-- the page's content written here, not built apart and copied in -->
@@ -177,8 +179,8 @@
         else map{'href': $href, 'type': 'application/octet-stream', 'title': tokenize($href, '/')[last()]}"/>
   </xsl:function>
 
-  <xsl:template name="tt:site-nav" as="element()">
-    <xsl:param name="file" as="xs:string"/>
+  <!-- The navigation in every page's header (the same on every page, built once). -->
+  <xsl:variable name="tt:site-nav" as="element()">
     <nav class="site-nav" aria-label="网站导航">
       <ul>
         <li><a href="index{$tt:ext}">目录</a></li>
@@ -197,7 +199,7 @@
         </form>
       </xsl:if>
     </nav>
-  </xsl:template>
+  </xsl:variable>
 
   <!-- ===== Index: title page and table of contents ===== -->
   <xsl:template name="tt:index-page" as="empty-sequence()">
@@ -502,7 +504,8 @@
 
   <xsl:template name="tt:mention-context" as="element()">
     <xsl:variable name="m" as="element()" select="."/>
-    <xsl:variable name="anchored" as="xs:boolean" select="exists(tt:entry-of(.)) and exists(self::tei:persName
+    <!-- (listed under its entry, the mention designates an entry: tt:entry-of is not asked) -->
+    <xsl:variable name="anchored" as="xs:boolean" select="exists(self::tei:persName
         | self::tei:orgName | self::tei:placeName | self::tei:geogName | self::tei:eventName | self::tei:objectName
         | self::tei:name | self::tei:rs | self::tei:title | self::tei:roleName | self::tei:date | self::tei:time)"/>
     <xsl:variable name="target" as="element()" select="if ($anchored) then $m else ($m/ancestor::*[self::tei:p or self::tei:ab or self::tei:head][1], $m)[1]"/>

@@ -64,8 +64,9 @@
   <!-- The JSON-LD of every page, serialised in one call (one serialisation per
        page costs more than the text it writes) and cut at a separator between
        the records: a unit's generated id → its text, '' → the other pages'.
-       Were the separator a string of the text, the pieces would not match the
-       records, and each is then serialised alone. -->
+       The separator is a string item of the outer array: a string of the text
+       is a map's key or value (after ':' or before ':'), never between two
+       commas, as the records' only arrays of strings are constants ('@type'). -->
   <xsl:variable name="tt:json-ld-texts" as="map(xs:string, xs:string)">
     <xsl:variable name="keys" as="xs:string+" select="'', $tt:units ! generate-id(.)"/>
     <xsl:variable name="records" as="map(*)+" select="tt:json-ld((), (), tt:alternates(())),
@@ -75,9 +76,11 @@
         map{'method': 'json', 'indent': false()})"/>
     <xsl:variable name="pieces" as="xs:string*" select="
         tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
+    <xsl:if test="count($pieces) != count($records)">
+      <xsl:sequence select="error(xs:QName('tt:json-ld'), 'the JSON-LD records were not cut where they were joined (a bug in tei-tools: please report it)')"/>
+    </xsl:if>
     <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{$keys[$i]:
-        replace(if (count($pieces) = count($records)) then $pieces[$i]
-                else serialize($records[$i], map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')})"/>
+        replace($pieces[$i], '&lt;', '\\u003c')})"/>
   </xsl:variable>
 
   <xsl:template name="tt:citation-meta" as="element()*">
