@@ -238,6 +238,10 @@ def test_json_ld_and_item_tei_survive_awkward_titles_comments_and_pis(tmp_path: 
     for child in list(head):
         head.remove(child)
     head.text = awkward
+    stand_in = root.xpath("(//t:text//t:div[@type='item'])[4]", namespaces=NS)[0]
+    for child in list(stand_in.find("t:head", NS)):
+        stand_in.find("t:head", NS).remove(child)
+    stand_in.find("t:head", NS).text = "tt-json-ld-book"  # the string that stands for the Book
     p1 = root.xpath("(//t:text//t:div[@type='item'])[3]//t:p[1]", namespaces=NS)[0]
     p1.insert(0, etree.Comment(" an editor's note "))
     p1.append(etree.ProcessingInstruction("tt-mark", "x"))
@@ -254,6 +258,9 @@ def test_json_ld_and_item_tei_survive_awkward_titles_comments_and_pis(tmp_path: 
     assert seen["item02-hexie-shequ"]["name"] == awkward
     assert seen["item02-hexie-shequ"]["@type"] == ["Chapter", "Article"]
     assert seen["index"]["@type"] == "Book"
+    assert seen[stand_in.get(XML_ID)]["name"] == "tt-json-ld-book"
+    book = {k: v for k, v in seen["index"].items() if k not in ("@context", "encoding")}
+    assert seen[stand_in.get(XML_ID)]["isPartOf"][0] == book
     for unit in units:
         record = seen[unit.get(XML_ID)]
         assert record["encoding"][0]["contentUrl"] == f"downloads/items/{unit.get(XML_ID)}.xml"

@@ -69,11 +69,17 @@
        commas, as the records' only arrays of strings are constants ('@type'). -->
   <xsl:variable name="tt:json-ld-texts" as="map(xs:string, xs:string)">
     <xsl:variable name="keys" as="xs:string+" select="'', $tt:units ! generate-id(.)"/>
-    <xsl:variable name="records" as="map(*)+" select="tt:json-ld((), (), tt:alternates(())),
-        $tt:units ! tt:json-ld(., $tt:all-unit-facts(generate-id(.)), tt:alternates(.))"/>
+    <!-- a unit's record holds the Book as a stand-in string, replaced by the
+         Book serialised once; it follows '"isPartOf":[' there, where no string of
+         the text can stand (a quote inside a string is escaped) -->
+    <xsl:variable name="book" as="xs:string" select="'tt-json-ld-book'"/>
+    <xsl:variable name="records" as="map(*)+" select="tt:json-ld((), (), tt:alternates(()), $tt:json-ld-book),
+        $tt:units ! tt:json-ld(., $tt:all-unit-facts(generate-id(.)), tt:alternates(.), $book)"/>
     <xsl:variable name="next" as="xs:string" select="'tt-json-ld-next-record'"/>
-    <xsl:variable name="joined" as="xs:string" select="serialize(array{$records ! (., $next)},
-        map{'method': 'json', 'indent': false()})"/>
+    <xsl:variable name="joined" as="xs:string" select="replace(
+        serialize(array{$records ! (., $next)}, map{'method': 'json', 'indent': false()}),
+        '&quot;isPartOf&quot;:[&quot;' || $book || '&quot;',
+        '&quot;isPartOf&quot;:[' || serialize($tt:json-ld-book, map{'method': 'json', 'indent': false()}), 'q')"/>
     <xsl:variable name="pieces" as="xs:string*" select="
         tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
     <xsl:if test="count($pieces) != count($records)">
@@ -177,7 +183,8 @@
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="facts" as="map(*)?"/>
     <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
-    <xsl:variable name="book" as="map(*)" select="tt:json-ld-book()"/>
+    <!-- the edition's Book: its map, or in a unit's record a string that stands for it -->
+    <xsl:param name="book" as="item()"/>
     <xsl:variable name="encodings" as="map(*)*" select="$alternates ! map{
         '@type': 'MediaObject', 'encodingFormat': ?type, 'contentUrl': ?href, 'name': ?title}"/>
     <xsl:sequence select="
@@ -215,10 +222,6 @@
   </xsl:function>
 
   <!-- The edition as a schema.org Book (part of every page's JSON-LD), built once. -->
-  <xsl:function name="tt:json-ld-book" as="map(*)">
-    <xsl:sequence select="$tt:json-ld-book"/>
-  </xsl:function>
-
   <xsl:variable name="tt:json-ld-book" as="map(*)">
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
