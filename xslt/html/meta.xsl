@@ -61,31 +61,36 @@
   <xsl:variable name="tt:all-unit-facts" as="map(xs:string, map(*))"
       select="map:merge($tt:units ! map{generate-id(.): tt:unit-facts(.)})"/>
 
-  <!-- The JSON-LD of every page, serialised in one call (one serialisation per
-       page costs more than the text it writes) and cut at a separator between
-       the records: a unit's generated id → its text, '' → the other pages'.
-       The separator is a string item of the outer array: a string of the text
-       is a map's key or value (after ':' or before ':'), never between two
-       commas, as the records' only arrays of strings are constants ('@type'). -->
+  <!-- The JSON-LD of the edition's own pages (index, registers, about, search),
+       serialised once. -->
+  <xsl:variable name="tt:json-ld-edition-text" as="xs:string" select="replace(
+      serialize(tt:json-ld((), (), tt:alternates(()), $tt:json-ld-book), map{'method': 'json', 'indent': false()}),
+      '&lt;', '\\u003c')"/>
+
+  <!-- The JSON-LD of every unit's page, serialised in one call (one serialisation
+       per page costs more than the text it writes) and cut at a separator between
+       the records: a unit's generated id → its text. The separator is a string
+       item of the outer array: a string of the text is a map's key or value
+       (before or after ':'), never between two commas, as the records' only
+       arrays of strings are constants ('@type'). -->
   <xsl:variable name="tt:json-ld-texts" as="map(xs:string, xs:string)">
-    <xsl:variable name="keys" as="xs:string+" select="'', $tt:units ! generate-id(.)"/>
     <!-- a unit's record holds the Book as a stand-in string, replaced by the
          Book serialised once; it follows '"isPartOf":[' there, where no string of
          the text can stand (a quote inside a string is escaped) -->
     <xsl:variable name="book" as="xs:string" select="'tt-json-ld-book'"/>
-    <xsl:variable name="records" as="map(*)+" select="tt:json-ld((), (), tt:alternates(()), $tt:json-ld-book),
+    <xsl:variable name="records" as="map(*)*" select="
         $tt:units ! tt:json-ld(., $tt:all-unit-facts(generate-id(.)), tt:alternates(.), $book)"/>
     <xsl:variable name="next" as="xs:string" select="'tt-json-ld-next-record'"/>
     <xsl:variable name="joined" as="xs:string" select="replace(
         serialize(array{$records ! (., $next)}, map{'method': 'json', 'indent': false()}),
         '&quot;isPartOf&quot;:[&quot;' || $book || '&quot;',
         '&quot;isPartOf&quot;:[' || serialize($tt:json-ld-book, map{'method': 'json', 'indent': false()}), 'q')"/>
-    <xsl:variable name="pieces" as="xs:string*" select="
+    <xsl:variable name="pieces" as="xs:string*" select="if (empty($records)) then () else
         tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
     <xsl:if test="count($pieces) != count($records)">
       <xsl:sequence select="error(xs:QName('tt:json-ld'), 'the JSON-LD records were not cut where they were joined (a bug in tei-tools: please report it)')"/>
     </xsl:if>
-    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{$keys[$i]:
+    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]):
         replace($pieces[$i], '&lt;', '\\u003c')})"/>
   </xsl:variable>
 
@@ -109,7 +114,7 @@
     </xsl:for-each>
     <!-- schema.org -->
     <script type="application/ld+json">
-      <xsl:value-of select="$tt:json-ld-texts(if (exists($unit)) then generate-id($unit) else '')"/>
+      <xsl:value-of select="if (exists($unit)) then $tt:json-ld-texts(generate-id($unit)) else $tt:json-ld-edition-text"/>
     </script>
   </xsl:template>
 
