@@ -7,6 +7,7 @@
     .venv/bin/python bench/html_breakdown.py --parts 'item TEI files,unit pages'  # these only
     .venv/bin/python bench/html_breakdown.py --whole --without-pb   # a text without page breaks
     .venv/bin/python bench/html_breakdown.py --alone --xslt ../main/xslt   # each part alone
+    .venv/bin/python bench/html_breakdown.py --serialisation --sizes 3,10  # what writing costs
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -17,7 +18,11 @@ in this process on :func:`corpus.large_document` (no validation; the same
 parameters as ``tei-tools build -f html``); the least CPU time is kept, as
 the machine is shared. With ``--xslt`` the same probes run on a second
 ``xslt/`` folder (e.g. main's), alternating with this tree's within each run.
-Prints a Markdown table.
+With ``--serialisation`` the parts are what writing the output costs: the
+same transform with the pages and item TEI files written by the text method
+(their markup not serialised: the difference is the HTML and XML
+serialisation), and a stylesheet writing as many one-element files (Saxon's
+cost per file). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -64,6 +69,19 @@ ALONE: dict[str, str] = {
 }
 """With ``--alone``: part → the body of a ``/`` template that writes only that part."""
 
+PROBE_WHOLE = "the whole transform"
+
+SERIALISATION = ("the whole transform", "serialisation of the markup (pages, item TEI)",
+                 "one-element files, as many")
+"""With ``--serialisation``: the parts measured."""
+
+FILES_PROBE = ("<xsl:stylesheet version='3.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform'>"
+               "<xsl:output name='page' method='html' html-version='5' encoding='UTF-8' indent='no'/>"
+               "<xsl:template match='/'><xsl:for-each select='1 to {count}'>"
+               "<xsl:result-document href='f{{.}}.html' format='page'><html/></xsl:result-document>"
+               "</xsl:for-each></xsl:template></xsl:stylesheet>")
+"""A stylesheet writing ``count`` files of one element each."""
+
 PARAMS = {"reading": "regularised", "downloads": [], "item-texts": False}
 
 
@@ -107,6 +125,34 @@ def without_text_ids(data: bytes) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
+def text_method_copy(xslt: Path, into: Path) -> Path:
+    """A copy of the ``xslt/`` folder whose pages and item TEI files are written by
+    the text method (the same result trees, their markup not serialised)."""
+    shutil.copytree(xslt, into)
+    for name in ("edition.xsl", "item-tei.xsl"):
+        sheet = into / "html" / name
+        text = sheet.read_text(encoding="utf-8")
+        for output in ('format="page"', 'format="tei"'):
+            text = text.replace(output, 'method="text"')
+        sheet.write_text(text, encoding="utf-8")
+    return into
+
+
+def _sheet_path(work: Path, label: str, xslt: Path, part: str, alone: bool, index: int,
+                files: int = 0) -> Path:
+    """The stylesheet timed for ``part``, written in ``work``."""
+    path = work / f"{label.replace(' ', '-')}-{index}.xsl"
+    if part == SERIALISATION[1]:
+        return text_method_copy(xslt, work / f"xslt-text-{index}") / "html" / "edition.xsl"
+    if part == SERIALISATION[2]:
+        path.write_text(FILES_PROBE.format(count=files), encoding="utf-8")
+        return path
+    override = PROBES[part] if not alone else (
+        f"<xsl:template match='/' as='item()*'>{ALONE[part]}</xsl:template>" if ALONE[part] else "")
+    path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override), encoding="utf-8")
+    return path
+
+
 def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],
             no_pb: bool = False, alone: bool = False,
             no_ids: bool = False) -> dict[tuple[float, str, str], float]:
@@ -123,15 +169,17 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[s
             doc.write_bytes(without_text_ids(data) if no_ids else data)
             session = SaxonSession()
             source = session.load_source(doc, xmlio.parse_file(doc))
+            files = 0
+            if SERIALISATION[2] in parts:
+                # as many files as the whole transform writes (pages and item TEI files)
+                first = _sheet_path(work, "count", next(iter(trees.values())), PROBE_WHOLE, alone, 0)
+                session.stylesheet(str(first)).run(source, work / "out", PARAMS)
+                files = sum(1 for p in (work / "out").rglob("*") if p.suffix in (".html", ".xml"))
+                print(f"{mb:g} MB: {files} pages and item TEI files", file=sys.stderr)
             sheets = {}
             for label, xslt in trees.items():
                 for part in parts:
-                    override = PROBES[part] if not alone else (
-                        f"<xsl:template match='/' as='item()*'>{ALONE[part]}</xsl:template>"
-                        if ALONE[part] else "")
-                    path = work / f"{label}-{len(sheets)}.xsl"
-                    path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override),
-                                    encoding="utf-8")
+                    path = _sheet_path(work, label, xslt, part, alone, len(sheets) + 1, files)
                     # an absolute name: the session compiles that file (outside xslt/)
                     sheets[(label, part)] = session.stylesheet(str(path))
             for _ in range(runs):
@@ -158,7 +206,7 @@ def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels:
             for label in labels:
                 whole = best[(mb, label, "the whole transform")]
                 own = best[(mb, label, part)]
-                value = own if alone or part == "the whole transform" else whole - own
+                value = own if alone or part in ("the whole transform", SERIALISATION[2]) else whole - own
                 cells.append(f"{value:.2f} ({100 * value / whole:.0f} %)")
         lines.append(f"| {part.strip() if not part.startswith(' ') else '… ' + part.strip()} | "
                      + " | ".join(cells) + " |")
@@ -176,12 +224,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="time each part alone (a / template writing only it) instead of emptying it")
     ap.add_argument("--without-ids", action="store_true", help="the documents without xml:id in their text")
     ap.add_argument("--without-pb", action="store_true", help="the documents without their page breaks")
+    ap.add_argument("--serialisation", action="store_true",
+                    help="what writing the output costs: the markup's serialisation, Saxon's cost per file")
     ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
     args = ap.parse_args(argv)
     chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
     parts = ["the whole transform", *chosen] if args.whole or args.parts else list(PROBES)
     if args.alone:
         parts = [p for p in parts if p in ALONE] if args.parts or args.whole else list(ALONE)
+    if args.serialisation:
+        parts = list(SERIALISATION)
     sizes = [float(s) for s in args.sizes.split(",")]
     trees = {"this tree": args.own}
     if args.xslt:

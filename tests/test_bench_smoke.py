@@ -116,3 +116,28 @@ def test_merge_replaces_remeasured_cases_and_keeps_the_rest() -> None:
         [("a", 1.0), ("b", 2.0), ("c", 1.0), ("d", 2.0)]
     assert merged["machine"]["date_utc"] == "old"
     assert "2 case(s) re-measured new" in merged["machine"]["merged"]
+
+
+def test_html_breakdown_measures_what_writing_the_site_costs(tmp_path: Path) -> None:
+    """--serialisation times the transform, the same with its pages and item TEI
+    files written by the text method, and as many one-element files (no timings asserted)."""
+    import html_breakdown
+
+    copy = html_breakdown.text_method_copy(REPO / "xslt", tmp_path / "xslt")
+    for name in ("edition.xsl", "item-tei.xsl"):
+        text = (copy / "html" / name).read_text(encoding="utf-8")
+        assert 'format="page"' not in text and 'format="tei"' not in text
+        assert 'method="text"' in text
+    assert 'format="page"' in (REPO / "xslt" / "html" / "edition.xsl").read_text(encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, str(BENCH / "html_breakdown.py"), "--serialisation",
+         "--sizes", "0.15", "--runs", "1"],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )
+    assert res.returncode == 0, res.stderr
+    files = int(res.stderr.split(" MB: ", 1)[1].split()[0])
+    assert files > 2 * 14  # every unit's page and TEI file at least
+    rows = [line for line in res.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [r.split(" | ")[0] for r in rows[1:]] == [
+        "| the whole transform", "| serialisation of the markup (pages, item TEI)",
+        "| one-element files, as many"]

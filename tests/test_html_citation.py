@@ -224,3 +224,56 @@ def test_each_unit_tei_is_valid_against_tei_all(site: Path) -> None:
         ["jing", str(TEI_ALL_RNG), *map(str, files)], capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stdout[:2000]
+
+
+def test_json_ld_and_item_tei_survive_awkward_titles_comments_and_pis(tmp_path: Path, tei) -> None:
+    """Every page's JSON-LD is serialised in one call and cut apart again, and a
+    unit's TEI is copied whole unless it holds comments or processing
+    instructions: a title made of the separator and JSON's special characters
+    stays one record, and a unit with a comment and a PI loses both, nothing else."""
+    tree = xmlio.parse_file(EDITION)
+    root = tree.getroot()
+    awkward = 'tt-json-ld-next-record","tt-json-ld-next-record",<\\/"'
+    head = root.xpath("//t:div[@xml:id='item02-hexie-shequ']/t:head[1]", namespaces=NS)[0]
+    for child in list(head):
+        head.remove(child)
+    head.text = awkward
+    stand_in = root.xpath("(//t:text//t:div[@type='item'])[4]", namespaces=NS)[0]
+    for child in list(stand_in.find("t:head", NS)):
+        stand_in.find("t:head", NS).remove(child)
+    stand_in.find("t:head", NS).text = "tt-json-ld-book"  # the string that stands for the Book
+    p1 = root.xpath("(//t:text//t:div[@type='item'])[3]//t:p[1]", namespaces=NS)[0]
+    p1.insert(0, etree.Comment(" an editor's note "))
+    p1.append(etree.ProcessingInstruction("tt-mark", "x"))
+    unit3 = p1.xpath("ancestor::t:div[@type='item'][1]", namespaces=NS)[0]
+    source = tmp_path / "awkward.xml"
+    tree.write(str(source), encoding="UTF-8", xml_declaration=True)
+    out = tmp_path / "dist"
+    build(source, out, BuildOptions(formats=("html",), validate=False))
+    site = out / "html"
+    units = root.xpath("//t:text//t:div[@type='item']", namespaces=NS)
+    seen = {}
+    for page in sorted(site.glob("*.html")):
+        seen[page.stem] = json_ld(page)  # one block each, and it parses
+    assert seen["item02-hexie-shequ"]["name"] == awkward
+    assert seen["item02-hexie-shequ"]["@type"] == ["Chapter", "Article"]
+    assert seen["index"]["@type"] == "Book"
+    assert seen[stand_in.get(XML_ID)]["name"] == "tt-json-ld-book"
+    book = {k: v for k, v in seen["index"].items() if k not in ("@context", "encoding")}
+    assert seen[stand_in.get(XML_ID)]["isPartOf"][0] == book
+    for unit in units:
+        record = seen[unit.get(XML_ID)]
+        assert record["encoding"][0]["contentUrl"] == f"downloads/items/{unit.get(XML_ID)}.xml"
+    assert "<\\/" not in (site / "item02-hexie-shequ.html").read_text(encoding="utf-8").split("ld+json")[1]
+    # the unit with a comment and a PI: both gone, the rest as in the edition
+    part = xmlio.parse_file(site / "downloads" / "items" / f"{unit3.get(XML_ID)}.xml").getroot()
+    body_div = part.find("t:text/t:body/t:div", NS)
+    assert not body_div.xpath("//comment() | //processing-instruction()")
+    for node in unit3.xpath(".//comment() | .//processing-instruction()"):
+        node.getparent().remove(node)  # (their tails are empty here)
+    assert etree.tostring(body_div, method="c14n") == etree.tostring(unit3, method="c14n")
+    # a unit without either: its copy is the edition's unit
+    unit1 = units[0]
+    part1 = xmlio.parse_file(site / "downloads" / "items" / f"{unit1.get(XML_ID)}.xml").getroot()
+    assert etree.tostring(part1.find("t:text/t:body/t:div", NS), method="c14n") == \
+        etree.tostring(unit1, method="c14n")

@@ -5,10 +5,12 @@
   search-index.js). Run it with tei_tools.publish.saxon; static assets
   (assets/edition.css, assets/edition.js) are copied by tei_tools.publish.html.
 
-  For a format layer importing this file (the EPUB in xslt/epub/):
-    named template tt:page($file, $title, $kind, $content)   the page shell
-        and its serialisation (override to write XHTML files in your layout);
-    named template tt:site-nav($file)   the navigation in the page header;
+  For a format layer importing this file:
+    named template tt:page($file, $title, $kind, $unit, $register)   the
+        page shell and its serialisation (override to write XHTML files in
+        your layout); it writes the page's content in place by calling
+        tt:{$kind}-content (index, unit, register, about, search);
+    $tt:site-nav   the navigation in the page header;
     tt:unit-href / tt:register-href / tt:internal-href / $tt:ext  (render.xsl)
         where pages are and where links go;
     mode outline   the table of contents built from the text (index page);
@@ -90,9 +92,10 @@
     <xsl:param name="file" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="kind" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
     <!-- the unit shown on the page, if any (its citation metadata) -->
     <xsl:param name="unit" as="element()?" select="()"/>
+    <!-- the register shown on a register page -->
+    <xsl:param name="register" as="xs:string?" select="()"/>
     <xsl:result-document href="{$file}" format="page">
       <html lang="zh-Hans">
         <head>
@@ -102,7 +105,6 @@
           <meta name="generator" content="tei-tools"/>
           <xsl:call-template name="tt:citation-meta">
             <xsl:with-param name="unit" select="$unit"/>
-            <xsl:with-param name="alternates" select="tt:alternates($unit)"/>
           </xsl:call-template>
           <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
           <link rel="stylesheet" href="assets/edition.css"/>
@@ -112,10 +114,19 @@
           <a class="skip" href="#main">跳到正文</a>
           <header class="site">
             <a class="brand" href="index{$tt:ext}">{$tt:site-title}</a>
-            <xsl:call-template name="tt:site-nav"><xsl:with-param name="file" select="$file"/></xsl:call-template>
+            <xsl:sequence select="$tt:site-nav"/>
           </header>
           <main id="main">
-            <xsl:sequence select="$content"/>
+            <!-- the page's content written here, not built apart and copied in -->
+            <xsl:choose>
+              <xsl:when test="$kind = 'unit'"><xsl:call-template name="tt:unit-content"/></xsl:when>
+              <xsl:when test="$kind = 'register'">
+                <xsl:call-template name="tt:register-content"><xsl:with-param name="register" select="$register"/></xsl:call-template>
+              </xsl:when>
+              <xsl:when test="$kind = 'index'"><xsl:call-template name="tt:index-content"/></xsl:when>
+              <xsl:when test="$kind = 'about'"><xsl:call-template name="tt:about-content"/></xsl:when>
+              <xsl:when test="$kind = 'search'"><xsl:call-template name="tt:search-content"/></xsl:when>
+            </xsl:choose>
           </main>
           <footer class="site">
             <!-- shown on paper only: where the page is and how to cite it (the script puts in the URL) -->
@@ -168,8 +179,8 @@
         else map{'href': $href, 'type': 'application/octet-stream', 'title': tokenize($href, '/')[last()]}"/>
   </xsl:function>
 
-  <xsl:template name="tt:site-nav" as="element()">
-    <xsl:param name="file" as="xs:string"/>
+  <!-- The navigation in every page's header (the same on every page, built once). -->
+  <xsl:variable name="tt:site-nav" as="element()">
     <nav class="site-nav" aria-label="网站导航">
       <ul>
         <li><a href="index{$tt:ext}">目录</a></li>
@@ -188,7 +199,7 @@
         </form>
       </xsl:if>
     </nav>
-  </xsl:template>
+  </xsl:variable>
 
   <!-- ===== Index: title page and table of contents ===== -->
   <xsl:template name="tt:index-page" as="empty-sequence()">
@@ -196,44 +207,46 @@
       <xsl:with-param name="file" select="'index' || $tt:ext"/>
       <xsl:with-param name="title" select="$tt:site-title"/>
       <xsl:with-param name="kind" select="'index'"/>
-      <xsl:with-param name="content" as="item()*">
-        <header class="titlepage">
-          <xsl:variable name="tp" as="element()?" select="(//tei:text//tei:titlePage)[1]"/>
-          <!-- Title parts in the order printed: a series or masthead line
-               above the main title stays above it. -->
-          <xsl:variable name="parts" as="element()*" select="$tp/tei:docTitle/tei:titlePart"/>
-          <xsl:variable name="main" as="element()?"
-            select="$parts[normalize-space(.) = $tt:site-title][1]"/>
-          <xsl:for-each select="$parts[. &lt;&lt; $main]">
-            <p class="series">{tt:plain(.)}</p>
-          </xsl:for-each>
-          <h1>{$tt:site-title}</h1>
-          <xsl:for-each select="$parts[not(. is $main)][not(exists($main) and . &lt;&lt; $main)]">
-            <p class="subtitle">{tt:plain(.)}</p>
-          </xsl:for-each>
-          <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
-          <p class="edition-note">{$tt:edition-title}</p>
-          <xsl:for-each select="$tt:edition-subtitles[1]">
-            <p class="edition-note">
-              <xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
-              <xsl:value-of select="normalize-space(.)"/>
-            </p>
-          </xsl:for-each>
-        </header>
-        <nav class="toc" aria-labelledby="toc-heading">
-          <h2 id="toc-heading">目录</h2>
-          <xsl:apply-templates select="/*/tei:text" mode="outline"/>
-        </nav>
-        <xsl:for-each select="//tei:text//tei:div[@type = 'contents'][not(tt:unit-of(.))]">
-          <details class="orig-contents">
-            <summary>原书目录（照录）</summary>
-            <xsl:apply-templates select="." mode="render"/>
-          </details>
-        </xsl:for-each>
-        <xsl:call-template name="tt:notes">
-          <xsl:with-param name="notes" select="//tei:text//tei:note[empty(tt:unit-of(.))]"/>
-        </xsl:call-template>
-      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The content of the index page, written by tt:page straight into the page. -->
+  <xsl:template name="tt:index-content" as="element()+">
+    <header class="titlepage">
+      <xsl:variable name="tp" as="element()?" select="(//tei:text//tei:titlePage)[1]"/>
+      <!-- Title parts in the order printed: a series or masthead line
+           above the main title stays above it. -->
+      <xsl:variable name="parts" as="element()*" select="$tp/tei:docTitle/tei:titlePart"/>
+      <xsl:variable name="main" as="element()?"
+        select="$parts[normalize-space(.) = $tt:site-title][1]"/>
+      <xsl:for-each select="$parts[. &lt;&lt; $main]">
+        <p class="series">{tt:plain(.)}</p>
+      </xsl:for-each>
+      <h1>{$tt:site-title}</h1>
+      <xsl:for-each select="$parts[not(. is $main)][not(exists($main) and . &lt;&lt; $main)]">
+        <p class="subtitle">{tt:plain(.)}</p>
+      </xsl:for-each>
+      <xsl:apply-templates select="$tp/(* except tei:docTitle)" mode="render"/>
+      <p class="edition-note">{$tt:edition-title}</p>
+      <xsl:for-each select="$tt:edition-subtitles[1]">
+        <p class="edition-note">
+          <xsl:if test="@xml:lang and tt:is-html-lang(@xml:lang)"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+          <xsl:value-of select="normalize-space(.)"/>
+        </p>
+      </xsl:for-each>
+    </header>
+    <nav class="toc" aria-labelledby="toc-heading">
+      <h2 id="toc-heading">目录</h2>
+      <xsl:apply-templates select="/*/tei:text" mode="outline"/>
+    </nav>
+    <xsl:for-each select="//tei:text//tei:div[@type = 'contents'][not(tt:unit-of(.))]">
+      <details class="orig-contents">
+        <summary>原书目录（照录）</summary>
+        <xsl:apply-templates select="." mode="render"/>
+      </details>
+    </xsl:for-each>
+    <xsl:call-template name="tt:notes">
+      <xsl:with-param name="notes" select="//tei:text//tei:note[empty(tt:unit-of(.))]"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -286,57 +299,59 @@
 
   <!-- ===== One page per unit ===== -->
   <xsl:template name="tt:unit-page" as="empty-sequence()">
-    <xsl:variable name="unit" as="element()" select="."/>
-    <xsl:variable name="i" as="xs:integer" select="tt:unit-number(.)"/>
-    <xsl:variable name="title-end" as="element()?" select="tt:last-leading-head(.)"/>
-    <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:unit-href(.)"/>
       <xsl:with-param name="title" select="tt:title-of(.)"/>
       <xsl:with-param name="kind" select="'unit'"/>
       <xsl:with-param name="unit" select="."/>
-      <xsl:with-param name="content" as="item()*">
-        <nav class="crumbs" aria-label="位置">
-          <a href="index{$tt:ext}">目录</a>
-          <xsl:for-each select="ancestor::*[tei:head][starts-with(local-name(), 'div')]">
-            <xsl:text> › </xsl:text><span>{tt:plain(tei:head[1])}</span>
-          </xsl:for-each>
-        </nav>
-        <article class="unit{if (tt:text-missing(.)) then ' missing' else ''}" id="{tt:unit-file(.)}">
-          <xsl:variable name="lang" as="xs:string?" select="(ancestor-or-self::*/@xml:lang)[last()] ! string(.)"/>
-          <xsl:if test="exists($lang) and $lang != 'zh-Hans' and tt:is-html-lang($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
-          <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
-          <xsl:choose>
-            <xsl:when test="$title-end">
-              <xsl:apply-templates select="node()[not(. >> $title-end)]" mode="render"/>
-            </xsl:when>
-            <xsl:otherwise><h1>{tt:title-of(.)}</h1></xsl:otherwise>
-          </xsl:choose>
-          <xsl:if test="$source">
-            <p class="source"><span class="label">来源：</span>{$source}</p>
-          </xsl:if>
-          <xsl:if test="exists(.//tei:choice | .//tei:app)">
-            <xsl:variable name="labels" as="xs:string+" select="if ($reading = 'diplomatic')
-                then ('显示校改后读本', '显示原文（未校改）') else ('显示原文（未校改）', '显示校改后读本')"/>
-            <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false"
-                data-label-off="{$labels[1]}" data-label-on="{$labels[2]}">{$labels[1]}</button></p>
-          </xsl:if>
-          <xsl:apply-templates select="if ($title-end) then node()[. >> $title-end] else node()" mode="render"/>
-          <xsl:call-template name="tt:notes">
-            <xsl:with-param name="notes" select=".//tei:note"/>
-          </xsl:call-template>
-        </article>
-        <xsl:call-template name="tt:unit-downloads"><xsl:with-param name="unit" select="."/></xsl:call-template>
-        <nav class="pager" aria-label="前后篇">
-          <xsl:for-each select="$tt:units[$i - 1]">
-            <a rel="prev" href="{tt:unit-href(.)}">上一篇：{tt:title-of(.)}</a>
-          </xsl:for-each>
-          <xsl:for-each select="$tt:units[$i + 1]">
-            <a rel="next" href="{tt:unit-href(.)}">下一篇：{tt:title-of(.)}</a>
-          </xsl:for-each>
-        </nav>
-      </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The content of the unit page, written by tt:page straight into the page. -->
+  <xsl:template name="tt:unit-content" as="element()+">
+    <xsl:variable name="unit" as="element()" select="."/>
+    <xsl:variable name="i" as="xs:integer" select="tt:unit-number(.)"/>
+    <xsl:variable name="title-end" as="element()?" select="tt:last-leading-head(.)"/>
+    <xsl:variable name="source" as="xs:string?" select="tt:source-line(.)"/>
+    <nav class="crumbs" aria-label="位置">
+      <a href="index{$tt:ext}">目录</a>
+      <xsl:for-each select="ancestor::*[tei:head][starts-with(local-name(), 'div')]">
+        <xsl:text> › </xsl:text><span>{tt:plain(tei:head[1])}</span>
+      </xsl:for-each>
+    </nav>
+    <article class="unit{if (tt:text-missing(.)) then ' missing' else ''}" id="{tt:unit-file(.)}">
+      <xsl:variable name="lang" as="xs:string?" select="(ancestor-or-self::*/@xml:lang)[last()] ! string(.)"/>
+      <xsl:if test="exists($lang) and $lang != 'zh-Hans' and tt:is-html-lang($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+      <xsl:apply-templates select="tt:leading-pb-of(.)" mode="render"/>
+      <xsl:choose>
+        <xsl:when test="$title-end">
+          <xsl:apply-templates select="node()[not(. >> $title-end)]" mode="render"/>
+        </xsl:when>
+        <xsl:otherwise><h1>{tt:title-of(.)}</h1></xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="$source">
+        <p class="source"><span class="label">来源：</span>{$source}</p>
+      </xsl:if>
+      <xsl:if test="exists(.//tei:choice | .//tei:app)">
+        <xsl:variable name="labels" as="xs:string+" select="if ($reading = 'diplomatic')
+            then ('显示校改后读本', '显示原文（未校改）') else ('显示原文（未校改）', '显示校改后读本')"/>
+        <p class="toolbar"><button type="button" class="toggle-reading" hidden="hidden" aria-pressed="false"
+            data-label-off="{$labels[1]}" data-label-on="{$labels[2]}">{$labels[1]}</button></p>
+      </xsl:if>
+      <xsl:apply-templates select="if ($title-end) then node()[. >> $title-end] else node()" mode="render"/>
+      <xsl:call-template name="tt:notes">
+        <xsl:with-param name="notes" select=".//tei:note"/>
+      </xsl:call-template>
+    </article>
+    <xsl:call-template name="tt:unit-downloads"><xsl:with-param name="unit" select="."/></xsl:call-template>
+    <nav class="pager" aria-label="前后篇">
+      <xsl:for-each select="$tt:units[$i - 1]">
+        <a rel="prev" href="{tt:unit-href(.)}">上一篇：{tt:title-of(.)}</a>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:units[$i + 1]">
+        <a rel="next" href="{tt:unit-href(.)}">下一篇：{tt:title-of(.)}</a>
+      </xsl:for-each>
+    </nav>
   </xsl:template>
 
   <xsl:template name="tt:unit-downloads" as="element()">
@@ -365,41 +380,45 @@
 
   <xsl:template name="tt:register-page" as="empty-sequence()">
     <xsl:param name="register" as="xs:string"/>
-    <xsl:variable name="entries" as="element()*" select="tt:sorted-entries($register)"/>
-    <xsl:variable name="initials" as="xs:string*" select="distinct-values($entries ! tt:initial(.))"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="tt:register-href($register)"/>
       <xsl:with-param name="title" select="$tt:register-labels($register) || '索引'"/>
       <xsl:with-param name="kind" select="'register'"/>
-      <xsl:with-param name="content" as="item()*">
-        <h1>{$tt:register-labels($register)}索引</h1>
-        <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及、其上下文及原书页码。</p>
-        <xsl:if test="count($entries) gt $tt:jump-list-from">
-          <nav class="jump-list" aria-label="按拼音首字母跳转">
-            <span class="jump-label">拼音</span>
-            <ul>
-              <xsl:for-each select="(for $c in 65 to 90 return codepoints-to-string($c)), $initials[. = '#']">
-                <li>
-                  <xsl:choose>
-                    <xsl:when test=". = $initials"><a href="#initial-{if (. = '#') then 'other' else .}">{.}</a></xsl:when>
-                    <xsl:otherwise><span class="empty" aria-hidden="true">{.}</span></xsl:otherwise>
-                  </xsl:choose>
-                </li>
-              </xsl:for-each>
-            </ul>
-          </nav>
-        </xsl:if>
-        <xsl:for-each-group select="$entries" group-adjacent="tt:initial(.)">
-          <section class="initial" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}"
-              aria-labelledby="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">
-            <h2 class="initial-head" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">{current-grouping-key()}</h2>
-            <xsl:for-each select="current-group()">
-              <xsl:call-template name="tt:register-entry"/>
-            </xsl:for-each>
-          </section>
-        </xsl:for-each-group>
-      </xsl:with-param>
+      <xsl:with-param name="register" select="$register"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The content of the register page, written by tt:page straight into the page. -->
+  <xsl:template name="tt:register-content" as="element()+">
+    <xsl:param name="register" as="xs:string"/>
+    <xsl:variable name="entries" as="element()*" select="tt:sorted-entries($register)"/>
+    <xsl:variable name="initials" as="xs:string*" select="distinct-values($entries ! tt:initial(.))"/>
+    <h1>{$tt:register-labels($register)}索引</h1>
+    <p class="register-intro">共 {count($entries)} 条，按汉语拼音排序。每条列出正文中的全部提及、其上下文及原书页码。</p>
+    <xsl:if test="count($entries) gt $tt:jump-list-from">
+      <nav class="jump-list" aria-label="按拼音首字母跳转">
+        <span class="jump-label">拼音</span>
+        <ul>
+          <xsl:for-each select="(for $c in 65 to 90 return codepoints-to-string($c)), $initials[. = '#']">
+            <li>
+              <xsl:choose>
+                <xsl:when test=". = $initials"><a href="#initial-{if (. = '#') then 'other' else .}">{.}</a></xsl:when>
+                <xsl:otherwise><span class="empty" aria-hidden="true">{.}</span></xsl:otherwise>
+              </xsl:choose>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
+    <xsl:for-each-group select="$entries" group-adjacent="tt:initial(.)">
+      <section class="initial" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}"
+          aria-labelledby="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">
+        <h2 class="initial-head" id="initial-{if (current-grouping-key() = '#') then 'other' else current-grouping-key()}-h">{current-grouping-key()}</h2>
+        <xsl:for-each select="current-group()">
+          <xsl:call-template name="tt:register-entry"/>
+        </xsl:for-each>
+      </section>
+    </xsl:for-each-group>
   </xsl:template>
 
   <!-- The print page an element of the text stands on: its last page break. -->
@@ -485,7 +504,8 @@
 
   <xsl:template name="tt:mention-context" as="element()">
     <xsl:variable name="m" as="element()" select="."/>
-    <xsl:variable name="anchored" as="xs:boolean" select="exists(tt:entry-of(.)) and exists(self::tei:persName
+    <!-- (listed under its entry, the mention designates an entry: tt:entry-of is not asked) -->
+    <xsl:variable name="anchored" as="xs:boolean" select="exists(self::tei:persName
         | self::tei:orgName | self::tei:placeName | self::tei:geogName | self::tei:eventName | self::tei:objectName
         | self::tei:name | self::tei:rs | self::tei:title | self::tei:roleName | self::tei:date | self::tei:time)"/>
     <xsl:variable name="target" as="element()" select="if ($anchored) then $m else ($m/ancestor::*[self::tei:p or self::tei:ab or self::tei:head][1], $m)[1]"/>
@@ -509,68 +529,70 @@
        date and the URL are placeholders in the file (deterministic output); the
        page's script fills them in and copies a citation (also from file://). -->
   <xsl:template name="tt:about-page" as="empty-sequence()">
-    <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
     <xsl:call-template name="tt:page">
       <xsl:with-param name="file" select="'about' || $tt:ext"/>
       <xsl:with-param name="title" select="'关于本版'"/>
       <xsl:with-param name="kind" select="'about'"/>
-      <xsl:with-param name="content" as="item()*">
-        <h1>关于本版</h1>
-        <xsl:call-template name="tt:about-edition"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
-        <xsl:if test="$tt:header/tei:encodingDesc/tei:refsDecl">
-          <section id="identifiers">
-            <h2>标识与网址</h2>
-            <xsl:for-each select="$tt:header/tei:encodingDesc/tei:refsDecl/tei:p">
-              <p>{tt:plain(.)}</p>
-            </xsl:for-each>
-          </section>
-        </xsl:if>
-        <xsl:if test="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:editorialDecl | tei:samplingDecl)">
-          <section id="principles">
-            <h2>编辑原则</h2>
-            <xsl:apply-templates select="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl)" mode="about"/>
-          </section>
-        </xsl:if>
-        <xsl:if test="$schema-doc">
-          <section id="schema">
-            <h2>编码规范</h2>
-            <p>本版依据项目的 TEI 定制（ODD）编码并校验：<a href="{$schema-doc}">编码规范文档</a>（英文：所收元素、属性与取值、校验规则及示例）。</p>
-          </section>
-        </xsl:if>
-        <xsl:call-template name="tt:about-sources"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
-        <section id="licence">
-          <h2>版权与许可</h2>
-          <xsl:for-each select="$fd/tei:publicationStmt/tei:availability">
-            <xsl:for-each select="tei:licence"><p><xsl:apply-templates select="." mode="about"/></p></xsl:for-each>
-            <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
-          </xsl:for-each>
-        </section>
-        <xsl:apply-templates select="$tt:header" mode="about"/>
-        <section id="downloads">
-          <h2>下载</h2>
-          <ul>
-            <xsl:for-each select="$downloads">
-              <li><a href="{.}" download="">{
-                if (ends-with(., '.xml')) then 'TEI P5 源文件（XML）'
-                else if (ends-with(., '.epub')) then 'EPUB 3 电子书'
-                else if (ends-with(., '.txt')) then '纯文本（UTF-8，校改后读本）'
-                else .}</a><xsl:text> </xsl:text><code>{tokenize(., '/')[last()]}</code></li>
-            </xsl:for-each>
-          </ul>
-        </section>
-        <xsl:if test="$tt:header/tei:revisionDesc">
-          <section id="revisions">
-            <h2>修订记录</h2>
-            <ul>
-              <xsl:for-each select="$tt:header/tei:revisionDesc//tei:change">
-                <li><span class="when">{@when}</span>{if (@n) then ' （' || @n || '）' else ''} {tt:plain(.)}</li>
-              </xsl:for-each>
-            </ul>
-          </section>
-        </xsl:if>
-      </xsl:with-param>
     </xsl:call-template>
     <xsl:call-template name="tt:about-script"/>
+  </xsl:template>
+
+  <!-- The content of the about page, written by tt:page straight into the page. -->
+  <xsl:template name="tt:about-content" as="element()+">
+    <xsl:variable name="fd" as="element()?" select="$tt:header/tei:fileDesc"/>
+    <h1>关于本版</h1>
+    <xsl:call-template name="tt:about-edition"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
+    <xsl:if test="$tt:header/tei:encodingDesc/tei:refsDecl">
+      <section id="identifiers">
+        <h2>标识与网址</h2>
+        <xsl:for-each select="$tt:header/tei:encodingDesc/tei:refsDecl/tei:p">
+          <p>{tt:plain(.)}</p>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+    <xsl:if test="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:editorialDecl | tei:samplingDecl)">
+      <section id="principles">
+        <h2>编辑原则</h2>
+        <xsl:apply-templates select="$tt:header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl)" mode="about"/>
+      </section>
+    </xsl:if>
+    <xsl:if test="$schema-doc">
+      <section id="schema">
+        <h2>编码规范</h2>
+        <p>本版依据项目的 TEI 定制（ODD）编码并校验：<a href="{$schema-doc}">编码规范文档</a>（英文：所收元素、属性与取值、校验规则及示例）。</p>
+      </section>
+    </xsl:if>
+    <xsl:call-template name="tt:about-sources"><xsl:with-param name="fd" select="$fd"/></xsl:call-template>
+    <section id="licence">
+      <h2>版权与许可</h2>
+      <xsl:for-each select="$fd/tei:publicationStmt/tei:availability">
+        <xsl:for-each select="tei:licence"><p><xsl:apply-templates select="." mode="about"/></p></xsl:for-each>
+        <xsl:for-each select="tei:p"><p>{tt:plain(.)}</p></xsl:for-each>
+      </xsl:for-each>
+    </section>
+    <xsl:apply-templates select="$tt:header" mode="about"/>
+    <section id="downloads">
+      <h2>下载</h2>
+      <ul>
+        <xsl:for-each select="$downloads">
+          <li><a href="{.}" download="">{
+            if (ends-with(., '.xml')) then 'TEI P5 源文件（XML）'
+            else if (ends-with(., '.epub')) then 'EPUB 3 电子书'
+            else if (ends-with(., '.txt')) then '纯文本（UTF-8，校改后读本）'
+            else .}</a><xsl:text> </xsl:text><code>{tokenize(., '/')[last()]}</code></li>
+        </xsl:for-each>
+      </ul>
+    </section>
+    <xsl:if test="$tt:header/tei:revisionDesc">
+      <section id="revisions">
+        <h2>修订记录</h2>
+        <ul>
+          <xsl:for-each select="$tt:header/tei:revisionDesc//tei:change">
+            <li><span class="when">{@when}</span>{if (@n) then ' （' || @n || '）' else ''} {tt:plain(.)}</li>
+          </xsl:for-each>
+        </ul>
+      </section>
+    </xsl:if>
   </xsl:template>
 
   <!-- The about page's edition statements: titles, responsibility, version,
@@ -917,17 +939,6 @@
       <xsl:with-param name="file" select="'search' || $tt:ext"/>
       <xsl:with-param name="title" select="'全文检索'"/>
       <xsl:with-param name="kind" select="'search'"/>
-      <xsl:with-param name="content" as="item()*">
-        <h1>全文检索</h1>
-        <form id="search-form" class="search-form" action="search{$tt:ext}" method="get" role="search">
-          <label for="search-q">检索词</label>
-          <input id="search-q" type="search" name="q" autocomplete="off"/>
-          <button type="submit">检索</button>
-        </form>
-        <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词；拼音可不带声调）。检索正文、注释、图注、索引名称与拼音，以及校改前的原文。</p>
-        <ol id="search-results" class="search-results"></ol>
-        <script src="search-index.js"></script>
-      </xsl:with-param>
     </xsl:call-template>
     <xsl:result-document href="search-index.js" format="script">
       <xsl:text>/* Generated by tei-tools from the TEI. One record per block of text, note,
@@ -942,6 +953,19 @@
       <xsl:value-of select="serialize(array{$records}, map{'method': 'json', 'indent': false()})"/>
       <xsl:text>;&#10;</xsl:text>
     </xsl:result-document>
+  </xsl:template>
+
+  <!-- The content of the search page, written by tt:page straight into the page. -->
+  <xsl:template name="tt:search-content" as="element()+">
+    <h1>全文检索</h1>
+    <form id="search-form" class="search-form" action="search{$tt:ext}" method="get" role="search">
+      <label for="search-q">检索词</label>
+      <input id="search-q" type="search" name="q" autocomplete="off"/>
+      <button type="submit">检索</button>
+    </form>
+    <p id="search-status" class="search-status" aria-live="polite">输入任意字词（按字串匹配，不分词；拼音可不带声调）。检索正文、注释、图注、索引名称与拼音，以及校改前的原文。</p>
+    <ol id="search-results" class="search-results"></ol>
+    <script src="search-index.js"></script>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -47,7 +47,7 @@
           <fileDesc>
             <titleStmt>
               <title type="main">{tt:title-of($unit)}</title>
-              <xsl:apply-templates select="$source/tei:analytic/tei:author" mode="tt:copy"/>
+              <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$source/tei:analytic/tei:author"/></xsl:call-template>
               <xsl:sequence select="$tt:item-responsibility"/>
             </titleStmt>
             <publicationStmt>
@@ -58,7 +58,7 @@
             </publicationStmt>
             <sourceDesc>
               <bibl type="edition">{$tt:edition-title}<xsl:if test="$tt:edition-date != ''">, <date when="{$tt:edition-date}">{$tt:edition-date}</date></xsl:if></bibl>
-              <xsl:apply-templates select="$source" mode="tt:copy"/>
+              <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$source"/></xsl:call-template>
             </sourceDesc>
           </fileDesc>
           <xsl:sequence select="$tt:item-declarations"/>
@@ -66,14 +66,16 @@
         <text>
           <body>
             <!-- a whole body (a text without divisions) gives its content -->
-            <xsl:apply-templates select="tt:leading-pb-of($unit), if ($unit/self::tei:body) then $unit/node() else $unit" mode="tt:copy"/>
+            <xsl:call-template name="tt:copy-clean">
+              <xsl:with-param name="nodes" select="tt:leading-pb-of($unit), if ($unit/self::tei:body) then $unit/node() else $unit"/>
+            </xsl:call-template>
           </body>
         </text>
         <xsl:if test="exists($entries)">
           <standOff>
             <xsl:for-each-group select="$entries" group-by="local-name(..)">
               <xsl:element name="{current-grouping-key()}" namespace="http://www.tei-c.org/ns/1.0">
-                <xsl:apply-templates select="current-group()" mode="tt:copy"/>
+                <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="current-group()"/></xsl:call-template>
               </xsl:element>
             </xsl:for-each-group>
           </standOff>
@@ -84,5 +86,17 @@
 
   <!-- Comments and processing instructions of the edition are not copied. -->
   <xsl:template match="processing-instruction() | comment()" mode="tt:copy" as="empty-sequence()"/>
+
+  <!-- Nodes copied without their comments and processing instructions: copied
+       whole (one deep copy) when they hold none, else node by node. -->
+  <xsl:template name="tt:copy-clean" as="node()*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:choose>
+      <xsl:when test="exists($nodes/descendant-or-self::node()[self::comment() or self::processing-instruction()])">
+        <xsl:apply-templates select="$nodes" mode="tt:copy"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:copy-of select="$nodes"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
 </xsl:stylesheet>

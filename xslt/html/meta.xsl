@@ -56,10 +56,47 @@
         'last': string(($page/@to, $page/@from, $page/@n)[1])}"/>
   </xsl:function>
 
+  <!-- The facts of every unit, read once (its page's Highwire and DC tags and
+       its JSON-LD ask them). -->
+  <xsl:variable name="tt:all-unit-facts" as="map(xs:string, map(*))"
+      select="map:merge($tt:units ! map{generate-id(.): tt:unit-facts(.)})"/>
+
+  <!-- The JSON-LD of the edition's own pages (index, registers, about, search),
+       serialised once. -->
+  <xsl:variable name="tt:json-ld-edition-text" as="xs:string" select="replace(
+      serialize(tt:json-ld((), (), tt:alternates(()), $tt:json-ld-book), map{'method': 'json', 'indent': false()}),
+      '&lt;', '\\u003c')"/>
+
+  <!-- The JSON-LD of every unit's page, serialised in one call (one serialisation
+       per page costs more than the text it writes) and cut at a separator between
+       the records: a unit's generated id → its text. The separator is a string
+       item of the outer array: a string of the text is a map's key or value
+       (before or after ':'), never between two commas, as the records' only
+       arrays of strings are constants ('@type'). -->
+  <xsl:variable name="tt:json-ld-texts" as="map(xs:string, xs:string)">
+    <!-- a unit's record holds the Book as a stand-in string, replaced by the
+         Book serialised once; it follows '"isPartOf":[' there, where no string of
+         the text can stand (a quote inside a string is escaped) -->
+    <xsl:variable name="book" as="xs:string" select="'tt-json-ld-book'"/>
+    <xsl:variable name="records" as="map(*)*" select="
+        $tt:units ! tt:json-ld(., $tt:all-unit-facts(generate-id(.)), tt:alternates(.), $book)"/>
+    <xsl:variable name="next" as="xs:string" select="'tt-json-ld-next-record'"/>
+    <xsl:variable name="joined" as="xs:string" select="replace(
+        serialize(array{$records ! (., $next)}, map{'method': 'json', 'indent': false()}),
+        '&quot;isPartOf&quot;:[&quot;' || $book || '&quot;',
+        '&quot;isPartOf&quot;:[' || serialize($tt:json-ld-book, map{'method': 'json', 'indent': false()}), 'q')"/>
+    <xsl:variable name="pieces" as="xs:string*" select="if (empty($records)) then () else
+        tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
+    <xsl:if test="count($pieces) != count($records)">
+      <xsl:sequence select="error(xs:QName('tt:json-ld'), 'the JSON-LD records were not cut where they were joined (a bug in tei-tools: please report it)')"/>
+    </xsl:if>
+    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]):
+        replace($pieces[$i], '&lt;', '\\u003c')})"/>
+  </xsl:variable>
+
   <xsl:template name="tt:citation-meta" as="element()*">
     <xsl:param name="unit" as="element()?"/>
-    <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
-    <xsl:variable name="facts" as="map(*)?" select="$unit ! tt:unit-facts(.)"/>
+    <xsl:variable name="facts" as="map(*)?" select="$unit ! $tt:all-unit-facts(generate-id(.))"/>
     <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-authors"/>
     <xsl:call-template name="tt:highwire-meta">
       <xsl:with-param name="unit" select="$unit"/>
@@ -72,13 +109,12 @@
       <xsl:with-param name="authors" select="$authors"/>
     </xsl:call-template>
     <!-- other formats of this page's text -->
-    <xsl:for-each select="$alternates">
+    <xsl:for-each select="tt:alternates($unit)">
       <link rel="alternate" type="{?type}" href="{?href}" title="{?title}"/>
     </xsl:for-each>
     <!-- schema.org -->
     <script type="application/ld+json">
-      <xsl:value-of select="replace(serialize(tt:json-ld($unit, $facts, $alternates),
-          map{'method': 'json', 'indent': false()}), '&lt;', '\\u003c')"/>
+      <xsl:value-of select="if (exists($unit)) then $tt:json-ld-texts(generate-id($unit)) else $tt:json-ld-edition-text"/>
     </script>
   </xsl:template>
 
@@ -152,7 +188,8 @@
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="facts" as="map(*)?"/>
     <xsl:param name="alternates" as="map(xs:string, xs:string)*"/>
-    <xsl:variable name="book" as="map(*)" select="tt:json-ld-book()"/>
+    <!-- the edition's Book: its map, or in a unit's record a string that stands for it -->
+    <xsl:param name="book" as="item()"/>
     <xsl:variable name="encodings" as="map(*)*" select="$alternates ! map{
         '@type': 'MediaObject', 'encodingFormat': ?type, 'contentUrl': ?href, 'name': ?title}"/>
     <xsl:sequence select="
@@ -190,10 +227,6 @@
   </xsl:function>
 
   <!-- The edition as a schema.org Book (part of every page's JSON-LD), built once. -->
-  <xsl:function name="tt:json-ld-book" as="map(*)">
-    <xsl:sequence select="$tt:json-ld-book"/>
-  </xsl:function>
-
   <xsl:variable name="tt:json-ld-book" as="map(*)">
     <xsl:variable name="booklet" as="element()?" select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct)[1]"/>
     <xsl:sequence select="map:merge((
