@@ -61,3 +61,11 @@ def test_the_program_keeps_each_commands_exit_status(tmp_path: Path) -> None:
     assert missing.stderr.strip().splitlines() == [f"{tmp_path / 'missing.xml'}: error: no such file"]
     assert _python(program, "--version").stdout.startswith("tei-tools, version ")
     assert _python(program, "build", "--no-such-option").returncode == 2
+
+
+def test_under_a_profiler_the_program_exits_as_usual_and_the_profile_is_printed() -> None:
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-m", "tei_tools", "--version"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    assert "tei-tools" in done.stdout
+    assert "function calls" in done.stdout  # cProfile's report, printed after the program

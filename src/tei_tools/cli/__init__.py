@@ -115,8 +115,10 @@ def end(code: object) -> None:
     """End the process with ``code`` (a ``SystemExit`` code) without tearing the
     interpreter down: the standard streams flushed, the ``atexit`` hooks run (temporary
     folders' finalisers, worker pools'); nothing is done (the caller exits as usual)
-    while another Python thread runs, as the interpreter would wait for it."""
-    if threading.active_count() != 1:
+    while another Python thread runs, as the interpreter would wait for it, or under a
+    profiler or tracer (``python -m cProfile``, a debugger), which reports as the
+    interpreter exits."""
+    if threading.active_count() != 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         return
     status = 0 if code is None else code if isinstance(code, int) else 1
     if isinstance(code, str):
