@@ -129,19 +129,38 @@ def test_a_schema_rejects_what_it_should() -> None:
         jsonschema.validate([{"file": "x.xml", "items": -1}], schema)
 
 
+def _session_processes(session: int) -> list[int]:
+    """The processes of a session (Linux ``/proc``: the sixth field of ``stat``)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[3]) == session:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_interrupt_exits_130_with_one_line(tmp_path: Path) -> None:
     """Ctrl-C in a terminal signals the whole process group: the command stops
     with exit 130 and one line on stderr, its workers too, no traceback."""
     folder = tmp_path / "many"
     folder.mkdir()
     source = CORPUS / "p5test__torture.xml"
-    for i in range(400):
-        shutil.copy(source, folder / f"copy-{i:03}.xml")
+    for i in range(2000):  # ~10 s of work on two cores: more than the run needs to start
+        shutil.copy(source, folder / f"copy-{i:04}.xml")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tei_tools", "validate", "--schema", "schema/tei_all.rng",
          "--no-schematron", str(folder)],
         cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    time.sleep(3)
+    # interrupt once the workers are at work: the client, the fork server and two workers
+    # (one process on a single core)
+    want = 4 if len(os.sched_getaffinity(0)) >= 2 else 1
+    deadline = time.monotonic() + 120
+    while len(_session_processes(proc.pid)) < want and proc.poll() is None:
+        assert time.monotonic() < deadline, "the workers did not start within 120 s"
+        time.sleep(0.05)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     interrupt(proc)

@@ -23,8 +23,8 @@ from tei_tools.errors import TeiToolsError, UsageError
 
 def test_a_local_pool_returns_results_in_input_order_from_fresh_processes() -> None:
     items = list(range(40))
-    with ex.LocalPool(2) as pool:
-        got = list(pool.map(Echo(0.002), items))
+    with ex.LocalPool(2) as pool:  # ~1.6 s of work: the second worker has time to start
+        got = list(pool.map(Echo(0.02), items))
     assert [g[0] for g in got] == items
     pids = {g[1] for g in got}
     assert len(pids) == 2  # both workers took part
