@@ -41,7 +41,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation.locate import SourceText, written_name
-from tei_tools.validation.schematron_exact import ExactPattern, exact_patterns
+from tei_tools.validation.schematron_exact import Exact, exact_schema
 from tei_tools.validation.schematron_prune import (
     Name,
     Needs,
@@ -103,7 +103,7 @@ class CompiledSchematron:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _needs: Needs | None = field(default=None, repr=False)
     _probes: tuple[Probe, ...] | None = field(default=None, repr=False)
-    _exact: tuple[ExactPattern | None, ...] | None = field(default=None, repr=False)
+    _exact: Exact | None = field(default=None, repr=False)
     _checks: dict[int, Check] | None = field(default=None, repr=False)
 
     @property
@@ -119,6 +119,21 @@ class CompiledSchematron:
             if self._xslt is None:
                 self._xslt = compile_to_xslt(self.schema)
             return self._xslt
+
+    @property
+    def decided(self) -> Exact:
+        """What lxml decides of this schema (:mod:`~tei_tools.validation.schematron_exact`; read once)."""
+        with self._lock:
+            if self._exact is None:
+                self._exact = exact_schema(self.schema)
+            return self._exact
+
+    @property
+    def probes(self) -> tuple[Probe, ...]:
+        with self._lock:
+            if self._probes is None:
+                self._probes = pattern_probes(self.schema)
+            return self._probes
 
     def compile(self, saxon: SaxonSession | None = None) -> object:
         """Compile the whole schema with ``saxon`` (once per session; ``None``: a
@@ -158,12 +173,12 @@ class CompiledSchematron:
         pattern after pattern); the schema's and the phase's ``let`` stay, and a
         pattern's ``let`` goes with its pattern."""
         if not self.prunes:
-            return self
-        if self._needs is None or self._probes is None or self._exact is None:  # once per schema
+            # lxml may say that no pattern fires (then Saxon is not asked); else all run
+            every = tuple(range(len(self.schema.patterns)))
+            return self if every and self._may_fire(tree, every) else None
+        if self._needs is None:  # once per schema
             self._needs = pattern_needs(self.schema)
-            self._probes = pattern_probes(self.schema)
-            self._exact = exact_patterns(self.schema)
-        probes = self._probes
+        probes = self.probes
         keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
                                  self._needs)
         # Saxon is not asked if no kept pattern can fire, by the probes (else all
@@ -189,19 +204,21 @@ class CompiledSchematron:
 
 
     def _may_fire(self, tree: etree._ElementTree, keep: tuple[int, ...]) -> bool:
-        """Whether a kept pattern may fire on ``tree``, once the probes said one may:
-        the patterns lxml cannot decide by their probes (one each), then the others
-        decided exactly."""
-        assert self._probes is not None and self._exact is not None
-        exact = self._exact
+        """Whether a kept pattern may fire on ``tree``: the patterns lxml cannot
+        decide by their probes (one each), then the others decided exactly (one
+        :class:`~tei_tools.validation.schematron_functions.Evaluation` for all:
+        the document's keys are indexed once)."""
+        exact = self.decided.patterns
         undecided = [i for i in keep if exact[i] is None]
-        if undecided and can_fire(tree, (self._probes[i] for i in undecided)):
+        if undecided and can_fire(tree, (self.probes[i] for i in undecided)):
             return True
+        evaluation = None
         for i in keep:
             decider = exact[i]
             if decider is not None:
-                fires = decider.fires(tree)
-                if fires or (fires is None and can_fire(tree, [self._probes[i]])):
+                evaluation = evaluation or decider.evaluation()
+                fires = decider.fires(tree, evaluation)
+                if fires or (fires is None and can_fire(tree, [self.probes[i]])):
                     return True
         return False
 
@@ -217,8 +234,10 @@ def load_schematron(path: str | os.PathLike[str], phase: str | None = None, *,
     p = Path(path)
     key = ("sch", *_content_key(p, "Schematron schema"), phase or "")
     compiled = _cached(key, lambda: read_schema(p, phase), p, embedded=False)
-    if saxon is not None or not compiled._checked:
-        compiled.compile(saxon)  # a static error is reported now, before any document
+    # a static error is reported now, before any document; a schema whose every
+    # XPath lxml reads has none (exact_schema), and compiles when a check fires
+    if (saxon is not None or not compiled._checked) and not compiled.decided.whole:
+        compiled.compile(saxon)
     return compiled
 
 

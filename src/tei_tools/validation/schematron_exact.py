@@ -50,15 +50,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from tei_tools.validation.schematron_functions import (
+    FUNCTIONS_NS,
+    PREFIX,
+    STATELESS,
+    Evaluation,
+    Key,
+    Undecided,
+    plain_regex,
+)
 from tei_tools.validation.schematron_schema import (
     Pattern,
     Rule,
     SchematronSchema,
     scan_xpath,
+    split_predicates,
     split_top_level,
 )
 
@@ -71,7 +81,7 @@ _TOKEN = re.compile(r"""
     | (?P<number>\d+(?![\w.]))
     | (?P<var>\$[A-Za-z_][\w.\-]*)
     | (?P<name>[A-Za-z_][\w.\-]*(?::(?:[A-Za-z_][\w.\-]*|\*))?)
-    | (?P<op>//|/|\.\.|\.|::|\[|\]|\(|\)|\||,|!=|<=|>=|=|<|>|@|\*)
+    | (?P<op>//|/|\.\.|\.|::|\[|\]|\(|\)|\||,|!=|<=|>=|=|<|>|@|\*|\+|-)
     )""", re.X)
 _AXES = frozenset({"child", "descendant", "descendant-or-self", "self", "parent", "ancestor",
                    "ancestor-or-self", "following", "following-sibling", "preceding",
@@ -91,16 +101,28 @@ class Term:
     """A translated expression: its XPath 1.0 text and its type."""
 
     text: str
-    kind: str  # "nodes" | "string" | "boolean" | "number"
+    kind: str  # "nodes" | "string" | "boolean" | "number" | "strings"
     single: bool = False
-    """A node set of at most one node."""
+    """A node set (or ``strings``) of at most one item."""
     integer: bool = False
     """An integer literal."""
+    values: bool = False
+    """Nodes lxml returns as strings (attributes, text nodes): bound to a variable,
+    only their string values are kept."""
+    nonempty: bool = False
+    """``strings`` none of which is empty (tokens of a normalised string)."""
+    normalized: bool = False
+    """A string without leading, trailing or doubled spaces."""
+    risky: bool = False
+    """``not(S)`` of ``strings`` with more than one item possible: XPath 2.0 raises
+    an error where XPath 1.0 is false; a check may be exactly that (it fires in
+    both), nothing may be built on it."""
+    uses_key: bool = False
 
     @property
     def atom(self) -> bool:
         """A string, or at most one node: where XPath 2.0 wants one item or none."""
-        return self.kind == "string" or (self.kind == "nodes" and self.single)
+        return self.kind == "string" or (self.kind in ("nodes", "strings") and self.single)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,34 +134,49 @@ class Translation:
     uses_current: bool
     positional: bool
     """It has a predicate that is a number (a position)."""
+    term: Term | None = None
+    uses_key: bool = False
 
 
-def translate(expr: str, scope: dict[str, str], variables: dict[str, str] | None = None
-              ) -> Translation | None:
+def translate(expr: str, scope: dict[str, str], variables: dict[str, Term] | None = None,
+              *, keys: dict[str, Term] | None = None, lenient: bool = False) -> Translation | None:
     """``expr`` (XPath 2.0) as XPath 1.0 with the same value where it is used
     (a test, a predicate, a let), or ``None`` if it is not read. ``scope``: the
-    prefixes known; ``variables``: the names in scope and their kinds."""
+    prefixes known; ``variables``: the names in scope and their types; ``keys``:
+    the schema's ``xsl:key`` names and the type of their ``use``. ``lenient``:
+    only whether it is in the subset (a message, which lxml does not evaluate:
+    a variable's attributes may be named)."""
     try:
-        parser = _Parser(expr, scope, variables or {})
+        parser = _Parser(expr, scope, variables or {}, keys or {}, lenient)
         term = parser.expression()
         if parser.peek() is not None:
             raise Unread(expr)
     except Unread:
         return None
     return Translation(term.text, term.kind, frozenset(parser.prefixes), parser.uses_id,
-                       parser.uses_current, parser.positional)
+                       parser.uses_current, parser.positional, term, term.uses_key or parser.uses_key)
+
+
+def _call(name: str, args: list[Term]) -> str:
+    return f"{PREFIX}:{name}({', '.join(a.text for a in args)})"
 
 
 class _Parser:
-    def __init__(self, expr: str, scope: dict[str, str], variables: dict[str, str]) -> None:
+    def __init__(self, expr: str, scope: dict[str, str], variables: dict[str, Term],
+                 keys: dict[str, Term], lenient: bool) -> None:
         self.tokens = list(_tokens(expr))
         self.at = 0
         self.scope = scope
         self.variables = variables
+        self.keys = keys
+        self.lenient = lenient
         self.prefixes: set[str] = set()
         self.uses_id = False
         self.uses_current = False
+        self.uses_key = False
         self.positional = False
+        self.item = "node"
+        """The context item: a ``node``, or a ``string`` (in a predicate on strings)."""
 
     def peek(self, ahead: int = 0) -> str | None:
         i = self.at + ahead
@@ -152,12 +189,27 @@ class _Parser:
         self.at += 1
         return token
 
+    def ebv(self, term: Term) -> Term:
+        """``term`` where its effective boolean value is taken: the same in both
+        when it is not ``strings`` of possibly several or empty items."""
+        if self.lenient:
+            return term
+        if term.risky or (term.kind == "strings" and not (term.single and term.nonempty)):
+            raise Unread("the boolean value of a sequence of strings")
+        return term
+
+    def atom(self, term: Term) -> bool:
+        """:attr:`Term.atom`; in a message (``lenient``), any node set or strings
+        (more than one is a dynamic error in XPath 2.0, not a static one)."""
+        return term.atom or (self.lenient and term.kind in ("nodes", "strings"))
+
     def expression(self) -> Term:
         term = self.conjunction()
         while self.peek() == "or":
             self.take()
             right = self.conjunction()
-            term = Term(f"{term.text} or {right.text}", "boolean")
+            term = Term(f"{self.ebv(term).text} or {self.ebv(right).text}", "boolean",
+                        uses_key=term.uses_key or right.uses_key)
         return term
 
     def conjunction(self) -> Term:
@@ -165,29 +217,64 @@ class _Parser:
         while self.peek() == "and":
             self.take()
             right = self.comparison()
-            term = Term(f"{term.text} and {right.text}", "boolean")
+            # a risky operand stays risky: where XPath 2.0 raises its error, XPath
+            # 1.0's conjunction is false (in either order of evaluation)
+            risky = term.risky or right.risky
+            term = Term(f"{self.ebv(replace(term, risky=False)).text} and "
+                        f"{self.ebv(replace(right, risky=False)).text}", "boolean",
+                        risky=risky, uses_key=term.uses_key or right.uses_key)
         return term
 
     def comparison(self) -> Term:
-        left = self.union()
+        left = self.additive()
         op = self.peek()
         if op not in _GENERAL and op not in _VALUE and op not in _ORDER:
             return left
         self.take()
-        right = self.union()
+        right = self.additive()
+        if left.risky or right.risky:
+            raise Unread(op)
         numbers = left.kind == right.kind == "number"
         if op in _GENERAL:
-            ok = numbers or {left.kind, right.kind} <= {"nodes", "string"}
+            ok = numbers or {left.kind, right.kind} <= {"nodes", "string", "strings"}
             out = _GENERAL[op]
         elif op in _VALUE:
-            ok = numbers or (left.atom and right.atom)
+            ok = numbers or (self.atom(left) and self.atom(right))
             out = _VALUE[op]
         else:
             ok = numbers
             out = _ORDER[op]
         if not ok:
             raise Unread(op)
-        return Term(f"{left.text} {out} {right.text}", "boolean")
+        return Term(f"{left.text} {out} {right.text}", "boolean",
+                    uses_key=left.uses_key or right.uses_key)
+
+    def additive(self) -> Term:
+        term = self.multiplicative()
+        while self.peek() in ("+", "-"):
+            op = self.take()
+            term = self.arithmetic(term, op, self.multiplicative())
+        return term
+
+    def multiplicative(self) -> Term:
+        term = self.union()
+        while self.peek() in ("*", "mod"):
+            op = self.take()
+            right = self.union()
+            if op == "mod" and not (right.integer and right.text.strip("0")):
+                raise Unread("mod by other than a literal integer (0: an error in XPath 2.0)")
+            term = self.arithmetic(term, op, right)
+        return term
+
+    @staticmethod
+    def arithmetic(left: Term, op: str, right: Term) -> Term:
+        # numbers only: XPath 2.0 casts a node's value to a double and fails where
+        # 1.0 gives NaN; integers are exact in 2.0 and doubles in lxml (the same
+        # below 2^53: counts, lengths and literals)
+        if left.kind != "number" or right.kind != "number":
+            raise Unread(op)
+        return Term(f"{left.text} {op} {right.text}", "number",
+                    uses_key=left.uses_key or right.uses_key)
 
     def union(self) -> Term:
         term = self.path()
@@ -196,49 +283,87 @@ class _Parser:
             right = self.path()
             if term.kind != "nodes" or right.kind != "nodes":
                 raise Unread("|")
-            term = Term(f"{term.text} | {right.text}", "nodes")
+            term = Term(f"{term.text} | {right.text}", "nodes", values=term.values or right.values,
+                        uses_key=term.uses_key or right.uses_key)
         return term
 
     def path(self) -> Term:
         token = self.peek()
         if token in ("/", "//"):
+            if self.item != "node":
+                raise Unread("a path from a string")
             self.take()
             if token == "/" and not self.starts_step():
                 return Term("/", "nodes", single=True)
             steps = self.relative(single=token == "/")
-            return Term(token + steps.text, "nodes", single=steps.single)
+            return Term(token + steps.text, "nodes", single=steps.single, values=steps.values)
         if self.starts_step():
+            if self.item != "node":
+                if self.peek() == "." and self.peek(1) not in ("/", "//", "["):
+                    self.take()
+                    return Term(".", "string")
+                raise Unread("a step from a string")
             return self.relative(single=True)
-        head = self.primary()
+        head = self.filtered(self.primary())
         if self.peek() in ("/", "//"):
-            if head.kind != "nodes":
+            if head.kind != "nodes" or (head.values and not self.lenient):
                 raise Unread("/")
             sep = self.take()
             steps = self.relative(single=head.single and sep == "/")
-            return Term(f"{head.text}{sep}{steps.text}", "nodes", single=steps.single)
+            return Term(f"{head.text}{sep}{steps.text}", "nodes", single=steps.single,
+                        values=steps.values, uses_key=head.uses_key)
         return head
+
+    def filtered(self, head: Term) -> Term:
+        """A primary with predicates: ``(…)[…]``, ``$v[…]``, ``key(…)[…]``."""
+        if self.peek() != "[":
+            return head
+        if head.kind not in ("nodes", "strings"):
+            raise Unread("a predicate on a value")
+        text, single, uses_key = head.text, head.single, head.uses_key
+        if not text.startswith("(") or not text.endswith(")"):
+            text = f"({text})"
+        strings = head.kind == "strings" or head.values
+        while self.peek() == "[":
+            self.take()
+            before, self.item = self.item, ("string" if strings else "node")
+            try:
+                predicate = self.expression()
+            finally:
+                self.item = before
+            self.take("]")
+            if predicate.kind == "number":
+                if not predicate.integer:
+                    raise Unread("a number as a predicate")
+                self.positional = True
+                single = True
+            else:
+                self.ebv(predicate)
+            uses_key = uses_key or predicate.uses_key
+            text += f"[{predicate.text}]"
+        return replace(head, text=text, single=single, uses_key=uses_key, risky=False)
 
     def starts_step(self) -> bool:
         token = self.peek()
         if token in ("@", ".", "..", "*"):
             return True
-        if token is None or not _is_name(token) or token in ("and", "or", "eq", "ne"):
+        if token is None or not _is_name(token) or token in ("and", "or", "eq", "ne", "mod"):
             return False
         after = self.peek(1)
         return after != "(" or token == "text"
 
     def relative(self, single: bool) -> Term:
-        text, single = self.step(single)
+        text, single, values = self.step(single)
         while self.peek() in ("/", "//"):
             sep = self.take()
-            more, single = self.step(single and sep == "/")
+            more, single, values = self.step(single and sep == "/")
             text += sep + more
-        return Term(text, "nodes", single=single)
+        return Term(text, "nodes", single=single, values=values)
 
-    def step(self, single: bool) -> tuple[str, bool]:
+    def step(self, single: bool) -> tuple[str, bool, bool]:
         token = self.take()
         if token in (".", ".."):
-            return token, single
+            return token, single, False
         axis = "child"
         text = ""
         if token == "@":
@@ -252,13 +377,15 @@ class _Parser:
             self.take("(")
             self.take(")")
             test, named = "text()", False
+            values = True
         elif token == "*" or _is_name(token):
             test, named = self.name_test(token, axis == "attribute"), token != "*" and \
                 not token.endswith(":*")
+            values = axis == "attribute"
         else:
             raise Unread(token)
         text += test
-        single = single and (axis in ("self", "parent") or (named and axis == "attribute"))
+        one = axis in ("self", "parent") or (named and axis == "attribute")
         while self.peek() == "[":
             self.take()
             predicate = self.expression()
@@ -267,16 +394,21 @@ class _Parser:
                 if not predicate.integer:
                     raise Unread("a number as a predicate")
                 self.positional = True
+                one = True
+            else:
+                self.ebv(predicate)
+            if predicate.uses_key:
+                self.uses_key = True
             text += f"[{predicate.text}]"
-        return text, single
+        return text, single and one, values
 
     def name_test(self, token: str, attribute: bool) -> str:
-        if token in ("and", "or", "eq", "ne") and not attribute:
+        if token in ("and", "or", "eq", "ne", "mod") and not attribute:
             raise Unread(token)
         if ":" in token:
             prefix = token.split(":", 1)[0]
             if prefix != "xml":
-                if not self.scope.get(prefix):
+                if not self.scope.get(prefix) or prefix == PREFIX:
                     raise Unread(prefix)
                 self.prefixes.add(prefix)
         return token
@@ -284,18 +416,18 @@ class _Parser:
     def primary(self) -> Term:
         token = self.take()
         if token[0] in "'\"":
-            return Term(token, "string")
+            return Term(token, "string", normalized=" ".join(token[1:-1].split()) == token[1:-1])
         if token.isdigit():
             return Term(token, "number", integer=True)
         if token.startswith("$"):
-            kind = self.variables.get(token[1:])
-            if kind is None:
+            bound = self.variables.get(token[1:])
+            if bound is None:
                 raise Unread(token)
-            return Term(token, kind)
+            return replace(bound, text=token, integer=False, risky=False)
         if token == "(":
             inner = self.expression()
             self.take(")")
-            return Term(f"({inner.text})", inner.kind, inner.single)
+            return replace(inner, text=f"({inner.text})", integer=False)
         if _is_name(token) and self.peek() == "(":
             return self.call(token)
         raise Unread(token)
@@ -309,7 +441,12 @@ class _Parser:
                 self.take()
                 args.append(self.expression())
         self.take(")")
-        return _function(self, name, args)
+        if any(a.risky for a in args) and name != "not":
+            raise Unread(name)
+        if not args and self.item != "node" and name != "true" and name != "false":
+            raise Unread(f"{name}() of a string")  # XPath 2.0: an error or another value
+        term = _function(self, name, args)
+        return replace(term, uses_key=term.uses_key or any(a.uses_key for a in args))
 
 
 def _function(parser: _Parser, name: str, args: list[Term]) -> Term:
@@ -318,30 +455,51 @@ def _function(parser: _Parser, name: str, args: list[Term]) -> Term:
     if name == "current" and n == 0:
         parser.uses_current = True
         return Term(f"${CURRENT}", "nodes", single=True)
-    if name in ("not", "boolean") and n == 1:
-        return Term(text, "boolean")
+    if name == "not" and n == 1:
+        arg = args[0]
+        if arg.kind == "strings" and arg.nonempty and not arg.single:
+            return Term(text, "boolean", risky=True)
+        return Term(f"not({parser.ebv(arg).text})", "boolean")
+    if name == "boolean" and n == 1:
+        return Term(f"boolean({parser.ebv(args[0]).text})", "boolean")
     if name in ("true", "false") and n == 0:
         return Term(text, "boolean")
-    if name == "count" and n == 1 and args[0].kind == "nodes":
+    if name == "count" and n == 1 and args[0].kind in ("nodes", "strings"):
         return Term(text, "number")
     if name in ("name", "local-name", "namespace-uri") and (
-            n == 0 or (n == 1 and args[0].kind == "nodes" and args[0].single)):
+            n == 0 or (n == 1 and args[0].kind == "nodes" and args[0].single and
+                       (not args[0].values or parser.lenient))):
         return Term(text, "string")
     if name in ("string", "normalize-space", "string-length") and (
-            n == 0 or (n == 1 and args[0].atom)):
-        return Term(text, "number" if name == "string-length" else "string")
-    if name in ("contains", "starts-with") and n == 2 and all(a.atom for a in args):
+            n == 0 or (n == 1 and parser.atom(args[0]))):
+        if name == "string-length":
+            return Term(text, "number")
+        return Term(text, "string", normalized=name == "normalize-space")
+    if name in ("contains", "starts-with") and n == 2 and all(parser.atom(a) for a in args):
         return Term(text, "boolean")
-    if name == "concat" and n >= 2 and all(a.atom for a in args):
+    if name == "concat" and n >= 2 and all(parser.atom(a) for a in args):
         return Term(text, "string")
-    if name == "translate" and n == 3 and all(a.atom for a in args):
+    if name == "translate" and n == 3 and all(parser.atom(a) for a in args):
         return Term(text, "string")
-    if name == "substring" and n in (2, 3) and args[0].atom and \
+    if name == "substring" and n in (2, 3) and parser.atom(args[0]) and \
             all(a.kind == "number" for a in args[1:]):
         return Term(text, "string")
-    if name == "id" and n == 1 and args[0].atom:
+    if name == "id" and n == 1 and parser.atom(args[0]):
         parser.uses_id = True
         return Term(text, "nodes")
+    if name == "number" and n == 1 and (parser.atom(args[0]) or args[0].kind in ("number", "boolean")):
+        return Term(_call("number", args), "number")
+    if name == "matches" and n == 2 and parser.atom(args[0]) and args[1].kind == "string":
+        body = plain_regex(args[1].text[1:-1]) if args[1].text[:1] in "'\"" else None
+        if body is None or "'" in body:
+            raise Unread("matches() of this regular expression")
+        return Term(_call("matches", [args[0], Term(f"'{body}'", "string")]), "boolean")
+    if name == "tokenize" and n == 2 and parser.atom(args[0]) and args[1].text in ("' '", '" "'):
+        return Term(_call("tokenize", args), "strings", nonempty=args[0].normalized)
+    if name == "key" and n == 2 and args[0].text[:1] in "'\"" and \
+            args[0].text[1:-1] in parser.keys and args[1].kind in ("nodes", "string", "strings"):
+        parser.uses_key = True
+        return Term(_call("key", args), "nodes", uses_key=True)
     raise Unread(name)
 
 
@@ -362,17 +520,28 @@ def _tokens(expr: str) -> Iterator[str]:
 
 
 # -- patterns ----------------------------------------------------------------------
+Namespaces = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _ExactRule:
-    selects: etree.XPath
+    selects: str
     """The nodes of the rule's context (``//context``)."""
-    failing: etree.XPath | None
+    failing: str | None
     """The nodes where a check fires, when no check needs the node bound
     (``//context[not(assert) or report]``); else ``None``, see :attr:`checks`."""
-    lets: tuple[tuple[str, etree.XPath], ...]
-    checks: tuple[etree.XPath, ...]
+    lets: tuple[tuple[str, str], ...]
+    checks: tuple[str, ...]
     """Per check, true where it fires (evaluated on the node, its lets bound)."""
     uses_id: bool
+    namespaces: Namespaces
+    compiled: dict[str, etree.XPath] | None
+    """The XPath compiled once (``None``: the rule calls ``key``, compiled per document)."""
+
+    def xpath(self, text: str, evaluation: Evaluation) -> etree.XPath:
+        if self.compiled is not None:
+            return self.compiled[text]
+        return evaluation.xpath(text, self.namespaces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,43 +549,52 @@ class ExactPattern:
     """A pattern lxml decides (:func:`exact_patterns`)."""
 
     rules: tuple[_ExactRule, ...]
+    keys: dict[str, Key]
 
-    def fires(self, tree: etree._ElementTree) -> bool | None:
-        """Whether a check of the pattern fires on ``tree`` (``None``: not known)."""
+    def evaluation(self) -> Evaluation:
+        """What :meth:`fires` needs for one document (shared by the patterns of a schema)."""
+        return Evaluation(self.keys)
+
+    def fires(self, tree: etree._ElementTree, evaluation: Evaluation | None = None) -> bool | None:
+        """Whether a check of the pattern fires on ``tree`` (``None``: not known).
+        ``evaluation``: the document's keys, if the caller decides several patterns."""
         if any(rule.uses_id for rule in self.rules) and not _ids_agree(tree):
             return None
+        evaluation = evaluation or self.evaluation()
+        evaluation.bind(tree)
         claimed: set[etree._Element] = set()
         kept: list[object] = []  # the proxies stay alive: a node keeps its identity
         try:
             for k, rule in enumerate(self.rules):
                 later = k + 1 < len(self.rules)
                 if rule.failing is not None:
-                    fired = _elements(rule.failing(tree))
+                    fired = _elements(rule.xpath(rule.failing, evaluation)(tree))
                     if fired is None:
                         return None
                     if any(node not in claimed for node in fired):
                         return True
-                    if later and not self._claim(tree, rule, claimed, kept):
+                    if later and not self._claim(tree, rule, claimed, kept, evaluation):
                         return None
                     continue
-                nodes = _elements(rule.selects(tree))
+                nodes = _elements(rule.xpath(rule.selects, evaluation)(tree))
                 if nodes is None:
                     return None
                 kept.append(nodes)
                 for node in nodes:
                     if node in claimed:
                         continue
-                    if self._fires_on(rule, node):
+                    if self._fires_on(rule, node, evaluation):
                         return True
                 if later:
                     claimed.update(nodes)
-        except etree.XPathError:
+        except (etree.XPathError, Undecided):
             return None
         return False
 
-    def _claim(self, tree: etree._ElementTree, rule: _ExactRule, claimed: set[etree._Element],
-               kept: list[object]) -> bool:
-        nodes = _elements(rule.selects(tree))
+    @staticmethod
+    def _claim(tree: etree._ElementTree, rule: _ExactRule, claimed: set[etree._Element],
+               kept: list[object], evaluation: Evaluation) -> bool:
+        nodes = _elements(rule.xpath(rule.selects, evaluation)(tree))
         if nodes is None:
             return False
         kept.append(nodes)
@@ -424,11 +602,29 @@ class ExactPattern:
         return True
 
     @staticmethod
-    def _fires_on(rule: _ExactRule, node: etree._Element) -> bool:
-        bound: dict[str, str | etree._Element] = {CURRENT: node}
+    def _fires_on(rule: _ExactRule, node: etree._Element, evaluation: Evaluation) -> bool:
+        bound: dict[str, Bindable] = {CURRENT: node}
         for name, value in rule.lets:
-            bound[name] = str(value(node, **bound))
-        return any(bool(check(node, **bound)) for check in rule.checks)
+            bound[name] = _bindable(rule.xpath(value, evaluation)(node, **bound))
+        return any(bool(rule.xpath(check, evaluation)(node, **bound)) for check in rule.checks)
+
+
+Bindable = bool | int | float | str | bytes | etree._Element | list[etree._Element]
+
+
+def _bindable(value: object) -> Bindable:
+    """A let's value as lxml binds it: strings (tokens, attributes' or text nodes'
+    values, which lxml cannot bind) become elements holding them, children of one
+    parent so that their order is the document order (a bound variable of such
+    values is used only for its string values, see :attr:`Term.values`)."""
+    if not isinstance(value, list):
+        return value if isinstance(value, (bool, int, float, str, bytes)) else str(value)
+    if all(isinstance(v, etree._Element) for v in value):
+        return value
+    holder = etree.Element("values")
+    for v in value:
+        etree.SubElement(holder, "value").text = str(v)
+    return list(holder)
 
 
 def _elements(result: object) -> list[etree._Element] | None:
@@ -453,83 +649,182 @@ def _ids_agree(tree: etree._ElementTree) -> bool:
     return bool(tree.xpath("count(id(//@xml:id))") == len(ids))
 
 
+@dataclass(frozen=True, slots=True)
+class Exact:
+    """What lxml decides of a schema: a decider per pattern (``None``: Saxon
+    decides it), and whether every XPath of the schema is in the subset read
+    (``whole``: contexts, lets, tests, messages, ``xsl:key``; then Saxon has
+    nothing to report before a check fires, see
+    :meth:`~tei_tools.validation.schematron.CompiledSchematron.compile`)."""
+
+    patterns: tuple[ExactPattern | None, ...]
+    whole: bool
+
+
 def exact_patterns(schema: SchematronSchema) -> tuple[ExactPattern | None, ...]:
     """For each pattern of ``schema``, an :class:`ExactPattern` if lxml can decide it."""
+    return exact_schema(schema).patterns
+
+
+def exact_schema(schema: SchematronSchema) -> Exact:
+    """:class:`Exact` of ``schema``."""
     if schema.xslt1:
-        return tuple(None for _ in schema.patterns)
+        return Exact(tuple(None for _ in schema.patterns), False)
     ns = dict(schema.namespaces)
-    return tuple(_pattern(pattern, ns) for pattern in schema.patterns)
+    keys, key_types, keys_read = _keys(schema, ns)
+    patterns = tuple(_pattern(pattern, ns, keys, key_types) for pattern in schema.patterns)
+    whole = keys_read and not schema.lets and all(p is not None for p in patterns) and \
+        all(_messages_read(rule, ns, key_types) for pattern in schema.patterns
+            for rule in pattern.rules) and not schema.diagnostics
+    return Exact(patterns, whole)
 
 
-def _pattern(pattern: Pattern, ns: dict[str, str]) -> ExactPattern | None:
+def _keys(schema: SchematronSchema, ns: dict[str, str]
+          ) -> tuple[dict[str, Key], dict[str, Term], bool]:
+    """The schema's ``xsl:key`` lxml reads, the type of each one's ``use``, and
+    whether every top-level XSLT element is such a key."""
+    keys: dict[str, Key] = {}
+    types: dict[str, Term] = {}
+    every = True
+    for el in schema.xslt:
+        name, match, use = el.get("name"), el.get("match"), el.get("use")
+        if etree.QName(el).localname != "key" or not name or not match or not use or \
+                len(el) or set(el.attrib) != {"name", "match", "use"} or name in keys:
+            every = False
+            keys.pop(name or "", None)
+            continue
+        scope = {**{p: u for p, u in el.nsmap.items() if p}, **ns}
+        alternatives = [_parse_alone(alt, scope) for alt in _split_union(match)]
+        used = translate(use, scope)
+        if any(a is None for a in alternatives) or used is None or used.term is None or \
+                used.kind not in ("nodes", "string", "strings") or used.uses_current or \
+                used.uses_id or used.uses_key or used.term.risky:
+            every = False
+            continue
+        prefixes = tuple(sorted((p, scope[p]) for p in used.prefixes | _prefixes(match, scope)))
+        keys[name] = Key(name, " | ".join(a for a in alternatives if a), used.text, used.kind, prefixes)
+        types[name] = used.term
+    return keys, types, every
+
+
+def _prefixes(expr: str, scope: dict[str, str]) -> set[str]:
+    return {p for p in re.findall(r"([A-Za-z_][\w.\-]*):(?!:)", expr) if p in scope}
+
+
+def _messages_read(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> bool:
+    """Whether the ``value-of`` and ``name`` of a rule's messages are in the subset
+    (with the rule's lets in scope) and it names no ``subject``."""
+    scope = {**rule.namespaces, **ns}
+    variables = _let_types(rule, scope, keys)
+    if variables is None or rule.subject:
+        return False
+    for check in rule.checks:
+        if check.subject or check.diagnostics:
+            return False
+        for el in check.element.iter():
+            if not isinstance(el.tag, str) or el is check.element:
+                continue
+            local = etree.QName(el).localname
+            expr = el.get("select") if local == "value-of" else el.get("path") if local == "name" \
+                else None
+            if local in ("value-of", "name") and expr is not None and \
+                    translate(expr, scope, variables, keys=keys, lenient=True) is None:
+                return False
+    return True
+
+
+def _let_types(rule: Rule, scope: dict[str, str], keys: dict[str, Term]) -> dict[str, Term] | None:
+    variables: dict[str, Term] = {}
+    for let in rule.lets:
+        if let.value is None or not re.fullmatch(r"[A-Za-z_][\w]*", let.name) or \
+                let.name == CURRENT or let.name in variables:
+            return None
+        value = translate(let.value, scope, variables, keys=keys)
+        if value is None or value.term is None or value.uses_id or value.term.risky:
+            return None
+        variables[let.name] = value.term
+    return variables
+
+
+def _pattern(pattern: Pattern, ns: dict[str, str], keys: dict[str, Key],
+             key_types: dict[str, Term]) -> ExactPattern | None:
     if pattern.lets:
         return None
     rules = []
     for rule in pattern.rules:
-        exact = _rule(rule, ns)
+        exact = _rule(rule, ns, key_types)
         if exact is None:
             return None
         rules.append(exact)
-    return ExactPattern(tuple(rules))
+    return ExactPattern(tuple(rules), keys)
 
 
-def _rule(rule: Rule, ns: dict[str, str]) -> _ExactRule | None:
+def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> _ExactRule | None:
     scope = {**rule.namespaces, **ns}
-    context = translate(rule.context, scope)
+    context = translate(rule.context, scope, keys=keys)
     if context is None or context.kind != "nodes" or context.uses_current:
         return None
-    alternatives = [_parse_alone(alt, scope) for alt in _split_union(rule.context)]
+    alternatives = [_parse_alone(alt, scope, keys) for alt in _split_union(rule.context)]
     if any(a is None for a in alternatives):
         return None
     paths = [a for a in alternatives if a]
     select = " | ".join(paths)
-    variables: dict[str, str] = {}
-    lets: list[tuple[str, Translation]] = []
-    for let in rule.lets:
-        if let.value is None or not re.fullmatch(r"[A-Za-z_][\w]*", let.name) or \
-                let.name == CURRENT:
-            return None
-        value = translate(let.value, scope, variables)
-        if value is None or value.kind != "string" or value.uses_id:
-            return None
-        variables[let.name] = "string"
-        lets.append((let.name, value))
+    variables = _let_types(rule, scope, keys)
+    if variables is None:
+        return None
+    lets = [(let.name, translate(let.value or "", scope, variables, keys=keys))
+            for let in rule.lets]
     tests: list[Translation] = []
     for check in rule.checks:
-        test = translate(check.test, scope, variables)
-        if test is None:
+        test = translate(check.test, scope, variables, keys=keys)
+        if test is None or test.term is None:
             return None
+        term = test.term
+        if (term.risky and check.kind != "assert") or (
+                term.kind == "strings" and not (check.kind == "report" and term.nonempty)):
+            return None  # see Term.risky: `not(S)` asserted, or `S` reported, is exact
         tests.append(test)
-    prefixes = {p: scope[p] for t in [context, *tests, *(v for _, v in lets)] for p in t.prefixes}
+    used = [context, *tests, *(v for _, v in lets if v is not None)]
+    prefixes = tuple(sorted({(p, scope[p]) for t in used for p in t.prefixes}))
+    uses_key = any(t.uses_key for t in used)
     fire = [f"not({t.text})" if c.kind == "assert" else f"boolean({t.text})"
             for c, t in zip(rule.checks, tests, strict=True)]
     bound = bool(lets) or any(t.uses_current for t in tests)
+    failing = None if bound or not fire else \
+        " | ".join(f"{a}[{' or '.join(fire)}]" for a in paths)
+    let_paths = tuple((name, value.text) for name, value in lets if value is not None)
+    texts = [select, *fire, *(v for _, v in let_paths), *([failing] if failing else [])]
+    compiled: dict[str, etree.XPath] | None = None
     try:
-        selects = etree.XPath(select, namespaces=prefixes)
-        failing = None if bound or not fire else etree.XPath(
-            " | ".join(f"{a}[{' or '.join(fire)}]" for a in paths), namespaces=prefixes)
-        checks = tuple(etree.XPath(f, namespaces=prefixes) for f in fire)
-        let_paths = tuple((name, etree.XPath(f"string({value.text})", namespaces=prefixes))
-                          for name, value in lets)
+        namespaces = {**dict(prefixes), PREFIX: FUNCTIONS_NS}
+        made = {t: etree.XPath(t, namespaces=namespaces, extensions=STATELESS) for t in texts}
+        compiled = None if uses_key else made
     except etree.XPathSyntaxError:
         return None
-    return _ExactRule(selects, failing, let_paths, checks,
-                      any(t.uses_id for t in tests))
+    return _ExactRule(select, failing, let_paths, tuple(fire),
+                      any(t.uses_id for t in tests), prefixes, compiled)
+
+
+def _outside_predicates(expr: str, pattern: str) -> bool:
+    """Whether ``pattern`` is found in ``expr`` outside its predicates and literals."""
+    return bool(re.search(pattern, split_predicates(expr)[0]))
 
 
 def _split_union(context: str) -> list[str]:
     return [alt.strip() for alt in split_top_level(context)]
 
 
-def _parse_alone(alt: str, scope: dict[str, str]) -> str | None:
+def _parse_alone(alt: str, scope: dict[str, str], keys: dict[str, Term] | None = None) -> str | None:
     """One alternative of a rule context, as the path selecting the nodes it
     matches (:func:`_selecting`; ``None``: not a location path of steps, such as a
     function call, a variable or a parenthesised head)."""
     if not alt or alt.startswith(("(", "$", ".")):
         return None
-    term = translate(alt, scope)
+    term = translate(alt, scope, keys=keys)
     if term is None or term.kind != "nodes" or term.uses_current or term.uses_id:
         return None
+    if _outside_predicates(alt, r"\.\.|(?:ancestor|parent|following|preceding)[\w-]*\s*::"):
+        return None  # not an XSLT pattern (Saxon: a static error)
     if re.match(r"[\w.\-:]+\s*\(", alt) and not alt.startswith("text"):
         return None
     return _selecting(term.text, term.positional)
