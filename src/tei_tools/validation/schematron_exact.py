@@ -49,8 +49,9 @@ of ``queryBinding="xslt"`` (Saxon's 1.0-compatible mode), is not read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -96,9 +97,9 @@ class Unread(Exception):
     """The expression is outside what :func:`translate` reads."""
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A translated expression: its XPath 1.0 text and its type."""
+class Term(NamedTuple):
+    """A translated expression: its XPath 1.0 text and its type (a tuple: the
+    parser makes and copies many)."""
 
     text: str
     kind: str  # "nodes" | "string" | "boolean" | "number" | "strings"
@@ -149,7 +150,7 @@ def translate(expr: str, scope: dict[str, str], variables: dict[str, Term] | Non
     try:
         parser = _Parser(expr, scope, variables or {}, keys or {}, lenient)
         term = parser.expression()
-        if parser.peek() is not None:
+        if parser.next is not None:
             raise Unread(expr)
     except Unread:
         return None
@@ -164,8 +165,10 @@ def _call(name: str, args: list[Term]) -> str:
 class _Parser:
     def __init__(self, expr: str, scope: dict[str, str], variables: dict[str, Term],
                  keys: dict[str, Term], lenient: bool) -> None:
-        self.tokens = list(_tokens(expr))
+        self.tokens = _tokens(expr)
         self.at = 0
+        self.next: str | None = self.tokens[0] if self.tokens else None
+        """The token at :attr:`at` (``None``: the end)."""
         self.scope = scope
         self.variables = variables
         self.keys = keys
@@ -183,10 +186,11 @@ class _Parser:
         return self.tokens[i] if i < len(self.tokens) else None
 
     def take(self, expected: str | None = None) -> str:
-        token = self.peek()
+        token = self.next
         if token is None or (expected is not None and token != expected):
             raise Unread(expected or "end")
         self.at += 1
+        self.next = self.tokens[self.at] if self.at < len(self.tokens) else None
         return token
 
     def ebv(self, term: Term) -> Term:
@@ -205,7 +209,7 @@ class _Parser:
 
     def expression(self) -> Term:
         term = self.conjunction()
-        while self.peek() == "or":
+        while self.next == "or":
             self.take()
             right = self.conjunction()
             term = Term(f"{self.ebv(term).text} or {self.ebv(right).text}", "boolean",
@@ -214,20 +218,20 @@ class _Parser:
 
     def conjunction(self) -> Term:
         term = self.comparison()
-        while self.peek() == "and":
+        while self.next == "and":
             self.take()
             right = self.comparison()
             # a risky operand stays risky: where XPath 2.0 raises its error, XPath
             # 1.0's conjunction is false (in either order of evaluation)
             risky = term.risky or right.risky
-            term = Term(f"{self.ebv(replace(term, risky=False)).text} and "
-                        f"{self.ebv(replace(right, risky=False)).text}", "boolean",
+            term = Term(f"{self.ebv(term._replace(risky=False)).text} and "
+                        f"{self.ebv(right._replace(risky=False)).text}", "boolean",
                         risky=risky, uses_key=term.uses_key or right.uses_key)
         return term
 
     def comparison(self) -> Term:
         left = self.additive()
-        op = self.peek()
+        op = self.next
         if op not in _GENERAL and op not in _VALUE and op not in _ORDER:
             return left
         self.take()
@@ -251,14 +255,14 @@ class _Parser:
 
     def additive(self) -> Term:
         term = self.multiplicative()
-        while self.peek() in ("+", "-"):
+        while self.next in ("+", "-"):
             op = self.take()
             term = self.arithmetic(term, op, self.multiplicative())
         return term
 
     def multiplicative(self) -> Term:
         term = self.union()
-        while self.peek() in ("*", "mod"):
+        while self.next in ("*", "mod"):
             op = self.take()
             right = self.union()
             if op == "mod" and not (right.integer and right.text.strip("0")):
@@ -278,7 +282,7 @@ class _Parser:
 
     def union(self) -> Term:
         term = self.path()
-        while self.peek() == "|":
+        while self.next == "|":
             self.take()
             right = self.path()
             if term.kind != "nodes" or right.kind != "nodes":
@@ -288,7 +292,7 @@ class _Parser:
         return term
 
     def path(self) -> Term:
-        token = self.peek()
+        token = self.next
         if token in ("/", "//"):
             if self.item != "node":
                 raise Unread("a path from a string")
@@ -299,13 +303,13 @@ class _Parser:
             return Term(token + steps.text, "nodes", single=steps.single, values=steps.values)
         if self.starts_step():
             if self.item != "node":
-                if self.peek() == "." and self.peek(1) not in ("/", "//", "["):
+                if self.next == "." and self.peek(1) not in ("/", "//", "["):
                     self.take()
                     return Term(".", "string")
                 raise Unread("a step from a string")
             return self.relative(single=True)
         head = self.filtered(self.primary())
-        if self.peek() in ("/", "//"):
+        if self.next in ("/", "//"):
             if head.kind != "nodes" or (head.values and not self.lenient):
                 raise Unread("/")
             sep = self.take()
@@ -316,7 +320,7 @@ class _Parser:
 
     def filtered(self, head: Term) -> Term:
         """A primary with predicates: ``(…)[…]``, ``$v[…]``, ``key(…)[…]``."""
-        if self.peek() != "[":
+        if self.next != "[":
             return head
         if head.kind not in ("nodes", "strings"):
             raise Unread("a predicate on a value")
@@ -324,7 +328,7 @@ class _Parser:
         if not text.startswith("(") or not text.endswith(")"):
             text = f"({text})"
         strings = head.kind == "strings" or head.values
-        while self.peek() == "[":
+        while self.next == "[":
             self.take()
             before, self.item = self.item, ("string" if strings else "node")
             try:
@@ -341,10 +345,10 @@ class _Parser:
                 self.ebv(predicate)
             uses_key = uses_key or predicate.uses_key
             text += f"[{predicate.text}]"
-        return replace(head, text=text, single=single, uses_key=uses_key, risky=False)
+        return head._replace(text=text, single=single, uses_key=uses_key, risky=False)
 
     def starts_step(self) -> bool:
-        token = self.peek()
+        token = self.next
         if token in ("@", ".", "..", "*"):
             return True
         if token is None or not _is_name(token) or token in ("and", "or", "eq", "ne", "mod"):
@@ -354,7 +358,7 @@ class _Parser:
 
     def relative(self, single: bool) -> Term:
         text, single, values = self.step(single)
-        while self.peek() in ("/", "//"):
+        while self.next in ("/", "//"):
             sep = self.take()
             more, single, values = self.step(single and sep == "/")
             text += sep + more
@@ -368,12 +372,12 @@ class _Parser:
         text = ""
         if token == "@":
             axis, text, token = "attribute", "@", self.take()
-        elif self.peek() == "::":
+        elif self.next == "::":
             if token not in _AXES:
                 raise Unread(token)
             self.take()
             axis, text, token = token, f"{token}::", self.take()
-        if token == "text" and self.peek() == "(":
+        if token == "text" and self.next == "(":
             self.take("(")
             self.take(")")
             test, named = "text()", False
@@ -386,7 +390,7 @@ class _Parser:
             raise Unread(token)
         text += test
         one = axis in ("self", "parent") or (named and axis == "attribute")
-        while self.peek() == "[":
+        while self.next == "[":
             self.take()
             predicate = self.expression()
             self.take("]")
@@ -423,21 +427,21 @@ class _Parser:
             bound = self.variables.get(token[1:])
             if bound is None:
                 raise Unread(token)
-            return replace(bound, text=token, integer=False, risky=False)
+            return bound._replace(text=token, integer=False, risky=False)
         if token == "(":
             inner = self.expression()
             self.take(")")
-            return replace(inner, text=f"({inner.text})", integer=False)
-        if _is_name(token) and self.peek() == "(":
+            return inner._replace(text=f"({inner.text})", integer=False)
+        if _is_name(token) and self.next == "(":
             return self.call(token)
         raise Unread(token)
 
     def call(self, name: str) -> Term:
         self.take("(")
         args: list[Term] = []
-        if self.peek() != ")":
+        if self.next != ")":
             args.append(self.expression())
-            while self.peek() == ",":
+            while self.next == ",":
                 self.take()
                 args.append(self.expression())
         self.take(")")
@@ -446,7 +450,7 @@ class _Parser:
         if not args and self.item != "node" and name != "true" and name != "false":
             raise Unread(f"{name}() of a string")  # XPath 2.0: an error or another value
         term = _function(self, name, args)
-        return replace(term, uses_key=term.uses_key or any(a.uses_key for a in args))
+        return term._replace(uses_key=term.uses_key or any(a.uses_key for a in args))
 
 
 def _function(parser: _Parser, name: str, args: list[Term]) -> Term:
@@ -503,20 +507,25 @@ def _function(parser: _Parser, name: str, args: list[Term]) -> Term:
     raise Unread(name)
 
 
+_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::(?:[A-Za-z_][\w.\-]*|\*))?")
+
+
 def _is_name(token: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z_][\w.\-]*(?::(?:[A-Za-z_][\w.\-]*|\*))?", token))
+    return _NAME.fullmatch(token) is not None
 
 
-def _tokens(expr: str) -> Iterator[str]:
+@lru_cache(maxsize=4096)
+def _tokens(expr: str) -> tuple[str, ...]:
     at = 0
+    expr = expr.rstrip()
+    out = []
     while at < len(expr):
-        if expr[at:].strip() == "":
-            return
         match = _TOKEN.match(expr, at)
         if not match or match.end() == at:
             raise Unread(expr[at:])
         at = match.end()
-        yield match.group().strip()
+        out.append(match.group().strip())
+    return tuple(out)
 
 
 # -- patterns ----------------------------------------------------------------------
@@ -535,13 +544,29 @@ class _ExactRule:
     """Per check, true where it fires (evaluated on the node, its lets bound)."""
     uses_id: bool
     namespaces: Namespaces
-    compiled: dict[str, etree.XPath] | None
-    """The XPath compiled once (``None``: the rule calls ``key``, compiled per document)."""
+    uses_key: bool
+    """The rule calls ``key``: its XPath is compiled per document (:class:`Evaluation`)."""
+    compiled: dict[str, etree.XPath]
+    """Else each XPath compiled once, when first evaluated."""
 
     def xpath(self, text: str, evaluation: Evaluation) -> etree.XPath:
-        if self.compiled is not None:
-            return self.compiled[text]
-        return evaluation.xpath(text, self.namespaces)
+        compiled = self.compiled.get(text)
+        if compiled is None:
+            if self.uses_key and _KEY_CALL in text:
+                return evaluation.xpath(text, self.namespaces)
+            namespaces = dict(self.namespaces)
+            # an XPath with extensions compiles 5x slower, and runs slower: only those it calls
+            used = {k: f for k, f in STATELESS.items() if f"{PREFIX}:{k[1]}(" in text}
+            if used:
+                namespaces[PREFIX] = FUNCTIONS_NS
+                compiled = etree.XPath(text, namespaces=namespaces, extensions=used)
+            else:
+                compiled = etree.XPath(text, namespaces=namespaces)
+            self.compiled[text] = compiled
+        return compiled
+
+
+_KEY_CALL = f"{PREFIX}:key("
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,8 +644,8 @@ def _bindable(value: object) -> Bindable:
     values is used only for its string values, see :attr:`Term.values`)."""
     if not isinstance(value, list):
         return value if isinstance(value, (bool, int, float, str, bytes)) else str(value)
-    if all(isinstance(v, etree._Element) for v in value):
-        return value
+    if not value or isinstance(value[0], etree._Element):
+        return value  # elements (an XPath result is all elements or no element)
     holder = etree.Element("values")
     for v in value:
         etree.SubElement(holder, "value").text = str(v)
@@ -672,9 +697,10 @@ def exact_schema(schema: SchematronSchema) -> Exact:
         return Exact(tuple(None for _ in schema.patterns), False)
     ns = dict(schema.namespaces)
     keys, key_types, keys_read = _keys(schema, ns)
-    patterns = tuple(_pattern(pattern, ns, keys, key_types) for pattern in schema.patterns)
+    lets: dict[int, dict[str, Term] | None] = {}  # per rule (by id): its lets' types
+    patterns = tuple(_pattern(pattern, ns, keys, key_types, lets) for pattern in schema.patterns)
     whole = keys_read and not schema.lets and all(p is not None for p in patterns) and \
-        all(_messages_read(rule, ns, key_types) for pattern in schema.patterns
+        all(_messages_read(rule, ns, key_types, lets) for pattern in schema.patterns
             for rule in pattern.rules) and not schema.diagnostics
     return Exact(patterns, whole)
 
@@ -711,11 +737,12 @@ def _prefixes(expr: str, scope: dict[str, str]) -> set[str]:
     return {p for p in re.findall(r"([A-Za-z_][\w.\-]*):(?!:)", expr) if p in scope}
 
 
-def _messages_read(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> bool:
+def _messages_read(rule: Rule, ns: dict[str, str], keys: dict[str, Term],
+                   lets: dict[int, dict[str, Term] | None]) -> bool:
     """Whether the ``value-of`` and ``name`` of a rule's messages are in the subset
     (with the rule's lets in scope) and it names no ``subject``."""
     scope = {**rule.namespaces, **ns}
-    variables = _let_types(rule, scope, keys)
+    variables = _let_types(rule, scope, keys, lets)
     if variables is None or rule.subject:
         return False
     for check in rule.checks:
@@ -733,7 +760,12 @@ def _messages_read(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> boo
     return True
 
 
-def _let_types(rule: Rule, scope: dict[str, str], keys: dict[str, Term]) -> dict[str, Term] | None:
+def _let_types(rule: Rule, scope: dict[str, str], keys: dict[str, Term],
+               known: dict[int, dict[str, Term] | None]) -> dict[str, Term] | None:
+    """The types of a rule's lets (``None``: one is not read); ``known``: those found already."""
+    if id(rule) in known:
+        return known[id(rule)]
+    known[id(rule)] = None
     variables: dict[str, Term] = {}
     for let in rule.lets:
         if let.value is None or not re.fullmatch(r"[A-Za-z_][\w]*", let.name) or \
@@ -743,23 +775,26 @@ def _let_types(rule: Rule, scope: dict[str, str], keys: dict[str, Term]) -> dict
         if value is None or value.term is None or value.uses_id or value.term.risky:
             return None
         variables[let.name] = value.term
+    known[id(rule)] = variables
     return variables
 
 
 def _pattern(pattern: Pattern, ns: dict[str, str], keys: dict[str, Key],
-             key_types: dict[str, Term]) -> ExactPattern | None:
+             key_types: dict[str, Term], lets: dict[int, dict[str, Term] | None]
+             ) -> ExactPattern | None:
     if pattern.lets:
         return None
     rules = []
     for rule in pattern.rules:
-        exact = _rule(rule, ns, key_types)
+        exact = _rule(rule, ns, key_types, lets)
         if exact is None:
             return None
         rules.append(exact)
     return ExactPattern(tuple(rules), keys)
 
 
-def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> _ExactRule | None:
+def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term],
+          known: dict[int, dict[str, Term] | None]) -> _ExactRule | None:
     scope = {**rule.namespaces, **ns}
     context = translate(rule.context, scope, keys=keys)
     if context is None or context.kind != "nodes" or context.uses_current:
@@ -769,7 +804,7 @@ def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> _ExactRule |
         return None
     paths = [a for a in alternatives if a]
     select = " | ".join(paths)
-    variables = _let_types(rule, scope, keys)
+    variables = _let_types(rule, scope, keys, known)
     if variables is None:
         return None
     lets = [(let.name, translate(let.value or "", scope, variables, keys=keys))
@@ -789,20 +824,25 @@ def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term]) -> _ExactRule |
     uses_key = any(t.uses_key for t in used)
     fire = [f"not({t.text})" if c.kind == "assert" else f"boolean({t.text})"
             for c, t in zip(rule.checks, tests, strict=True)]
-    bound = bool(lets) or any(t.uses_current for t in tests)
+    let_paths = _needed(tuple((name, value.text) for name, value in lets if value is not None), fire)
+    bound = bool(let_paths) or any(t.uses_current for t in tests)
     failing = None if bound or not fire else \
         " | ".join(f"{a}[{' or '.join(fire)}]" for a in paths)
-    let_paths = tuple((name, value.text) for name, value in lets if value is not None)
-    texts = [select, *fire, *(v for _, v in let_paths), *([failing] if failing else [])]
-    compiled: dict[str, etree.XPath] | None = None
-    try:
-        namespaces = {**dict(prefixes), PREFIX: FUNCTIONS_NS}
-        made = {t: etree.XPath(t, namespaces=namespaces, extensions=STATELESS) for t in texts}
-        compiled = None if uses_key else made
-    except etree.XPathSyntaxError:
-        return None
     return _ExactRule(select, failing, let_paths, tuple(fire),
-                      any(t.uses_id for t in tests), prefixes, compiled)
+                      any(t.uses_id for t in tests), prefixes, uses_key, {})
+
+
+def _needed(lets: tuple[tuple[str, str], ...], tests: list[str]) -> tuple[tuple[str, str], ...]:
+    """The lets the tests use, directly or through other lets (one only a message
+    uses is not evaluated: what lxml reads raises no error, so leaving it out
+    changes no verdict)."""
+    wanted: set[str] = set()
+    for text in [*tests]:
+        wanted.update(re.findall(r"\$([A-Za-z_][\w]*)", text))
+    for name, value in reversed(lets):
+        if name in wanted:
+            wanted.update(re.findall(r"\$([A-Za-z_][\w]*)", value))
+    return tuple((name, value) for name, value in lets if name in wanted)
 
 
 def _outside_predicates(expr: str, pattern: str) -> bool:

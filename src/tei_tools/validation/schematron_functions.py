@@ -168,7 +168,8 @@ class Evaluation:
     def xpath(self, text: str, namespaces: tuple[tuple[str, str], ...]) -> etree.XPath:
         compiled = self._compiled.get((text, namespaces))
         if compiled is None:
-            extensions = {**STATELESS, (FUNCTIONS_NS, "key"): self.key}
+            extensions = {k: f for k, f in STATELESS.items() if f"{PREFIX}:{k[1]}(" in text}
+            extensions[(FUNCTIONS_NS, "key")] = self.key
             compiled = self._compiled[(text, namespaces)] = etree.XPath(
                 text, namespaces={**dict(namespaces), PREFIX: FUNCTIONS_NS}, extensions=extensions)
         return compiled
