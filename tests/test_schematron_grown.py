@@ -155,10 +155,11 @@ def test_one_process_and_two_workers_report_byte_identical_json(corpus: Path) ->
 
 
 def test_a_schematron_file_is_compiled_for_its_static_check_once_per_process(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A worker asks for its schemas per document: a file known to compile is not
     compiled again in a new session (only the worker's own session compiles it);
-    one that does not compile is refused every time."""
+    one that does not compile is refused every time; one whose every XPath lxml
+    reads (the project's) is not compiled to be loaded, in no session (#12)."""
     from conftest import REPO
 
     compiled: list[str] = []
@@ -170,13 +171,19 @@ def test_a_schematron_file_is_compiled_for_its_static_check_once_per_process(
 
     monkeypatch.setattr(engine, "_compile", counted)
     project = REPO / "schema" / "tei-taijiang.sch"
-    first = engine.load_schematron(project)
+    engine.load_schematron(project, saxon=SaxonSession())
+    assert compiled == []
+    regex = tmp_path / "regex.sch"  # matches() unanchored: lxml does not read it
+    regex.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+                     '<pattern><rule context="p"><assert test="matches(@n, \'[0-9]\')">n</assert>'
+                     '</rule></pattern></schema>', encoding="utf-8")
+    first = engine.load_schematron(regex)
     for _ in range(5):
-        assert engine.load_schematron(project) is first
-    assert len(compiled) <= 1  # 0: an earlier test of this process compiled it already
+        assert engine.load_schematron(regex) is first
+    assert compiled == [str(regex)]
     saxon = SaxonSession()
-    engine.load_schematron(project, saxon=saxon)  # a session given: compiled there
-    assert compiled[-1] == str(project)
+    engine.load_schematron(regex, saxon=saxon)  # a session given: compiled there
+    assert compiled == [str(regex)] * 2
     bad = Path(__file__).parent / "fixtures" / "schematron-engine" / "bad-xpath.sch"
     for _ in range(2):
         with pytest.raises(UsageError):

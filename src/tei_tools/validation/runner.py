@@ -32,6 +32,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -39,8 +40,6 @@ from tei_tools import paths as project_paths
 from tei_tools import xmlio
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.errors import TeiToolsError, UsageError, XmlInputError
-from tei_tools.executor import DocumentRef, Executor, ShippedFile, open_executor
-from tei_tools.executor import collect_files as executor_files
 from tei_tools.saxon import SaxonSession
 from tei_tools.validation import relaxng
 from tei_tools.validation import schematron as rules
@@ -48,6 +47,10 @@ from tei_tools.validation.locate import SourceText
 from tei_tools.validation.report import FileResult, ValidationReport
 from tei_tools.validation.schematron_prune import Name, document_names, names_of
 from tei_tools.xinclude import XIncludePolicy
+
+if TYPE_CHECKING:  # the executor (multiprocessing) is imported where it runs: a build's
+    # validation of its one document in-process does without (~25 ms cold, #12)
+    from tei_tools.executor import DocumentRef, Executor, ShippedFile
 
 PROJECT_RNG = "tei-taijiang.rng"
 PROJECT_SCH = "tei-taijiang.sch"
@@ -65,6 +68,8 @@ def project_schematron() -> Path:
 
 def collect_files(paths: Iterable[str | os.PathLike[str]] | None) -> list[Path]:
     """Files as given, folders expanded to their ``*.xml`` (recursively, sorted)."""
+    from tei_tools.executor import collect_files as executor_files
+
     return [f for f, _ in executor_files(paths or [], default=project_paths.edition_dir())]
 
 
@@ -119,6 +124,8 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     if executor is not None:
         results = _run([str(f) for f in files], checks, executor, progress)
     else:
+        from tei_tools.executor import open_executor
+
         with open_executor(jobs, scheduler, items=len(files), saxon=saxon) as own:
             results = _run([str(f) for f in files], checks, own, progress)
     names = ("well-formed", "tei-root", "relaxng",
@@ -245,6 +252,8 @@ class DocumentChecks:
     def by_bytes(self) -> tuple[DocumentChecks, tuple[ShippedFile, ...]]:
         """These checks for workers that cannot read ``rng`` and ``sch`` where the
         client has them: the files go by content (see :mod:`tei_tools.executor`)."""
+        from tei_tools.executor import ShippedFile
+
         rng, sch = (ShippedFile.of(p) if p is not None else None for p in (self.rng, self.sch))
         return replace(self, shipped=(rng, sch)), tuple(f for f in (rng, sch) if f is not None)
 
@@ -316,6 +325,8 @@ def _checks(rng_path: Path, sch_path: Path | None, embedded: bool = False,
 
 def _run(files: list[str], checks: DocumentChecks, executor: Executor,
          progress: Progress | None) -> list[FileResult]:
+    from tei_tools.executor import DocumentRef
+
     documents = [DocumentRef(f) for f in files]
     return list(executor.map(checks, documents, progress))
 

@@ -178,12 +178,14 @@ class CompiledSchematron:
             return self if every and self._may_fire(tree, every) else None
         if self._needs is None:  # once per schema
             self._needs = pattern_needs(self.schema)
-        probes = self.probes
         keep = relevant_patterns(self.schema, names if names is not None else document_names(tree),
                                  self._needs)
         # Saxon is not asked if no kept pattern can fire, by the probes (else all
-        # the kept patterns run: one that fires nothing changes nothing)
-        if not keep or not can_fire(tree, (probes[i] for i in keep)) or \
+        # the kept patterns run: one that fires nothing changes nothing); the probes
+        # are skipped when lxml decides every kept pattern
+        exact = self.decided.patterns
+        if not keep or (any(exact[i] is None for i in keep) and
+                        not can_fire(tree, (self.probes[i] for i in keep))) or \
                 not self._may_fire(tree, keep):
             return None
         with self._lock:
