@@ -166,6 +166,17 @@ CASES: dict[str, tuple[Rules, list[str]]] = {
           {"previous": "preceding::tei:pb[1]"})],
         ["<pb n='1'/><pb n='2'/>", "<pb n='2'/><pb n='1'/>", "<pb n='x'/><pb n='1'/>",
          "<pb n='9'/><p><pb n='10'/></p>"]),
+    "lets computed once per value of the lets they read (nodes sharing a value)": (
+        [("tei:ptr", "assert", "count($found) = count(tokenize($values, ' '))",
+          {"values": "normalize-space(@target)",
+           "found": "key('ids', tokenize(translate($values, '#', ''), ' '))/@xml:id"})],
+        ["<ptr target='#a'/><ptr target=' #a'/><seg xml:id='a'/>",
+         "<ptr target='#a'/><ptr target='#a #b'/><seg xml:id='a'/>",
+         "<ptr target='#a #b'/><ptr target='#a #b'/><seg xml:id='a'/><seg xml:id='b'/>"]),
+    "two rules' lets of one name, each its own": (
+        [("tei:ptr", "assert", "$b = '#ax'", {"a": "string(@target)", "b": "concat($a, 'x')"}),
+         ("tei:ref", "assert", "$b = '#ay'", {"a": "string(@target)", "b": "concat($a, 'y')"})],
+        ["<ptr target='#a'/><ref target='#a'/>", "<ptr target='#a'/><ref target='#b'/>"]),
 }
 """A translated construct → the rules of one pattern and small documents
 (``<TEI>`` bodies) on some of which it fires."""

@@ -137,6 +137,11 @@ class Translation:
     """It has a predicate that is a number (a position)."""
     term: Term | None = None
     uses_key: bool = False
+    contextual: bool = True
+    """Its value depends on the context node (a relative path, ``.``, ``current()``,
+    ``name()``… outside predicates); else only on the document and ``refs``."""
+    refs: frozenset[str] = frozenset()
+    """The variables it reads."""
 
 
 def translate(expr: str, scope: dict[str, str], variables: dict[str, Term] | None = None,
@@ -155,7 +160,8 @@ def translate(expr: str, scope: dict[str, str], variables: dict[str, Term] | Non
     except Unread:
         return None
     return Translation(term.text, term.kind, frozenset(parser.prefixes), parser.uses_id,
-                       parser.uses_current, parser.positional, term, term.uses_key or parser.uses_key)
+                       parser.uses_current, parser.positional, term, term.uses_key or parser.uses_key,
+                       parser.contextual, frozenset(parser.refs))
 
 
 def _call(name: str, args: list[Term]) -> str:
@@ -179,6 +185,10 @@ class _Parser:
         self.uses_key = False
         self.positional = False
         self.item = "node"
+        self.depth = 0
+        """Predicates the parser is in (0: the context node is the expression's)."""
+        self.contextual = False
+        self.refs: set[str] = set()
         """The context item: a ``node``, or a ``string`` (in a predicate on strings)."""
 
     def peek(self, ahead: int = 0) -> str | None:
@@ -307,6 +317,8 @@ class _Parser:
                     self.take()
                     return Term(".", "string")
                 raise Unread("a step from a string")
+            if self.depth == 0:
+                self.contextual = True
             return self.relative(single=True)
         head = self.filtered(self.primary())
         if self.next in ("/", "//"):
@@ -331,10 +343,12 @@ class _Parser:
         while self.next == "[":
             self.take()
             before, self.item = self.item, ("string" if strings else "node")
+            self.depth += 1
             try:
                 predicate = self.expression()
             finally:
                 self.item = before
+                self.depth -= 1
             self.take("]")
             if predicate.kind == "number":
                 if not predicate.integer:
@@ -392,7 +406,9 @@ class _Parser:
         one = axis in ("self", "parent") or (named and axis == "attribute")
         while self.next == "[":
             self.take()
+            self.depth += 1
             predicate = self.expression()
+            self.depth -= 1
             self.take("]")
             if predicate.kind == "number":
                 if not predicate.integer:
@@ -427,6 +443,7 @@ class _Parser:
             bound = self.variables.get(token[1:])
             if bound is None:
                 raise Unread(token)
+            self.refs.add(token[1:])
             return bound._replace(text=token, integer=False, risky=False)
         if token == "(":
             inner = self.expression()
@@ -447,8 +464,11 @@ class _Parser:
         self.take(")")
         if any(a.risky for a in args) and name != "not":
             raise Unread(name)
-        if not args and self.item != "node" and name != "true" and name != "false":
-            raise Unread(f"{name}() of a string")  # XPath 2.0: an error or another value
+        if not args and name != "true" and name != "false":
+            if self.item != "node":
+                raise Unread(f"{name}() of a string")  # XPath 2.0: an error or another value
+            if self.depth == 0:
+                self.contextual = True  # name(), string()… of the context node
         term = _function(self, name, args)
         return term._replace(uses_key=term.uses_key or any(a.uses_key for a in args))
 
@@ -458,6 +478,7 @@ def _function(parser: _Parser, name: str, args: list[Term]) -> Term:
     text = f"{name}({', '.join(a.text for a in args)})"
     if name == "current" and n == 0:
         parser.uses_current = True
+        parser.contextual = True
         return Term(f"${CURRENT}", "nodes", single=True)
     if name == "not" and n == 1:
         arg = args[0]
@@ -548,6 +569,10 @@ class _ExactRule:
     """The rule calls ``key``: its XPath is compiled per document (:class:`Evaluation`)."""
     compiled: dict[str, etree.XPath]
     """Else each XPath compiled once, when first evaluated."""
+    let_refs: tuple[tuple[str, ...] | None, ...] = ()
+    """Per let, the variables its value depends on when it does not depend on the
+    context node (``None``: it does): computed once per value of them."""
+    check_refs: tuple[tuple[str, ...] | None, ...] = ()
 
     def xpath(self, text: str, evaluation: Evaluation) -> etree.XPath:
         compiled = self.compiled.get(text)
@@ -628,10 +653,50 @@ class ExactPattern:
 
     @staticmethod
     def _fires_on(rule: _ExactRule, node: etree._Element, evaluation: Evaluation) -> bool:
+        """The checks on ``node``, its lets bound; a let or a check that depends only
+        on other lets (not on the node) is evaluated once per document for each of
+        their values (:attr:`_ExactRule.let_refs`): the key of a value is the simple
+        value itself, or the key of what it was computed from."""
         bound: dict[str, Bindable] = {CURRENT: node}
-        for name, value in rule.lets:
-            bound[name] = _bindable(rule.xpath(value, evaluation)(node, **bound))
-        return any(bool(rule.xpath(check, evaluation)(node, **bound)) for check in rule.checks)
+        keys: dict[str, object] = {}
+        memo = evaluation.memo
+        for (name, text), refs in zip(rule.lets, rule.let_refs, strict=True):
+            key = _memo_key((id(rule), name), refs, keys)
+            if key is not None and key in memo:
+                value = memo[key]
+            else:
+                value = _bindable(rule.xpath(text, evaluation)(node, **bound))
+                if key is not None:
+                    memo[key] = value
+            bound[name] = value  # type: ignore[assignment]
+            keys[name] = key if key is not None else _simple_key(value)
+        for text, refs in zip(rule.checks, rule.check_refs, strict=True):
+            key = _memo_key((id(rule), text), refs, keys)
+            if key is not None and key in memo:
+                fired = memo[key]
+            else:
+                fired = bool(rule.xpath(text, evaluation)(node, **bound))
+                if key is not None:
+                    memo[key] = fired
+            if fired:
+                return True
+        return False
+
+
+def _memo_key(label: tuple[int, str], refs: tuple[str, ...] | None,
+              keys: dict[str, object]) -> object:
+    if refs is None:
+        return None
+    parts = [keys.get(r) for r in refs]
+    if any(p is None for p in parts):
+        return None
+    return (label, *parts)
+
+
+def _simple_key(value: object) -> object:
+    if isinstance(value, (bool, int, float, str)):
+        return ("=", type(value).__name__, value)
+    return None
 
 
 Bindable = bool | int | float | str | bytes | etree._Element | list[etree._Element]
@@ -825,11 +890,20 @@ def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term],
     fire = [f"not({t.text})" if c.kind == "assert" else f"boolean({t.text})"
             for c, t in zip(rule.checks, tests, strict=True)]
     let_paths = _needed(tuple((name, value.text) for name, value in lets if value is not None), fire)
+    made = {name: value for name, value in lets if value is not None}
+    let_refs = tuple(_refs(made[name]) for name, _ in let_paths)
+    check_refs = tuple(_refs(t) for t in tests)
     bound = bool(let_paths) or any(t.uses_current for t in tests)
     failing = None if bound or not fire else \
         " | ".join(f"{a}[{' or '.join(fire)}]" for a in paths)
     return _ExactRule(select, failing, let_paths, tuple(fire),
-                      any(t.uses_id for t in tests), prefixes, uses_key, {})
+                      any(t.uses_id for t in tests), prefixes, uses_key, {}, let_refs, check_refs)
+
+
+def _refs(translation: Translation) -> tuple[str, ...] | None:
+    """:attr:`_ExactRule.let_refs` of one let or test (the memo's key: the rule, the
+    let's name or the check's XPath, and the keys of these variables' values)."""
+    return None if translation.contextual else tuple(sorted(translation.refs))
 
 
 def _needed(lets: tuple[tuple[str, str], ...], tests: list[str]) -> tuple[tuple[str, str], ...]:

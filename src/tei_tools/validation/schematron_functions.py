@@ -164,6 +164,9 @@ class Evaluation:
     _compiled: dict[tuple[str, tuple[tuple[str, str], ...]], etree.XPath] = field(default_factory=dict)
     _index: dict[str, tuple[dict[str, list[int]], list[etree._Element]]] = field(default_factory=dict)
     _tree: etree._ElementTree | None = None
+    memo: dict[object, object] = field(default_factory=dict)
+    """Values that depend only on the document and other values (see
+    :meth:`~tei_tools.validation.schematron_exact.ExactPattern.fires`)."""
 
     def xpath(self, text: str, namespaces: tuple[tuple[str, str], ...]) -> etree.XPath:
         compiled = self._compiled.get((text, namespaces))
@@ -178,6 +181,7 @@ class Evaluation:
         if self._tree is not tree:
             self._tree = tree
             self._index.clear()
+            self.memo.clear()
 
     def key(self, _context: object, name: str, values: object) -> list[etree._Element]:
         assert self._tree is not None
