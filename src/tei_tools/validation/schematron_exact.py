@@ -12,9 +12,9 @@ and Saxon decides it): location paths on the axes of XPath 1.0 with name tests,
 ``prefix:*``, ``*`` and ``text()`` (not ``node()``, ``comment()`` or
 ``processing-instruction()``: the tree Saxon gets holds only the root element),
 predicates that are not numbers (an integer literal ``[1]`` is: positions are
-counted alike), ``|``, ``and``, ``or``, parentheses, string literals, rule
-``let`` variables of string type and ``current()`` (the rule's context node,
-bound as a variable), and:
+counted alike), ``|``, ``and``, ``or``, parentheses and predicates on them, on
+variables and on function results, string literals, rule ``let`` variables of any
+type read here and ``current()`` (the rule's context node, bound as a variable), and:
 
 - ``=`` / ``!=`` between node sets and strings (an existential comparison of
   strings in both: a node's value is ``xs:untypedAtomic``, compared as a
@@ -32,11 +32,21 @@ bound as a variable), and:
 - ``id()`` of one string: the same elements when every ``xml:id`` of the
   document is an ASCII NCName and it has no DTD (checked per document; else
   undecided), every one unique and known to lxml as an ID (a repeated one
-  leaves lxml without its table of IDs) — then both know the same IDs.
+  leaves lxml without its table of IDs) — then both know the same IDs;
+- ``+ - *`` and ``mod`` (by a literal integer other than 0) between numbers;
+  ``number()`` of a string, at most one node, a number or a boolean, as XPath 2.0
+  casts it; ``matches()`` of an anchored plain pattern; ``tokenize(s, ' ')``, a
+  sequence of strings (lxml: text nodes, bound to a variable as elements holding
+  them); ``key()`` of a string, nodes or strings, for an ``xsl:key`` of the schema
+  whose ``match`` and ``use`` are read (:mod:`~tei_tools.validation.schematron_functions`).
+  A sequence of strings is read where its effective boolean value is the same in
+  both (at most one, not empty), or as a whole check where XPath 2.0's error
+  (two or more) fires as 1.0's verdict does: a report ``S``, an assert ``not(S)``
+  or ``… and not(S)``.
 
-Not read: regular expressions (``matches``, ``tokenize``, ``replace``),
-sequences, ``let``/``for``/``some``/``if``, casts, arithmetic, ``*:name``,
-doubled quotes in literals, any other function.
+Not read: other regular expressions, ``replace``, sequences written out,
+``let``/``for``/``some``/``if``, casts, ``div``, ``*:name``, doubled quotes in
+literals, any other function.
 
 A pattern is read only if every rule is: its context a union of location paths
 (Saxon selects ``//context1 | //context2 …`` and applies the pattern's mode,
