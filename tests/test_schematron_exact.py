@@ -311,3 +311,33 @@ def test_id_is_undecided_where_lxml_dropped_its_ids(tmp_path: Path, saxon: Saxon
     assert engine.check(engine.load_schematron(path, saxon=saxon), tree, source, "doc.xml",
                         saxon=saxon)  # Saxon: it fires
     assert exact.fires(tree) is None
+
+
+REGEX_CASES = ["^[0-9]+$", "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+               "^a(b|c)*d?$", "^[A-Za-z_][A-Za-z0-9_\\-]*$", "^#[a-z]+(-[a-z0-9]+)*$",
+               "^(ab|a)b$", "^x{2,3}$", "^[^a]$", "^\\.$"]
+REGEX_STRINGS = ["", "1", "123", "12a", "2007", "2007-13", "2007-02-29", "abd", "acbd", "ad",
+                 "a-b", "_x9", "#per-ma", "#Per", "abb", "ab", "xx", "xxxx", "b", "\n", "a\n",
+                 "1\n", ".", "x", "é", "٣"]
+
+
+def test_plain_regular_expressions_match_as_in_saxon(saxon: SaxonSession) -> None:
+    """The patterns :func:`plain_regex` lets through match the same strings in
+    Python's ``re`` (whole string) as in XPath 2.0's ``matches`` (Saxon), newlines
+    and non-ASCII digits included; the others are refused."""
+    from tei_tools.validation.schematron_functions import matches, plain_regex
+
+    xpath = saxon.processor.new_xpath_processor()
+    agreed = 0
+    for pattern in REGEX_CASES:
+        body = plain_regex(pattern)
+        assert body is not None, pattern
+        for text in REGEX_STRINGS:
+            xpath.set_parameter("s", saxon.processor.make_string_value(text))
+            xpath.set_parameter("p", saxon.processor.make_string_value(pattern))
+            by_saxon = xpath.evaluate_single("matches($s, $p)").boolean_value
+            assert matches(None, text, body) is by_saxon, (pattern, text)
+            agreed += by_saxon
+    assert agreed >= 10
+    for refused in ("^a|b$", "^\\d$", "^.$", "^a+?$", "a", "^(?:a)$", "^a{,2}$", "^[]a]$"):
+        assert plain_regex(refused) is None, refused
