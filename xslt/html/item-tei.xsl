@@ -35,6 +35,26 @@
     <xsl:apply-templates select="$tt:header/(tei:encodingDesc | tei:profileDesc | tei:revisionDesc)" mode="tt:copy"/>
   </xsl:variable>
 
+  <!-- Those parts serialised once (written as they are into every unit's file:
+       serialising the same header again per unit was half of an item file's cost,
+       #12). Serialised inside a teiHeader, cut out of it: their namespace
+       declarations are those they get inside the file's own teiHeader. -->
+  <xsl:variable name="tt:item-responsibility-text" as="xs:string" select="tt:serialised-in-header($tt:item-responsibility)"/>
+  <xsl:variable name="tt:item-publication-text" as="xs:string" select="tt:serialised-in-header($tt:item-publication)"/>
+  <xsl:variable name="tt:item-declarations-text" as="xs:string" select="tt:serialised-in-header($tt:item-declarations)"/>
+
+  <!-- Nodes as the item files' serialisation writes them inside a TEI element
+       (the default namespace TEI's, no other declaration in scope). -->
+  <xsl:function name="tt:serialised-in-header" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:variable name="wrapper" as="element()"><teiHeader><xsl:sequence select="$nodes"/></teiHeader></xsl:variable>
+    <xsl:variable name="text" as="xs:string" select="serialize($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()})"/>
+    <xsl:variable name="end" as="xs:string" select="'&lt;/teiHeader&gt;'"/>
+    <!-- the wrapper's start tag (no attribute: its first '>') and its end tag cut off -->
+    <xsl:sequence select="if (not(ends-with($text, $end))) then ''
+        else substring(substring-after($text, '&gt;'), 1, string-length(substring-after($text, '&gt;')) - string-length($end))"/>
+  </xsl:function>
+
   <xsl:template name="tt:item-tei" as="empty-sequence()">
     <xsl:param name="unit" as="element()"/>
     <xsl:variable name="source" as="element()?" select="tt:source-of($unit)"/>
@@ -48,10 +68,10 @@
             <titleStmt>
               <title type="main">{tt:title-of($unit)}</title>
               <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$source/tei:analytic/tei:author"/></xsl:call-template>
-              <xsl:sequence select="$tt:item-responsibility"/>
+              <xsl:value-of select="$tt:item-responsibility-text" disable-output-escaping="yes"/>
             </titleStmt>
             <publicationStmt>
-              <xsl:sequence select="$tt:item-publication"/>
+              <xsl:value-of select="$tt:item-publication-text" disable-output-escaping="yes"/>
               <xsl:if test="$tt:edition-idno">
                 <idno type="part">{$tt:edition-idno}/{tt:unit-file($unit)}</idno>
               </xsl:if>
@@ -61,7 +81,7 @@
               <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$source"/></xsl:call-template>
             </sourceDesc>
           </fileDesc>
-          <xsl:sequence select="$tt:item-declarations"/>
+          <xsl:value-of select="$tt:item-declarations-text" disable-output-escaping="yes"/>
         </teiHeader>
         <text>
           <body>
