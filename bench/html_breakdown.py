@@ -8,6 +8,8 @@
     .venv/bin/python bench/html_breakdown.py --whole --without-pb   # a text without page breaks
     .venv/bin/python bench/html_breakdown.py --alone --xslt ../main/xslt   # each part alone
     .venv/bin/python bench/html_breakdown.py --serialisation --sizes 3,10  # what writing costs
+    .venv/bin/python bench/html_breakdown.py --whole --median --runs 4 --pages no-search \
+        --out /dev/shm --xslt /work/peer/base5/xslt   # medians, the build's second process
 
 saxonche has no profiler (Saxon's ``-TP``), so each *probe* is a small
 stylesheet that imports ``html/edition.xsl`` and empties one part: one page
@@ -16,7 +18,11 @@ contexts of the register pages. A part's cost is the full transform's CPU
 time minus the probe's. Every probe is compiled once and run ``--runs`` times
 in this process on :func:`corpus.large_document` (no validation; the same
 parameters as ``tei-tools build -f html``); the least CPU time is kept, as
-the machine is shared. With ``--xslt`` the same probes run on a second
+the machine is shared (``--median``: the median). ``--pages`` is the
+transform's ``pages`` parameter (``no-search``: what the build's second
+process writes); ``--out`` the folder the files are written under (e.g.
+``/dev/shm``: the disk's cost per file apart, it varies with the other
+processes' I/O). With ``--xslt`` the same probes run on a second
 ``xslt/`` folder (e.g. main's), alternating with this tree's within each run.
 With ``--serialisation`` the parts are what writing the output costs: the
 same transform with the pages and item TEI files written by the text method
@@ -30,6 +36,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -154,12 +161,14 @@ def _sheet_path(work: Path, label: str, xslt: Path, part: str, alone: bool, inde
 
 
 def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],
-            no_pb: bool = False, alone: bool = False,
-            no_ids: bool = False) -> dict[tuple[float, str, str], float]:
+            no_pb: bool = False, alone: bool = False, no_ids: bool = False,
+            median: bool = False, pages: str = "all",
+            out_root: Path | None = None) -> dict[tuple[float, str, str], float]:
     from tei_tools import xmlio
     from tei_tools.saxon import SaxonSession
 
-    best: dict[tuple[float, str, str], float] = {}
+    spent_all: dict[tuple[float, str, str], list[float]] = {}
+    params = {**PARAMS, "pages": pages}
     for mb in sizes:
         with tempfile.TemporaryDirectory(prefix="tei-tools-html-breakdown-") as tmp:
             work = Path(tmp)
@@ -173,7 +182,7 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[s
             if SERIALISATION[2] in parts:
                 # as many files as the whole transform writes (pages and item TEI files)
                 first = _sheet_path(work, "count", next(iter(trees.values())), PROBE_WHOLE, alone, 0)
-                session.stylesheet(str(first)).run(source, work / "out", PARAMS)
+                session.stylesheet(str(first)).run(source, work / "out", params)
                 files = sum(1 for p in (work / "out").rglob("*") if p.suffix in (".html", ".xml"))
                 print(f"{mb:g} MB: {files} pages and item TEI files", file=sys.stderr)
             sheets = {}
@@ -182,23 +191,24 @@ def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[s
                     path = _sheet_path(work, label, xslt, part, alone, len(sheets) + 1, files)
                     # an absolute name: the session compiles that file (outside xslt/)
                     sheets[(label, part)] = session.stylesheet(str(path))
-            for _ in range(runs):
-                for (label, part), sheet in sheets.items():
-                    out = work / "out"
-                    shutil.rmtree(out, ignore_errors=True)
-                    t = time.process_time()
-                    sheet.run(source, out, PARAMS)
-                    spent = time.process_time() - t
-                    key = (mb, label, part)
-                    best[key] = min(best.get(key, spent), spent)
+            with tempfile.TemporaryDirectory(prefix="tei-tools-html-out-", dir=out_root) as written:
+                out = Path(written) / "out"
+                for _ in range(runs):
+                    for (label, part), sheet in sheets.items():
+                        shutil.rmtree(out, ignore_errors=True)
+                        t = time.process_time()
+                        sheet.run(source, out, params)
+                        spent_all.setdefault((mb, label, part), []).append(time.process_time() - t)
             print(f"{mb:g} MB done, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
-    return best
+    pick = statistics.median if median else min
+    return {key: pick(values) for key, values in spent_all.items()}
 
 
 def table(best: dict[tuple[float, str, str], float], sizes: list[float], labels: list[str],
-          parts: list[str], alone: bool = False) -> str:
+          parts: list[str], alone: bool = False, median: bool = False) -> str:
     head = [f"{mb:g} MB {label}" for mb in sizes for label in labels]
-    lines = [f"| part{' alone' if alone else ''} (CPU s, least of the runs) | " + " | ".join(head) + " |",
+    stat = "median" if median else "least"
+    lines = [f"| part{' alone' if alone else ''} (CPU s, {stat} of the runs) | " + " | ".join(head) + " |",
              "| --- |" + " --- |" * len(head)]
     for part in parts:
         cells = []
@@ -227,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--serialisation", action="store_true",
                     help="what writing the output costs: the markup's serialisation, Saxon's cost per file")
     ap.add_argument("--parts", help="only these probes, comma-separated, e.g. 'unit pages,item TEI files'")
+    ap.add_argument("--median", action="store_true", help="the median of the runs (default: the least)")
+    ap.add_argument("--pages", default="all", choices=("all", "no-search", "search"),
+                    help="the transform's pages parameter (no-search: the build's second process)")
+    ap.add_argument("--out", type=Path, help="write the files under this folder (default: the temporary one)")
     args = ap.parse_args(argv)
     chosen = [p for p in PROBES if p.strip() in (args.parts or "").split(",")]
     parts = ["the whole transform", *chosen] if args.whole or args.parts else list(PROBES)
@@ -238,8 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
-    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone, args.without_ids)
-    print(table(best, sizes, list(trees), parts, args.alone))
+    best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone, args.without_ids,
+                   args.median, args.pages, args.out)
+    print(table(best, sizes, list(trees), parts, args.alone, args.median))
     return 0
 
 

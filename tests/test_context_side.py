@@ -67,3 +67,40 @@ def test_the_context_sides_follow_the_rule(tmp_path: Path) -> None:
     expected = [r for s in sides for r in (_rule(s, True), _rule(s, False))]
     # the principal result is stripped at its ends: compare it the same way
     assert got.split(SEP) == SEP.join(expected).strip().split(SEP)
+
+
+COLLAPSED = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools" exclude-result-prefixes="#all">
+  <xsl:import href="{CORE.as_uri()}"/>
+  <xsl:output method="text"/>
+  <xsl:template match="/" as="xs:string">
+    <xsl:sequence select="'[' || string-join(/sides/s ! (for $lead in (true(), false()), $trail in (true(), false())
+                                             return tt:collapsed(string(.), $lead, $trail)), '{SEP}') || ']'"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+def test_collapsed_is_the_regular_expression_it_replaces(tmp_path: Path) -> None:
+    """tt:collapsed (no regular expression) gives what replace($s, '\\s+', ' ') gave,
+    with the space at each end dropped where asked: empty, all-whitespace, and
+    seeded strings with whitespace (space, tab, newline, CR) at either end."""
+    rng = random.Random(7)
+    sides = ["", " ", "\t\n", "甲", " 甲", "甲 ", "\r甲\r", " \n 甲  乙\t"]
+    sides += ["".join(rng.choice(["甲", "a", " ", "\n", "\t", "\r", "  "]) for _ in range(rng.randrange(12)))
+              for _ in range(200)]
+    doc = tmp_path / "sides.xml"
+    # a CR kept as a character reference (a literal one would be read as a newline)
+    doc.write_text("<sides>" + "".join(f"<s>{s.replace(chr(13), '&#13;')}</s>" for s in sides) + "</sides>",
+                   encoding="utf-8")
+    probe = tmp_path / "collapsed.xsl"
+    probe.write_text(COLLAPSED, encoding="utf-8")
+    session = SaxonSession()
+    got = session.stylesheet(str(probe)).run(session.load_source(doc), tmp_path / "out").principal
+
+    def rule(s: str, lead: bool, trail: bool) -> str:
+        c = re.sub(r"[ \t\n\r]+", " ", s)
+        c = c if lead else re.sub(r"^ ", "", c)
+        return c if trail else re.sub(r" $", "", c)
+
+    expected = [rule(s, lead, trail) for s in sides for lead in (True, False) for trail in (True, False)]
+    assert got == "[" + SEP.join(expected) + "]"

@@ -83,17 +83,31 @@
     <xsl:variable name="n" as="xs:integer" select="string-length($raw)"/>
     <xsl:variable name="near" as="xs:string" select="
         if ($n le 4 * $w) then ''
-        else replace(if ($before) then substring($raw, $n - 4 * $w + 1) else substring($raw, 1, 4 * $w), '\s+', ' ')"/>
+        else tt:collapsed(if ($before) then substring($raw, $n - 4 * $w + 1) else substring($raw, 1, 4 * $w), true(), true())"/>
     <xsl:variable name="side" as="xs:string" select="
         if (string-length($near) gt $w + 1) then ''
-        else if ($before) then replace(replace($raw, '\s+', ' '), '^ ', '')
-        else replace(replace($raw, '\s+', ' '), ' $', '')"/>
+        else tt:collapsed($raw, not($before), $before)"/>
     <xsl:sequence select="
         if (string-length($near) gt $w + 1)
           then (if ($before) then '…' || substring($near, string-length($near) - $w + 1) else substring($near, 1, $w) || '…')
         else if (string-length($side) le $w) then $side
         else if ($before) then '…' || substring($side, string-length($side) - $w + 1)
         else substring($side, 1, $w) || '…'"/>
+  </xsl:function>
+
+  <!-- replace($s, '\s+', ' ') without a regular expression (asked twice per
+       mention): each run of whitespace one space; a space left at the start
+       only if $lead, at the end only if $trail. -->
+  <xsl:function name="tt:collapsed" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:param name="lead" as="xs:boolean"/>
+    <xsl:param name="trail" as="xs:boolean"/>
+    <xsl:variable name="inner" as="xs:string" select="normalize-space($s)"/>
+    <xsl:sequence select="
+        if ($inner = '') then (if ($s != '' and $lead and $trail) then ' ' else '')
+        else (if ($lead and normalize-space(substring($s, 1, 1)) = '') then ' ' else '')
+             || $inner
+             || (if ($trail and normalize-space(substring($s, string-length($s))) = '') then ' ' else '')"/>
   </xsl:function>
 
   <!-- The type of a register entry, from the register it belongs to. -->
