@@ -74,8 +74,9 @@ COLLAPSED = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/
   <xsl:import href="{CORE.as_uri()}"/>
   <xsl:output method="text"/>
   <xsl:template match="/" as="xs:string">
-    <xsl:sequence select="'[' || string-join(/sides/s ! (for $lead in (true(), false()), $trail in (true(), false())
-                                             return tt:collapsed(string(.), $lead, $trail)), '{SEP}') || ']'"/>
+    <xsl:sequence select="'[' || string-join(/sides/s ! (
+        for $lead in (true(), false()), $trail in (true(), false())
+        return tt:collapsed(string(.), $lead, $trail)), '{SEP}') || ']'"/>
   </xsl:template>
 </xsl:stylesheet>"""
 
