@@ -164,8 +164,12 @@
   <!-- The content document holding a node ('' when it is not rendered). -->
   <xsl:function name="tt:file-of" as="xs:string">
     <xsl:param name="node" as="node()"/>
-    <!-- the nearest ancestor-or-self that tops a chunk (a reverse axis: [1] is the nearest) -->
-    <xsl:sequence select="($node/ancestor-or-self::node()[map:contains($tt:file-by-top, generate-id(.))][1]
+    <!-- the nearest ancestor-or-self that tops a chunk (a reverse axis: [1] is
+         the nearest); every chunk's top node is a child of a text's front,
+         body, back or group or of the standOff, so only those are looked up -->
+    <xsl:sequence select="($node/ancestor-or-self::node()[parent::*[self::tei:body or self::tei:front
+                             or self::tei:back or self::tei:group or self::tei:standOff]]
+                             [map:contains($tt:file-by-top, generate-id(.))][1]
                            ! $tt:file-by-top(generate-id(.)), '')[1]"/>
   </xsl:function>
 

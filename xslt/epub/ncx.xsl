@@ -29,12 +29,17 @@
        playOrder values must run from 1 without gaps). -->
   <xsl:variable name="tt:ncx-targets" as="xs:string*" select="$tt:toc-list//h:a/@href ! string(.),
     $tt:page-targets"/>
+  <!-- (a page's target from $tt:page-targets; a head whose division has no
+       title has no navPoint, so its target is not in the set either) -->
   <xsl:variable name="tt:reading-order" as="xs:string*" select="distinct-values(
     for $c in $tt:chunks return ($c?file,
       for $n in ($c?nodes/descendant-or-self::tei:pb
                  | $c?main//(tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5
-                             | tei:div6 | tei:div7)[tt:plain(tei:head[1])]/tei:head[1])
-      return $c?file || '#' || tt:anchor($n)))[map:contains($tt:ncx-target-set, .)]"/>
+                             | tei:div6 | tei:div7)/tei:head[1])
+      return if ($n/self::tei:pb) then $tt:page-target-of(generate-id($n))
+             else $c?file || '#' || tt:anchor($n)))[map:contains($tt:ncx-target-set, .)]"/>
+  <xsl:variable name="tt:page-target-of" as="map(xs:string, xs:string)" select="map:merge(
+      for $i in 1 to count($tt:pages) return map{generate-id($tt:pages[$i]): $tt:page-targets[$i]})"/>
 
   <!-- positions in the reading order and the set of targets as maps: a
        lookup per navPoint instead of a scan (both grew with the square of
