@@ -260,3 +260,20 @@ def test_title_page_has_one_h1_and_a_typographic_hierarchy(book) -> None:
              for sel in (".titlepage h1", ".titlepage .titlePart-sub", ".titlepage .titlePart-series",
                          ".titlepage .docAuthor")}
     assert len(set(sizes.values())) == 4, sizes
+
+
+def test_structural_check_names_every_line_of_a_repeated_broken_link() -> None:
+    """Each distinct reference is judged once, but a wrong one is reported at
+    every element that carries it; an http(s) URL is a hyperlink on <a> only."""
+    files = dict(opened(built(MINI).path).data)
+    del files["mimetype"], files["META-INF/container.xml"]
+    name = "EPUB/text/02-preface.xhtml"
+    files[name] = files[name].replace(b"</body>", b'<a href="gone.xhtml#x">1</a>\n'
+                                      b'<a href="gone.xhtml#x">2</a>\n'
+                                      b'<a href="https://example.org/">ok</a>\n'
+                                      b'<img src="https://example.org/" alt="no"/></body>')
+    problems = check_package(files, "EPUB/package.opf")
+    gone = [p for p in problems if "gone.xhtml" in p]
+    assert len(gone) == 2 and len({p.split(":")[1] for p in gone}) == 2
+    outside = [p for p in problems if "outside the container" in p]
+    assert len(outside) == 1 and outside[0].endswith("https://example.org/")

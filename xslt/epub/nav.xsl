@@ -16,6 +16,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:tt="urn:x-tei-tools"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:epub="http://www.idpf.org/2007/ops"
   xmlns="http://www.w3.org/1999/xhtml"
   expand-text="yes"
@@ -29,6 +30,18 @@
        $tt:pages: the page list and the NCX ask it three times a page -->
   <xsl:variable name="tt:page-targets" as="xs:string*"
     select="$tt:pages ! (tt:file-of(.) || '#' || tt:page-anchor(.))"/>
+
+  <!-- The anchor of every division's first head of the text, once: the TOC
+       links to it and the NCX's reading order (ncx.xsl) places it. -->
+  <xsl:variable name="tt:head-anchors" as="map(xs:string, xs:string)" select="map:merge(
+      $tt:epub-text/descendant::*[self::tei:div or self::tei:div1 or self::tei:div2 or self::tei:div3
+        or self::tei:div4 or self::tei:div5 or self::tei:div6 or self::tei:div7]/tei:head[1]
+      ! map{generate-id(.): tt:anchor(.)})"/>
+
+  <xsl:function name="tt:head-anchor" as="xs:string">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="($tt:head-anchors(generate-id($head)), tt:anchor($head))[1]"/>
+  </xsl:function>
 
   <!-- Only an element holding a division can give a TOC entry: the rest of
        the text is not walked (mode tt:toc would visit every element). -->
@@ -114,7 +127,7 @@
     <xsl:choose>
       <xsl:when test="$title">
         <li>
-          <a href="{$file}#{tt:anchor(tei:head[1])}">{$title}</a>
+          <a href="{$file}#{tt:head-anchor(tei:head[1])}">{$title}</a>
           <xsl:if test="exists($inner)"><ol><xsl:sequence select="$inner"/></ol></xsl:if>
         </li>
       </xsl:when>

@@ -34,10 +34,11 @@
   <xsl:variable name="tt:reading-order" as="xs:string*" select="distinct-values(
     for $c in $tt:chunks return ($c?file,
       for $n in ($c?nodes/descendant-or-self::tei:pb
-                 | $c?main//(tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5
-                             | tei:div6 | tei:div7)/tei:head[1])
+                 | $c?main/descendant::*[self::tei:div or self::tei:div1 or self::tei:div2
+                     or self::tei:div3 or self::tei:div4 or self::tei:div5 or self::tei:div6
+                     or self::tei:div7]/tei:head[1])
       return if ($n/self::tei:pb) then $tt:page-target-of(generate-id($n))
-             else $c?file || '#' || tt:anchor($n)))[map:contains($tt:ncx-target-set, .)]"/>
+             else $c?file || '#' || tt:head-anchor($n)))[map:contains($tt:ncx-target-set, .)]"/>
   <xsl:variable name="tt:page-target-of" as="map(xs:string, xs:string)" select="map:merge(
       for $i in 1 to count($tt:pages) return map{generate-id($tt:pages[$i]): $tt:page-targets[$i]})"/>
 

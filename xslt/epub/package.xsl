@@ -34,8 +34,9 @@
        element is checked by DAISY Ace in the test suite. Tables, images,
        media and formulas need data we cannot verify (headers, alternative
        text): a document with any of them gets no claim. -->
-  <xsl:variable name="tt:a11y-claim" as="xs:boolean" select="empty($tt:epub-text//(tei:table
-    | tei:graphic | tei:media | tei:formula | tei:notatedMusic | tei:binaryObject))"/>
+  <xsl:variable name="tt:a11y-claim" as="xs:boolean" select="empty($tt:epub-text/descendant::*[self::tei:table
+    or self::tei:graphic or self::tei:media or self::tei:formula or self::tei:notatedMusic
+    or self::tei:binaryObject])"/>
 
   <xsl:variable name="tt:source-bibl" as="element()?"
     select="$tt:header/tei:fileDesc/tei:sourceDesc/(tei:bibl | tei:biblStruct | tei:biblFull
@@ -165,7 +166,8 @@
     </xsl:if>
     <meta property="schema:accessibilityHazard">none</meta>
     <xsl:variable name="figures" as="xs:boolean"
-      select="exists($tt:epub-text//(tei:figure | tei:graphic | tei:media))"/>
+      select="exists($tt:epub-text/descendant::*[self::tei:figure or self::tei:graphic
+        or self::tei:media])"/>
     <meta property="schema:accessibilitySummary">{
       (if ($cover) then '本书除封面图像（附文字说明）外为纯文本出版物，无其他图像、音视频或脚本；有结构化标题、目录'
        else '本书为纯文本出版物，无图像、音视频或脚本；有结构化标题、目录')

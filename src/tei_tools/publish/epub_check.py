@@ -43,6 +43,13 @@ _LINKS = ("href", "src", "poster", "data")
 _LINKING = "//*[" + " or ".join(f"@{a}" for a in _LINKS) + "]"
 """The elements that carry a reference (document order, as ``iter()``)."""
 _NO_IDS: frozenset[str] = frozenset()
+_H = {"h": XHTML}
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_EXTERNAL_OK = etree.XPath("//h:a/@href | //h:area/@href", namespaces=_H, smart_strings=False)
+"""The references that may be ``http(s):`` or ``mailto:`` hyperlinks."""
+_CONTAINED = etree.XPath("//@href[not(parent::h:a or parent::h:area)] | //@src | //@poster | //@data",
+                         namespaces=_H, smart_strings=False)
+"""The references that must stay inside the container."""
 
 
 _UNPLAIN = re.compile(r"[?\t\r\n]|^//")
@@ -147,39 +154,52 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
         titles = root.xpath("h:head/h:title", namespaces={"h": XHTML})
         if not titles or not "".join(titles[0].itertext()).strip():
             problems.append(f"{name}: empty or missing <title>")
-        seen: set[str] = set()
-        for element in root.xpath("//*[@id]"):
-            value = element.get("id")
-            if value in seen:
-                problems.append(f"{name}:{element.sourceline}: duplicate id {value!r}")
-            seen.add(value)
+        values = _ID_VALUES(root)
+        seen: set[str] = set(values)
+        if len(seen) != len(values):  # found again, element by element, to name the lines
+            seen = set()
+            for element in root.xpath("//*[@id]"):
+                value = element.get("id")
+                if value in seen:
+                    problems.append(f"{name}:{element.sourceline}: duplicate id {value!r}")
+                seen.add(value)
         ids[name] = seen
         for element in root.iter(f"{{{XHTML}}}script"):
             problems.append(f"{name}:{element.sourceline}: script in a content document")
 
+    def verdict(name: str, attribute: str, value: str, external_ok: bool) -> str | None:
+        """What is wrong with one reference of ``name`` (None: nothing)."""
+        value = value.strip()
+        if _SCHEME.match(value):
+            if external_ok and _EXTERNAL.match(value):
+                return None
+            return f"reference outside the container: {value}"
+        path, fragment = _split(value)
+        target = resolve(name, path) if path else name
+        if target not in media:
+            return f"{attribute}={value!r} names no file of the manifest"
+        if fragment and unquote(fragment) not in ids.get(target, _NO_IDS):
+            return f"{attribute}={value!r}: no id {unquote(fragment)!r} in {target}"
+        return None
+
     for name, tree in trees.items():
         if name not in ids:
             continue
-        for element in tree.getroot().xpath(_LINKING):
+        root = tree.getroot()
+        # each distinct reference judged once (a large book repeats its links);
+        # element by element, to name the lines, only where one is wrong
+        if all(verdict(name, "", value, True) is None for value in set(_EXTERNAL_OK(root))) and all(
+                verdict(name, "", value, False) is None for value in set(_CONTAINED(root))):
+            continue
+        for element in root.xpath(_LINKING):
             for attribute in _LINKS:
                 value = element.get(attribute)
                 if value is None:
                     continue
-                value = value.strip()
-                if _SCHEME.match(value):
-                    if attribute == "href" and _EXTERNAL.match(value) and element.tag in (
-                            f"{{{XHTML}}}a", f"{{{XHTML}}}area"):
-                        continue
-                    problems.append(f"{name}:{element.sourceline}: reference outside the container: {value}")
-                    continue
-                path, fragment = _split(value)
-                target = resolve(name, path) if path else name
-                if target not in media:
-                    problems.append(f"{name}:{element.sourceline}: {attribute}={value!r} names no "
-                                    "file of the manifest")
-                elif fragment and unquote(fragment) not in ids.get(target, _NO_IDS):
-                    problems.append(f"{name}:{element.sourceline}: {attribute}={value!r}: no id "
-                                    f"{unquote(fragment)!r} in {target}")
+                wrong = verdict(name, attribute, value, attribute == "href" and element.tag in (
+                    f"{{{XHTML}}}a", f"{{{XHTML}}}area"))
+                if wrong:
+                    problems.append(f"{name}:{element.sourceline}: {wrong}")
 
     for nav in nav_files:
         if nav not in trees:
