@@ -254,6 +254,27 @@ def test_ncx_play_order_runs_from_one_without_gaps(book) -> None:
     assert orders == set(range(1, len(orders) + 1))
 
 
+def test_ncx_play_order_is_the_rank_of_the_target_in_the_reading_order(book) -> None:
+    """playOrder numbers the NCX's distinct targets by where they stand when
+    the spine is read: a content document, then the ids in it in document
+    order (heads and page markers interleaved as in the text)."""
+    rank: dict[str, int] = {}
+    for file in book.spine_files():
+        href = posixpath.relpath(file, "EPUB")
+        rank[href] = len(rank)
+        for element in book.xml(file).getroot().iter():
+            if element.get("id"):
+                rank.setdefault(f"{href}#{element.get('id')}", len(rank))
+    ncx = book.xml("EPUB/toc.ncx").getroot()
+    points = [(p.find(f"{NCX}content").get("src"), int(p.get("playOrder")))
+              for kind in ("navPoint", "pageTarget") for p in ncx.iter(f"{NCX}{kind}")]
+    targets = sorted({src for src, _ in points}, key=rank.__getitem__)
+    assert any("#p" in t for t in targets) and any("-head" in t or ".head" in t for t in targets)
+    assert sorted(points, key=lambda p: p[1]) == sorted(
+        points, key=lambda p: targets.index(p[0]))
+    assert all(order == targets.index(src) + 1 for src, order in points)
+
+
 def test_index_names_each_place_once(book) -> None:
     """见：第3页、第5页（2处） — never 见：目录、目录、目录 (issue #14)."""
     index = book.xml("EPUB/text/registers.xhtml").getroot()
