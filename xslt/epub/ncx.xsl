@@ -50,10 +50,6 @@
   <xsl:variable name="tt:ncx-target-set" as="map(xs:string, xs:boolean)" select="map:merge(
       $tt:ncx-targets ! map{.: true()})"/>
 
-  <xsl:variable name="tt:li-numbers" as="map(xs:string, xs:integer)" select="map:merge(
-      let $all := $tt:toc-list/descendant-or-self::h:li
-      return for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
-
   <xsl:function name="tt:play-order" as="xs:integer">
     <xsl:param name="src" as="xs:string"/>
     <xsl:sequence select="($tt:play-orders($src), count($tt:reading-order) + 1)[1]"/>
@@ -61,7 +57,10 @@
 
   <xsl:template name="tt:ncx-document" as="element()">
     <xsl:variable name="nav-points" as="element()*">
-      <xsl:apply-templates mode="tt:ncx" select="$tt:toc-list/h:li"/>
+      <xsl:call-template name="tt:ncx-points">
+        <xsl:with-param name="items" select="$tt:toc-list/h:li"/>
+        <xsl:with-param name="first" select="1"/>
+      </xsl:call-template>
     </xsl:variable>
     <ncx version="2005-1" xml:lang="{$tt:edition-lang}">
       <head>
@@ -97,14 +96,32 @@
     </ncx>
   </xsl:template>
 
+  <!-- Sibling entries of the TOC, numbered from $first in document order
+       (each li's place among all li: its elder siblings' subtrees come first). -->
+  <xsl:template name="tt:ncx-points" as="element()*">
+    <xsl:param name="items" as="element()*"/>
+    <xsl:param name="first" as="xs:integer"/>
+    <xsl:iterate select="$items">
+      <xsl:param name="n" as="xs:integer" select="$first"/>
+      <xsl:apply-templates mode="tt:ncx" select=".">
+        <xsl:with-param name="n" select="$n"/>
+      </xsl:apply-templates>
+      <xsl:next-iteration>
+        <xsl:with-param name="n" select="$n + 1 + count(.//h:li)"/>
+      </xsl:next-iteration>
+    </xsl:iterate>
+  </xsl:template>
+
   <xsl:template mode="tt:ncx" match="h:li" as="element()">
+    <xsl:param name="n" as="xs:integer"/>
     <xsl:variable name="href" as="xs:string" select="string(h:a/@href)"/>
-    <!-- the li's place among all li in document order (preceding + ancestors + 1) -->
-    <navPoint id="np-{$tt:li-numbers(generate-id(.))}"
-      playOrder="{tt:play-order($href)}">
+    <navPoint id="np-{$n}" playOrder="{tt:play-order($href)}">
       <navLabel><text>{normalize-space(h:a)}</text></navLabel>
       <content src="{$href}"/>
-      <xsl:apply-templates mode="tt:ncx" select="h:ol/h:li"/>
+      <xsl:call-template name="tt:ncx-points">
+        <xsl:with-param name="items" select="h:ol/h:li"/>
+        <xsl:with-param name="first" select="$n + 1"/>
+      </xsl:call-template>
     </navPoint>
   </xsl:template>
 
