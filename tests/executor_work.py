@@ -88,3 +88,28 @@ class SaxonCounter:
 
     def __call__(self, item: int, *, saxon: object) -> tuple[int, int, int, tuple[str, ...]]:
         return item, os.getpid(), id(saxon), saxon.compiled()  # type: ignore[attr-defined]
+
+
+PRELOADED: list[str] = []
+"""What ``Preloads.preload()`` read in this process (a worker forked after it has it too)."""
+
+
+@dataclass(frozen=True)
+class Preloads:
+    """Has ``preload()`` (stamped in a file named by the pid, and kept in
+    :data:`PRELOADED`) and ``prepare()``; each item comes back with its worker's pid,
+    start method and what that worker holds of the preload."""
+
+    folder: str
+
+    def preload(self) -> None:
+        PRELOADED.append("read")
+        with (Path(self.folder) / f"preloaded-{os.getpid()}").open("a", encoding="utf-8") as f:
+            f.write("x")
+
+    def prepare(self) -> None:
+        with (Path(self.folder) / f"prepared-{os.getpid()}").open("a", encoding="utf-8") as f:
+            f.write("x")
+
+    def __call__(self, item: int) -> tuple[int, int, str, tuple[str, ...]]:
+        return item, os.getpid(), multiprocessing.get_start_method(), tuple(PRELOADED)

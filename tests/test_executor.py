@@ -5,16 +5,18 @@ The work used here lives in ``executor_work.py`` (workers import it by name).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, Prepared
+from executor_work import Binds, DieOnce, Echo, Prepared, SaxonCounter
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -23,13 +25,73 @@ from tei_tools.errors import TeiToolsError, UsageError
 
 def test_a_local_pool_returns_results_in_input_order_from_fresh_processes() -> None:
     items = list(range(40))
-    with ex.LocalPool(2) as pool:  # ~1.6 s of work: the second worker has time to start
+    with ex.LocalPool(2, inherit=False) as pool:  # ~1.6 s of work: the second worker starts
         got = list(pool.map(Echo(0.02), items))
     assert [g[0] for g in got] == items
     pids = {g[1] for g in got}
     assert len(pids) == 2  # both workers took part
-    # never fork: nothing a worker does can depend on state inherited from the caller
-    assert {g[2] for g in got} <= {"forkserver", "spawn"}
+    assert {g[2] for g in got} <= {"forkserver", "spawn"}  # inherit=False: never forked
+
+
+def test_workers_fork_from_the_client_only_when_it_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one rule of how local workers start (LocalPool.start_method, fork_is_safe)."""
+    monkeypatch.delitem(sys.modules, "saxonche", raising=False)
+    assert ex.fork_is_safe() == (threading.active_count() == 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # a second thread: a fork would copy a lock it may hold
+        assert not ex.fork_is_safe()
+        assert ex.LocalPool(2).start_method(Echo()) in {"forkserver", "spawn"}
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setitem(sys.modules, "saxonche", sys)  # Saxon loaded: its VM does not survive
+    assert not ex.fork_is_safe()
+    monkeypatch.setattr(ex, "fork_is_safe", lambda: True)
+    assert ex.LocalPool(2).start_method(Echo()) == "fork"
+    assert ex.LocalPool(2, inherit=False).start_method(Echo()) in {"forkserver", "spawn"}
+    bounded = SaxonCounter(documents_per_worker=3)  # replaced workers start fresh anyway
+    assert ex.LocalPool(2).start_method(bounded) in {"forkserver", "spawn"}
+
+
+_FORK_CLIENT = """\
+import json, os, sys
+sys.path.insert(0, {tests!r})
+from executor_work import Preloads
+from tei_tools.executor import LocalPool
+if __name__ == "__main__":
+    out = {{"client": os.getpid()}}
+    for inherit in (True, False):
+        folder = os.path.join(sys.argv[1], "fork" if inherit else "fresh")
+        os.mkdir(folder)
+        with LocalPool(2, inherit=inherit) as pool:
+            out[folder] = [list(g) for g in pool.map(Preloads(folder), list(range(40)))]
+    print(json.dumps(out))
+"""
+
+
+def test_workers_forked_from_the_client_start_with_what_it_preloaded(tmp_path: Path) -> None:
+    """In a process without Saxon or other threads (a command's), the work's preload()
+    runs once, in the client, and the workers forked next start with it; started
+    fresh (inherit=False) they do not have it, prepare() each, and give the same items."""
+    script = tmp_path / "client.py"
+    script.write_text(_FORK_CLIENT.format(tests=str(Path(__file__).parent)), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                         text=True, timeout=120, check=True)
+    out = json.loads(run.stdout)
+    client = out["client"]
+    forked, fresh = out[str(tmp_path / "fork")], out[str(tmp_path / "fresh")]
+    assert [g[0] for g in forked] == [g[0] for g in fresh] == list(range(40))
+    assert {g[2] for g in forked} == {"fork"} and {tuple(g[3]) for g in forked} == {("read",)}
+    assert client not in {g[1] for g in forked}
+    assert [m.name for m in (tmp_path / "fork").glob("preloaded-*")] == [f"preloaded-{client}"]
+    assert (tmp_path / "fork" / f"preloaded-{client}").read_text() == "x"  # once
+    prepared = {int(m.name.split("-")[1]) for m in (tmp_path / "fork").glob("prepared-*")}
+    assert {g[1] for g in forked} <= prepared  # a forked worker prepares too (finds it read)
+    assert {g[2] for g in fresh} <= {"forkserver", "spawn"}
+    assert {tuple(g[3]) for g in fresh} == {()}  # nothing inherited
+    assert list((tmp_path / "fresh").glob("preloaded-*")) == []
 
 
 def test_in_process_runs_here_and_reports_progress_per_item() -> None:
@@ -186,7 +248,7 @@ def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: 
                            start_new_session=True)
     deadline = time.monotonic() + 60
     workers: list[int] = []
-    while time.monotonic() < deadline and len(workers) < 3:  # forkserver + 2 workers
+    while time.monotonic() < deadline and len(workers) < 3:  # 2 workers + tracker or fork server
         workers = [p for p in _descendants(run.pid) if _alive(p)]
         time.sleep(0.05)
     assert len(workers) >= 3, "the workers did not start"
@@ -223,3 +285,39 @@ def test_a_file_shipped_by_content_is_read_from_the_copy_received(tmp_path: Path
     grammar.write_bytes(b"<grammar-two/>")  # a changed file is another file
     assert ex.ShippedFile.of(grammar).digest == hashlib.sha256(b"<grammar-two/>").hexdigest()
     assert ex.ShippedFile.of(tmp_path / "missing.rng").digest == ""  # the worker reports it
+
+
+_VALIDATE_CLIENT = """\\
+import json, sys
+from tei_tools.executor import InProcess, LocalPool, fork_is_safe
+from tei_tools.validation import validate
+if __name__ == "__main__":
+    rng, *paths = sys.argv[1:]
+    out = {{}}
+    for name, executor in (("fork", LocalPool(2)), ("fresh", LocalPool(2, inherit=False)),
+                           ("here", InProcess())):
+        if name == "fork":
+            out["safe"] = fork_is_safe()
+        with executor:
+            report = validate(paths, schema=rng, executor=executor)
+        out[name] = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    print(json.dumps(out))
+"""
+
+
+def test_validation_is_the_same_from_forked_fresh_and_in_process_workers(tmp_path: Path) -> None:
+    """Workers forked from a client that read the grammar, workers that start cold,
+    and the client alone: the same JSON, byte for byte (valid, invalid, malformed
+    documents, and the real corpus, with the Schematron tei_all embeds)."""
+    from conftest import CORPUS, TEI_ALL_RNG
+
+    make_corpus(tmp_path / "gen", 30, invalid_every=4, malformed=2)
+    script = tmp_path / "client.py"
+    script.write_text(_VALIDATE_CLIENT.format(), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(TEI_ALL_RNG), str(tmp_path / "gen"),
+                          str(CORPUS)], capture_output=True, text=True, timeout=300, check=True)
+    out = json.loads(run.stdout)
+    assert out["safe"] is True  # a command's process: the forked path was the one taken
+    assert out["fork"] == out["fresh"] == out["here"]
+    report = json.loads(out["fork"])
+    assert report["summary"]["files"] == 30 + 16 and report["summary"]["errors"] > 7

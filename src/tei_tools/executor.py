@@ -15,9 +15,16 @@
   (schemas read into :mod:`tei_tools.validation`'s caches). If it has
   ``bind()``, what that returns is called on the items instead, bound once per
   batch (in-process: once per :meth:`Executor.map`): what every item would
-  look up again (its compiled schemas) is looked up once. Work never
-  relies on state inherited by ``fork``: local workers start with
-  ``forkserver`` (or ``spawn``), Dask workers are other processes anyway.
+  look up again (its compiled schemas) is looked up once.
+* **How local workers start** (one rule, :meth:`LocalPool.start_method`): forked
+  from the client when that is safe (:func:`fork_is_safe`: one thread, Saxon
+  not loaded) and the work does not bound its workers; the work's
+  ``preload()``, if it has one, runs in the client first (what needs no Saxon:
+  the grammar read), so every worker starts with it and the run pays it once.
+  Else they start fresh from multiprocessing's fork server (or ``spawn``).
+  Either way each worker runs ``prepare()``: a forked one finds what it
+  inherited, a fresh one reads it, so a work never *needs* inherited state
+  (a Dask worker, or a worker started fresh, gives the same results).
 * **Saxon**: a work with ``uses_saxon = True`` is called as
   ``work(item, saxon=session)`` (and ``prepare(saxon=session)``). In-process,
   the session is the caller's (``open_executor(saxon=…)``) or the executor's
@@ -57,13 +64,16 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from multiprocessing import forkserver
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -299,19 +309,38 @@ def _watch(client: int) -> None:
 WATCH_SECONDS = 0.5
 
 
-def _start_forkserver() -> None:
-    """Start multiprocessing's fork server, if it is not running, with SIGINT blocked.
-
-    The server and the workers forked from it share the terminal's process group:
-    a Ctrl-C while the server still imports the work's module would print its
-    traceback. A blocked signal stays blocked across exec and fork, so they never
-    see one; the client's own Ctrl-C of that moment stays pending and arrives when
-    the mask is restored (an ignored one would be lost)."""
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked while processes are made: a worker (or the fork server) made
+    now inherits the mask, so a Ctrl-C never reaches it before its initializer
+    (it would print a traceback: they share the terminal's process group); the
+    client's own Ctrl-C of that moment stays pending and arrives when the mask is
+    restored (an ignored one would be lost)."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_forkserver(context: BaseContext, preload: str) -> None:
+    """Start multiprocessing's fork server, if it is not running, with SIGINT blocked
+    (it stays blocked across exec and fork: the workers it forks never see one). The
+    server imports ``preload`` once (no Saxon, no schema: only code); each worker
+    forked from it starts with it imported."""
+    context.set_forkserver_preload([preload])
+    with _sigint_blocked():
+        forkserver.ensure_running()
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may fork a child that goes on running Python: ``fork``
+    exists, Saxon is not loaded (a GraalVM isolate does not survive a fork; the
+    module loaded is taken to mean a processor may be running) and only this
+    thread runs (a fork copies the caller's thread only: a lock another held
+    would stay held in the child)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and "saxonche" not in sys.modules and threading.active_count() == 1)
 
 
 def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:
@@ -360,17 +389,37 @@ class InProcess(_Base):
 
 
 class LocalPool(_Base):
-    """A pool of ``workers`` local processes, started fresh for each :meth:`map`."""
+    """A pool of ``workers`` local processes, started for each :meth:`map`: forked
+    from this process when it is safe (``inherit``, see :meth:`start_method`), else
+    fresh (``inherit=False``: always fresh)."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, inherit: bool = True) -> None:
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.inherit = inherit
         methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                                    else "spawn")
+        self._fresh = "forkserver" if "forkserver" in methods else "spawn"
+
+    def start_method(self, work: object) -> str:
+        """How this pool's workers for ``work`` start: ``fork`` (from this process,
+        with what it holds: the work's ``preload()``) when ``inherit``, the work does not
+        bound its workers (``documents_per_worker``: multiprocessing replaces a worker
+        only by starting a fresh one) and :func:`fork_is_safe`; else ``forkserver`` (or
+        ``spawn``). Asked again for each pool made (after a lost worker too)."""
+        if (self.inherit and not getattr(work, "documents_per_worker", None)
+                and fork_is_safe()):
+            return "fork"
+        return self._fresh
 
     def _pool(self, work: object, size: int, batch: int) -> ProcessPoolExecutor:
+        method = self.start_method(work)
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            _start_forkserver(context, type(work).__module__)
+        elif method == "fork":
+            sys.stdout.flush()  # what a child would write again when it ends
+            sys.stderr.flush()
         budget = getattr(work, "documents_per_worker", None)
-        return ProcessPoolExecutor(size, mp_context=self._context,
+        return ProcessPoolExecutor(size, mp_context=context,
                                    initializer=_start_worker, initargs=(work, os.getpid()),
                                    max_tasks_per_child=max(1, budget // batch) if budget else None)
 
@@ -380,11 +429,9 @@ class LocalPool(_Base):
         if total == 0:
             return
         size = min(self.workers, total)
-        if self._context.get_start_method() == "forkserver":
-            # the server imports the work's module once (no Saxon, no schema:
-            # only code); each worker forked from it starts with it imported
-            self._context.set_forkserver_preload([type(work).__module__])
-            _start_forkserver()
+        preload = getattr(work, "preload", None)
+        if preload is not None and self.start_method(work) == "fork":
+            preload()  # once, here: the workers forked next start with it
         batches = _batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
@@ -407,7 +454,8 @@ class LocalPool(_Base):
                             raise TeiToolsError(f"error: a worker process died {MAX_ATTEMPTS} "
                                                 f"times on {names}")
                         try:
-                            future = pool.submit(_run_batch, batches[index])
+                            with _sigint_blocked():  # a submit may start the workers
+                                future = pool.submit(_run_batch, batches[index])
                         except BrokenProcessPool:
                             todo.appendleft(index)
                             raise
