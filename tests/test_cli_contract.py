@@ -155,9 +155,9 @@ def test_interrupt_exits_130_with_one_line(tmp_path: Path) -> None:
          "--no-schematron", str(folder)],
         cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    # interrupt once the workers are at work: the client, the fork server and two workers
+    # interrupt once the workers are at work: the client and the two workers it forks
     # (one process on a single core)
-    want = 4 if len(os.sched_getaffinity(0)) >= 2 else 1
+    want = 3 if len(os.sched_getaffinity(0)) >= 2 else 1
     deadline = time.monotonic() + 120
     while len(_session_processes(proc.pid)) < want and proc.poll() is None:
         assert time.monotonic() < deadline, "the workers did not start within 120 s"
