@@ -59,6 +59,16 @@ def _hwm_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a live process (``/proc/PID/stat``), 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(pid: int) -> list[int]:
     out, stack = [], [pid]
     while stack:
@@ -74,7 +84,7 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def with_bytecode(work: Path, folder: Path) -> dict[str, str]:
+def with_bytecode(work: Path, folder: Path, tei_tools: str = TEI_TOOLS) -> dict[str, str]:
     """An environment where Python keeps the modules' bytecode (under ``work``), as an
     installed wheel has it, warmed by one untimed run in-process and one with workers.
 
@@ -84,7 +94,7 @@ def with_bytecode(work: Path, folder: Path) -> dict[str, str]:
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     files = sorted(folder.glob("*.xml"))[:4]
     for jobs in ("1", "2"):
-        subprocess.run([TEI_TOOLS, "validate", "--schema", TEI_ALL, "-j", jobs, *map(str, files)],
+        subprocess.run([tei_tools, "validate", "--schema", TEI_ALL, "-j", jobs, *map(str, files)],
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return env
 
@@ -94,6 +104,7 @@ def run(argv: list[str], workers: list[int] | None = None,
     """Run ``argv`` once (in ``env``, default this one); wall time, exit code, the
     client's and each worker's peak (MiB)."""
     peaks: dict[int, int] = {}
+    cpu: dict[int, float] = {}  # last seen per process (a process's last 20 ms is missed)
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stop = threading.Event()
@@ -104,6 +115,7 @@ def run(argv: list[str], workers: list[int] | None = None,
                 kib = _hwm_kib(pid)
                 if kib:
                     peaks[pid] = max(peaks.get(pid, 0), kib)
+                cpu[pid] = max(cpu.get(pid, 0.0), _cpu_s(pid))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -118,29 +130,30 @@ def run(argv: list[str], workers: list[int] | None = None,
     helpers = sorted(peaks.values(), reverse=True)
     if workers is None:  # local pool: the forkserver itself is small; workers are the big ones
         helpers = [h for h in helpers if h > 30 * 1024] or helpers
-    return {"wall": wall, "returncode": proc.returncode, "stderr": err.decode()[-500:],
+    return {"wall": wall, "cpu": round(sum(cpu.values()), 2),
+            "returncode": proc.returncode, "stderr": err.decode()[-500:],
             "client_mib": round(client / 1024, 1),
             "worker_peak_mib": round(helpers[0] / 1024, 1) if helpers else None,
             "load": round(os.getloadavg()[0], 2)}
 
 
 def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str],
-          peer: Path | None = None) -> list[dict]:
+          peer: Path | None = None, tei_tools: str = TEI_TOOLS) -> list[dict]:
     out = []
     if "validate" in only:
         for k in (1, 2):
             out.append({"id": f"{n}.validate.j{k}", "n": n, "what": "validate", "mode": f"local -j {k}",
-                        "workers": k, "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL,
+                        "workers": k, "argv": [tei_tools, "validate", "--schema", TEI_ALL,
                                                "-j", str(k), str(folder)]})
         out.append({"id": f"{n}.validate.dask", "n": n, "what": "validate", "mode": "Dask, 2 workers",
                     "workers": 2, "cluster": True,
-                    "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL, "--scheduler", "{address}",
+                    "argv": [tei_tools, "validate", "--schema", TEI_ALL, "--scheduler", "{address}",
                              str(folder)]})
     if "grammar" in only:  # the grammar alone, as jing checks it
         for k in (1, 2):
             out.append({"id": f"{n}.grammar.j{k}", "n": n, "what": "validate",
                         "mode": f"grammar only, local -j {k}", "workers": k,
-                        "argv": [TEI_TOOLS, "validate", "--schema", TEI_ALL, "--no-embedded-schematron",
+                        "argv": [tei_tools, "validate", "--schema", TEI_ALL, "--no-embedded-schematron",
                                  "-j", str(k), str(folder)]})
     if "jing" in only:
         out.append({"id": f"{n}.jing", "n": n, "what": "validate", "mode": "jing, one JVM", "workers": 1,
@@ -148,11 +161,11 @@ def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str],
     if "build" in only:
         for k in (1, 2):
             out.append({"id": f"{n}.build.j{k}", "n": n, "what": "build", "mode": f"local -j {k}",
-                        "workers": k, "argv": [TEI_TOOLS, "build", str(folder), "--quiet", "-j", str(k),
+                        "workers": k, "argv": [tei_tools, "build", str(folder), "--quiet", "-j", str(k),
                                                "--out", str(work / f"out-{n}-j{k}")]})
         out.append({"id": f"{n}.build.dask", "n": n, "what": "build", "mode": "Dask, 2 workers",
                     "workers": 2, "cluster": True,
-                    "argv": [TEI_TOOLS, "build", str(folder), "--quiet", "--scheduler", "{address}",
+                    "argv": [tei_tools, "build", str(folder), "--quiet", "--scheduler", "{address}",
                              "--out", str(work / f"out-{n}-dask")]})
     if "peer" in only and peer is not None:
         for fmt, profile in (("html", "html5"), ("txt", "txt")):
@@ -170,7 +183,7 @@ SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 
 def measure(case: dict, runs: int, work: Path, env: dict[str, str] | None = None) -> dict:
     best = None
-    walls = []
+    walls, cpus = [], []
     for _ in range(runs):
         for stale in work.glob("out-*"):
             shutil.rmtree(stale)
@@ -183,14 +196,17 @@ def measure(case: dict, runs: int, work: Path, env: dict[str, str] | None = None
         else:
             got = run(case["argv"], env=env)
         walls.append(got["wall"])
+        cpus.append(got["cpu"])
         if best is None or got["wall"] < best["wall"]:
             best = got
     assert best is not None
     result = {k: v for k, v in case.items() if k not in ("argv", "mkdir")} | best
     result["walls"] = [round(w, 3) for w in walls]
+    result["cpus"] = cpus
     result["throughput"] = round(case["n"] / best["wall"], 1)
     result["command"] = " ".join(case["argv"][:4]) + " …"
-    print(f"{case['id']:<22} {best['wall']:8.2f} s  rc={best['returncode']}  "
+    print(f"{case['id']:<22} {best['wall']:8.2f} s  walls {result['walls']}  CPU {cpus}  "
+          f"rc={best['returncode']}  "
           f"worker {best['worker_peak_mib']} MiB  client {best['client_mib']} MiB  load {best['load']}",
           file=sys.stderr, flush=True)
     return result
@@ -226,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the commands with the modules' bytecode kept (as installed), "
                          "even if PYTHONDONTWRITEBYTECODE is set")
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "corpora.json")
+    ap.add_argument("--tei-tools", default=TEI_TOOLS,
+                    help="the tei-tools to run (another tree's, for a before/after pair)")
     ns = ap.parse_args(argv)
     only = set(ns.only.split(","))
     results: dict[str, dict] = {}
@@ -241,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                 "elapsed_s": round(time.time() - started, 1), "cpus": os.cpu_count(),
                 "python": platform.python_version(), "bytecode": ns.bytecode or
                 "PYTHONDONTWRITEBYTECODE" not in os.environ,
+                "tei_tools": ns.tei_tools,
                 "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                       text=True, cwd=REPO).stdout.strip()}
         ns.out.parent.mkdir(parents=True, exist_ok=True)
@@ -251,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in (int(s) for s in ns.sizes.split(",")):
             folder = work / f"corpus-{n}"
             files = corpus.make_corpus(folder, n)
-            env = with_bytecode(work, folder) if ns.bytecode else None
-            for case in cases(n, folder, files, work, only, ns.peer):
+            env = with_bytecode(work, folder, ns.tei_tools) if ns.bytecode else None
+            for case in cases(n, folder, files, work, only, ns.peer, ns.tei_tools):
                 if not fnmatch.fnmatch(case["id"], ns.ids):
                     continue
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
