@@ -19,8 +19,9 @@ a diagnostic on a line that came from an included file names that file.
 
 Documents are checked by the executor of :mod:`tei_tools.executor`
 (in-process, local worker processes, or a Dask cluster). The calling process
-reads the schemas first, so a bad schema is reported before any work; each
-worker reads them once (:class:`DocumentChecks`; ``tei_all.rng``: ~0.2 s).
+reads the schemas first, so a bad schema is reported before any work; local
+workers forked from it start with them (:meth:`DocumentChecks.preload`), others
+read them once each (``tei_all.rng``: ~0.1–0.2 s).
 Results come back in input order.
 Nothing here prints.
 """
