@@ -248,10 +248,11 @@ def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: 
                            start_new_session=True)
     deadline = time.monotonic() + 60
     workers: list[int] = []
-    while time.monotonic() < deadline and len(workers) < 3:  # 2 workers + tracker or fork server
+    # the two workers the client forks (fresh, they come after a fork server and its tracker)
+    while time.monotonic() < deadline and len(workers) < 2:
         workers = [p for p in _descendants(run.pid) if _alive(p)]
         time.sleep(0.05)
-    assert len(workers) >= 3, "the workers did not start"
+    assert len(workers) >= 2, "the workers did not start"
     interrupt(run)
     time.sleep(1)
     assert [p for p in workers if _alive(p)] == []
