@@ -1,7 +1,8 @@
 """CLI for ``tei-tools validate``: a thin layer over :func:`tei_tools.validation.validate`.
 
 Output: one line per diagnostic on stdout, ``path:line:col: severity: message
-[code]`` (the column only when it is known); the summary line ``N files, E
+[code]`` (the column only when it is known), written as each file is done (in
+input order, as jing reports a long run as it goes); the summary line ``N files, E
 errors, W warnings: valid|invalid`` on stderr, so stdout holds nothing but
 diagnostics. ``--format json`` writes one JSON object on stdout instead (the
 summary is inside it). Exit 0 valid, 1 invalid, 2 usage or I/O error.
@@ -19,7 +20,7 @@ import click
 from tei_tools.cli.output import jobs_option, scheduler_option
 from tei_tools.errors import UsageError
 from tei_tools.saxon import SaxonSession
-from tei_tools.validation import ValidationReport
+from tei_tools.validation import FileResult, ValidationReport
 from tei_tools.validation import validate as run_validation
 from tei_tools.xinclude import XIncludePolicy
 
@@ -102,11 +103,12 @@ def _validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | N
             rules = odd_sch if odd_sch is not None else False
     xinclude = XIncludePolicy(enabled=not no_xinclude, root=xinclude_root)
     progress = _progress_bar() if sys.stderr.isatty() else None
+    stream = _Stream(progress) if fmt == "text" else None
     try:
         report = run_validation(list(paths) or None, schema=schema, schematron=rules,
                                 embedded_schematron=not (no_schematron or no_embedded_schematron),
                                 xinclude=xinclude, jobs=jobs, progress=progress,
-                                scheduler=scheduler, saxon=saxon)
+                                on_result=stream, scheduler=scheduler, saxon=saxon)
     finally:
         if progress is not None:
             progress.close()
@@ -116,12 +118,28 @@ def _validate(paths: tuple[Path, ...], schema: Path | None, schematron: Path | N
 
 
 def _emit(report: ValidationReport, fmt: str) -> None:
+    """What is left to write once every file is done: the JSON object, or (text: the
+    diagnostics were written file by file, :class:`_Stream`) the summary line."""
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    for diagnostic in report.diagnostics():
-        click.echo(diagnostic.format())
     click.echo(report.summary(), err=True)
+
+
+class _Stream:
+    """Writes one file's diagnostics as soon as its result arrives. With the
+    progress bar on the terminal, its line is cleared first (it is drawn again at
+    the next file), so a diagnostic never lands in the middle of it."""
+
+    def __init__(self, progress: _progress_bar | None) -> None:
+        self._progress = progress
+
+    def __call__(self, result: FileResult) -> None:
+        if not result.diagnostics:
+            return
+        if self._progress is not None and self._progress.drawn:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo("\n".join(d.format() for d in result.diagnostics))
 
 
 class _progress_bar:
@@ -140,6 +158,10 @@ class _progress_bar:
             self._bar.__enter__()
         self._bar.update(done - self._done)
         self._done = done
+
+    @property
+    def drawn(self) -> bool:
+        return self._bar is not None
 
     def close(self) -> None:
         if self._bar is not None:

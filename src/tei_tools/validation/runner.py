@@ -82,6 +82,7 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
              xinclude: XIncludePolicy = xmlio.XINCLUDE,
              jobs: int | None = None,
              progress: Progress | None = None,
+             on_result: Callable[[FileResult], None] | None = None,
              scheduler: str | None = None,
              executor: Executor | None = None,
              saxon: SaxonSession | None = None) -> ValidationReport:
@@ -96,7 +97,9 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     scheduler's address (``None``: ``$DASK_SCHEDULER_ADDRESS`` when set). Or an
     ``executor`` of :mod:`tei_tools.executor` the caller keeps. ``saxon``: the
     caller's Saxon session, for the Schematron run in this process (``None``: a
-    new one; worker processes have their own).
+    new one; worker processes have their own). ``on_result``: called with each
+    file's result as soon as it and every file before it are done (input order),
+    so a caller can report a long run as it goes.
 
     ``embedded_schematron``: run the Schematron embedded in the grammar
     (``None``: yes, unless ``schematron`` is ``False``). ``xinclude``: whether and
@@ -123,12 +126,12 @@ def validate(paths: Iterable[str | os.PathLike[str]] | None = None, *,
     checks = _checks(rng_path, sch_path, embedded=any(c.embedded for c in loaded),
                      xinclude=xinclude)
     if executor is not None:
-        results = _run([str(f) for f in files], checks, executor, progress)
+        results = _run([str(f) for f in files], checks, executor, progress, on_result)
     else:
         from tei_tools.executor import open_executor
 
         with open_executor(jobs, scheduler, items=len(files), saxon=saxon) as own:
-            results = _run([str(f) for f in files], checks, own, progress)
+            results = _run([str(f) for f in files], checks, own, progress, on_result)
     names = ("well-formed", "tei-root", "relaxng",
              *("embedded-schematron" if c.embedded else "schematron" for c in loaded))
     return ValidationReport(tuple(results), str(rng_path), str(sch_path) if sch_path else None,
@@ -332,11 +335,17 @@ def _checks(rng_path: Path, sch_path: Path | None, embedded: bool = False,
 
 
 def _run(files: list[str], checks: DocumentChecks, executor: Executor,
-         progress: Progress | None) -> list[FileResult]:
+         progress: Progress | None,
+         on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     from tei_tools.executor import DocumentRef
 
     documents = [DocumentRef(f) for f in files]
-    return list(executor.map(checks, documents, progress))
+    results = []
+    for result in executor.map(checks, documents, progress):
+        if on_result is not None:
+            on_result(result)
+        results.append(result)
+    return results
 
 
 def validate_file(path: str, rng: relaxng.CompiledRelaxNG,
