@@ -458,7 +458,7 @@
   <!-- The heading level of a head: 1 for a unit's own head, deeper divisions
        below it; outside units, the division depth + 1; a second head of the
        same division (a subtitle) one level lower. -->
-  <xsl:function name="tt:heading-level" as="xs:integer">
+  <xsl:function name="tt:heading-level" as="xs:integer" visibility="public">
     <xsl:param name="head" as="element()"/>
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($head)"/>
     <xsl:variable name="depth" as="xs:integer" select="

@@ -139,7 +139,7 @@
   <xsl:accept component="*" names="*" visibility="public"/>
   <xsl:accept component="variable" names="tt:root" visibility="abstract"/>
   <xsl:override>
-  <xsl:function name="tt:internal-href" as="xs:string">
+  <xsl:function name="tt:internal-href" as="xs:string" visibility="public">
     <xsl:param name="target" as="element()"/>
     <xsl:sequence select="
         if (tt:is-unit($target)) then tt:unit-href($target)

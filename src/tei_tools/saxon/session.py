@@ -115,7 +115,13 @@ class _Processor:
         import saxonche
 
         # the packages the layers use, each compiled once in this processor
-        self.processor = saxonche.PySaxonProcessor(config_file=str(xslt_dir() / PACKAGES))
+        config = xslt_dir() / PACKAGES
+        if not config.is_file():
+            raise BuildError(f"{config}: error: no such file (is tei-tools installed whole?)")
+        try:
+            self.processor = saxonche.PySaxonProcessor(config_file=str(config))
+        except Exception as exc:  # saxonche.PySaxonApiError: the file is not a configuration
+            raise BuildError(f"{config}: error: Saxon cannot read it: {guard.clean(exc)}") from None
         for name, value in HARDENING.items():
             self.processor.set_configuration_property(name, value)
         self.stylesheets: dict[str, Stylesheet] = {}
