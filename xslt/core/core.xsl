@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The format-neutral rendering core. A format layer (html/, text/, epub/ via
-  html/) imports this file and implements the HOOKS below; the core decides
+  html/) uses this package and implements the HOOKS below; the core decides
   what a TEI element means (block or inline, which reading of a choice is
   shown, which register entry a mention points to, where a page break is),
   the layer decides how it looks.
@@ -16,7 +16,7 @@
     tt:other    the branches of a choice not shown (a hook's other reading).
 
   Hooks (named templates; the defaults here just pass the content through,
-  a layer overrides them by import precedence). A hook is given the node and
+  a layer overrides them in its xsl:override). A hook is given the node and
   what the core computed for it, never its content as a value: where it
   places the content it writes it straight to its result with
       <xsl:apply-templates select="$node" mode="tt:content"/>
