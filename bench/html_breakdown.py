@@ -92,11 +92,26 @@ FILES_PROBE = ("<xsl:stylesheet version='3.0' xmlns:xsl='http://www.w3.org/1999/
 PARAMS = {"reading": "regularised", "downloads": [], "item-texts": False}
 
 
-def _probe_text(edition: Path, override: str) -> str:
-    return ("<xsl:stylesheet version='3.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform'"
-            " xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:tt='urn:x-tei-tools'"
-            " xmlns='http://www.w3.org/1999/xhtml' exclude-result-prefixes='#all'>"
-            f"<xsl:import href='{edition.as_uri()}'/>{override}</xsl:stylesheet>")
+def _probe_copy(xslt: Path, into: Path, override: str) -> Path:
+    """A copy of ``xslt/`` whose ``html/edition.xsl`` holds ``override``: the site uses
+    the rendering's XSLT package, so it cannot be imported; what the override replaces
+    (a named template, or the ``/`` template) is renamed away in the copy instead."""
+    import re
+
+    shutil.copytree(xslt, into)
+    for name in re.findall(r"<xsl:template name='([^']+)'", override):
+        for sheet in (into / "html").glob("*.xsl"):
+            text = sheet.read_text(encoding="utf-8")
+            sheet.write_text(text.replace(f'<xsl:template name="{name}"',
+                                          f'<xsl:template name="{name}-probed"'), encoding="utf-8")
+    edition = into / "html" / "edition.xsl"
+    text = edition.read_text(encoding="utf-8")
+    if "<xsl:template match='/'" in override:
+        text = text.replace('<xsl:template match="/" as="item()*">',
+                            '<xsl:template match="/" mode="tt:probed" as="item()*">')
+    head, _, tail = text.rpartition("</xsl:stylesheet>")
+    edition.write_text(head + override + "</xsl:stylesheet>" + tail, encoding="utf-8")
+    return edition
 
 
 def without_page_breaks(data: bytes) -> bytes:
@@ -156,8 +171,7 @@ def _sheet_path(work: Path, label: str, xslt: Path, part: str, alone: bool, inde
         return path
     override = PROBES[part] if not alone else (
         f"<xsl:template match='/' as='item()*'>{ALONE[part]}</xsl:template>" if ALONE[part] else "")
-    path.write_text(_probe_text((xslt / "html" / "edition.xsl").resolve(), override), encoding="utf-8")
-    return path
+    return _probe_copy(xslt, work / f"xslt-{label.replace(' ', '-')}-{index}", override)
 
 
 def measure(sizes: list[float], runs: int, trees: dict[str, Path], parts: list[str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from tei_tools.publish.build import BuildOptions, InvalidDocument, build
 from tei_tools.saxon import SaxonSession
 
 from build_support import built, tree_digest
-from conftest import EDITION, MINI
+from conftest import EDITION, MINI, REPO
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 
@@ -188,6 +189,10 @@ def test_saxon_errors_become_build_errors(tmp_path: Path, monkeypatch: pytest.Mo
         '<xsl:template match="/"><xsl:value-of select="xs:integer(\'abc\')" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema"/></xsl:template></xsl:stylesheet>', encoding="utf-8")
     monkeypatch.setattr("tei_tools.saxon.session.xslt_dir", lambda: xslt)
+    # without the packages' configuration no processor starts: one line, no traceback
+    with pytest.raises(BuildError, match=r"xslt/packages.xml: error: no such file"):
+        SaxonSession().load_source(MINI)
+    shutil.copyfile(REPO / "xslt" / "packages.xml", xslt / "packages.xml")
     saxon = SaxonSession()
     source = saxon.load_source(MINI)
     with pytest.raises(BuildError, match=r"x/stop.xsl stopped: the source has no title: add one"

@@ -15,13 +15,14 @@ from pathlib import Path
 from tei_tools.saxon import SaxonSession
 
 REPO = Path(__file__).resolve().parents[1]
-CORE = REPO / "xslt" / "core" / "core.xsl"
 WIDTH = 40  # $tt:context-width
 SEP = "\u241e"  # not in the generated sides
 
 PROBE = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools" exclude-result-prefixes="#all">
-  <xsl:import href="{CORE.as_uri()}"/>
+  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
+    <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
+  </xsl:use-package>
   <xsl:output method="text"/>
   <xsl:template match="/" as="xs:string">
     <xsl:sequence select="string-join(/sides/s ! (tt:context-side(string(.), true()),
@@ -71,7 +72,9 @@ def test_the_context_sides_follow_the_rule(tmp_path: Path) -> None:
 
 COLLAPSED = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools" exclude-result-prefixes="#all">
-  <xsl:import href="{CORE.as_uri()}"/>
+  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
+    <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
+  </xsl:use-package>
   <xsl:output method="text"/>
   <xsl:template match="/" as="xs:string">
     <xsl:sequence select="'[' || string-join(/sides/s ! (

@@ -80,11 +80,12 @@ def test_the_repeated_header_parts_are_what_a_copy_of_them_was(tmp_path: Path) -
 
 
 # the parts written both ways, each in an item file's context: copied as nodes (as
-# before) and as the characters serialised once
+# before) and as the characters serialised once (edition.xsl uses XSLT packages, so
+# it is included, not imported: the probe's "/" template wins by its priority)
 BOTH_WAYS = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tt="urn:x-tei-tools" xmlns="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="#all">
-  <xsl:import href="{(REPO / 'xslt' / 'html' / 'edition.xsl').as_uri()}"/>
-  <xsl:template match="/">
+  <xsl:include href="{(REPO / 'xslt' / 'html' / 'edition.xsl').as_uri()}"/>
+  <xsl:template match="/" priority="1">
     <xsl:result-document href="copied.xml" format="tei"><TEI><teiHeader><titleStmt>
       <xsl:sequence select="$tt:item-responsibility"/>
       </titleStmt><publicationStmt>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,37 @@ def test_the_guard_reads_its_own_message_only() -> None:
     assert messages == own and caught is not None
     assert (caught.code, caught.where, caught.description, caught.terminated) == \
         ("FORG0001", "b.xsl:4:9", "bad", False)
+
+
+_LAYER = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools">
+  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
+    <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
+  </xsl:use-package>
+  <xsl:template match="/" as="xs:string">
+    <xsl:sequence select="'{name}:' || $tt:edition-title"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+def test_the_core_package_is_compiled_once_per_processor(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two layers using the core in one session: the second uses the core compiled for
+    the first (it still compiles once the core's file is broken); a new session
+    compiles the core again (and so fails on the broken file, in one line; Saxon also
+    reports a broken package on standard error: a bug of an installation, not of input)."""
+    from conftest import REPO
+
+    xslt = tmp_path / "xslt"
+    shutil.copytree(REPO / "xslt", xslt)
+    for name in ("a", "b"):
+        (xslt / f"{name}.xsl").write_text(_LAYER.replace("{name}", name), encoding="utf-8")
+    monkeypatch.setattr("tei_tools.saxon.session.xslt_dir", lambda: xslt)
+    saxon = SaxonSession()
+    source = saxon.load_source(MINI)
+    assert saxon.stylesheet("a.xsl").run(source, tmp_path / "a").principal.startswith("a:")
+    (xslt / "core" / "core.xsl").write_text("<broken", encoding="utf-8")
+    assert saxon.stylesheet("b.xsl").run(source, tmp_path / "b").principal == \
+        "b:" + saxon.stylesheet("a.xsl").run(source, tmp_path / "a").principal[2:]
+    with pytest.raises(BuildError, match=r"b.xsl: error: the stylesheet does not compile: SXXP0003"):
+        SaxonSession().stylesheet("b.xsl")

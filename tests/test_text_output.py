@@ -192,12 +192,15 @@ def test_whole_text_holds_every_unit_file_in_order(txt_dir: Path, whole: str) ->
 
 
 # The whole text as one string, finished at once (what text.xsl falls back to):
-# the slotted whole text must be exactly that.
+# the slotted whole text must be exactly that (text.xsl included, its package
+# in use: a probe in a mode of its own, the initial one).
 _ONE_STRING = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-    xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns:tt="urn:x-tei-tools">
-  <xsl:import href="{href}"/>
+    xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns:tt="urn:x-tei-tools" xmlns:p="urn:x-probe"
+    default-mode="p:probe">
+  <xsl:include href="{href}"/>
   <xsl:output method="text" encoding="UTF-8"/>
-  <xsl:template match="/">
+  <xsl:mode name="p:probe" on-no-match="fail"/>
+  <xsl:template match="/" mode="p:probe">
     <xsl:value-of select="tt:finish(string-join((
         '〔' || $tt:edition-title || '（校改后读本）〕', $tt:BLOCK, tt:render(/*/tei:text),
         tt:notes-text(//tei:text//tei:note[empty(tt:unit-of(.))]))))"/>

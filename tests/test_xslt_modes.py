@@ -1,8 +1,9 @@
 """Every mode the XSLT uses is declared (issue #15; the house style: declared modes).
 
-Each stylesheet run on its own (a module no other module imports or
-includes: found from the files, not listed) is read with its whole import
-tree. Every mode a template is in (``xsl:template/@mode``, the unnamed mode
+Each stylesheet run on its own (a module no other module imports, includes
+or uses as a package: found from the files, not listed) is read with its whole
+import tree (the packages it uses included, found through
+``xslt/packages.xml``). Every mode a template is in (``xsl:template/@mode``, the unnamed mode
 for a matching template without one) and every mode an
 ``xsl:apply-templates`` switches to must have an ``xsl:mode`` in that tree;
 each module declares its modes at its top, before its first template or
@@ -27,10 +28,19 @@ def read(path: Path) -> etree._Element:
     return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
 
 
+def packages() -> dict[str, Path]:
+    """Package name → its module, from the Saxon configuration the session uses."""
+    config = XSLT / "packages.xml"
+    return {e.get("name"): (config.parent / e.get("sourceLocation")).resolve()
+            for e in read(config).iter("{http://saxon.sf.net/ns/configuration}package")}
+
+
 def references(path: Path) -> list[Path]:
-    """The modules ``path`` imports or includes."""
-    return [(path.parent / e.get("href")).resolve()
-            for e in read(path) if e.tag in (f"{{{XSL}}}import", f"{{{XSL}}}include")]
+    """The modules ``path`` imports, includes or uses as a package."""
+    found = [(path.parent / e.get("href")).resolve()
+             for e in read(path) if e.tag in (f"{{{XSL}}}import", f"{{{XSL}}}include")]
+    return found + [packages()[e.get("name")] for e in read(path)
+                    if e.tag == f"{{{XSL}}}use-package"]
 
 
 def tree(entry: Path) -> list[Path]:
@@ -87,6 +97,8 @@ def test_the_stylesheets_are_found_from_the_files() -> None:
     names = {p.relative_to(XSLT.resolve()).as_posix() for p in entries()}
     assert {"html/edition.xsl", "epub/epub.xsl", "text/text.xsl", "query/facts.xsl"} <= names
     assert "core/core.xsl" not in names and "html/render.xsl" not in names
+    assert {"core/core.xsl", "html/render.xsl"} == {
+        p.relative_to(XSLT.resolve()).as_posix() for p in packages().values()}
 
 
 @pytest.mark.parametrize("entry", entries(), ids=lambda p: p.relative_to(XSLT.resolve()).as_posix())

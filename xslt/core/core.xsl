@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The format-neutral rendering core. A format layer (html/, text/, epub/ via
-  html/) imports this file and implements the HOOKS below; the core decides
+  html/) uses this package and implements the HOOKS below; the core decides
   what a TEI element means (block or inline, which reading of a choice is
   shown, which register entry a mention points to, where a page break is),
   the layer decides how it looks.
@@ -16,7 +16,7 @@
     tt:other    the branches of a choice not shown (a hook's other reading).
 
   Hooks (named templates; the defaults here just pass the content through,
-  a layer overrides them by import precedence). A hook is given the node and
+  a layer overrides them in its xsl:override). A hook is given the node and
   what the core computed for it, never its content as a value: where it
   places the content it writes it straight to its result with
       <xsl:apply-templates select="$node" mode="tt:content"/>
@@ -44,14 +44,31 @@
   the variable $tt:relative-links (what tt:href links to, notes.xsl).
 
   Parameters: $reading ('regularised' | 'diplomatic').
+
+  A package (urn:x-tei-tools:core), compiled once per Saxon processor however
+  many layers use it (tei_tools.saxon.session: xslt/packages.xml). A layer
+  uses it with xsl:use-package and puts what it overrides (the hooks, its
+  template rules in the core's modes, tt:internal-href, tt:local-href,
+  tt:heading-level, $tt:relative-links) in xsl:override, with the same
+  declared types (a hook is as="item()*"). Everything here is public; keys
+  and accumulators are private to a package (a layer declares its own, or
+  calls a core function). A library package has no global context item:
+  the core reaches the document as $tt:root, which each layer defines
+  (select="/", in its xsl:override).
 -->
-<xsl:stylesheet version="3.0"
+<xsl:package version="3.0"
+    name="urn:x-tei-tools:core" package-version="1.0" declared-modes="no"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tt="urn:x-tei-tools"
     expand-text="yes"
     exclude-result-prefixes="#all">
+
+  <xsl:expose component="template" names="*" visibility="public"/>
+  <xsl:expose component="function" names="*" visibility="public"/>
+  <xsl:expose component="variable" names="*" visibility="public"/>
+  <xsl:expose component="mode" names="*" visibility="public"/>
 
   <xsl:include href="functions.xsl"/>
   <xsl:include href="header.xsl"/>
@@ -62,6 +79,9 @@
   <xsl:include href="notes.xsl"/>
   <xsl:include href="fallback.xsl"/>
 
+  <!-- The document (a library package has no global context item). -->
+  <xsl:variable name="tt:root" as="document-node()" visibility="abstract"/>
+
   <!-- 'regularised' shows corr/reg/expan, 'diplomatic' sic/orig/abbr. -->
   <xsl:param name="reading" as="xs:string" select="'regularised'"/>
 
@@ -70,6 +90,16 @@
   <xsl:mode name="note" on-no-match="shallow-skip" on-multiple-match="fail" warning-on-no-match="false"/>
   <xsl:mode name="tt:content" on-no-match="fail" on-multiple-match="fail"/>
   <xsl:mode name="tt:other" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- The core's keys for the layers (a key is private to its package). -->
+  <xsl:function name="tt:by-id" as="element()*">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="key('tt:id', $id, $tt:root)"/>
+  </xsl:function>
+  <xsl:function name="tt:mentions-of" as="element()*">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="key('tt:mentions', $id, $tt:root)"/>
+  </xsl:function>
 
   <!-- What a hook wraps: the node's children in the reading (the element
        kinds whose content is something else have their own tt:content
@@ -147,4 +177,4 @@
     <xsl:apply-templates select="$node" mode="tt:content"/>
   </xsl:template>
 
-</xsl:stylesheet>
+</xsl:package>

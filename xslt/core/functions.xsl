@@ -18,7 +18,7 @@
 
   <xsl:key name="tt:pb-by-n" match="tei:pb" use="normalize-space(@n)"/>
 
-  <xsl:variable name="tt:root" as="document-node()" select="/"/>
+  <!-- $tt:root, the document: declared in core.xsl, given by each format layer -->
 
   <!-- The units: the parts that each get a page (HTML) or a file (text).
        In this edition (and any TEI using the same convention) the items and
@@ -26,15 +26,15 @@
        a body without divisions is one unit. -->
   <xsl:variable name="tt:units" as="element()*">
     <xsl:variable name="typed" as="element()*"
-        select="//tei:text//tei:div[@type = ('item', 'preface')]"/>
+        select="$tt:root//tei:text//tei:div[@type = ('item', 'preface')]"/>
     <xsl:variable name="candidates" as="element()*" select="
         if (exists($typed)) then $typed
-        else //tei:text/(tei:front | tei:body | tei:back)/(tei:div | tei:div1)"/>
+        else $tt:root//tei:text/(tei:front | tei:body | tei:back)/(tei:div | tei:div1)"/>
     <xsl:variable name="top" as="element()*"
         select="$candidates[not(ancestor::* intersect $candidates)]"/>
     <xsl:sequence select="
         if (exists($top)) then $top
-        else //tei:text/tei:body[not(ancestor::tei:body)]"/>
+        else $tt:root//tei:text/tei:body[not(ancestor::tei:body)]"/>
   </xsl:variable>
 
   <!-- Each unit's position among the units, by generate-id(): unit tests
@@ -458,7 +458,7 @@
   <!-- The heading level of a head: 1 for a unit's own head, deeper divisions
        below it; outside units, the division depth + 1; a second head of the
        same division (a subtitle) one level lower. -->
-  <xsl:function name="tt:heading-level" as="xs:integer">
+  <xsl:function name="tt:heading-level" as="xs:integer" visibility="public">
     <xsl:param name="head" as="element()"/>
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($head)"/>
     <xsl:variable name="depth" as="xs:integer" select="

@@ -12,7 +12,7 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:variable name="tt:header" as="element(tei:teiHeader)?" select="/*/tei:teiHeader"/>
+  <xsl:variable name="tt:header" as="element(tei:teiHeader)?" select="$tt:root/*/tei:teiHeader"/>
   <xsl:variable name="tt:title-stmt" as="element(tei:titleStmt)?"
       select="$tt:header/tei:fileDesc/tei:titleStmt"/>
   <xsl:variable name="tt:pub-stmt" as="element(tei:publicationStmt)?"
@@ -22,7 +22,7 @@
        that is not a subtitle), else the title page's, else 无题. -->
   <xsl:variable name="tt:edition-title" as="xs:string" select="
       (tt:plain(($tt:title-stmt/tei:title[@type = 'main'], $tt:title-stmt/tei:title[not(@type = 'sub')])[1]),
-       tt:plain((//tei:text//tei:titlePage)[1]/tei:docTitle/(tei:titlePart[@type = 'main'],
+       tt:plain(($tt:root//tei:text//tei:titlePage)[1]/tei:docTitle/(tei:titlePart[@type = 'main'],
                                                              tei:titlePart[not(@type = 'sub')])[1]),
        '无题')[. != ''][1]"/>
 
@@ -47,7 +47,7 @@
   <!-- Its language (a BCP 47 tag): the document's xml:lang, else the first
        language of langUsage, else und (undetermined). -->
   <xsl:variable name="tt:edition-lang" as="xs:string"
-      select="(/*/@xml:lang, $tt:header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident,
+      select="($tt:root/*/@xml:lang, $tt:header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident,
                'und')[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')][1]"/>
 
   <!-- Its publisher (the first publisher, distributor or authority named), or ''. -->

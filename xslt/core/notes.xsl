@@ -55,7 +55,7 @@
 
   <!-- The href a format gives an internal target; layers override it
        (the HTML site: "file.html#id"; the EPUB its own file layout). -->
-  <xsl:function name="tt:internal-href" as="xs:string">
+  <xsl:function name="tt:internal-href" as="xs:string" visibility="public">
     <xsl:param name="target" as="element()"/>
     <xsl:sequence select="'#' || tt:id($target)"/>
   </xsl:function>
@@ -77,12 +77,12 @@
 
   <!-- Hooks of tt:href. The href of a local target, empty where the layer's
        file layout does not hold it (the EPUB: outside every content document). -->
-  <xsl:function name="tt:local-href" as="xs:string?">
+  <xsl:function name="tt:local-href" as="xs:string?" visibility="public">
     <xsl:param name="target" as="element()"/>
     <xsl:sequence select="tt:internal-href($target)"/>
   </xsl:function>
   <!-- Does a relative reference (another file beside the output) stay live? -->
-  <xsl:variable name="tt:relative-links" as="xs:boolean" select="true()"/>
+  <xsl:variable name="tt:relative-links" as="xs:boolean" select="true()" visibility="public"/>
 
   <xsl:template match="tei:ref" mode="render" as="item()*">
     <xsl:call-template name="tt:link">

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  EPUB 3.3 layer: imports the HTML rendering and overrides only
+  EPUB 3.3 layer: uses the HTML rendering's package (render.xsl) and overrides only
     * the page shell (one XHTML content document per chunk, see chunks.xsl),
     * link targets (tt:internal-href: "file.xhtml#id" in this file layout),
     * page breaks (epub:type="pagebreak", role="doc-pagebreak", aria-label),
@@ -23,20 +23,27 @@
   expand-text="yes"
   exclude-result-prefixes="#all">
 
-  <xsl:import href="../html/render.xsl"/>
   <xsl:include href="chunks.xsl"/>
+
   <xsl:include href="package.xsl"/>
+
   <xsl:include href="nav.xsl"/>
+
   <xsl:include href="ncx.xsl"/>
+
   <xsl:include href="colophon.xsl"/>
+
   <xsl:include href="../html/citation.xsl"/>
 
   <xsl:output name="xhtml" method="xhtml" html-version="5" encoding="UTF-8" indent="no"
     omit-xml-declaration="no" include-content-type="no"/>
+
   <xsl:output name="opf" method="xml" encoding="UTF-8" indent="yes"/>
 
   <xsl:mode name="tt:epub-xhtml" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
   <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
   <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="tt:page"/>
 
   <!-- The page a node stands on: the last tei:pb of a text before it (what
@@ -179,7 +186,7 @@
               <dd>{tt:plain(node())}</dd>
             </xsl:for-each>
             <xsl:variable name="mentions" as="element()*"
-              select="key('tt:mentions', string($entry/@xml:id))[tt:file-of(.)]"/>
+              select="tt:mentions-of(string($entry/@xml:id))[tt:file-of(.)]"/>
             <xsl:if test="exists($mentions)">
               <!-- Each place once (见：第3页、第5页, never 目录、目录、目录), linked
                    to its first mention; several mentions there are counted. -->
@@ -201,38 +208,6 @@
     <xsl:variable name="pb" as="element(tei:pb)?" select="$mention/accumulator-before('tt:page')"/>
     <xsl:sequence select="if ($pb) then '第' || tt:page-label($pb) || '页'
       else ($tt:chunks[?file = tt:file-of($mention)]?title, '正文')[1]"/>
-  </xsl:function>
-
-  <!-- ===== Overrides of the rendering ===== -->
-
-  <!-- Internal links: the content document holding the target, then its id. -->
-  <xsl:function name="tt:internal-href" as="xs:string">
-    <xsl:param name="target" as="element()"/>
-    <xsl:variable name="file" as="xs:string" select="tt:file-of($target)"/>
-    <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:anchor($target)"/>
-  </xsl:function>
-
-  <!-- Hooks of the core's tt:href: a local pointer whose target is not in
-       any content document, and a relative reference to a file outside the
-       container, cannot be followed in an EPUB. -->
-  <xsl:function name="tt:local-href" as="xs:string?">
-    <xsl:param name="target" as="element()"/>
-    <xsl:sequence select="if (tt:file-of($target)) then tt:internal-href($target) else ()"/>
-  </xsl:function>
-  <xsl:variable name="tt:relative-links" as="xs:boolean" select="false()"/>
-
-  <xsl:template name="tt:page-break" as="item()*">
-    <xsl:param name="node" as="element()"/>
-    <xsl:param name="anchor" as="xs:string"/>
-    <span epub:type="pagebreak" role="doc-pagebreak" id="{$anchor}" class="pb"
-      aria-label="{tt:page-label($node)}">〔{tt:page-label($node)}〕</span>
-  </xsl:template>
-
-  <!-- Heading levels by absolute division depth: a section is h1, its items
-       h2, their parts h3 (the site counts from the unit, its page title being h1). -->
-  <xsl:function name="tt:heading-level" as="xs:integer">
-    <xsl:param name="head" as="element()"/>
-    <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
   </xsl:function>
 
   <!-- Notes keep the core's numbering (tt:note-number, per unit, as on the
@@ -266,11 +241,6 @@
         </xsl:for-each>
       </section>
     </xsl:if>
-  </xsl:template>
-
-  <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
-  <xsl:template name="tt:cite-control" as="element()?">
-    <xsl:param name="node" as="element()"/>
   </xsl:template>
 
   <!-- ===== XHTML of the rendering, adjusted for EPUB (mode tt:epub-xhtml) =====
@@ -353,9 +323,55 @@
     <xsl:sequence select="if ($n) then $n
       else string(($tt:pb-numbers(generate-id($pb)), count($pb/preceding::tei:pb[ancestor::tei:text]) + 1)[1])"/>
   </xsl:function>
+
   <!-- each page break's place among those of the text, computed once -->
   <xsl:variable name="tt:pb-numbers" as="map(xs:string, xs:integer)" select="map:merge(
       let $all := $tt:root//tei:pb[ancestor::tei:text]
       return for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
+
+  <!-- ===== What this layer overrides in the HTML rendering and the core (urn:x-tei-tools:render) ===== -->
+  <xsl:use-package name="urn:x-tei-tools:render" package-version="1.0">
+  <xsl:override>
+  <xsl:variable name="tt:root" as="document-node()" select="/"/>
+
+  <!-- ===== Overrides of the rendering ===== -->
+
+  <!-- Internal links: the content document holding the target, then its id. -->
+  <xsl:function name="tt:internal-href" as="xs:string">
+    <xsl:param name="target" as="element()"/>
+    <xsl:variable name="file" as="xs:string" select="tt:file-of($target)"/>
+    <xsl:sequence select="(if ($file) then '../' || $file else '') || '#' || tt:anchor($target)"/>
+  </xsl:function>
+
+  <!-- Hooks of the core's tt:href: a local pointer whose target is not in
+       any content document, and a relative reference to a file outside the
+       container, cannot be followed in an EPUB. -->
+  <xsl:function name="tt:local-href" as="xs:string?">
+    <xsl:param name="target" as="element()"/>
+    <xsl:sequence select="if (tt:file-of($target)) then tt:internal-href($target) else ()"/>
+  </xsl:function>
+
+  <xsl:variable name="tt:relative-links" as="xs:boolean" select="false()"/>
+
+  <xsl:template name="tt:page-break" as="item()*">
+    <xsl:param name="node" as="element()"/>
+    <xsl:param name="anchor" as="xs:string"/>
+    <span epub:type="pagebreak" role="doc-pagebreak" id="{$anchor}" class="pb"
+      aria-label="{tt:page-label($node)}">〔{tt:page-label($node)}〕</span>
+  </xsl:template>
+
+  <!-- Heading levels by absolute division depth: a section is h1, its items
+       h2, their parts h3 (the site counts from the unit, its page title being h1). -->
+  <xsl:function name="tt:heading-level" as="xs:integer">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="min((6, max((1, count($head/ancestor::*[starts-with(local-name(), 'div')])))))"/>
+  </xsl:function>
+
+  <!-- No per-paragraph citation link: the site's clipboard script is not in the EPUB. -->
+  <xsl:template name="tt:cite-control" as="element()?">
+    <xsl:param name="node" as="element()"/>
+  </xsl:template>
+  </xsl:override>
+  </xsl:use-package>
 
 </xsl:stylesheet>

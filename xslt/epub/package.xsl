@@ -201,7 +201,7 @@
     <!-- Sort form: the register entry's pinyin, else the name (calibre shows
          "Unknown" as the author sort of a creator without one). -->
     <xsl:variable name="entry" as="element()?"
-      select="key('tt:id', substring-after(tokenize(normalize-space(@ref))[1], '#'), $tt:root)[1]"/>
+      select="tt:by-id(substring-after(tokenize(normalize-space(@ref))[1], '#'))[1]"/>
     <meta refines="#creator-{$n}" property="file-as">{
       (if ($entry) then tt:entry-pinyin($entry) else (), tt:plain(.))[.][1]}</meta>
     <meta refines="#creator-{$n}" property="display-seq">{$n}</meta>

@@ -37,7 +37,6 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:import href="render.xsl"/>
   <xsl:include href="meta.xsl"/>
   <xsl:include href="site-render.xsl"/>
   <xsl:include href="item-tei.xsl"/>
@@ -446,7 +445,7 @@
 
   <xsl:template name="tt:register-entry" as="element()">
     <xsl:variable name="pinyin" as="xs:string?" select="tt:entry-pinyin(.)"/>
-    <xsl:variable name="mentions" as="element()*" select="key('tt:mentions', string(@xml:id))"/>
+    <xsl:variable name="mentions" as="element()*" select="tt:mentions-of(string(@xml:id))"/>
     <article class="entry" id="{tt:anchor(.)}">
       <h3>{tt:entry-name(.)}<xsl:if test="$pinyin"><xsl:text> </xsl:text><span class="pinyin" lang="zh-Latn-pinyin">{$pinyin}</span></xsl:if></h3>
       <dl>
@@ -866,12 +865,8 @@
         return array{substring-before($piece, $tt:PB-CLOSE), substring-after($piece, $tt:PB-CLOSE)}"/>
   </xsl:function>
 
-  <xsl:template match="tei:pb" mode="plain" as="xs:string?">
-    <xsl:param name="tt:page-marks" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:if test="$tt:page-marks">
-      <xsl:sequence select="$tt:PB-OPEN || tt:page-label(.) || $tt:PB-CLOSE"/>
-    </xsl:if>
-  </xsl:template>
+  <!-- (a page break in mode plain, with the page marks: site-render.xsl, among
+       what the site overrides in the core's modes) -->
 
   <!-- Where a hit is shown: the unit's title, or the contents page. -->
   <xsl:function name="tt:where" as="xs:string">

@@ -1,8 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   What the web site renders differently from the rendering it shares with the
-  EPUB (render.xsl); included by edition.xsl, so these hooks take precedence
-  over render.xsl's for the site only:
+  EPUB (render.xsl, a package): included by edition.xsl, this module holds the
+  site's xsl:use-package of it, so these hooks override render.xsl's for the
+  site only (and edition.xsl's template rules in the core's modes are here too):
     tt:page-break  a thin marker at the exact break, the page number beside
                    the line (right margin), "推定" shown for an inferred
                    place (@cert); not a link, so no empty tab stop;
@@ -21,7 +22,34 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:template name="tt:page-break" as="element()">
+  <!-- A head printed at the start of its paragraph's first line. -->
+  <xsl:function name="tt:is-run-in" as="xs:boolean">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="tokenize($head/@rend) = 'run-in'
+        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:paragraph-has-blocks(.))][not(tt:in-phrasing(.))])
+        and not(tt:in-phrasing($head))"/>
+  </xsl:function>
+
+  <!-- A date the HTML can state exactly: year, year-month or full date. -->
+  <xsl:function name="tt:html-datetime" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="string($e/@when)[matches(., '^\d{4}(-\d{2}(-\d{2})?)?$')]"/>
+  </xsl:function>
+
+  <!-- ===== What the site overrides in the HTML rendering and the core (urn:x-tei-tools:render) ===== -->
+  <xsl:use-package name="urn:x-tei-tools:render" package-version="1.0">
+  <xsl:override>
+  <xsl:variable name="tt:root" as="document-node()" select="/"/>
+
+  <!-- edition.xsl's: a page break in mode plain, with the page marks (the search segments) -->
+  <xsl:template match="tei:pb" mode="plain" as="xs:string?">
+    <xsl:param name="tt:page-marks" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:if test="$tt:page-marks">
+      <xsl:sequence select="$tt:PB-OPEN || tt:page-label(.) || $tt:PB-CLOSE"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="tt:page-break" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="anchor" as="xs:string"/>
     <xsl:variable name="n" as="xs:string" select="normalize-space($node/@n)"/>
@@ -32,7 +60,7 @@
     </span>
   </xsl:template>
 
-  <xsl:template name="tt:correction" as="element()">
+  <xsl:template name="tt:correction" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
     <xsl:variable name="note-id" as="xs:string" select="tt:anchor($node) || '-label'"/>
@@ -44,17 +72,9 @@
     </span>
   </xsl:template>
 
-  <!-- A head printed at the start of its paragraph's first line. -->
-  <xsl:function name="tt:is-run-in" as="xs:boolean">
-    <xsl:param name="head" as="element()"/>
-    <xsl:sequence select="tokenize($head/@rend) = 'run-in'
-        and exists($head/following-sibling::*[1][self::tei:p or self::tei:ab][not(tt:paragraph-has-blocks(.))][not(tt:in-phrasing(.))])
-        and not(tt:in-phrasing($head))"/>
-  </xsl:function>
-
   <xsl:template match="tei:head[tt:is-run-in(.)]" mode="render" as="empty-sequence()"/>
 
-  <xsl:template name="tt:paragraph" as="element()">
+  <xsl:template name="tt:paragraph" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:variable name="run-in" as="element()?" select="$node/preceding-sibling::*[1][self::tei:head][tt:is-run-in(.)]"/>
     <xsl:element name="{if (tt:paragraph-has-blocks($node)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
@@ -70,13 +90,7 @@
     </xsl:element>
   </xsl:template>
 
-  <!-- A date the HTML can state exactly: year, year-month or full date. -->
-  <xsl:function name="tt:html-datetime" as="xs:string?">
-    <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="string($e/@when)[matches(., '^\d{4}(-\d{2}(-\d{2})?)?$')]"/>
-  </xsl:function>
-
-  <xsl:template name="tt:inline" as="element()">
+  <xsl:template name="tt:inline" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="class" as="xs:string"/>
     <xsl:variable name="datetime" as="xs:string?" select="$node[self::tei:date or self::tei:time] ! tt:html-datetime(.)"/>
@@ -89,5 +103,7 @@
       <xsl:apply-templates select="$node" mode="tt:content"/>
     </xsl:element>
   </xsl:template>
+  </xsl:override>
+  </xsl:use-package>
 
 </xsl:stylesheet>

@@ -30,7 +30,10 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:import href="../core/core.xsl"/>
+  <!-- The core's package (urn:x-tei-tools:core), given the document -->
+  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
+    <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
+  </xsl:use-package>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 

@@ -29,8 +29,6 @@
     expand-text="yes"
     exclude-result-prefixes="#all">
 
-  <xsl:import href="../core/core.xsl"/>
-
   <xsl:param name="page-markers" as="xs:boolean" select="false()"/>
   <xsl:param name="basename" as="xs:string" select="'text'"/>
   <xsl:param name="editorial" as="xs:boolean" select="true()"/>
@@ -210,13 +208,6 @@
   <xsl:variable name="tt:unit-texts" as="map(xs:string, xs:string)"
       select="map:merge($tt:units ! map{generate-id(.): tt:render-unit(.)})"/>
 
-  <xsl:template match="*[tt:is-unit(.)]" mode="render" priority="5" as="xs:string">
-    <xsl:param name="tt:slots" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:sequence select="if ($tt:slots and string-length($tt:unit-files-text(generate-id(.))) gt 1)
-        then $tt:BLOCK || $tt:SLOT || tt:unit-number(.) || $tt:SLOT || $tt:BLOCK
-        else $tt:unit-texts(generate-id(.))"/>
-  </xsl:template>
-
   <!-- A unit: its heads, then its source line, the text, then its notes. -->
   <xsl:function name="tt:render-unit" as="xs:string">
     <xsl:param name="unit" as="element()"/>
@@ -232,6 +223,25 @@
           $tt:BLOCK))"/>
     </xsl:for-each>
   </xsl:function>
+
+  <!-- A node's content as one string (where a hook needs it as a value). -->
+  <xsl:function name="tt:content-text" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="parts" as="item()*"><xsl:apply-templates select="$node" mode="tt:content"/></xsl:variable>
+    <xsl:sequence select="string-join($parts ! string(.))"/>
+  </xsl:function>
+
+  <!-- ===== What this layer overrides in the core (urn:x-tei-tools:core) ===== -->
+  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
+  <xsl:override>
+  <xsl:variable name="tt:root" as="document-node()" select="/"/>
+
+  <xsl:template match="*[tt:is-unit(.)]" mode="render" priority="5" as="xs:string">
+    <xsl:param name="tt:slots" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:sequence select="if ($tt:slots and string-length($tt:unit-files-text(generate-id(.))) gt 1)
+        then $tt:BLOCK || $tt:SLOT || tt:unit-number(.) || $tt:SLOT || $tt:BLOCK
+        else $tt:unit-texts(generate-id(.))"/>
+  </xsl:template>
 
   <!-- ===== Hooks ===== -->
   <!-- The hooks return sequences of strings and text nodes, joined once
@@ -263,12 +273,6 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
-  <!-- A node's content as one string (where a hook needs it as a value). -->
-  <xsl:function name="tt:content-text" as="xs:string">
-    <xsl:param name="node" as="element()"/>
-    <xsl:variable name="parts" as="item()*"><xsl:apply-templates select="$node" mode="tt:content"/></xsl:variable>
-    <xsl:sequence select="string-join($parts ! string(.))"/>
-  </xsl:function>
   <!-- A choice shows its chosen branch only; an apparatus keeps its other
        readings as an editorial addition. -->
   <xsl:template name="tt:correction" as="item()*">
@@ -280,13 +284,13 @@
       <xsl:sequence select="if (exists($other)) then '〔' || replace($label, '[〔〕]', '') || '〕' else ''"/>
     </xsl:if>
   </xsl:template>
-  <xsl:template name="tt:page-break" as="xs:string">
+  <xsl:template name="tt:page-break" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="anchor" as="xs:string"/>
     <xsl:sequence select="if ($page-markers and $editorial) then $tt:PB || '〔第' || normalize-space($node/@n) || '页'
         || (if ($node/@cert) then '（推定）' else '') || '〕' || $tt:PB-END else ''"/>
   </xsl:template>
-  <xsl:template name="tt:gap" as="xs:string">
+  <xsl:template name="tt:gap" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="label" as="xs:string"/>
     <xsl:sequence select="if ($editorial) then '〔' || $label || '〕' else ''"/>
@@ -299,12 +303,12 @@
     <xsl:sequence select="'］'[$editorial]"/>
   </xsl:template>
   <!-- Where a note is cited: 〔注1〕 (the note itself follows the text). -->
-  <xsl:template name="tt:note-anchor" as="xs:string">
+  <xsl:template name="tt:note-anchor" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:param name="number" as="xs:integer"/>
     <xsl:sequence select="if ($editorial) then '〔注' || $number || '〕' else ''"/>
   </xsl:template>
-  <xsl:template name="tt:line-break" as="xs:string">
+  <xsl:template name="tt:line-break" as="item()*">
     <xsl:param name="node" as="element()"/>
     <xsl:sequence select="if ($node/self::tei:lb and $reading = 'diplomatic' and not($node/@break = 'no')) then $tt:LINE else ''"/>
   </xsl:template>
@@ -315,5 +319,7 @@
     <xsl:apply-templates select="$node" mode="tt:content"/>
     <xsl:sequence select="$tt:BLOCK[$is-block]"/>
   </xsl:template>
+  </xsl:override>
+  </xsl:use-package>
 
 </xsl:stylesheet>

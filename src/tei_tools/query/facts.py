@@ -1,6 +1,6 @@
 """The facts of a document as the rendering core computes them.
 
-``xslt/query/facts.xsl`` imports the XSLT core and writes what the registers,
+``xslt/query/facts.xsl`` uses the XSLT core (its package) and writes what the registers,
 the statistics and the exports need: counts, register entries, mentions with
 their item, paragraph and context, dated expressions. The rules (what is
 read, which side of a ``choice``, what a work register is, how wide a

@@ -14,10 +14,12 @@ What saxonche gives (13.1, measured):
   :mod:`tei_tools.xmlio` accepted, so this does not happen in practice.
 
 So each project stylesheet is compiled inside a small wrapper (:func:`wrapper`)
-that imports it and applies it in ``xsl:try``: a dynamic error is caught in
+that includes it (a layer using XSLT packages cannot be imported) and, as the
+initial mode (its ``default-mode``, with the layer's accumulators), applies
+the layer's unnamed mode to the document in ``xsl:try``: a dynamic error is caught in
 XSLT, where ``$err:code``, ``$err:line-number`` and ``$err:module`` say where,
 and comes back as a last ``xsl:message`` (:func:`split`); Saxon reports
-nothing. The wrapper adds no template of its own to the imported modes and no
+nothing. The wrapper adds no template of its own to the layer's modes and no
 output declaration: the outputs are byte-identical. Left: an error while
 evaluating a *global* variable cannot be caught by ``xsl:try`` (XSLT 3.0
 §8.3); it still raises, with its description only, and Saxon's report of it
@@ -33,11 +35,13 @@ MARK = "tei-tools-guard"
 _TAB = "\t"
 
 _WRAPPER = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-    xmlns:err="http://www.w3.org/2005/xqt-errors" exclude-result-prefixes="#all">
-  <xsl:import href="{href}"/>
-  <xsl:template match="/">
+    xmlns:err="http://www.w3.org/2005/xqt-errors" xmlns:g="urn:x-tei-tools:guard"
+    default-mode="g:guard" exclude-result-prefixes="#all">
+  <xsl:include href="{href}"/>
+  <xsl:mode name="g:guard" on-no-match="fail" use-accumulators="#all"/>
+  <xsl:template match="/" mode="g:guard">
     <xsl:try rollback-output="no">
-      <xsl:apply-imports/>
+      <xsl:apply-templates select="." mode="#unnamed"/>
       <xsl:catch>
         <xsl:message select="string-join(('{mark}', string($err:code),
             string($err:line-number), string($err:column-number), string($err:module),

@@ -72,6 +72,13 @@ HARDENING: dict[str, str] = {
 }
 """Saxon configuration applied to every session's processor."""
 
+PACKAGES = "packages.xml"
+"""The XSLT packages the stylesheets use (``xsl:use-package``), under ``xslt/``: a
+Saxon configuration file each processor starts with, so that the rendering core
+(``core/core.xsl``) and the HTML rendering (``html/render.xsl``) are compiled once
+per processor, not once per stylesheet that uses them (issue 12: the text after
+the EPUB, or the EPUB after the text, compiles only its own layer)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -107,7 +114,14 @@ class _Processor:
     def __init__(self) -> None:
         import saxonche
 
-        self.processor = saxonche.PySaxonProcessor(license=False)
+        # the packages the layers use, each compiled once in this processor
+        config = xslt_dir() / PACKAGES
+        if not config.is_file():
+            raise BuildError(f"{config}: error: no such file (is tei-tools installed whole?)")
+        try:
+            self.processor = saxonche.PySaxonProcessor(config_file=str(config))
+        except Exception as exc:  # saxonche.PySaxonApiError: the file is not a configuration
+            raise BuildError(f"{config}: error: Saxon cannot read it: {guard.clean(exc)}") from None
         for name, value in HARDENING.items():
             self.processor.set_configuration_property(name, value)
         self.stylesheets: dict[str, Stylesheet] = {}
