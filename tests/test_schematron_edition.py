@@ -62,6 +62,8 @@ MUTANTS: dict[str, Callable[[etree._ElementTree], None]] = {
     "TT-PTR-01 two dangling pointers": _set("//t:text//t:persName", "ref", "#a #b"),
     "TT-ID-01 a repeated id": _set("(//t:text//t:p)[2]", "{http://www.w3.org/XML/1998/namespace}id",
                                    "preface-p1"),
+    "TT-ID-01 a repeated id, once with spaces around it (Saxon normalises xml:id)": _set(
+        "(//t:text//t:p)[2]", "{http://www.w3.org/XML/1998/namespace}id", "  preface-p1 "),
     "TT-ID-02 a paragraph without id": _set("//t:text//t:p", "{http://www.w3.org/XML/1998/namespace}id",
                                             None),
     "TT-DATE-01 the 30th of February": _set("//*[@when]", "when", "2007-02-30"),
@@ -112,20 +114,22 @@ def test_lxml_decides_each_pattern_as_saxon(name: str | None, saxon: SaxonSessio
         tree, SourceText(data, tree), "mutant.xml")
     codes = {d.code for d in by_saxon}
     deciders = exact_schema(project.schema).patterns
-    fired = []
+    fired, undecided = [], []
     for pattern, decider in zip(project.schema.patterns, deciders, strict=True):
         assert decider is not None, pattern.id
         mine = {c.code for r in pattern.rules for c in r.checks}
         verdict = decider.fires(tree)
-        if verdict is None:  # id() where lxml lost its table of IDs: Saxon decides
+        if verdict is None:  # id() where lxml lost its table of IDs, or an xml:id
+            # that Saxon reads normalised: Saxon decides
             assert name is not None and "repeated id" in name, pattern.id
+            undecided += [pattern.id] if codes & mine else []
             continue
         assert verdict is (bool(codes & mine)), f"{name}: {pattern.id}"
         fired += [pattern.id] if verdict else []
     if name is None:
         assert not fired and not by_saxon
     elif "(quiet)" not in name:
-        assert fired, f"{name}: the mutant breaks no constraint"
+        assert fired or undecided, f"{name}: the mutant breaks no constraint"
     # what validation reports: Saxon's messages, as when every pattern ran
     asked = engine.check(project, tree, SourceText(data, tree), "mutant.xml", saxon=saxon)
     assert asked == by_saxon

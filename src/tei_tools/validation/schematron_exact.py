@@ -610,6 +610,9 @@ class ExactPattern:
 
     rules: tuple[_ExactRule, ...]
     keys: dict[str, Key]
+    reads_xml_id: bool = False
+    """An XPath of the pattern (or of a key it calls) reads ``xml:id``: Saxon, an
+    ``xml:id`` processor, reads the value whitespace-normalised, lxml as written."""
 
     def evaluation(self) -> Evaluation:
         """What :meth:`fires` needs for one document (shared by the patterns of a schema)."""
@@ -622,6 +625,8 @@ class ExactPattern:
             return None
         evaluation = evaluation or self.evaluation()
         evaluation.bind(tree)
+        if self.reads_xml_id and not _xml_ids_plain(tree, evaluation):
+            return None
         claimed: set[etree._Element] = set()
         kept: list[object] = []  # the proxies stay alive: a node keeps its identity
         try:
@@ -734,6 +739,18 @@ def _elements(result: object) -> list[etree._Element] | None:
     if all(isinstance(n, etree._Element) and isinstance(n.tag, str) for n in result):
         return result
     return None
+
+
+def _xml_ids_plain(tree: etree._ElementTree, evaluation: Evaluation) -> bool:
+    """Whether every ``xml:id`` of ``tree`` is an ASCII NCName, so that it reads the
+    same to lxml and to Saxon (which normalises ``xml:id="  a "`` to ``a``); once
+    per document (``evaluation.memo``)."""
+    known = evaluation.memo.get(_xml_ids_plain)
+    if known is None:
+        ids = tree.xpath("//@xml:id")
+        known = evaluation.memo[_xml_ids_plain] = isinstance(ids, list) and all(
+            _NCNAME.fullmatch(str(v)) for v in ids)
+    return bool(known)
 
 
 def _ids_agree(tree: etree._ElementTree) -> bool:
@@ -865,7 +882,15 @@ def _pattern(pattern: Pattern, ns: dict[str, str], keys: dict[str, Key],
         if exact is None:
             return None
         rules.append(exact)
-    return ExactPattern(tuple(rules), keys)
+    return ExactPattern(tuple(rules), keys, _reads_xml_id(rules, keys))
+
+
+def _reads_xml_id(rules: list[_ExactRule], keys: dict[str, Key]) -> bool:
+    texts = [t for r in rules for t in (r.selects, r.failing or "", *(v for _, v in r.lets),
+                                          *r.checks)]
+    if any(r.uses_key for r in rules):
+        texts += [t for k in keys.values() for t in (k.select, k.use)]
+    return any("xml:id" in t for t in texts)
 
 
 def _rule(rule: Rule, ns: dict[str, str], keys: dict[str, Term],
