@@ -79,6 +79,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tei_tools import xmlio
 from tei_tools.errors import TeiToolsError, UsageError
+from tei_tools.forking import fork_is_safe
 from tei_tools.saxon import SaxonSession
 
 T = TypeVar("T")
@@ -331,16 +332,6 @@ def _start_forkserver(context: BaseContext, preload: str) -> None:
     context.set_forkserver_preload([preload])
     with _sigint_blocked():
         forkserver.ensure_running()
-
-
-def fork_is_safe() -> bool:
-    """Whether this process may fork a child that goes on running Python: ``fork``
-    exists, Saxon is not loaded (a GraalVM isolate does not survive a fork; the
-    module loaded is taken to mean a processor may be running) and only this
-    thread runs (a fork copies the caller's thread only: a lock another held
-    would stay held in the child)."""
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and "saxonche" not in sys.modules and threading.active_count() == 1)
 
 
 def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[T, R]]:

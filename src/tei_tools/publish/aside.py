@@ -33,12 +33,12 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
+from tei_tools.forking import fork_is_safe
 from tei_tools.publish.options import BuildOptions, WriterOutput
 
 FORMATS = ("html",)
@@ -108,8 +108,7 @@ def usable(options: BuildOptions, formats: Collection[str], *, session_given: bo
     it is safe and :func:`idle_core`."""
     safe = (any(f in formats for f in FORMATS) and not session_given
             and (options.validate or any(f in formats for f in PARENT_WORK))
-            and hasattr(os, "fork") and "saxonche" not in sys.modules
-            and threading.active_count() == 1)
+            and fork_is_safe())
     if options.concurrent is None:
         return safe and idle_core()
     return safe and options.concurrent
