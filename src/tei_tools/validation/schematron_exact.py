@@ -351,25 +351,34 @@ class _Parser:
             text = f"({text})"
         strings = head.kind == "strings" or head.values
         while self.next == "[":
-            self.take()
-            before, self.item = self.item, ("string" if strings else "node")
-            self.depth += 1
-            try:
-                predicate = self.expression()
-            finally:
-                self.item = before
-                self.depth -= 1
-            self.take("]")
-            if predicate.kind == "number":
-                if not predicate.integer:
-                    raise Unread("a number as a predicate")
-                self.positional = True
-                single = True
-            else:
-                self.ebv(predicate)
+            predicate, positional = self.predicate("string" if strings else "node")
+            single = single or positional
             uses_key = uses_key or predicate.uses_key
             text += f"[{predicate.text}]"
         return head._replace(text=text, single=single, uses_key=uses_key, risky=False)
+
+    def predicate(self, item: str | None = None) -> tuple[Term, bool]:
+        """One ``[…]`` after a step or a filtered primary, and whether it is positional
+        (an integer: at most one item is left). ``item``: what ``.`` is inside it, when
+        that differs from the step's node."""
+        self.take("[")
+        before = self.item
+        if item is not None:
+            self.item = item
+        self.depth += 1
+        try:
+            predicate = self.expression()
+        finally:
+            self.item = before
+            self.depth -= 1
+        self.take("]")
+        if predicate.kind == "number":
+            if not predicate.integer:
+                raise Unread("a number as a predicate")
+            self.positional = True
+            return predicate, True
+        self.ebv(predicate)
+        return predicate, False
 
     def starts_step(self) -> bool:
         token = self.next
@@ -415,18 +424,8 @@ class _Parser:
         text += test
         one = axis in ("self", "parent") or (named and axis == "attribute")
         while self.next == "[":
-            self.take()
-            self.depth += 1
-            predicate = self.expression()
-            self.depth -= 1
-            self.take("]")
-            if predicate.kind == "number":
-                if not predicate.integer:
-                    raise Unread("a number as a predicate")
-                self.positional = True
-                one = True
-            else:
-                self.ebv(predicate)
+            predicate, positional = self.predicate()
+            one = one or positional
             if predicate.uses_key:
                 self.uses_key = True
             text += f"[{predicate.text}]"
