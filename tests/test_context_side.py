@@ -18,17 +18,23 @@ REPO = Path(__file__).resolve().parents[1]
 WIDTH = 40  # $tt:context-width
 SEP = "\u241e"  # not in the generated sides
 
-PROBE = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+
+def _probe(select: str) -> str:
+    """A stylesheet using the core's package whose one template returns ``select``."""
+    return ("""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools" exclude-result-prefixes="#all">
   <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
     <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
   </xsl:use-package>
   <xsl:output method="text"/>
   <xsl:template match="/" as="xs:string">
-    <xsl:sequence select="string-join(/sides/s ! (tt:context-side(string(.), true()),
+""" + select + """  </xsl:template>
+</xsl:stylesheet>""")
+
+
+PROBE = _probe(f"""    <xsl:sequence select="string-join(/sides/s ! (tt:context-side(string(.), true()),
                                                   tt:context-side(string(.), false())), '{SEP}')"/>
-  </xsl:template>
-</xsl:stylesheet>"""
+""")
 
 
 def _rule(raw: str, before: bool) -> str:
@@ -70,18 +76,10 @@ def test_the_context_sides_follow_the_rule(tmp_path: Path) -> None:
     assert got.split(SEP) == SEP.join(expected).strip().split(SEP)
 
 
-COLLAPSED = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tt="urn:x-tei-tools" exclude-result-prefixes="#all">
-  <xsl:use-package name="urn:x-tei-tools:core" package-version="1.0">
-    <xsl:override><xsl:variable name="tt:root" as="document-node()" select="/"/></xsl:override>
-  </xsl:use-package>
-  <xsl:output method="text"/>
-  <xsl:template match="/" as="xs:string">
-    <xsl:sequence select="'[' || string-join(/sides/s ! (
+COLLAPSED = _probe(f"""    <xsl:sequence select="'[' || string-join(/sides/s ! (
         for $lead in (true(), false()), $trail in (true(), false())
         return tt:collapsed(string(.), $lead, $trail)), '{SEP}') || ']'"/>
-  </xsl:template>
-</xsl:stylesheet>"""
+""")
 
 
 def test_collapsed_is_the_regular_expression_it_replaces(tmp_path: Path) -> None:

@@ -59,9 +59,10 @@ of ``queryBinding="xslt"`` (Saxon's 1.0-compatible mode), is not read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -676,25 +677,27 @@ class ExactPattern:
         memo = evaluation.memo
         for (name, text), refs in zip(rule.lets, rule.let_refs, strict=True):
             key = _memo_key((id(rule), name), refs, keys)
-            if key is not None and key in memo:
-                value = memo[key]
-            else:
-                value = _bindable(rule.xpath(text, evaluation)(node, **bound))
-                if key is not None:
-                    memo[key] = value
+            value = _memoised(memo, key, rule.xpath(text, evaluation), node, bound, _bindable)
             bound[name] = value  # type: ignore[assignment]
             keys[name] = key if key is not None else _simple_key(value)
         for text, refs in zip(rule.checks, rule.check_refs, strict=True):
             key = _memo_key((id(rule), text), refs, keys)
-            if key is not None and key in memo:
-                fired = memo[key]
-            else:
-                fired = bool(rule.xpath(text, evaluation)(node, **bound))
-                if key is not None:
-                    memo[key] = fired
-            if fired:
+            if _memoised(memo, key, rule.xpath(text, evaluation), node, bound, bool):
                 return True
         return False
+
+
+def _memoised(memo: dict[object, object], key: object | None, xpath: etree.XPath,
+              node: etree._Element, bound: dict[str, Bindable],
+              convert: Callable[[Any], object]) -> object:
+    """``convert(xpath(node, **bound))``, kept in ``memo`` under ``key`` (``None``: not
+    kept)."""
+    if key is not None and key in memo:
+        return memo[key]
+    value = convert(xpath(node, **bound))
+    if key is not None:
+        memo[key] = value
+    return value
 
 
 def _memo_key(label: tuple[int, str], refs: tuple[str, ...] | None,
