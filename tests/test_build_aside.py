@@ -167,14 +167,37 @@ def test_a_callers_session_or_a_started_saxon_stays_in_one_process(tmp_path: Pat
     assert any(m.startswith("html: ") for m in said) and not any(SECOND in m for m in said)
 
 
+@pytest.mark.parametrize(("cores", "running", "idle"), [(1, 1, False), (2, 1, True), (2, 2, False),
+                                                        (2, 5, False), (8, 7, True), (8, 8, False)])
+def test_automatic_means_a_core_is_idle_now(monkeypatch: pytest.MonkeyPatch, cores: int,
+                                            running: int, idle: bool) -> None:
+    """What runs now decides, whatever the 1-minute load says."""
+    monkeypatch.setattr(aside, "cores", lambda: cores)
+    monkeypatch.setattr(aside, "runnable_now", lambda: running)
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0) if idle else (0.0, 0.0, 0.0))
+    assert aside.idle_core() is idle
+
+
 @pytest.mark.parametrize(("cores", "load", "idle"), [(1, 0.0, False), (2, 0.5, True),
                                                      (2, 1.9, True), (2, 2.0, False),
                                                      (8, 7.5, True)])
-def test_automatic_means_a_core_is_idle(monkeypatch: pytest.MonkeyPatch, cores: int,
-                                        load: float, idle: bool) -> None:
+def test_without_the_count_the_load_decides(monkeypatch: pytest.MonkeyPatch, cores: int,
+                                            load: float, idle: bool) -> None:
     monkeypatch.setattr(aside, "cores", lambda: cores)
+    monkeypatch.setattr(aside, "runnable_now", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert aside.idle_core() is idle
+
+
+def test_runnable_now_reads_the_fourth_field(tmp_path: Path) -> None:
+    line = tmp_path / "loadavg"
+    line.write_text("1.73 0.91 0.40 3/187 4242\n", encoding="ascii")
+    assert aside.runnable_now(str(line)) == 3
+    line.write_text("1.73 0.91\n", encoding="ascii")
+    assert aside.runnable_now(str(line)) is None
+    assert aside.runnable_now(str(tmp_path / "absent")) is None
+    if Path(aside.LOADAVG).exists():  # this process is running while it reads it
+        assert (aside.runnable_now() or 0) >= 1
 
 
 WAITING_HTML = """

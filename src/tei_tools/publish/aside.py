@@ -90,16 +90,39 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+LOADAVG = "/proc/loadavg"
+"""Linux's load line; its fourth field is ``running/total`` scheduling entities now."""
+
+
+def runnable_now(loadavg: str = LOADAVG) -> int | None:
+    """Processes (threads) running or waiting for a core at this moment, this one
+    included (Linux's ``/proc/loadavg``); ``None`` where it cannot be read."""
+    try:
+        with open(loadavg, encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def idle_core() -> bool:
-    """Two cores or more, and the 1-minute load leaves one free: a second process
+    """Two cores or more, and one of them free for a second process: a second process
     only wins when it gets a core of its own (measured in BENCHMARKS.md: at load
-    4.8 on 2 cores it made the edition's build slower)."""
+    4.8 on 2 cores it made the edition's build slower). Judged by what runs *now*
+    (:func:`runnable_now`: nothing but this process on all but one core), not by the
+    1-minute load, which back-to-back builds hold near 2 by themselves: with that
+    rule a run of 5 edition builds forked in some only (BENCHMARKS.md, "the integrated
+    main, third time"); the 1-minute load only where the count cannot be read."""
     n = cores()
+    if n < 2:
+        return False
+    running = runnable_now()
+    if running is not None:
+        return running - 1 < n - 1
     try:
         load = os.getloadavg()[0]
     except OSError:  # not available: judge by the cores alone
         load = 0.0
-    return n >= 2 and load < n
+    return load < n
 
 
 def usable(options: BuildOptions, formats: Collection[str], *, session_given: bool) -> bool:
