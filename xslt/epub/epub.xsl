@@ -156,8 +156,8 @@
     </xsl:variable>
     <xsl:apply-templates mode="tt:epub-xhtml" select="$rendered">
       <xsl:with-param name="shift" tunnel="yes" as="xs:integer" select="
-        (min($rendered/descendant-or-self::*[local-name() = ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')]
-             ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
+        (min($rendered/descendant-or-self::*[self::h:h1 or self::h:h2 or self::h:h3 or self::h:h4
+               or self::h:h5 or self::h:h6] ! xs:integer(substring(local-name(), 2))), 1)[1] - 1"/>
     </xsl:apply-templates>
   </xsl:template>
 
@@ -247,7 +247,10 @@
        Headings shifted so each content document starts at h1; note references
        and the notes section get their EPUB semantics. -->
 
-  <!-- (by name: a pattern with a predicate would be tried on every element) -->
+  <!-- (by name: a pattern with a predicate would be tried on every element;
+       the rendering is XHTML, so the patterns below name h:a, h:span and
+       h:section, not *:a …: a pattern with a wildcard namespace is tried on
+       every element of the pass, one of a QName only on those of its name) -->
   <xsl:template mode="tt:epub-xhtml" match="h:h1 | h:h2 | h:h3 | h:h4 | h:h5 | h:h6" as="element()">
     <xsl:param name="shift" as="xs:integer" tunnel="yes"/>
     <xsl:element name="h{xs:integer(substring(local-name(), 2)) - $shift}"
@@ -256,7 +259,7 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template mode="tt:epub-xhtml" match="*:a[tokenize(@class) = 'noteref']" as="element()">
+  <xsl:template mode="tt:epub-xhtml" match="h:a[tokenize(@class) = 'noteref']" as="element()">
     <xsl:copy>
       <xsl:attribute name="epub:type" select="'noteref'"/>
       <xsl:attribute name="role" select="'doc-noteref'"/>
@@ -264,7 +267,7 @@
     </xsl:copy>
   </xsl:template>
 
-  <xsl:template mode="tt:epub-xhtml" match="*:section[tokenize(@class) = 'notes']" as="element()">
+  <xsl:template mode="tt:epub-xhtml" match="h:section[tokenize(@class) = 'notes']" as="element()">
     <xsl:copy>
       <xsl:attribute name="epub:type" select="'endnotes'"/>
       <xsl:attribute name="role" select="'doc-endnotes'"/>
@@ -276,7 +279,7 @@
        colour (invisible on e-ink): a corrected reading in 〔〕, supplied text
        in ［］ (gaps already read 〔…〕). The brackets are spans of class
        "ed-mark", so they can be told from the text. -->
-  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']" as="element()">
+  <xsl:template mode="tt:epub-xhtml" match="h:span[tokenize(@class) = 'choice']" as="element()">
     <xsl:copy>
       <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
       <span class="ed-mark">〔</span>
@@ -285,7 +288,7 @@
     </xsl:copy>
   </xsl:template>
 
-  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'supplied']" as="element()">
+  <xsl:template mode="tt:epub-xhtml" match="h:span[tokenize(@class) = 'supplied']" as="element()">
     <xsl:copy>
       <xsl:apply-templates mode="tt:epub-xhtml" select="@*"/>
       <span class="ed-mark">［</span>
@@ -295,12 +298,12 @@
   </xsl:template>
 
   <!-- A choice's tabindex is for the site's keyboard tooltip; not in the EPUB. -->
-  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'choice']/@tabindex" as="empty-sequence()"/>
+  <xsl:template mode="tt:epub-xhtml" match="h:span[tokenize(@class) = 'choice']/@tabindex" as="empty-sequence()"/>
 
   <!-- The other branch of a choice: the site toggles it with a script; the
        EPUB shows the chosen reading only (the other stays in the title and
        in the editor's note). -->
-  <xsl:template mode="tt:epub-xhtml" match="*:span[tokenize(@class) = 'alt'][parent::*:span[tokenize(@class) = 'choice']]" as="empty-sequence()"/>
+  <xsl:template mode="tt:epub-xhtml" match="h:span[tokenize(@class) = 'alt'][parent::h:span[tokenize(@class) = 'choice']]" as="empty-sequence()"/>
 
   <!-- ===== The title page (mode tt:epub-title) =====
        A typographic hierarchy a reading system can see: the main title part
