@@ -44,14 +44,27 @@
 
   <xsl:mode name="tt:epub-title" on-no-match="shallow-copy" on-multiple-match="fail"/>
 
-  <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="tt:page"/>
+  <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
 
-  <!-- The page a node stands on: the last tei:pb of a text before it (what
-       preceding::tei:pb[ancestor::tei:text][1] finds, computed in one pass
-       instead of one walk back per register mention). -->
-  <xsl:accumulator name="tt:page" as="element(tei:pb)?" initial-value="()">
-    <xsl:accumulator-rule match="tei:pb[ancestor::tei:text]" select="."/>
-  </xsl:accumulator>
+  <!-- The page each register mention (tt:mentions-of: an element of a text
+       with @ref) stands on, by generate-id(): the last tei:pb of a text
+       before it (what preceding::tei:pb[ancestor::tei:text][1] finds), in
+       one pass over the page breaks and the mentions only, in document
+       order. (An accumulator gave the same, but Saxon computes it for every
+       node of the document: at 10 MB this is ~0.08 s less; issue 12.) -->
+  <xsl:variable name="tt:mention-pages" as="map(xs:string, element(tei:pb))">
+    <xsl:map>
+      <xsl:iterate select="$tt:root//tei:text//*[self::tei:pb or @ref]">
+        <xsl:param name="pb" as="element(tei:pb)?" select="()"/>
+        <xsl:if test="@ref and exists($pb)">
+          <xsl:map-entry key="generate-id(.)" select="$pb"/>
+        </xsl:if>
+        <xsl:next-iteration>
+          <xsl:with-param name="pb" select="(self::tei:pb, $pb)[1]"/>
+        </xsl:next-iteration>
+      </xsl:iterate>
+    </xsl:map>
+  </xsl:variable>
 
   <xsl:variable name="tt:nav-title" as="xs:string" select="'目次'"/>
 
@@ -205,7 +218,7 @@
   <!-- A mention's locator: the printed page it stands on, else its chunk title. -->
   <xsl:function name="tt:locator" as="xs:string">
     <xsl:param name="mention" as="element()"/>
-    <xsl:variable name="pb" as="element(tei:pb)?" select="$mention/accumulator-before('tt:page')"/>
+    <xsl:variable name="pb" as="element(tei:pb)?" select="$tt:mention-pages(generate-id($mention))"/>
     <xsl:sequence select="if ($pb) then '第' || tt:page-label($pb) || '页'
       else ($tt:chunks[?file = tt:file-of($mention)]?title, '正文')[1]"/>
   </xsl:function>
