@@ -199,6 +199,22 @@ def test_structural_check_finds_duplicate_ids_and_missing_fragments() -> None:
     assert not any("'#twice'" in p for p in problems)
 
 
+def test_structural_check_judges_plain_links_by_file_and_escaped_ones_alone() -> None:
+    """Plain ``file#id`` links are judged a file at a time (epub_check.check_package):
+    a missing id in a named file is still found, an escaped fragment still unquoted."""
+    files = dict(opened(built(MINI).path).data)
+    del files["mimetype"], files["META-INF/container.xml"]
+    name = "EPUB/text/02-preface.xhtml"
+    files[name] = files[name].replace(b"</body>", '<p id="é1">a</p><a href="#%C3%A91">ok</a>'
+                                      '<a href="../text/02-preface.xhtml#é1">ok</a>'
+                                      '<a href="../text/02-preface.xhtml#gone">x</a></body>'.encode())
+    problems = check_package(files, "EPUB/package.opf")
+    wrong = [p for p in problems if "no id" in p]
+    assert len(wrong) == 1
+    assert re.fullmatch(rf"{name}:\d+: href='\.\./text/02-preface\.xhtml#gone': no id 'gone' in {name}",
+                        wrong[0])
+
+
 def test_structural_check_names_a_malformed_member_by_line_and_column() -> None:
     files = dict(opened(built(MINI).path).data)
     del files["mimetype"], files["META-INF/container.xml"]

@@ -54,6 +54,9 @@ _CONTAINED = etree.XPath("//@href[not(parent::h:a or parent::h:area)] | //@src |
 
 _UNPLAIN = re.compile(r"[?\t\r\n]|^//")
 """What only ``urlsplit`` splits right (a query, an authority, characters it strips)."""
+_NOT_PLAIN = re.compile(r"[:%?\t\r\n]|^//")
+"""A reference that is not a plain ``file#id`` or ``#id`` (a scheme, an escape, or
+what only ``urlsplit`` splits right): judged alone by ``verdict``."""
 
 
 def _parse(data: bytes, name: str) -> etree._ElementTree:
@@ -182,14 +185,37 @@ def check_package(files: Mapping[str, bytes], package_path: str) -> list[str]:
             return f"{attribute}={value!r}: no id {unquote(fragment)!r} in {target}"
         return None
 
+    def sound(name: str, values: set[str], external_ok: bool) -> bool:
+        """Whether every reference in ``values`` is sound. The plain ones
+        (``file#id``, ``#id``: nearly all) are grouped by file, so each file is
+        resolved once and its fragments are looked up as one set (37,000
+        distinct links of a 10 MB book, 0.12 s one by one); the others, and
+        any group with a fault, go through ``verdict``."""
+        fragments: dict[str, set[str]] = {}
+        for value in values:
+            plain = value.strip()
+            if _NOT_PLAIN.search(plain):
+                if verdict(name, "", value, external_ok) is not None:
+                    return False
+                continue
+            path, _, fragment = plain.partition("#")
+            fragments.setdefault(path, set()).add(fragment)
+        for path, wanted in fragments.items():
+            target = resolve(name, path) if path else name
+            if target not in media:
+                return False
+            wanted.discard("")
+            if not wanted <= ids.get(target, _NO_IDS):
+                return False
+        return True
+
     for name, tree in trees.items():
         if name not in ids:
             continue
         root = tree.getroot()
         # each distinct reference judged once (a large book repeats its links);
         # element by element, to name the lines, only where one is wrong
-        if all(verdict(name, "", value, True) is None for value in set(_EXTERNAL_OK(root))) and all(
-                verdict(name, "", value, False) is None for value in set(_CONTAINED(root))):
+        if sound(name, set(_EXTERNAL_OK(root)), True) and sound(name, set(_CONTAINED(root)), False):
             continue
         for element in root.xpath(_LINKING):
             for attribute in _LINKS:
