@@ -849,16 +849,20 @@
     <xsl:sequence select="normalize-space(string-join($parts))"/>
   </xsl:function>
 
-  <!-- That string without its page marks: tt:plain of the same nodes. -->
+  <!-- That string without its page marks: tt:plain of the same nodes (a string
+       without a mark, most blocks, is itself: no regular expression run on it). -->
   <xsl:function name="tt:unmarked" as="xs:string">
     <xsl:param name="flat" as="xs:string"/>
-    <xsl:sequence select="normalize-space(replace($flat, $tt:PB-OPEN || '[^' || $tt:PB-CLOSE || ']*' || $tt:PB-CLOSE, ''))"/>
+    <xsl:sequence select="if (not(contains($flat, $tt:PB-OPEN))) then $flat
+        else normalize-space(replace($flat, $tt:PB-OPEN || '[^' || $tt:PB-CLOSE || ']*' || $tt:PB-CLOSE, ''))"/>
   </xsl:function>
 
   <xsl:function name="tt:segments-of" as="array(xs:string)*">
     <xsl:param name="flat" as="xs:string"/>
     <xsl:param name="start" as="element(tei:pb)?"/>
-    <xsl:variable name="pieces" as="xs:string*" select="tokenize($flat, $tt:PB-OPEN)"/>
+    <!-- (a string without a page mark is one piece: not tokenized) -->
+    <xsl:variable name="pieces" as="xs:string*" select="
+        if (not(contains($flat, $tt:PB-OPEN))) then $flat[. != ''] else tokenize($flat, $tt:PB-OPEN)"/>
     <xsl:sequence select="
         (array{string($start ! tt:page-label(.)), $pieces[1]})[$pieces[1] != ''],
         for $piece in tail($pieces)
@@ -868,10 +872,18 @@
   <!-- (a page break in mode plain, with the page marks: site-render.xsl, among
        what the site overrides in the core's modes) -->
 
-  <!-- Where a hit is shown: the unit's title, or the contents page. -->
+  <!-- Where a hit is shown: the title of its unit (tt:unit-of, found once per
+       record for this and tt:hit-page), or the contents page. -->
   <xsl:function name="tt:where" as="xs:string">
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:sequence select="($unit ! tt:title-of(.), '目录页')[1]"/>
+  </xsl:function>
+
+  <!-- The page of a hit (not a page break): tt:page-of, its unit already found. -->
+  <xsl:function name="tt:hit-page" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="(tt:unit-of($e) ! tt:title-of(.), '目录页')[1]"/>
+    <xsl:param name="unit" as="element()?"/>
+    <xsl:sequence select="if (exists($unit)) then tt:unit-href($unit) else tt:page-of($e)"/>
   </xsl:function>
 
   <!-- The anchor a hit links to: its paragraph or heading, else the nearest
@@ -891,17 +903,20 @@
       <!-- its plain string read once, with the page marks (a block without text has no record) -->
       <xsl:variable name="flat" as="xs:string" select="tt:page-marked(node())"/>
       <xsl:if test="tt:unmarked($flat) != ''">
-        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.),
+        <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
+        <xsl:sequence select="map{'f': tt:hit-page(., $unit), 'a': tt:hit-anchor(.), 't': tt:where($unit),
             'k': if (ancestor::tei:figure) then 'caption' else 'text',
             's': array{tt:segments-of($flat, tt:page-break-of(.))}}"/>
       </xsl:if>
     </xsl:for-each>
     <xsl:for-each select="//tei:text//tei:note[not(ancestor::tei:note)]">
-      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 注' || tt:note-number(.),
+      <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
+      <xsl:sequence select="map{'f': tt:hit-page(., $unit), 'a': tt:anchor(.), 't': tt:where($unit) || ' · 注' || tt:note-number(.),
           'k': 'note', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
     </xsl:for-each>
     <xsl:for-each select="//tei:text//tei:figDesc[not(ancestor::tei:note)][normalize-space(.) != '']">
-      <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:hit-anchor(.), 't': tt:where(.) || ' · 图片说明',
+      <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
+      <xsl:sequence select="map{'f': tt:hit-page(., $unit), 'a': tt:hit-anchor(.), 't': tt:where($unit) || ' · 图片说明',
           'k': 'caption', 's': array{tt:page-segments(node(), tt:page-break-of(.))}}"/>
     </xsl:for-each>
     <xsl:for-each select="$tt:registers">
@@ -923,7 +938,8 @@
       <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $choice]))"/>
       <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. >> $choice] except $choice//text()))"/>
       <xsl:if test="$other != ''">
-        <xsl:sequence select="map{'f': tt:page-of(.), 'a': tt:anchor(.), 't': tt:where(.) || ' · 校改前原文', 'k': 'orig',
+        <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
+        <xsl:sequence select="map{'f': tt:hit-page(., $unit), 'a': tt:anchor(.), 't': tt:where($unit) || ' · 校改前原文', 'k': 'orig',
             'p': string(tt:page-break-of(.) ! tt:page-label(.)),
             'x': substring($before, max((1, string-length($before) - 29))), 'o': $other, 'y': substring($after, 1, 30)}"/>
       </xsl:if>
