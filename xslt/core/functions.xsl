@@ -107,7 +107,8 @@
     <xsl:param name="e" as="element()"/>
     <!-- asked for every element and its ancestors: Java's regex engine (;j) is
          several times faster than Saxon's; \z is the end of the string -->
-    <xsl:sequence select="matches(string($e/@xml:id), '^[A-Za-z][A-Za-z0-9._\-]*\z', ';j')"/>
+    <!-- (an element without one, most of those asked, is not given to the regex) -->
+    <xsl:sequence select="exists($e/@xml:id) and matches(string($e/@xml:id), '^[A-Za-z][A-Za-z0-9._\-]*\z', ';j')"/>
   </xsl:function>
 
   <!-- The scope of an element without a safe id: its nearest identified

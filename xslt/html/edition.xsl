@@ -511,7 +511,7 @@
     <xsl:variable name="context" as="map(xs:string, xs:string)" select="tt:context($m)"/>
     <xsl:variable name="unit" as="element()?" select="tt:unit-of($m)"/>
     <li>
-      <a class="backlink" href="{tt:page-of($m)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
+      <a class="backlink" href="{tt:hit-page($m, $unit)}#{tt:anchor($target)}">{if ($unit) then tt:title-of($unit) else '目录页'}</a>
       <xsl:for-each select="tt:page-break-of($m)">
         <xsl:text>，</xsl:text><span class="page">{tt:page-label(.)}</span>
       </xsl:for-each>

@@ -85,13 +85,15 @@
         serialize(array{$records ! (., $next)}, map{'method': 'json', 'indent': false()}),
         '&quot;isPartOf&quot;:[&quot;' || $book || '&quot;',
         '&quot;isPartOf&quot;:[' || serialize($tt:json-ld-book, map{'method': 'json', 'indent': false()}), 'q')"/>
+    <!-- '<' escaped in the whole text at once, the Book spliced in included (not
+         once per piece: the separator holds none) -->
     <xsl:variable name="pieces" as="xs:string*" select="if (empty($records)) then () else
-        tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
+        tokenize(replace(substring($joined, 2, string-length($joined) - string-length($next) - 5), '&lt;', '\\u003c'),
+            ',&quot;' || $next || '&quot;,')"/>
     <xsl:if test="count($pieces) != count($records)">
       <xsl:sequence select="error(xs:QName('tt:json-ld'), 'the JSON-LD records were not cut where they were joined (a bug in tei-tools: please report it)')"/>
     </xsl:if>
-    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]):
-        replace($pieces[$i], '&lt;', '\\u003c')})"/>
+    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]): $pieces[$i]})"/>
   </xsl:variable>
 
   <xsl:template name="tt:citation-meta" as="element()*">
