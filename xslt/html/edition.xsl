@@ -97,24 +97,19 @@
     <xsl:param name="register" as="xs:string?" select="()"/>
     <xsl:result-document href="{$file}" format="page">
       <html lang="zh-Hans">
+        <!-- what every page repeats is written as its serialisation, made once
+             ($tt:page-head-start-text and the others below) -->
         <head>
-          <meta charset="utf-8"/>
-          <meta name="viewport" content="width=device-width, initial-scale=1"/>
+          <xsl:value-of select="$tt:page-head-start-text" disable-output-escaping="yes"/>
           <title>{if ($title = $tt:site-title) then $title else $title || ' · ' || $tt:site-title}</title>
-          <meta name="generator" content="tei-tools"/>
+          <xsl:value-of select="$tt:page-generator-text" disable-output-escaping="yes"/>
           <xsl:call-template name="tt:citation-meta">
             <xsl:with-param name="unit" select="$unit"/>
           </xsl:call-template>
-          <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
-          <link rel="stylesheet" href="assets/edition.css"/>
-          <script src="assets/edition.js" defer="defer"></script>
+          <xsl:value-of select="$tt:page-head-end-text" disable-output-escaping="yes"/>
         </head>
         <body class="page-{$kind}">
-          <a class="skip" href="#main">跳到正文</a>
-          <header class="site">
-            <a class="brand" href="index{$tt:ext}">{$tt:site-title}</a>
-            <xsl:value-of select="$tt:site-nav-text" disable-output-escaping="yes"/>
-          </header>
+          <xsl:value-of select="$tt:site-header-text" disable-output-escaping="yes"/>
           <main id="main">
             <!-- the page's content written here, not built apart and copied in -->
             <xsl:choose>
@@ -153,6 +148,43 @@
             'a part of the pages did not serialise as expected (a bug in tei-tools: please report it)')
         else substring(substring-after($text, '&gt;'), 1, string-length(substring-after($text, '&gt;')) - string-length($end))"/>
   </xsl:function>
+
+  <!-- The parts of every page's head before its title, between its title and its
+       citation metadata, and after that. -->
+  <xsl:variable name="tt:page-head-start-text" as="xs:string">
+    <xsl:variable name="elements" as="element()+">
+      <meta charset="utf-8"/>
+      <meta name="viewport" content="width=device-width, initial-scale=1"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:page-generator-text" as="xs:string">
+    <xsl:variable name="elements" as="element()+">
+      <meta name="generator" content="tei-tools"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:page-head-end-text" as="xs:string">
+    <xsl:variable name="elements" as="element()+">
+      <link rel="icon" href="assets/favicon.svg" type="image/svg+xml"/>
+      <link rel="stylesheet" href="assets/edition.css"/>
+      <script src="assets/edition.js" defer="defer"></script>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+
+  <!-- The top of every page's body: the skip link and the site's header with the
+       navigation ($tt:site-nav). -->
+  <xsl:variable name="tt:site-header-text" as="xs:string">
+    <xsl:variable name="elements" as="element()+">
+      <a class="skip" href="#main">跳到正文</a>
+      <header class="site">
+        <a class="brand" href="index{$tt:ext}">{$tt:site-title}</a>
+        <xsl:sequence select="$tt:site-nav"/>
+      </header>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
 
   <!-- The last line of every page's footer (the same on every page, built once):
        the edition, its licences and its date, and where to find how to cite it. -->
@@ -197,7 +229,7 @@
   </xsl:function>
 
   <!-- The navigation in every page's header (the same on every page, built once;
-       written as $tt:site-nav-text). -->
+       written within $tt:site-header-text). -->
   <xsl:variable name="tt:site-nav" as="element()">
     <nav class="site-nav" aria-label="网站导航">
       <ul>
@@ -218,7 +250,6 @@
       </xsl:if>
     </nav>
   </xsl:variable>
-  <xsl:variable name="tt:site-nav-text" as="xs:string" select="tt:serialised-in-page($tt:site-nav)"/>
 
   <!-- ===== Index: title page and table of contents ===== -->
   <xsl:template name="tt:index-page" as="empty-sequence()">
