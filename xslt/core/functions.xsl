@@ -85,23 +85,34 @@
         else let $scope := $e/ancestor::*[@xml:id][tt:has-safe-id(.)][1]
              return (string($scope/@xml:id)[. != ''], 'tt')[1]
              || '.' || local-name($e)
-             || (if (root($e) is $tt:root) then $tt:scoped-ordinals(generate-id($e))
+             || (if (root($e) is $tt:root) then tt:scope-ordinals(($scope, $tt:root)[1])(generate-id($e))
                  else count(key('tt:scoped', tt:scope-key-in($e, $scope), $tt:root)[. &lt;&lt; $e]) + 1)"/>
   </xsl:function>
 
-  <!-- The ordinal of each element of the document without a safe id among
-       those of its scope (tt:scope-key), computed in one pass: counting the
-       ones before it per element is quadratic where the scope is large (a
-       document without ids: every paragraph's scope is the document). -->
-  <xsl:variable name="tt:scoped-ordinals" as="map(xs:string, xs:integer)">
+  <!-- The ordinal of each element of the document without a safe id among those
+       of the same name in its scope (tt:scope-key), for one scope (an identified
+       element, or the document), computed when a scope is first asked and kept
+       (cache): counting the ones before it per element is quadratic where the
+       scope is large (a document without ids: every paragraph's scope is the
+       document); one map of the whole document made each process pay for every
+       scope (~0.2 s CPU at 10 MB) where it asks a few (the search index: its heads). -->
+  <xsl:function name="tt:scope-ordinals" as="map(xs:string, xs:integer)" cache="yes">
+    <xsl:param name="scope" as="node()"/>
     <xsl:map>
-      <xsl:for-each-group select="$tt:root//*[not(@xml:id) or not(tt:has-safe-id(.))]" group-by="tt:scope-key(.)">
+      <xsl:for-each-group select="tt:scope-members($scope)" group-by="name()">
         <xsl:for-each select="current-group()">
           <xsl:map-entry key="generate-id(.)" select="position()"/>
         </xsl:for-each>
       </xsl:for-each-group>
     </xsl:map>
-  </xsl:variable>
+  </xsl:function>
+
+  <!-- The elements whose scope is $parent's, in document order: its descendants
+       without a safe id that are not inside one with a safe id. -->
+  <xsl:function name="tt:scope-members" as="element()*">
+    <xsl:param name="parent" as="node()"/>
+    <xsl:sequence select="$parent/*[not(tt:has-safe-id(.))] ! (., tt:scope-members(.))"/>
+  </xsl:function>
 
   <xsl:function name="tt:has-safe-id" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
