@@ -955,7 +955,9 @@
       <xsl:variable name="flat" as="xs:string" select="tt:page-marked(node())"/>
       <xsl:if test="tt:unmarked($flat) != ''">
         <xsl:variable name="unit" as="element()?" select="tt:unit-of(.)"/>
-        <xsl:sequence select="map{'f': tt:hit-page(., $unit), 'a': tt:hit-anchor(.), 't': tt:where($unit),
+        <!-- a paragraph or a head (not in phrasing: selected so) is its own anchor (tt:hit-anchor) -->
+        <xsl:sequence select="map{'f': tt:hit-page(., $unit),
+            'a': if (self::tei:p or self::tei:ab or self::tei:head) then tt:anchor(.) else tt:hit-anchor(.), 't': tt:where($unit),
             'k': if (ancestor::tei:figure) then 'caption' else 'text',
             's': array{tt:segments-of($flat, tt:page-break-of(.))}}"/>
       </xsl:if>
