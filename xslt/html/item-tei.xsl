@@ -43,6 +43,16 @@
   <xsl:variable name="tt:item-publication-text" as="xs:string" select="tt:serialised-in-header($tt:item-publication)"/>
   <xsl:variable name="tt:item-declarations-text" as="xs:string" select="tt:serialised-in-header($tt:item-declarations)"/>
 
+  <!-- A register entry as the item files write it in their standOff (cleaned by
+       tt:copy-clean), serialised once however many units point to it (cache). -->
+  <xsl:function name="tt:item-entry-text" as="xs:string" cache="yes">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="copy" as="node()*">
+      <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$entry"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-header($copy)"/>
+  </xsl:function>
+
   <!-- Nodes as the item files' serialisation writes them inside a TEI element
        (the default namespace TEI's, no other declaration in scope). -->
   <xsl:function name="tt:serialised-in-header" as="xs:string">
@@ -95,7 +105,7 @@
           <standOff>
             <xsl:for-each-group select="$entries" group-by="local-name(..)">
               <xsl:element name="{current-grouping-key()}" namespace="http://www.tei-c.org/ns/1.0">
-                <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="current-group()"/></xsl:call-template>
+                <xsl:value-of select="string-join(current-group() ! tt:item-entry-text(.))" disable-output-escaping="yes"/>
               </xsl:element>
             </xsl:for-each-group>
           </standOff>
