@@ -58,11 +58,7 @@
   <xsl:function name="tt:serialised-in-header" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="wrapper" as="element()"><teiHeader><xsl:sequence select="$nodes"/></teiHeader></xsl:variable>
-    <xsl:variable name="text" as="xs:string" select="serialize($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()})"/>
-    <xsl:variable name="end" as="xs:string" select="'&lt;/teiHeader&gt;'"/>
-    <!-- the wrapper's start tag (no attribute: its first '>') and its end tag cut off -->
-    <xsl:sequence select="if (not(ends-with($text, $end))) then ''
-        else substring(substring-after($text, '&gt;'), 1, string-length(substring-after($text, '&gt;')) - string-length($end))"/>
+    <xsl:sequence select="string(tt:serialised-content($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()}))"/>
   </xsl:function>
 
   <xsl:template name="tt:item-tei" as="empty-sequence()">
