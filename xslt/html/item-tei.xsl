@@ -43,16 +43,22 @@
   <xsl:variable name="tt:item-publication-text" as="xs:string" select="tt:serialised-in-header($tt:item-publication)"/>
   <xsl:variable name="tt:item-declarations-text" as="xs:string" select="tt:serialised-in-header($tt:item-declarations)"/>
 
+  <!-- A register entry as the item files write it in their standOff (cleaned by
+       tt:copy-clean), serialised once however many units point to it (cache). -->
+  <xsl:function name="tt:item-entry-text" as="xs:string" cache="yes">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="copy" as="node()*">
+      <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="$entry"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-header($copy)"/>
+  </xsl:function>
+
   <!-- Nodes as the item files' serialisation writes them inside a TEI element
        (the default namespace TEI's, no other declaration in scope). -->
   <xsl:function name="tt:serialised-in-header" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="wrapper" as="element()"><teiHeader><xsl:sequence select="$nodes"/></teiHeader></xsl:variable>
-    <xsl:variable name="text" as="xs:string" select="serialize($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()})"/>
-    <xsl:variable name="end" as="xs:string" select="'&lt;/teiHeader&gt;'"/>
-    <!-- the wrapper's start tag (no attribute: its first '>') and its end tag cut off -->
-    <xsl:sequence select="if (not(ends-with($text, $end))) then ''
-        else substring(substring-after($text, '&gt;'), 1, string-length(substring-after($text, '&gt;')) - string-length($end))"/>
+    <xsl:sequence select="string(tt:serialised-content($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()}))"/>
   </xsl:function>
 
   <xsl:template name="tt:item-tei" as="empty-sequence()">
@@ -95,7 +101,7 @@
           <standOff>
             <xsl:for-each-group select="$entries" group-by="local-name(..)">
               <xsl:element name="{current-grouping-key()}" namespace="http://www.tei-c.org/ns/1.0">
-                <xsl:call-template name="tt:copy-clean"><xsl:with-param name="nodes" select="current-group()"/></xsl:call-template>
+                <xsl:value-of select="string-join(current-group() ! tt:item-entry-text(.))" disable-output-escaping="yes"/>
               </xsl:element>
             </xsl:for-each-group>
           </standOff>

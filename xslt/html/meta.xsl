@@ -85,16 +85,20 @@
         serialize(array{$records ! (., $next)}, map{'method': 'json', 'indent': false()}),
         '&quot;isPartOf&quot;:[&quot;' || $book || '&quot;',
         '&quot;isPartOf&quot;:[' || serialize($tt:json-ld-book, map{'method': 'json', 'indent': false()}), 'q')"/>
+    <!-- '<' escaped in the whole text at once, the Book spliced in included (not
+         once per piece: the separator holds none) -->
     <xsl:variable name="pieces" as="xs:string*" select="if (empty($records)) then () else
-        tokenize(substring($joined, 2, string-length($joined) - string-length($next) - 5), ',&quot;' || $next || '&quot;,')"/>
+        tokenize(replace(substring($joined, 2, string-length($joined) - string-length($next) - 5), '&lt;', '\\u003c'),
+            ',&quot;' || $next || '&quot;,')"/>
     <xsl:if test="count($pieces) != count($records)">
       <xsl:sequence select="error(xs:QName('tt:json-ld'), 'the JSON-LD records were not cut where they were joined (a bug in tei-tools: please report it)')"/>
     </xsl:if>
-    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]):
-        replace($pieces[$i], '&lt;', '\\u003c')})"/>
+    <xsl:sequence select="map:merge(for $i in 1 to count($records) return map{generate-id($tt:units[$i]): $pieces[$i]})"/>
   </xsl:variable>
 
-  <xsl:template name="tt:citation-meta" as="element()*">
+  <!-- (the tags every page repeats are written as their serialisation, made once:
+       $tt:highwire-edition-text and the others below, as the page shell's) -->
+  <xsl:template name="tt:citation-meta" as="node()*">
     <xsl:param name="unit" as="element()?"/>
     <xsl:variable name="facts" as="map(*)?" select="$unit ! $tt:all-unit-facts(generate-id(.))"/>
     <xsl:variable name="authors" as="xs:string*" select="if (exists($unit)) then $facts?authors?* else $tt:edition-authors"/>
@@ -119,70 +123,118 @@
   </xsl:template>
 
   <!-- Highwire Press tags of a page (of a unit: a book section). -->
-  <xsl:template name="tt:highwire-meta" as="element()+">
+  <xsl:template name="tt:highwire-meta" as="node()+">
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="facts" as="map(*)?"/>
     <xsl:param name="authors" as="xs:string*"/>
-    <xsl:variable name="lang" as="xs:string" select="substring-before($tt:edition-lang || '-', '-')"/>
     <meta name="citation_title" content="{if ($unit) then $facts?title else $tt:edition-title}"/>
     <xsl:for-each select="$authors">
       <meta name="citation_author" content="{.}"/>
     </xsl:for-each>
-    <xsl:if test="$tt:edition-date != ''">
-      <meta name="citation_date" content="{$tt:highwire-edition-date}"/>
-    </xsl:if>
-    <xsl:if test="$tt:edition-publisher">
-      <meta name="citation_publisher" content="{$tt:edition-publisher}"/>
-    </xsl:if>
+    <xsl:value-of select="$tt:highwire-edition-text" disable-output-escaping="yes"/>
     <xsl:if test="$unit">
-      <meta name="citation_book_title" content="{$tt:edition-title}"/>
+      <xsl:value-of select="$tt:highwire-book-text" disable-output-escaping="yes"/>
       <xsl:if test="$facts?first != ''">
         <meta name="citation_firstpage" content="{$facts?first}"/>
         <meta name="citation_lastpage" content="{$facts?last}"/>
       </xsl:if>
     </xsl:if>
-    <meta name="citation_language" content="{$lang}"/>
-    <xsl:if test="exists($tt:keywords)">
-      <meta name="citation_keywords" content="{string-join($tt:keywords, '; ')}"/>
-    </xsl:if>
+    <xsl:value-of select="$tt:highwire-language-text" disable-output-escaping="yes"/>
   </xsl:template>
 
+  <!-- The Highwire tags of the edition, the same on every page: its date and
+       publisher; the book a unit is part of; its language and keywords. -->
+  <xsl:variable name="tt:highwire-edition-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <xsl:if test="$tt:edition-date != ''">
+        <meta name="citation_date" content="{$tt:highwire-edition-date}"/>
+      </xsl:if>
+      <xsl:if test="$tt:edition-publisher">
+        <meta name="citation_publisher" content="{$tt:edition-publisher}"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:highwire-book-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <meta name="citation_book_title" content="{$tt:edition-title}"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:highwire-language-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <meta name="citation_language" content="{substring-before($tt:edition-lang || '-', '-')}"/>
+      <xsl:if test="exists($tt:keywords)">
+        <meta name="citation_keywords" content="{string-join($tt:keywords, '; ')}"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+
   <!-- Dublin Core (DC.*, DCTERMS.*) of a page. -->
-  <xsl:template name="tt:dc-meta" as="element()+">
+  <xsl:template name="tt:dc-meta" as="node()+">
     <xsl:param name="unit" as="element()?"/>
     <xsl:param name="facts" as="map(*)?"/>
     <xsl:param name="authors" as="xs:string*"/>
-    <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/"/>
-    <link rel="schema.DCTERMS" href="http://purl.org/dc/terms/"/>
+    <xsl:value-of select="$tt:dc-schemas-text" disable-output-escaping="yes"/>
     <meta name="DC.title" content="{if ($unit) then $facts?title else $tt:edition-title}"/>
     <xsl:for-each select="$authors">
       <meta name="DC.creator" content="{.}"/>
     </xsl:for-each>
-    <xsl:if test="$tt:edition-publisher">
-      <meta name="DC.publisher" content="{$tt:edition-publisher}"/>
-    </xsl:if>
-    <xsl:if test="$tt:edition-date != ''">
-      <meta name="DC.date" content="{$tt:edition-date}"/>
-    </xsl:if>
-    <meta name="DC.language" content="{$tt:edition-lang}"/>
-    <meta name="DC.type" content="Text"/>
-    <meta name="DC.format" content="text/html"/>
+    <xsl:value-of select="$tt:dc-edition-text" disable-output-escaping="yes"/>
     <xsl:for-each select="($tt:edition-idno ! (if ($unit) then . || '/' || tt:unit-file($unit) else .))">
       <meta name="DC.identifier" content="{.}"/>
     </xsl:for-each>
     <xsl:if test="$unit">
-      <meta name="DCTERMS.isPartOf" content="{$tt:edition-title}"/>
+      <xsl:value-of select="$tt:dc-part-of-text" disable-output-escaping="yes"/>
       <xsl:for-each select="tt:source-line($unit)">
         <meta name="DC.source" content="{.}"/>
       </xsl:for-each>
     </xsl:if>
-    <xsl:for-each select="$tt:licence-url">
-      <meta name="DC.rights" content="{.}"/>
-    </xsl:for-each>
-    <xsl:for-each select="$tt:keywords">
-      <meta name="DC.subject" content="{.}"/>
-    </xsl:for-each>
+    <xsl:value-of select="$tt:dc-rights-text" disable-output-escaping="yes"/>
   </xsl:template>
+
+  <!-- The Dublin Core tags the same on every page: the schemas; the edition's
+       publisher, date, language, type and format; the book a unit is part of;
+       the rights and subjects. -->
+  <xsl:variable name="tt:dc-schemas-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/"/>
+      <link rel="schema.DCTERMS" href="http://purl.org/dc/terms/"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:dc-edition-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <xsl:if test="$tt:edition-publisher">
+        <meta name="DC.publisher" content="{$tt:edition-publisher}"/>
+      </xsl:if>
+      <xsl:if test="$tt:edition-date != ''">
+        <meta name="DC.date" content="{$tt:edition-date}"/>
+      </xsl:if>
+      <meta name="DC.language" content="{$tt:edition-lang}"/>
+      <meta name="DC.type" content="Text"/>
+      <meta name="DC.format" content="text/html"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:dc-part-of-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <meta name="DCTERMS.isPartOf" content="{$tt:edition-title}"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
+  <xsl:variable name="tt:dc-rights-text" as="xs:string">
+    <xsl:variable name="elements" as="element()*">
+      <xsl:for-each select="$tt:licence-url">
+        <meta name="DC.rights" content="{.}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$tt:keywords">
+        <meta name="DC.subject" content="{.}"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="tt:serialised-in-page($elements)"/>
+  </xsl:variable>
 
   <xsl:function name="tt:json-ld" as="map(*)">
     <xsl:param name="unit" as="element()?"/>
