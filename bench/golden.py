@@ -81,16 +81,22 @@ def main(argv: list[str]) -> int:
     folder = Path(argv[1])
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / "manifest.json"
-    got = digests(folder / "last")
+    # each run builds into a folder of its own (two checks at once must not share one),
+    # kept only when something differs, to look at
+    last = Path(tempfile.mkdtemp(prefix="last-", dir=folder))
+    got = digests(last)
     if argv[0] == "record":
         manifest.write_text(json.dumps(got, indent=1, sort_keys=True), encoding="utf-8")
         print(f"recorded {len(got)} files in {manifest}")
+        shutil.rmtree(last)
         return 0
     want = json.loads(manifest.read_text(encoding="utf-8"))
     bad = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
     for k in bad[:40]:
         print(f"differs: {k} ({'missing' if k not in got else 'new' if k not in want else 'changed'})")
-    print(f"{len(got)} files, {len(bad)} differ")
+    print(f"{len(got)} files, {len(bad)} differ" + (f"; the outputs are in {last}" if bad else ""))
+    if not bad:
+        shutil.rmtree(last)
     return 1 if bad else 0
 
 
