@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, Prepared, SaxonCounter
+from executor_work import Binds, DieOnce, Echo, Prepared, SaxonCounter, Threads
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -218,6 +218,15 @@ def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(_alive(p) for p in descendants):
         time.sleep(0.2)
     assert [p for p in descendants if _alive(p)] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel ends them on Linux")
+@pytest.mark.parametrize("inherit", [True, False])
+def test_a_local_worker_watches_its_client_without_a_thread(inherit: bool) -> None:
+    """The kernel ends a worker with its client (forked, or from the fork server, which
+    ends with the client): no watching thread, which would slow the worker down."""
+    with ex.LocalPool(2, inherit=inherit) as pool:
+        assert set(pool.map(Threads(), list(range(8)))) == {1}
 
 
 def _descendants(pid: int) -> list[int]:
