@@ -121,3 +121,13 @@ class Threads:
 
     def __call__(self, item: int) -> int:
         return len(os.listdir("/proc/self/task"))
+
+
+@dataclass(frozen=True)
+class GcState:
+    """Returns the cyclic GC's young threshold and how many objects it leaves frozen."""
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        import gc
+
+        return gc.get_threshold()[0], gc.get_freeze_count()

@@ -5,6 +5,7 @@ The work used here lives in ``executor_work.py`` (workers import it by name).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, Prepared, SaxonCounter, Threads
+from executor_work import Binds, DieOnce, Echo, GcState, Prepared, SaxonCounter, Threads
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -227,6 +228,18 @@ def test_a_local_worker_watches_its_client_without_a_thread(inherit: bool) -> No
     ends with the client): no watching thread, which would slow the worker down."""
     with ex.LocalPool(2, inherit=inherit) as pool:
         assert set(pool.map(Threads(), list(range(8)))) == {1}
+
+
+@pytest.mark.parametrize("inherit", [True, False])
+def test_a_local_worker_leaves_what_it_started_with_to_no_collection(inherit: bool) -> None:
+    """A worker's GC does not walk what it inherited or prepared, and runs less often
+    (the first documents fill caches that stay); the client's GC is as it was."""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with ex.LocalPool(2, inherit=inherit) as pool:
+        got = set(pool.map(GcState(), list(range(8))))
+    assert {threshold for threshold, _ in got} == {ex.GC_YOUNG}
+    assert all(frozen > 1000 for _, frozen in got)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def _descendants(pid: int) -> list[int]:
