@@ -126,12 +126,23 @@ def test_a_work_is_bound_once_per_run_in_process_and_once_per_batch_in_a_pool() 
     with ex.LocalPool(2) as pool:
         got = list(pool.map(Binds(), items))
     assert [i for i, _, _ in got] == items
-    size = len(ex._batches(Binds(), items, 2)[0].items)
-    assert size > 1
-    # consecutive runs of `size` items share one binding; batches never do
+    sizes = [len(b.items) for b in ex._batches(Binds(), items, 2)]
+    assert sizes[0] > 1
+    # the items of one batch share one binding; batches never do
     bindings = [(pid, b) for _, b, pid in got]
-    assert all(len(set(bindings[k:k + size])) == 1 for k in range(0, len(items), size))
-    assert len(set(bindings)) == -(-len(items) // size)
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    assert all(len(set(bindings[a:a + n])) == 1 for a, n in zip(starts, sizes, strict=True))
+    assert len(set(bindings)) == len(sizes)
+
+
+def test_batches_keep_input_order_and_shrink_toward_the_end() -> None:
+    items = list(range(1000))
+    sizes = [len(b.items) for b in ex._batches(Binds(), items, 2)]
+    assert [i for b in ex._batches(Binds(), items, 2) for i in b.items] == items
+    assert sizes[0] == ex.BATCH_MAX and sizes == sorted(sizes, reverse=True)
+    assert max(sizes[-8:]) <= ex.BATCH_MIN  # the workers end within a small batch
+    # few items: one a batch, as before (a build's documents take seconds each)
+    assert [len(b.items) for b in ex._batches(Binds(), list(range(7)), 2)] == [1] * 7
 
 
 def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:
