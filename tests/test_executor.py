@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, GcState, Prepared, SaxonCounter, Threads
+from executor_work import Binds, DieOnce, Echo, GcState, Prepared, SaxonCounter
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -207,8 +207,10 @@ def test_collect_files_keeps_the_folder_of_each_file(tmp_path: Path) -> None:
         ex.collect_files([tmp_path / "nope"])
 
 
-def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
-    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind."""
+@pytest.mark.parametrize("inherit", [True, False])
+def test_workers_end_when_the_client_is_killed(tmp_path: Path, inherit: bool) -> None:
+    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind,
+    forked from it or from the fork server (nor that server)."""
     script = tmp_path / "client.py"
     script.write_text(
         "import os, sys\n"
@@ -216,7 +218,7 @@ def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
         "from executor_work import Echo\n"
         "from tei_tools.executor import LocalPool\n"
         "if __name__ == '__main__':\n"
-        "    with LocalPool(2) as pool:\n"
+        f"    with LocalPool(2, inherit={inherit}) as pool:\n"
         "        for item, pid, _ in pool.map(Echo(0.5), list(range(40))):\n"
         "            print(pid, flush=True)\n", encoding="utf-8")
     client = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
@@ -233,12 +235,20 @@ def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel ends them on Linux")
-@pytest.mark.parametrize("inherit", [True, False])
-def test_a_local_worker_watches_its_client_without_a_thread(inherit: bool) -> None:
-    """The kernel ends a worker with its client (forked, or from the fork server, which
-    ends with the client): no watching thread, which would slow the worker down."""
-    with ex.LocalPool(2, inherit=inherit) as pool:
-        assert set(pool.map(Threads(), list(range(8)))) == {1}
+def test_a_worker_forked_from_the_client_watches_it_without_a_thread() -> None:
+    """The kernel ends a forked worker with its client: no watching thread, which would
+    slow the worker down (one from the fork server has its thread)."""
+    script = (  # a fresh client: this one may have started Saxon (then none is forked)
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from executor_work import Threads\n"
+        "from tei_tools.executor import LocalPool\n"
+        "for inherit in (True, False):\n"
+        "    with LocalPool(2, inherit=inherit) as pool:\n"
+        "        print(pool.start_method(Threads()), sorted(set(pool.map(Threads(), range(8)))))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert run.stdout.splitlines() == ["fork [1]", "forkserver [2]"]
 
 
 @pytest.mark.parametrize("inherit", [True, False])

@@ -36,8 +36,9 @@
   memory a Saxon processor keeps after many documents is given back only
   when its process ends (a new processor in the same process does not).
 * A local worker ends when the client is gone (killed, even with ``SIGKILL``):
-  nothing is left running. On Linux the kernel ends it (no watching thread: a
-  second thread slows a process down); elsewhere a thread watches.
+  nothing is left running. On Linux the kernel ends one forked from the client
+  (no watching thread: a second thread slows a process down); a thread watches
+  in the others.
 * Items go to workers in batches (fewer round trips); at most a few batches
   per worker are in flight, so memory stays flat however many documents
   there are. Results come back in input order.
@@ -319,18 +320,19 @@ a validated document leaves few cyclic ones (5 collections in 500 documents at
 
 
 def _watch_client(client: int) -> None:
-    """End this worker when the client ends. Where the kernel can (Linux), it kills
-    the worker when its parent ends (:func:`~tei_tools.forking.die_with_parent`):
-    the client, or the fork server, which ends with the client. Else a thread
-    asks every :data:`WATCH_SECONDS`. Not a thread where it can be helped: a
-    process in which a second thread has started, even one asleep, runs Python
-    ~5 % slower (glibc's allocator, for one, then takes its locks; measured in one
-    process over 950 documents of tei_all.rng, CPU s, medians of 5: 2.64 without,
-    2.77 with a sleeping thread)."""
-    if die_with_parent(os.getppid()) and _alive(client):
+    """End this worker when the client ends. A worker forked from the client: the
+    kernel kills it when the client ends, where it can (Linux:
+    :func:`~tei_tools.forking.die_with_parent`). Else a thread asks every
+    :data:`WATCH_SECONDS`: elsewhere, and in a worker from the fork server, whose
+    end cannot be waited for instead (the server lives as long as a worker holds
+    the pipe it watches; such a worker is started when the client runs Saxon, and
+    runs Saxon's threads too). Not a thread where it can be helped: a process in
+    which a second thread has started, even one asleep, runs Python ~5 % slower
+    (glibc's allocator, for one, then takes its locks; measured in one process over
+    950 documents of tei_all.rng, CPU s, medians of 5: 2.64 without, 2.77 with a
+    sleeping thread)."""
+    if os.getppid() == client and die_with_parent(client):
         return
-    if not _alive(client):  # gone before the kernel was told: nobody wants the results
-        os._exit(1)
     threading.Thread(target=_watch, args=(client,), daemon=True,
                      name="tei-tools-client-watch").start()
 
