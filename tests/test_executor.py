@@ -143,6 +143,10 @@ def test_batches_keep_input_order_and_shrink_toward_the_end() -> None:
     assert max(sizes[-8:]) <= ex.BATCH_MIN  # the workers end within a small batch
     # few items: one a batch, as before (a build's documents take seconds each)
     assert [len(b.items) for b in ex._batches(Binds(), list(range(7)), 2)] == [1] * 7
+    # bounded workers count their budget in batches: one size (but the last)
+    bounded = [len(b.items) for b in ex._batches(SaxonCounter(documents_per_worker=40),
+                                                 items, 2)]
+    assert set(bounded[:-1]) == {ex.BATCH_MAX} and sum(bounded) == len(items)
 
 
 def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:
