@@ -113,3 +113,21 @@ class Preloads:
 
     def __call__(self, item: int) -> tuple[int, int, str, tuple[str, ...]]:
         return item, os.getpid(), multiprocessing.get_start_method(), tuple(PRELOADED)
+
+
+@dataclass(frozen=True)
+class Threads:
+    """Returns the number of threads of the process that ran the item (the kernel's count)."""
+
+    def __call__(self, item: int) -> int:
+        return len(os.listdir("/proc/self/task"))
+
+
+@dataclass(frozen=True)
+class GcState:
+    """Returns the cyclic GC's young threshold and how many objects it leaves frozen."""
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        import gc
+
+        return gc.get_threshold()[0], gc.get_freeze_count()

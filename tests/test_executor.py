@@ -5,6 +5,7 @@ The work used here lives in ``executor_work.py`` (workers import it by name).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, Prepared, SaxonCounter
+from executor_work import Binds, DieOnce, Echo, GcState, Prepared, SaxonCounter
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -125,12 +126,27 @@ def test_a_work_is_bound_once_per_run_in_process_and_once_per_batch_in_a_pool() 
     with ex.LocalPool(2) as pool:
         got = list(pool.map(Binds(), items))
     assert [i for i, _, _ in got] == items
-    size = len(ex._batches(Binds(), items, 2)[0].items)
-    assert size > 1
-    # consecutive runs of `size` items share one binding; batches never do
+    sizes = [len(b.items) for b in ex._batches(Binds(), items, 2)]
+    assert sizes[0] > 1
+    # the items of one batch share one binding; batches never do
     bindings = [(pid, b) for _, b, pid in got]
-    assert all(len(set(bindings[k:k + size])) == 1 for k in range(0, len(items), size))
-    assert len(set(bindings)) == -(-len(items) // size)
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    assert all(len(set(bindings[a:a + n])) == 1 for a, n in zip(starts, sizes, strict=True))
+    assert len(set(bindings)) == len(sizes)
+
+
+def test_batches_keep_input_order_and_shrink_toward_the_end() -> None:
+    items = list(range(1000))
+    sizes = [len(b.items) for b in ex._batches(Binds(), items, 2)]
+    assert [i for b in ex._batches(Binds(), items, 2) for i in b.items] == items
+    assert sizes[0] == ex.BATCH_MAX and sizes == sorted(sizes, reverse=True)
+    assert max(sizes[-8:]) <= ex.BATCH_MIN  # the workers end within a small batch
+    # few items: one a batch, as before (a build's documents take seconds each)
+    assert [len(b.items) for b in ex._batches(Binds(), list(range(7)), 2)] == [1] * 7
+    # bounded workers count their budget in batches: one size (but the last)
+    bounded = [len(b.items) for b in ex._batches(SaxonCounter(documents_per_worker=40),
+                                                 items, 2)]
+    assert set(bounded[:-1]) == {ex.BATCH_MAX} and sum(bounded) == len(items)
 
 
 def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:
@@ -195,8 +211,10 @@ def test_collect_files_keeps_the_folder_of_each_file(tmp_path: Path) -> None:
         ex.collect_files([tmp_path / "nope"])
 
 
-def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
-    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind."""
+@pytest.mark.parametrize("inherit", [True, False])
+def test_workers_end_when_the_client_is_killed(tmp_path: Path, inherit: bool) -> None:
+    """A client killed mid-run (SIGKILL: no clean-up of its own) leaves no worker behind,
+    forked from it or from the fork server (nor that server)."""
     script = tmp_path / "client.py"
     script.write_text(
         "import os, sys\n"
@@ -204,7 +222,7 @@ def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
         "from executor_work import Echo\n"
         "from tei_tools.executor import LocalPool\n"
         "if __name__ == '__main__':\n"
-        "    with LocalPool(2) as pool:\n"
+        f"    with LocalPool(2, inherit={inherit}) as pool:\n"
         "        for item, pid, _ in pool.map(Echo(0.5), list(range(40))):\n"
         "            print(pid, flush=True)\n", encoding="utf-8")
     client = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
@@ -218,6 +236,35 @@ def test_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(_alive(p) for p in descendants):
         time.sleep(0.2)
     assert [p for p in descendants if _alive(p)] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel ends them on Linux")
+def test_a_worker_forked_from_the_client_watches_it_without_a_thread() -> None:
+    """The kernel ends a forked worker with its client: no watching thread, which would
+    slow the worker down (one from the fork server has its thread)."""
+    script = (  # a fresh client: this one may have started Saxon (then none is forked)
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from executor_work import Threads\n"
+        "from tei_tools.executor import LocalPool\n"
+        "for inherit in (True, False):\n"
+        "    with LocalPool(2, inherit=inherit) as pool:\n"
+        "        print(pool.start_method(Threads()), sorted(set(pool.map(Threads(), range(8)))))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert run.stdout.splitlines() == ["fork [1]", "forkserver [2]"]
+
+
+@pytest.mark.parametrize("inherit", [True, False])
+def test_a_local_worker_leaves_what_it_started_with_to_no_collection(inherit: bool) -> None:
+    """A worker's GC does not walk what it inherited or prepared, and runs less often
+    (the first documents fill caches that stay); the client's GC is as it was."""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with ex.LocalPool(2, inherit=inherit) as pool:
+        got = set(pool.map(GcState(), list(range(8))))
+    assert {threshold for threshold, _ in got} == {ex.GC_YOUNG}
+    assert all(frozen > 1000 for _, frozen in got)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def _descendants(pid: int) -> list[int]:

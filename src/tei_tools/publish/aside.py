@@ -32,13 +32,12 @@ import importlib
 import json
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from tei_tools.errors import BuildError, TeiToolsError, UsageError
-from tei_tools.forking import fork_is_safe
+from tei_tools.forking import die_with_parent, fork_is_safe
 from tei_tools.publish.options import BuildOptions, WriterOutput
 
 FORMATS = ("html",)
@@ -230,7 +229,7 @@ def _child(parent: int, names: tuple[str, ...], source: str, job: Job, write_end
     try:
         # Ctrl-C reaches the whole process group: the child just ends, the parent says it
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        _die_with(parent)
+        die_with_parent(parent)
         formats = {}
         for name in names:
             current = name
@@ -249,18 +248,6 @@ def _child(parent: int, names: tuple[str, ...], source: str, job: Job, write_end
             pipe.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
     finally:
         os._exit(code)  # no atexit handler, no buffer of the parent's flushed twice
-
-
-def _die_with(parent: int) -> None:
-    """Linux: the kernel kills this process when its parent ends."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent ended before that took effect
-        os._exit(1)
 
 
 def _status(status: int) -> str:

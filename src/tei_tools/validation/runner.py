@@ -214,7 +214,7 @@ def _load_rules(rng_path: Path, sch_path: Path | None,
     if embedded is None:
         embedded = schematron is not False
     if embedded:
-        inside = rules.load_embedded(rng_path)
+        inside = rules.load_embedded(rng_path, relaxng.load_relaxng(rng_path).rng.document)
         if inside is not None:
             loaded.append(inside)
     return tuple(loaded)
@@ -275,7 +275,7 @@ class DocumentChecks:
         elif self.sch is not None:
             sch.append(rules.load_schematron(sch_file.local() if sch_file is not None else self.sch))
         if self.embedded:
-            inside = rules.load_embedded(rng_path)
+            inside = rules.load_embedded(rng_path, rng.rng.document)
             if inside is not None:
                 sch.append(inside)
         return rng, tuple(sch)

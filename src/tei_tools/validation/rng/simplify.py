@@ -79,6 +79,9 @@ class Grammar:
     """The content an element name has wherever the grammar defines it (or ``None``)."""
     element_names: Callable[[], list[tuple[str, str]]]
     """The names of the elements the grammar defines (with a literal name)."""
+    document: etree._ElementTree | None = None
+    """The grammar file as parsed (kept anyway: elements are built from its nodes
+    when a document first reaches them), for what else reads it (its Schematron)."""
 
 
 class _Builder:
@@ -524,4 +527,4 @@ def read_grammar(path: Path) -> Grammar:
         builder._components_seen.setdefault(root, (_Scope(None), root.get("ns", "")))
     builder.check()
     return Grammar(start, builder.P, builder.definition,
-                   lambda: sorted(builder.element_index()))
+                   lambda: sorted(builder.element_index()), root.getroottree())
