@@ -141,23 +141,25 @@
   <xsl:function name="tt:serialised-in-page" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="wrapper" as="element()"><div><xsl:sequence select="$nodes"/></div></xsl:variable>
-    <xsl:sequence select="(tt:serialised-content($wrapper, map{'method': 'html', 'html-version': 5,
-            'indent': false(), 'include-content-type': false()}),
-        error(xs:QName('tt:serialised-in-page'),
-            'a part of the pages did not serialise as expected (a bug in tei-tools: please report it)'))[1]"/>
+    <xsl:sequence select="tt:serialised-content($wrapper, map{'method': 'html', 'html-version': 5,
+            'indent': false(), 'include-content-type': false()})"/>
   </xsl:function>
 
   <!-- What a serialisation with $options writes inside $wrapper (an element
        without attributes, its start tag ends at its first '>'): its content,
-       the wrapper's tags cut off; empty if the text does not end with its end tag. -->
-  <xsl:function name="tt:serialised-content" as="xs:string?">
+       the wrapper's tags cut off (nothing for an empty wrapper); an error if the
+       text does not end with its end tag (never written half). -->
+  <xsl:function name="tt:serialised-content" as="xs:string">
     <xsl:param name="wrapper" as="element()"/>
     <xsl:param name="options" as="map(*)"/>
     <xsl:variable name="text" as="xs:string" select="serialize($wrapper, $options)"/>
     <xsl:variable name="end" as="xs:string" select="'&lt;/' || name($wrapper) || '&gt;'"/>
     <xsl:variable name="inside" as="xs:string" select="substring-after($text, '&gt;')"/>
-    <xsl:sequence select="if (not(ends-with($text, $end))) then ()
-        else substring($inside, 1, string-length($inside) - string-length($end))"/>
+    <xsl:sequence select="if (empty($wrapper/node())) then ''  (: written as an empty tag :)
+        else if (ends-with($text, $end))
+        then substring($inside, 1, string-length($inside) - string-length($end))
+        else error(xs:QName('tt:serialised-content'), 'a part written once for every page or item '
+            || 'did not serialise as expected (a bug in tei-tools: please report it)')"/>
   </xsl:function>
 
   <!-- The parts of every page's head before its title, between its title and its

@@ -58,7 +58,7 @@
   <xsl:function name="tt:serialised-in-header" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:variable name="wrapper" as="element()"><teiHeader><xsl:sequence select="$nodes"/></teiHeader></xsl:variable>
-    <xsl:sequence select="string(tt:serialised-content($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()}))"/>
+    <xsl:sequence select="tt:serialised-content($wrapper, map{'method': 'xml', 'indent': false(), 'omit-xml-declaration': true()})"/>
   </xsl:function>
 
   <xsl:template name="tt:item-tei" as="empty-sequence()">

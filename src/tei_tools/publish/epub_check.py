@@ -54,7 +54,7 @@ _CONTAINED = etree.XPath("//@href[not(parent::h:a or parent::h:area)] | //@src |
 
 _UNPLAIN = re.compile(r"[?\t\r\n]|^//")
 """What only ``urlsplit`` splits right (a query, an authority, characters it strips)."""
-_NOT_PLAIN = re.compile(r"[:%?\t\r\n]|^//")
+_NOT_PLAIN = re.compile(r"[:%]|" + _UNPLAIN.pattern)
 """A reference that is not a plain ``file#id`` or ``#id`` (a scheme, an escape, or
 what only ``urlsplit`` splits right): judged alone by ``verdict``."""
 
