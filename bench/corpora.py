@@ -102,7 +102,9 @@ def with_bytecode(work: Path, folder: Path, tei_tools: str = TEI_TOOLS) -> dict[
 def run(argv: list[str], workers: list[int] | None = None,
         env: dict[str, str] | None = None) -> dict[str, object]:
     """Run ``argv`` once (in ``env``, default this one); wall time, exit code, the
-    client's and each worker's peak (MiB)."""
+    client's and each worker's peak (MiB). The disk is synced first, untimed, so that
+    the previous run's output is not written back during this one."""
+    os.sync()
     peaks: dict[int, int] = {}
     cpu: dict[int, float] = {}  # last seen per process (a process's last 20 ms is missed)
     t0 = time.perf_counter()

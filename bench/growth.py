@@ -74,7 +74,13 @@ timed command, by the label :func:`_timed` was given; reset per size."""
 
 
 def _timed(cmd: list[str], label: str | None = None) -> float:
-    """Wall seconds of ``cmd``; its CPU seconds go to :data:`CPU` under ``label``."""
+    """Wall seconds of ``cmd``; its CPU seconds go to :data:`CPU` under ``label``.
+
+    The disk is synced first, untimed (as ``hyperfine --prepare sync``): the
+    previous sample's output, and its removal, are written back before this
+    one starts, not during it (on this machine's disk that writeback cost a
+    following HTML build up to 5 s of system time)."""
+    os.sync()
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None

@@ -71,14 +71,15 @@ def hyperfine(argv: Sequence[str], runs: int, warmup: int = 1, cwd: Path | None 
     """Time ``argv`` as a cold process with hyperfine; return stats and the exit code.
 
     A non-zero exit is recorded, not fatal (``--ignore-failure``): validating an
-    invalid document legitimately exits 1.
+    invalid document legitimately exits 1. ``sync`` runs before each run, untimed,
+    so that one run's output is not written back during the next.
     """
     command = shlex.join(argv)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "h.json"
         subprocess.run(
             ["hyperfine", "--runs", str(runs), "--warmup", str(warmup), "--ignore-failure",
-             "--shell=none", "--style", "none", "--export-json", str(out), command],
+             "--prepare", "sync", "--shell=none", "--style", "none", "--export-json", str(out), command],
             check=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         data = json.loads(out.read_text())["results"][0]
