@@ -22,6 +22,16 @@ class Echo:
 
 
 @dataclass(frozen=True)
+class Bounded:
+    """Returns (item, worker pid); its workers do about ``documents_per_worker`` each."""
+
+    documents_per_worker: int
+
+    def __call__(self, item: int) -> tuple[int, int]:
+        return item, os.getpid()
+
+
+@dataclass(frozen=True)
 class Prepared:
     """Records each worker's ``prepare()`` in a file named by its pid."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from corpus_support import make_corpus
-from executor_work import Binds, DieOnce, Echo, GcState, Prepared, SaxonCounter
+from executor_work import Binds, Bounded, DieOnce, Echo, GcState, Prepared, SaxonCounter
 from process_support import interrupt
 
 from tei_tools import executor as ex
@@ -143,10 +143,36 @@ def test_batches_keep_input_order_and_shrink_toward_the_end() -> None:
     assert max(sizes[-8:]) <= ex.BATCH_MIN  # the workers end within a small batch
     # few items: one a batch, as before (a build's documents take seconds each)
     assert [len(b.items) for b in ex._batches(Binds(), list(range(7)), 2)] == [1] * 7
-    # bounded workers count their budget in batches: one size (but the last)
-    bounded = [len(b.items) for b in ex._batches(SaxonCounter(documents_per_worker=40),
-                                                 items, 2)]
-    assert set(bounded[:-1]) == {ex.BATCH_MAX} and sum(bounded) == len(items)
+    # a bounded work's pools (2 workers × 40): each pool's batches shrink toward its end
+    batches, pools = ex._pool_batches(Bounded(documents_per_worker=40), items, 2)
+    assert [i for b in batches for i in b.items] == items
+    assert pools == sorted(pools) and set(pools) == set(range(13))  # 12 of 80 and one of 40
+    for number in range(13):
+        part = [len(b.items) for b, p in zip(batches, pools, strict=True) if p == number]
+        assert sum(part) == (80 if number < 12 else 40) and part[-1] <= ex.BATCH_MIN
+    assert ex._pool_batches(Binds(), items, 2) == (ex._batches(Binds(), items, 2), [0] * len(sizes))
+
+
+def test_bounded_workers_are_replaced_without_waiting_forever() -> None:
+    """400 items, 2 workers of 40 each: ProcessPoolExecutor's ``max_tasks_per_child``
+    (2 batches of 16 a process) stopped replacing its workers here and the run
+    waited forever (CPython gh-115634); a fresh pool every 80 items does not."""
+    got: list[tuple[int, int]] = []
+
+    def run() -> None:
+        with ex.LocalPool(2) as pool:
+            got.extend(pool.map(Bounded(documents_per_worker=40), list(range(400))))
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(120)
+    assert not runner.is_alive(), "the run waits forever"
+    assert [i for i, _ in got] == list(range(400))
+    served: dict[int, set[int]] = {}
+    for i, pid in got:
+        served.setdefault(pid, set()).add(i // 80)
+    assert all(len(p) == 1 for p in served.values())  # no process outlives its pool
+    assert len(served) >= 5
 
 
 def test_a_dead_local_worker_loses_nothing(tmp_path: Path) -> None:

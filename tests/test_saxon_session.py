@@ -72,17 +72,19 @@ def test_each_worker_process_has_its_own_session_kept_across_batches() -> None:
 
 
 def test_a_bounded_worker_process_is_replaced_after_its_documents() -> None:
-    """``documents_per_worker``: the worker ends after its batches, a fresh process
-    (new session, prepared again) takes the next ones; nothing is lost."""
+    """``documents_per_worker``: after 2 workers × 3 documents a fresh pool (new
+    processes, new sessions, prepared again) takes the next ones; nothing is lost."""
     work = SaxonCounter(documents_per_worker=3)
-    with ex.LocalPool(2) as pool:  # 24 items, 2 workers: batches of 3
+    with ex.LocalPool(2) as pool:
         got = list(pool.map(work, list(range(24))))
     assert [g[0] for g in got] == list(range(24))
-    per_pid: dict[int, int] = {}
+    pools: dict[int, set[int]] = {}
     for g in got:
-        per_pid[g[1]] = per_pid.get(g[1], 0) + 1
+        pools.setdefault(g[1], set()).add(g[0] // 6)
         assert g[3] == (TEXT,)
-    assert len(per_pid) == 8 and set(per_pid.values()) == {3}
+    assert all(len(p) == 1 for p in pools.values())  # a process serves one pool's 6 items
+    assert sorted({p for ps in pools.values() for p in ps}) == [0, 1, 2, 3]
+    assert len({g[2] for g in got}) == len(pools)  # one session per process
 
 
 def test_errors_stay_one_located_line_without_touching_stderr(

@@ -31,10 +31,14 @@
   own; each worker process has its own :class:`~tei_tools.saxon.SaxonSession`,
   made when it starts.
 * **Bounded workers** (issue 12): a work with ``documents_per_worker = N``
-  has each local worker process end after about ``N`` documents (whole
-  batches) and a fresh one take its place (``max_tasks_per_child``): the
-  memory a Saxon processor keeps after many documents is given back only
-  when its process ends (a new processor in the same process does not).
+  has a local pool of ``K`` workers replaced by a fresh pool after ``K × N``
+  documents (its workers build about ``N`` each): the memory a Saxon
+  processor keeps after many documents is given back only when its process
+  ends (a new processor in the same process does not). The client replaces
+  the pool between two batches; ``ProcessPoolExecutor``'s own
+  ``max_tasks_per_child`` is not used: on Python 3.11–3.13 it can stop
+  replacing the workers that end, and the run then waits forever
+  (CPython gh-115634; seen here on 400 builds with 2 workers).
 * A local worker ends when the client is gone (killed, even with ``SIGKILL``):
   nothing is left running. On Linux the kernel ends one forked from the client
   (no watching thread: a second thread slows a process down); a thread watches
@@ -386,11 +390,9 @@ def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[
     """The items in batches, in input order: each a quarter of what is left per
     worker (the first at most :data:`BATCH_MAX`), down to :data:`BATCH_MIN`, so the
     last ones are small and the workers finish together (with 16 to the end, the
-    last documents of 1,000 on 2 workers ended 10–20 ms apart; now 0–5 ms).
-    A work that bounds its workers (``documents_per_worker``) keeps one size: a
-    worker's budget is counted in batches (``max_tasks_per_child``)."""
+    last documents of 1,000 on 2 workers ended 10–20 ms apart; now 0–5 ms)."""
     first = max(1, min(BATCH_MAX, len(items) // (workers * 4)))
-    least = first if getattr(work, "documents_per_worker", None) else min(BATCH_MIN, first)
+    least = min(BATCH_MIN, first)
     out = []
     start = 0
     while start < len(items):
@@ -398,6 +400,23 @@ def _batches(work: Work[T, R], items: Sequence[T], workers: int) -> list[_Batch[
         out.append(_Batch(work, tuple(items[start:start + size])))
         start += size
     return out
+
+
+def _pool_batches(work: Work[T, R], items: Sequence[T], workers: int
+                  ) -> tuple[list[_Batch[T, R]], list[int]]:
+    """The batches of a local pool's run and, for each, the pool it goes to (0, 1, …):
+    one pool, or for a work that bounds its workers (``documents_per_worker = N``) a
+    new pool every ``workers × N`` items, each pool's batches shrinking toward its
+    own end (:func:`_batches`) so that its workers finish together."""
+    budget = getattr(work, "documents_per_worker", None)
+    share = workers * budget if budget else len(items) or 1
+    batches: list[_Batch[T, R]] = []
+    pools: list[int] = []
+    for number, start in enumerate(range(0, len(items), share)):
+        part = _batches(work, items[start:start + share], workers)
+        batches += part
+        pools += [number] * len(part)
+    return batches, pools
 
 
 def _name(item: object) -> str:
@@ -454,15 +473,16 @@ class LocalPool(_Base):
     def start_method(self, work: object) -> str:
         """How this pool's workers for ``work`` start: ``fork`` (from this process,
         with what it holds: the work's ``preload()``) when ``inherit``, the work does not
-        bound its workers (``documents_per_worker``: multiprocessing replaces a worker
-        only by starting a fresh one) and :func:`fork_is_safe`; else ``forkserver`` (or
-        ``spawn``). Asked again for each pool made (after a lost worker too)."""
+        bound its workers (``documents_per_worker``: a bounded worker holds only what it
+        made itself, all given back when its pool is replaced) and :func:`fork_is_safe`;
+        else ``forkserver`` (or ``spawn``). Asked again for each pool made (a bounded
+        work's next pool, after a lost worker too)."""
         if (self.inherit and not getattr(work, "documents_per_worker", None)
                 and fork_is_safe()):
             return "fork"
         return self._fresh
 
-    def _pool(self, work: object, size: int, batch: int) -> ProcessPoolExecutor:
+    def _pool(self, work: object, size: int) -> ProcessPoolExecutor:
         method = self.start_method(work)
         context = multiprocessing.get_context(method)
         if method == "forkserver":
@@ -470,10 +490,8 @@ class LocalPool(_Base):
         elif method == "fork":
             sys.stdout.flush()  # what a child would write again when it ends
             sys.stderr.flush()
-        budget = getattr(work, "documents_per_worker", None)
         return ProcessPoolExecutor(size, mp_context=context,
-                                   initializer=_start_worker, initargs=(work, os.getpid()),
-                                   max_tasks_per_child=max(1, budget // batch) if budget else None)
+                                   initializer=_start_worker, initargs=(work, os.getpid()))
 
     def map(self, work: Work[T, R], items: Sequence[T],
             progress: Progress | None = None) -> Iterator[R]:
@@ -484,22 +502,27 @@ class LocalPool(_Base):
         preload = getattr(work, "preload", None)
         if preload is not None and self.start_method(work) == "fork":
             preload()  # once, here: the workers forked next start with it
-        batches = _batches(work, items, size)
+        batches, pool_of = _pool_batches(work, items, size)
         window = size * IN_FLIGHT_PER_WORKER
         attempts = [0] * len(batches)
         todo = collections.deque(range(len(batches)))
         suspects: set[int] = set()
         pending: collections.deque[tuple[int, Future[list[R]]]] = collections.deque()
-        batch_size = len(batches[0].items)
-        pool = self._pool(work, size, batch_size)
+        current = 0  # the pool (of _pool_batches) now running
+        pool = self._pool(work, size)
         done = 0
         try:
             while todo or pending:
                 try:
+                    if not pending and pool_of[todo[0]] != current:
+                        # this pool's batches are all done: a fresh pool for the next
+                        pool.shutdown(wait=True)
+                        current = pool_of[todo[0]]
+                        pool = self._pool(work, size)
                     # after a crash, the batches that were in flight go one at a
                     # time: the one that kills its worker is then known
                     limit = 1 if suspects else window
-                    while todo and len(pending) < limit:
+                    while todo and len(pending) < limit and pool_of[todo[0]] == current:
                         index = todo.popleft()
                         if attempts[index] >= MAX_ATTEMPTS:
                             names = ", ".join(_name(x) for x in batches[index].items)
@@ -523,7 +546,7 @@ class LocalPool(_Base):
                     suspects.update(lost)
                     todo.extendleft(reversed(lost))
                     pending.clear()
-                    pool = self._pool(work, size, batch_size)
+                    pool = self._pool(work, size)
                     continue
                 pending.popleft()
                 suspects.discard(index)
