@@ -36,9 +36,9 @@
   processor keeps after many documents is given back only when its process
   ends (a new processor in the same process does not). The client replaces
   the pool between two batches; ``ProcessPoolExecutor``'s own
-  ``max_tasks_per_child`` is not used: on Python 3.11–3.13 it can stop
-  replacing the workers that end, and the run then waits forever
-  (CPython gh-115634; seen here on 400 builds with 2 workers).
+  ``max_tasks_per_child`` is not used: on Python 3.11 and the releases
+  before the fix of CPython gh-115634 it can stop replacing the workers that
+  end, and the run then waits forever (seen here on 400 builds, 2 workers).
 * A local worker ends when the client is gone (killed, even with ``SIGKILL``):
   nothing is left running. On Linux the kernel ends one forked from the client
   (no watching thread: a second thread slows a process down); a thread watches
