@@ -266,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"this tree": args.own}
     if args.xslt:
         trees["other"] = args.xslt
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
     best = measure(sizes, args.runs, trees, parts, args.without_pb, args.alone, args.without_ids,
                    args.median, args.pages, args.out)
     print(table(best, sizes, list(trees), parts, args.alone, args.median))
