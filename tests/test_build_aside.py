@@ -76,6 +76,18 @@ def failing(fail: str) -> str:
     return FAILING_HTML.format(fail=fail)
 
 
+# an HTML writer that takes its time: the second process is surely still running
+# when the test interrupts it, however fast the machine builds the edition
+SLOW_HTML = """
+import time
+def html(ctx):
+    time.sleep(60)
+    from tei_tools.publish.html import write
+    return write(ctx)
+formats.WRITERS["html"] = html
+"""
+
+
 def test_the_second_process_writes_the_same_files_and_says_so(tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     sequential = run(MINI, "-o", one, "-j", "1")
@@ -134,7 +146,8 @@ def test_a_failure_in_the_child_is_one_line_and_installs_nothing(
 def test_ctrl_c_stops_both_processes(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tei_tools", "build", str(EDITION), "-o", str(out), "-j", "2"],
+        [sys.executable, "-c", DRIVER.format(setup=SLOW_HTML), "build", str(EDITION),
+         "-o", str(out), "-j", "2"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     while len(left_running(str(tmp_path))) < 2 and proc.poll() is None \
