@@ -97,6 +97,7 @@ def test_the_second_process_writes_the_same_files_and_says_so(tmp_path: Path) ->
     # the same lines in the same order, but for the timings and where each was written
     assert said(beside.stderr, two) == said(sequential.stderr, one)
     assert any(line.startswith("tei-tools build: txt: ") for line in said(beside.stderr, two))
+    assert "tei-tools build: epub: 1 file in N s" in said(beside.stderr, two)  # one EPUB
     first, second = tree_digest(one), tree_digest(two)
     assert first == second
     assert {"html/downloads/edition-mini.txt", "html/downloads/edition-mini.epub",

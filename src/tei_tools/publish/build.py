@@ -257,7 +257,8 @@ class _Tracker:
         result.formats.append(FormatResult(
             name, [result.out_dir / p.relative_to(ctx.root) for p in files], elapsed))
         where = " (a second process)" if name in self._elsewhere else ""
-        self._say(f"{name}: {len(files)} files in {elapsed:.2f} s{where}")
+        n = len(files)
+        self._say(f"{name}: {n} file{'s' if n != 1 else ''} in {elapsed:.2f} s{where}")
 
 
 def install(tmp: Path, out_dir: Path) -> None:
