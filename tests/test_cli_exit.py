@@ -44,12 +44,14 @@ def test_end_with_a_message_exits_1_and_says_it() -> None:
 
 def test_end_leaves_a_running_thread_to_finish() -> None:
     done = _python(
-        "import threading, time\n"
+        "import threading\n"
         "from tei_tools.cli import end\n"
-        "t = threading.Thread(target=lambda: (time.sleep(0.3), print('thread done')))\n"
+        "go = threading.Event()\n"  # the thread is surely running while end() runs
+        "t = threading.Thread(target=lambda: (go.wait(60), print('thread done')))\n"
         "t.start()\n"
         "end(0)\n"
-        "print('went on')\n")
+        "print('went on', flush=True)\n"
+        "go.set()\n")
     assert done.returncode == 0
     assert done.stdout == "went on\nthread done\n"
 

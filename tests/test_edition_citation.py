@@ -127,7 +127,7 @@ def test_copy_button_works_from_file_url(about: str) -> None:
             button = page.locator('button[data-copy="cite-en"]')
             assert button.is_visible()
             button.click()
-            page.wait_for_selector('button[data-copy="cite-en"][data-copied="yes"]', timeout=5000)
+            page.wait_for_selector('button[data-copy="cite-en"][data-copied="yes"]')
             assert "✓" in button.inner_text()
             assert errors == []
         finally:

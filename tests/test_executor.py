@@ -315,7 +315,9 @@ def _alive(pid: int) -> bool:
 
 def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 400)  # enough that the run is still going when Ctrl-C comes
+    # enough that the run is still going when Ctrl-C comes: ~4 s of checks here, the
+    # Ctrl-C ~0.2 s after the start (400 documents left ~0.8 s: too little on a fast machine)
+    make_corpus(corpus, 2000)
     run = subprocess.Popen([sys.executable, "-m", "tei_tools", "validate", "-j", "2", str(corpus)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)
@@ -327,7 +329,9 @@ def test_ctrl_c_stops_a_parallel_run_with_exit_130_and_no_worker_left(tmp_path: 
         time.sleep(0.05)
     assert len(workers) >= 2, "the workers did not start"
     interrupt(run)
-    time.sleep(1)
+    deadline = time.monotonic() + 30  # the client has ended: its workers end with it
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.05)
     assert [p for p in workers if _alive(p)] == []
 
 
