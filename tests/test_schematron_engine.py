@@ -196,8 +196,9 @@ def test_compiled_once_per_content(tmp_path: Path) -> None:
     assert engine.load_schematron(schema) is first
     schema.write_text(schema.read_text(encoding="utf-8").replace("X-COUNT", "X-TOTAL"),
                       encoding="utf-8")
-    # an edit as a person makes it, a moment later: a new modification time even where
-    # the file system's clock ticks more coarsely than this test runs
+    # the hash is taken again when the size, mtime or inode changes (_content_key); this
+    # edit keeps size and inode, so it gets the later mtime a person's edit would have (a
+    # file system's coarse clock could give two writes of this test the same one)
     written = schema.stat()
     os.utime(schema, ns=(written.st_atime_ns, written.st_mtime_ns + 10**9))
     second = engine.load_schematron(schema)
