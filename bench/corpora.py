@@ -183,35 +183,66 @@ def cases(n: int, folder: Path, files: list[Path], work: Path, only: set[str],
 SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 
 
-def measure(case: dict, runs: int, work: Path, env: dict[str, str] | None = None) -> dict:
-    best = None
-    walls, cpus = [], []
-    for _ in range(runs):
-        for stale in work.glob("out-*"):
-            shutil.rmtree(stale)
-        if case.get("mkdir"):  # Saxon writes a folder's results into a folder that exists
-            Path(case["mkdir"]).mkdir()
-        if case.get("cluster"):
-            with LoopbackCluster(workers=2) as cluster:
-                argv = [a.replace("{address}", cluster.address) for a in case["argv"]]
-                got = run(argv, [p.pid for p in cluster.workers], env)
-        else:
-            got = run(case["argv"], env=env)
-        walls.append(got["wall"])
-        cpus.append(got["cpu"])
-        if best is None or got["wall"] < best["wall"]:
-            best = got
-    assert best is not None
+def sample(case: dict, work: Path, env: dict[str, str] | None = None) -> dict:
+    """One cold run of ``case``."""
+    for stale in work.glob("out-*"):
+        shutil.rmtree(stale)
+    if case.get("mkdir"):  # Saxon writes a folder's results into a folder that exists
+        Path(case["mkdir"]).mkdir()
+    if case.get("cluster"):
+        with LoopbackCluster(workers=2) as cluster:
+            argv = [a.replace("{address}", cluster.address) for a in case["argv"]]
+            return run(argv, [p.pid for p in cluster.workers], env)
+    return run(case["argv"], env=env)
+
+
+def summarise(case: dict, samples: list[dict]) -> dict:
+    """The best of ``samples`` (every wall and CPU time kept beside it)."""
+    best = min(samples, key=lambda got: got["wall"])
     result = {k: v for k, v in case.items() if k not in ("argv", "mkdir")} | best
-    result["walls"] = [round(w, 3) for w in walls]
-    result["cpus"] = cpus
+    result["walls"] = [round(got["wall"], 3) for got in samples]
+    result["cpus"] = [got["cpu"] for got in samples]
     result["throughput"] = round(case["n"] / best["wall"], 1)
     result["command"] = " ".join(case["argv"][:4]) + " …"
-    print(f"{case['id']:<22} {best['wall']:8.2f} s  walls {result['walls']}  CPU {cpus}  "
+    print(f"{case['id']:<22} {best['wall']:8.2f} s  walls {result['walls']}  CPU {result['cpus']}  "
           f"rc={best['returncode']}  "
           f"worker {best['worker_peak_mib']} MiB  client {best['client_mib']} MiB  load {best['load']}",
           file=sys.stderr, flush=True)
     return result
+
+
+def measure(case: dict, runs: int, work: Path, env: dict[str, str] | None = None) -> dict:
+    """``runs`` cold runs of ``case``, one after the other."""
+    return summarise(case, [sample(case, work, env) for _ in range(runs)])
+
+
+def interleaved(chosen: list[dict], runs: int, work: Path,
+                env: dict[str, str] | None = None) -> dict[str, dict]:
+    """``runs`` rounds of every case in ``chosen``, each round in the order opposite
+    to the last (A B, B A, …): a machine that drifts during the rounds weighs on
+    every case alike, and a pair's ratio can be read round by round (:func:`paired`)."""
+    samples: dict[str, list[dict]] = {case["id"]: [] for case in chosen}
+    for r in range(runs):
+        for case in (chosen if r % 2 == 0 else chosen[::-1]):
+            samples[case["id"]].append(sample(case, work, env))
+    return {case["id"]: summarise(case, samples[case["id"]]) for case in chosen}
+
+
+def paired(results: dict[str, dict]) -> list[str]:
+    """For each N measured interleaved with both ``-j 1`` and ``-j 2``: the speed-up
+    of each round (its ``-j 1`` wall over its ``-j 2`` wall) and their median."""
+    lines = []
+    for r in sorted(results.values(), key=lambda r: (r["what"], r["n"], r["id"])):
+        one = results.get(r["id"].removesuffix(".j2") + ".j1")
+        if not (r.get("interleaved") and r["id"].endswith(".j2") and one and one.get("interleaved")
+                and len(one["walls"]) == len(r["walls"])):
+            continue
+        ratios = sorted(a / b for a, b in zip(one["walls"], r["walls"], strict=True))
+        mid = len(ratios) // 2
+        median = ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+        lines.append(f"{r['n']} {r['id'].split('.')[1]}: -j 1 / -j 2 round by round "
+                     f"{', '.join(f'{x:.2f}×' for x in ratios)} (sorted); median {median:.2f}×")
+    return lines
 
 
 def table(results: dict[str, dict]) -> str:
@@ -239,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ids", default="*", help="only cases whose id matches (fnmatch), e.g. '*.build.j2'")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--build-runs", type=int, default=1)
+    ap.add_argument("--interleave", action="store_true",
+                    help="run a size's cases in rounds (A B, B A, …) instead of case after case; "
+                         "prints each -j 1 / -j 2 pair's ratio round by round")
     ap.add_argument("--merge", type=Path)
     ap.add_argument("--bytecode", action="store_true",
                     help="run the commands with the modules' bytecode kept (as installed), "
@@ -253,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads(ns.merge.read_text())["results"]
     if ns.table:
         print(table(results))
+        for line in paired(results):
+            print(line)
         return 0
     started = time.time()
 
@@ -273,15 +309,24 @@ def main(argv: list[str] | None = None) -> int:
             folder = work / f"corpus-{n}"
             files = corpus.make_corpus(folder, n)
             env = with_bytecode(work, folder, ns.tei_tools) if ns.bytecode else None
-            for case in cases(n, folder, files, work, only, ns.peer, ns.tei_tools):
-                if not fnmatch.fnmatch(case["id"], ns.ids):
-                    continue
+            chosen = [case for case in cases(n, folder, files, work, only, ns.peer, ns.tei_tools)
+                      if fnmatch.fnmatch(case["id"], ns.ids)]
+            if ns.interleave:
+                for what in sorted({case["what"] for case in chosen}):
+                    runs = ns.build_runs if what == "build" else ns.runs
+                    group = [case for case in chosen if case["what"] == what]
+                    for key, result in interleaved(group, runs, work, env).items():
+                        results[key] = result | {"interleaved": True}
+                    save()
+            for case in chosen if not ns.interleave else ():
                 runs = ns.build_runs if case["what"] == "build" else ns.runs
                 results[case["id"]] = measure(case, runs, work, env)
                 save()  # after each case: an interrupted run keeps what it measured
             shutil.rmtree(folder)
     save()
     print(table(results))
+    for line in paired(results):
+        print(line)
     return 0
 
 

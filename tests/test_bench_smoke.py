@@ -141,3 +141,28 @@ def test_html_breakdown_measures_what_writing_the_site_costs(tmp_path: Path) -> 
     assert [r.split(" | ")[0] for r in rows[1:]] == [
         "| the whole transform", "| serialisation of the markup (pages, item TEI)",
         "| one-element files, as many"]
+
+
+def test_interleaved_rounds_alternate_and_pair_round_by_round(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    import corpora
+
+    order: list[str] = []
+    walls = {"1.validate.j1": iter([2.0, 4.0, 3.0]), "1.validate.j2": iter([1.0, 1.0, 2.0])}
+
+    def fake_sample(case: dict, work: Path, env: object = None) -> dict:
+        order.append(case["id"])
+        return {"wall": next(walls[case["id"]]), "cpu": 0.0, "returncode": 0,
+                "worker_peak_mib": None, "client_mib": 1.0, "load": 0.0}
+
+    monkeypatch.setattr(corpora, "sample", fake_sample)
+    chosen = [{"id": f"1.validate.j{k}", "n": 1, "what": "validate", "mode": f"local -j {k}",
+               "workers": k, "argv": ["x"]} for k in (1, 2)]
+    got = corpora.interleaved(chosen, 3, tmp_path)
+    assert order == ["1.validate.j1", "1.validate.j2", "1.validate.j2", "1.validate.j1",
+                     "1.validate.j1", "1.validate.j2"]
+    assert got["1.validate.j1"]["walls"] == [2.0, 4.0, 3.0] and got["1.validate.j1"]["wall"] == 2.0
+    marked = {key: result | {"interleaved": True} for key, result in got.items()}
+    assert corpora.paired(marked) == [
+        "1 validate: -j 1 / -j 2 round by round 1.50×, 2.00×, 4.00× (sorted); median 2.00×"]
+    assert corpora.paired(got) == []  # measured case after case: no pairs by round
