@@ -225,7 +225,8 @@ def interleaved(chosen: list[dict], runs: int, work: Path,
     for r in range(runs):
         for case in (chosen if r % 2 == 0 else chosen[::-1]):
             samples[case["id"]].append(sample(case, work, env))
-    return {case["id"]: summarise(case, samples[case["id"]]) for case in chosen}
+    return {case["id"]: summarise(case, samples[case["id"]]) | {"interleaved": True}
+            for case in chosen}
 
 
 def paired(results: dict[str, dict]) -> list[str]:
@@ -260,6 +261,11 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def report(results: dict[str, dict]) -> str:
+    """The table, then the round-by-round ratios of the pairs measured interleaved."""
+    return "\n".join([table(results), *paired(results)])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,100,1000")
@@ -286,9 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.merge and ns.merge.is_file():
         results = json.loads(ns.merge.read_text())["results"]
     if ns.table:
-        print(table(results))
-        for line in paired(results):
-            print(line)
+        print(report(results))
         return 0
     started = time.time()
 
@@ -311,22 +315,19 @@ def main(argv: list[str] | None = None) -> int:
             env = with_bytecode(work, folder, ns.tei_tools) if ns.bytecode else None
             chosen = [case for case in cases(n, folder, files, work, only, ns.peer, ns.tei_tools)
                       if fnmatch.fnmatch(case["id"], ns.ids)]
-            if ns.interleave:
+            if ns.interleave:  # the builds' rounds apart from the validations'
                 for what in sorted({case["what"] for case in chosen}):
                     runs = ns.build_runs if what == "build" else ns.runs
-                    group = [case for case in chosen if case["what"] == what]
-                    for key, result in interleaved(group, runs, work, env).items():
-                        results[key] = result | {"interleaved": True}
+                    results |= interleaved([c for c in chosen if c["what"] == what], runs, work, env)
                     save()
-            for case in chosen if not ns.interleave else ():
-                runs = ns.build_runs if case["what"] == "build" else ns.runs
-                results[case["id"]] = measure(case, runs, work, env)
-                save()  # after each case: an interrupted run keeps what it measured
+            else:
+                for case in chosen:
+                    runs = ns.build_runs if case["what"] == "build" else ns.runs
+                    results[case["id"]] = measure(case, runs, work, env)
+                    save()  # after each case: an interrupted run keeps what it measured
             shutil.rmtree(folder)
     save()
-    print(table(results))
-    for line in paired(results):
-        print(line)
+    print(report(results))
     return 0
 
 

@@ -148,7 +148,7 @@ def test_interleaved_rounds_alternate_and_pair_round_by_round(monkeypatch: pytes
     import corpora
 
     order: list[str] = []
-    walls = {"1.validate.j1": iter([2.0, 4.0, 3.0]), "1.validate.j2": iter([1.0, 1.0, 2.0])}
+    walls = {"1.validate.j1": iter([2.0, 4.0, 3.0] * 2), "1.validate.j2": iter([1.0, 1.0, 2.0] * 2)}
 
     def fake_sample(case: dict, work: Path, env: object = None) -> dict:
         order.append(case["id"])
@@ -162,7 +162,7 @@ def test_interleaved_rounds_alternate_and_pair_round_by_round(monkeypatch: pytes
     assert order == ["1.validate.j1", "1.validate.j2", "1.validate.j2", "1.validate.j1",
                      "1.validate.j1", "1.validate.j2"]
     assert got["1.validate.j1"]["walls"] == [2.0, 4.0, 3.0] and got["1.validate.j1"]["wall"] == 2.0
-    marked = {key: result | {"interleaved": True} for key, result in got.items()}
-    assert corpora.paired(marked) == [
+    assert corpora.paired(got) == [
         "1 validate: -j 1 / -j 2 round by round 1.50×, 2.00×, 4.00× (sorted); median 2.00×"]
-    assert corpora.paired(got) == []  # measured case after case: no pairs by round
+    apart = {case["id"]: corpora.measure(case, 3, tmp_path) for case in chosen}
+    assert corpora.paired(apart) == []  # measured case after case: no pairs by round
