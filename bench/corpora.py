@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -239,10 +240,9 @@ def paired(results: dict[str, dict]) -> list[str]:
                 and len(one["walls"]) == len(r["walls"])):
             continue
         ratios = sorted(a / b for a, b in zip(one["walls"], r["walls"], strict=True))
-        mid = len(ratios) // 2
-        median = ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
         lines.append(f"{r['n']} {r['id'].split('.')[1]}: -j 1 / -j 2 round by round "
-                     f"{', '.join(f'{x:.2f}×' for x in ratios)} (sorted); median {median:.2f}×")
+                     f"{', '.join(f'{x:.2f}×' for x in ratios)} (sorted); "
+                     f"median {statistics.median(ratios):.2f}×")
     return lines
 
 
